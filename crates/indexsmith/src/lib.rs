@@ -1,0 +1,14 @@
+//! indexsmith: validate, inspect and compose multi-architecture container image indexes (OCI image
+//! indexes and Docker manifest lists), with located diagnostics and digests of the exact bytes.
+//!
+//! The crate does no I/O and reads no clock; everything is values in, values out.
+
+pub mod diagnostic;
+pub mod digest;
+pub mod media_type;
+pub mod platform;
+
+pub use diagnostic::{Code, Diagnostic, Position, Severity, Span};
+pub use digest::{Algorithm, Digest, ParseDigestError};
+pub use media_type::MediaType;
+pub use platform::Platform;
