@@ -12,3 +12,5 @@ pub use diagnostic::{Code, Diagnostic, Position, Severity, Span};
 pub use digest::{Algorithm, Digest, ParseDigestError};
 pub use media_type::MediaType;
 pub use platform::Platform;
+pub mod json;
+pub mod position;

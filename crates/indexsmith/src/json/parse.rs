@@ -1,0 +1,711 @@
+//! The one-pass located JSON parser (RFC 8259), strict about everything that makes two parsers
+//! read the same bytes differently.
+
+use super::tree::{Node, NodeId, NodeKind, Tree, NONE};
+use crate::diagnostic::Code;
+
+/// Bounds that keep parsing linear and memory bounded on hostile input.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Deepest nesting of arrays and objects allowed.
+    pub max_depth: u32,
+    /// Largest input accepted, in bytes.
+    pub max_size: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { max_depth: 64, max_size: 64 * 1024 * 1024 }
+    }
+}
+
+/// A problem found while parsing, located by byte range and, where it concerns a node, by node.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseFinding {
+    pub code: Code,
+    pub message: String,
+    pub help: Option<&'static str>,
+    pub start: u32,
+    pub end: u32,
+    pub node: Option<NodeId>,
+}
+
+/// Parses `text`. The tree is `None` when a fatal problem (syntax, depth, size) stopped parsing.
+pub fn parse<'a>(text: &'a [u8], limits: &Limits) -> (Option<Tree<'a>>, Vec<ParseFinding>) {
+    let mut findings = Vec::new();
+    if text.len() > limits.max_size {
+        findings.push(ParseFinding {
+            code: Code::JsonTooLarge,
+            message: format!("input is {} bytes; the limit is {} bytes", text.len(), limits.max_size),
+            help: None,
+            start: 0,
+            end: 0,
+            node: None,
+        });
+        return (None, findings);
+    }
+    let utf8_ok = check_utf8(text, &mut findings);
+    let mut parser = Parser {
+        text,
+        pos: 0,
+        nodes: Vec::with_capacity(text.len() / 12 + 4),
+        findings,
+        max_depth: limits.max_depth,
+        utf8_ok,
+        keys: Vec::new(),
+    };
+    if text.starts_with(b"\xEF\xBB\xBF") {
+        parser.finding(Code::JsonBom, "the input starts with a UTF-8 byte order mark", 0, 3, None);
+        parser.findings.last_mut().map(|f| f.help = Some("save the file as UTF-8 without BOM; registries hash the BOM too"));
+        parser.pos = 3;
+    }
+    parser.skip_ws();
+    if parser.pos >= text.len() {
+        let at = text.len() as u32;
+        parser.finding(Code::JsonEmpty, "the input is empty: expected a JSON object", at, at, None);
+        return (None, parser.findings);
+    }
+    let ok = parser.value(NONE, 0, 0).is_ok();
+    if !ok {
+        return (None, parser.findings);
+    }
+    parser.skip_ws();
+    if parser.pos < text.len() {
+        let at = parser.pos as u32;
+        parser.finding(
+            Code::JsonTrailingContent,
+            format!("unexpected {} after the end of the document", describe_at(text, parser.pos)),
+            at,
+            text.len() as u32,
+            None,
+        );
+    }
+    (Some(Tree { text, nodes: parser.nodes }), parser.findings)
+}
+
+/// Records each invalid UTF-8 sequence (up to a few) and says whether the text is UTF-8.
+fn check_utf8(text: &[u8], findings: &mut Vec<ParseFinding>) -> bool {
+    if std::str::from_utf8(text).is_ok() {
+        return true;
+    }
+    let mut offset = 0usize;
+    let mut reported = 0;
+    for chunk in text.utf8_chunks() {
+        offset += chunk.valid().len();
+        let bad = chunk.invalid();
+        if !bad.is_empty() {
+            if reported < 8 {
+                findings.push(ParseFinding {
+                    code: Code::JsonInvalidUtf8,
+                    message: format!("invalid UTF-8 byte sequence {}", hex_bytes(bad)),
+                    help: Some("JSON text must be UTF-8"),
+                    start: offset as u32,
+                    end: (offset + bad.len()) as u32,
+                    node: None,
+                });
+            }
+            reported += 1;
+            offset += bad.len();
+        }
+    }
+    false
+}
+
+fn hex_bytes(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("0x{b:02X}")).collect::<Vec<_>>().join(" ")
+}
+
+/// A human description of the character at `pos`.
+fn describe_at(text: &[u8], pos: usize) -> String {
+    let Some(&b) = text.get(pos) else { return "end of input".to_owned() };
+    if b < 0x80 {
+        let c = b as char;
+        if c.is_ascii_graphic() {
+            format!("character '{c}'")
+        } else {
+            format!("character U+{:04X}", b)
+        }
+    } else {
+        let end = (pos + 4).min(text.len());
+        match text[pos..end].utf8_chunks().next().map(|c| c.valid()) {
+            Some(valid) if !valid.is_empty() => {
+                let c = valid.chars().next().unwrap_or('\u{FFFD}');
+                format!("character '{c}' (U+{:04X})", c as u32)
+            }
+            _ => format!("byte 0x{b:02X}"),
+        }
+    }
+}
+
+/// Bytes that end a run of plain string content: quote, backslash, control characters.
+const fn string_stops() -> [bool; 256] {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 0x20 {
+        t[i] = true;
+        i += 1;
+    }
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t
+}
+static STRING_STOP: [bool; 256] = string_stops();
+
+struct Parser<'a> {
+    text: &'a [u8],
+    pos: usize,
+    nodes: Vec<Node>,
+    findings: Vec<ParseFinding>,
+    max_depth: u32,
+    utf8_ok: bool,
+    /// Keys of the objects being parsed, innermost last, for duplicate detection.
+    keys: Vec<NodeId>,
+}
+
+/// A fatal problem has been recorded; parsing stops.
+struct Stop;
+
+impl<'a> Parser<'a> {
+    fn finding(&mut self, code: Code, message: impl Into<String>, start: u32, end: u32, node: Option<NodeId>) {
+        self.findings.push(ParseFinding { code, message: message.into(), help: None, start, end, node });
+    }
+
+    fn stop(&mut self, code: Code, message: impl Into<String>, help: Option<&'static str>) -> Stop {
+        let start = self.pos.min(self.text.len()) as u32;
+        let end = (self.pos + 1).min(self.text.len()) as u32;
+        self.findings.push(ParseFinding { code, message: message.into(), help, start, end, node: None });
+        Stop
+    }
+
+    fn unexpected(&mut self, expected: &str) -> Stop {
+        if self.pos >= self.text.len() {
+            let message = format!("unexpected end of input: expected {expected}");
+            return self.stop(Code::JsonUnexpectedEnd, message, Some("the document is cut short; check for a missing '}' or ']'"));
+        }
+        let b = self.text[self.pos];
+        let help = match b {
+            b'\'' => Some("JSON strings and keys use double quotes"),
+            b'/' => Some("JSON has no comments"),
+            b'a'..=b'z' | b'A'..=b'Z' | b'_' => Some("keys and strings must be in double quotes"),
+            _ => None,
+        };
+        let message = format!("unexpected {}: expected {expected}", describe_at(self.text, self.pos));
+        self.stop(Code::JsonSyntax, message, help)
+    }
+
+    #[inline]
+    fn skip_ws(&mut self) {
+        while let Some(&b) = self.text.get(self.pos) {
+            if matches!(b, b' ' | b'\n' | b'\r' | b'\t') {
+                self.pos += 1;
+            } else {
+                break;
+            }
+        }
+    }
+
+    fn push(&mut self, kind: NodeKind, start: usize, parent: NodeId, ordinal: u32, is_key: bool) -> NodeId {
+        let id = self.nodes.len() as NodeId;
+        self.nodes.push(Node {
+            kind,
+            needs_decoding: false,
+            start: start as u32,
+            end: start as u32,
+            skip: id + 1,
+            parent,
+            len: 0,
+            ordinal,
+            is_key,
+        });
+        id
+    }
+
+    fn finish(&mut self, id: NodeId) {
+        let skip = self.nodes.len() as NodeId;
+        let n = &mut self.nodes[id as usize];
+        n.end = self.pos as u32;
+        n.skip = skip;
+    }
+
+    fn value(&mut self, parent: NodeId, ordinal: u32, depth: u32) -> Result<NodeId, Stop> {
+        self.skip_ws();
+        match self.text.get(self.pos) {
+            Some(b'{') => self.object(parent, ordinal, depth),
+            Some(b'[') => self.array(parent, ordinal, depth),
+            Some(b'"') => self.string(parent, ordinal, false),
+            Some(b't') => self.literal(b"true", NodeKind::True, parent, ordinal),
+            Some(b'f') => self.literal(b"false", NodeKind::False, parent, ordinal),
+            Some(b'n') => self.literal(b"null", NodeKind::Null, parent, ordinal),
+            Some(b'-' | b'0'..=b'9') => self.number(parent, ordinal),
+            _ => Err(self.unexpected("a value")),
+        }
+    }
+
+    fn enter(&mut self, depth: u32) -> Result<(), Stop> {
+        if depth >= self.max_depth {
+            let message = format!("nesting deeper than {} levels", self.max_depth);
+            return Err(self.stop(Code::JsonTooDeep, message, Some("manifests nest only a few levels; this is not a manifest")));
+        }
+        Ok(())
+    }
+
+    fn object(&mut self, parent: NodeId, ordinal: u32, depth: u32) -> Result<NodeId, Stop> {
+        self.enter(depth)?;
+        let id = self.push(NodeKind::Object, self.pos, parent, ordinal, false);
+        self.pos += 1;
+        let keys_base = self.keys.len();
+        let mut count = 0u32;
+        self.skip_ws();
+        if self.text.get(self.pos) == Some(&b'}') {
+            self.pos += 1;
+            self.finish(id);
+            return Ok(id);
+        }
+        loop {
+            self.skip_ws();
+            if self.text.get(self.pos) != Some(&b'"') {
+                return Err(self.unexpected("a string key"));
+            }
+            let key = self.string(id, count, true)?;
+            self.check_duplicate(keys_base, key);
+            self.keys.push(key);
+            self.skip_ws();
+            if self.text.get(self.pos) != Some(&b':') {
+                return Err(self.unexpected("':' after the key"));
+            }
+            self.pos += 1;
+            self.value(id, count, depth + 1)?;
+            count += 1;
+            self.skip_ws();
+            match self.text.get(self.pos) {
+                Some(b',') => {
+                    let comma = self.pos;
+                    self.pos += 1;
+                    self.skip_ws();
+                    if self.text.get(self.pos) == Some(&b'}') {
+                        self.finding(Code::JsonTrailingComma, "trailing comma before '}'", comma as u32, comma as u32 + 1, None);
+                        self.findings.last_mut().map(|f| f.help = Some("remove the comma after the last member"));
+                        self.pos += 1;
+                        break;
+                    }
+                }
+                Some(b'}') => {
+                    self.pos += 1;
+                    break;
+                }
+                _ => return Err(self.unexpected("',' or '}'")),
+            }
+        }
+        self.keys.truncate(keys_base);
+        self.nodes[id as usize].len = count;
+        self.finish(id);
+        Ok(id)
+    }
+
+    fn check_duplicate(&mut self, keys_base: usize, key: NodeId) {
+        let n = self.nodes[key as usize];
+        let raw = &self.text[n.start as usize..n.end as usize];
+        let mut duplicate = false;
+        for &other in &self.keys[keys_base..] {
+            let o = self.nodes[other as usize];
+            let other_raw = &self.text[o.start as usize..o.end as usize];
+            let same = if !n.needs_decoding && !o.needs_decoding {
+                raw == other_raw
+            } else {
+                decode_string(&raw[1..raw.len() - 1]) == decode_string(&other_raw[1..other_raw.len() - 1])
+            };
+            if same {
+                duplicate = true;
+                break;
+            }
+        }
+        if duplicate {
+            let name = decode_string(&raw[1..raw.len() - 1]);
+            self.finding(
+                Code::JsonDuplicateKey,
+                format!("duplicate key {name:?}: parsers disagree on which value wins"),
+                n.start,
+                n.end,
+                Some(key),
+            );
+            self.findings.last_mut().map(|f| f.help = Some("keep one of the members"));
+        }
+    }
+
+    fn array(&mut self, parent: NodeId, ordinal: u32, depth: u32) -> Result<NodeId, Stop> {
+        self.enter(depth)?;
+        let id = self.push(NodeKind::Array, self.pos, parent, ordinal, false);
+        self.pos += 1;
+        let mut count = 0u32;
+        self.skip_ws();
+        if self.text.get(self.pos) == Some(&b']') {
+            self.pos += 1;
+            self.finish(id);
+            return Ok(id);
+        }
+        loop {
+            self.value(id, count, depth + 1)?;
+            count += 1;
+            self.skip_ws();
+            match self.text.get(self.pos) {
+                Some(b',') => {
+                    let comma = self.pos;
+                    self.pos += 1;
+                    self.skip_ws();
+                    if self.text.get(self.pos) == Some(&b']') {
+                        self.finding(Code::JsonTrailingComma, "trailing comma before ']'", comma as u32, comma as u32 + 1, None);
+                        self.findings.last_mut().map(|f| f.help = Some("remove the comma after the last element"));
+                        self.pos += 1;
+                        break;
+                    }
+                }
+                Some(b']') => {
+                    self.pos += 1;
+                    break;
+                }
+                _ => return Err(self.unexpected("',' or ']'")),
+            }
+        }
+        self.nodes[id as usize].len = count;
+        self.finish(id);
+        Ok(id)
+    }
+
+    fn literal(&mut self, word: &[u8], kind: NodeKind, parent: NodeId, ordinal: u32) -> Result<NodeId, Stop> {
+        if self.text[self.pos..].starts_with(word) {
+            let id = self.push(kind, self.pos, parent, ordinal, false);
+            self.pos += word.len();
+            self.finish(id);
+            Ok(id)
+        } else {
+            Err(self.unexpected("a value"))
+        }
+    }
+
+    fn number(&mut self, parent: NodeId, ordinal: u32) -> Result<NodeId, Stop> {
+        let start = self.pos;
+        let t = self.text;
+        let mut p = self.pos;
+        if t.get(p) == Some(&b'-') {
+            p += 1;
+        }
+        match t.get(p) {
+            Some(b'0') => p += 1,
+            Some(b'1'..=b'9') => {
+                while matches!(t.get(p), Some(b'0'..=b'9')) {
+                    p += 1;
+                }
+            }
+            _ => {
+                self.pos = p;
+                return Err(self.stop(Code::JsonInvalidNumber, "a number needs digits after '-'", None));
+            }
+        }
+        if t.get(p) == Some(&b'.') {
+            p += 1;
+            if !matches!(t.get(p), Some(b'0'..=b'9')) {
+                self.pos = p;
+                return Err(self.stop(Code::JsonInvalidNumber, "a number needs digits after '.'", None));
+            }
+            while matches!(t.get(p), Some(b'0'..=b'9')) {
+                p += 1;
+            }
+        }
+        if matches!(t.get(p), Some(b'e' | b'E')) {
+            p += 1;
+            if matches!(t.get(p), Some(b'+' | b'-')) {
+                p += 1;
+            }
+            if !matches!(t.get(p), Some(b'0'..=b'9')) {
+                self.pos = p;
+                return Err(self.stop(Code::JsonInvalidNumber, "a number needs digits in its exponent", None));
+            }
+            while matches!(t.get(p), Some(b'0'..=b'9')) {
+                p += 1;
+            }
+        }
+        if matches!(t.get(p), Some(b'0'..=b'9')) {
+            self.pos = p;
+            return Err(self.stop(Code::JsonInvalidNumber, "a number cannot have leading zeros", None));
+        }
+        let id = self.push(NodeKind::Number, start, parent, ordinal, false);
+        self.pos = p;
+        self.finish(id);
+        Ok(id)
+    }
+
+    fn string(&mut self, parent: NodeId, ordinal: u32, is_key: bool) -> Result<NodeId, Stop> {
+        let start = self.pos;
+        let id = self.push(NodeKind::String, start, parent, ordinal, is_key);
+        let t = self.text;
+        let mut p = start + 1;
+        let mut needs_decoding = false;
+        loop {
+            while p < t.len() && !STRING_STOP[t[p] as usize] {
+                if !self.utf8_ok && t[p] >= 0x80 {
+                    needs_decoding = true;
+                }
+                p += 1;
+            }
+            let Some(&b) = t.get(p) else {
+                self.pos = start;
+                let stop = self.stop(Code::JsonUnexpectedEnd, "unterminated string", Some("add the closing '\"'"));
+                return Err(stop);
+            };
+            match b {
+                b'"' => {
+                    p += 1;
+                    break;
+                }
+                b'\\' => {
+                    needs_decoding = true;
+                    p = self.escape(p)?;
+                }
+                _ => {
+                    self.finding(
+                        Code::JsonControlCharacter,
+                        format!("raw control character U+{b:04X} in a string"),
+                        p as u32,
+                        p as u32 + 1,
+                        Some(id),
+                    );
+                    self.findings.last_mut().map(|f| {
+                        f.help = Some(if b == b'\n' { "a string cannot span lines: write \\n, or close the string" } else { "escape it as \\u00XX" })
+                    });
+                    p += 1;
+                }
+            }
+        }
+        self.pos = p;
+        let n = &mut self.nodes[id as usize];
+        n.needs_decoding = needs_decoding;
+        self.finish(id);
+        Ok(id)
+    }
+
+    /// Checks the escape at `p` (a backslash) and returns the position after it.
+    fn escape(&mut self, p: usize) -> Result<usize, Stop> {
+        let t = self.text;
+        match t.get(p + 1) {
+            Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => Ok(p + 2),
+            Some(b'u') => {
+                let Some(unit) = hex4(t, p + 2) else {
+                    self.finding(Code::JsonInvalidEscape, "\\u must be followed by four hex digits", p as u32, (p + 2).min(t.len()) as u32, None);
+                    return Ok(p + 2);
+                };
+                if (0xD800..0xDC00).contains(&unit) {
+                    if t.get(p + 6) == Some(&b'\\') && t.get(p + 7) == Some(&b'u') {
+                        if let Some(low) = hex4(t, p + 8) {
+                            if (0xDC00..0xE000).contains(&low) {
+                                return Ok(p + 12);
+                            }
+                        }
+                    }
+                    self.lone_surrogate(p, unit);
+                } else if (0xDC00..0xE000).contains(&unit) {
+                    self.lone_surrogate(p, unit);
+                }
+                Ok(p + 6)
+            }
+            Some(&c) => {
+                self.finding(
+                    Code::JsonInvalidEscape,
+                    format!("invalid escape '\\{}'", if c.is_ascii_graphic() { (c as char).to_string() } else { format!("U+{c:04X}") }),
+                    p as u32,
+                    p as u32 + 2,
+                    None,
+                );
+                self.findings.last_mut().map(|f| f.help = Some("JSON escapes are \\\" \\\\ \\/ \\b \\f \\n \\r \\t and \\uXXXX"));
+                Ok(p + 2)
+            }
+            None => {
+                self.pos = p;
+                Err(self.stop(Code::JsonUnexpectedEnd, "unterminated string", Some("add the closing '\"'")))
+            }
+        }
+    }
+
+    fn lone_surrogate(&mut self, p: usize, unit: u32) {
+        self.finding(
+            Code::JsonLoneSurrogate,
+            format!("\\u{unit:04X} is half of a surrogate pair with no other half"),
+            p as u32,
+            p as u32 + 6,
+            None,
+        );
+        self.findings.last_mut().map(|f| f.help = Some("decoders replace or reject it differently; write the character itself"));
+    }
+}
+
+fn hex4(t: &[u8], p: usize) -> Option<u32> {
+    let digits = t.get(p..p + 4)?;
+    let mut v = 0u32;
+    for &d in digits {
+        v = v * 16 + (d as char).to_digit(16)?;
+    }
+    Some(v)
+}
+
+/// Decodes the content of a string (between the quotes). Invalid escapes and lone surrogates
+/// become U+FFFD, as do invalid UTF-8 sequences.
+pub(crate) fn decode_string(inner: &[u8]) -> String {
+    let mut out = String::with_capacity(inner.len());
+    let mut i = 0;
+    while i < inner.len() {
+        let run_end = inner[i..].iter().position(|&b| b == b'\\').map_or(inner.len(), |k| i + k);
+        out.push_str(&String::from_utf8_lossy(&inner[i..run_end]));
+        i = run_end;
+        if i >= inner.len() {
+            break;
+        }
+        let Some(&c) = inner.get(i + 1) else {
+            out.push('\u{FFFD}');
+            break;
+        };
+        i += 2;
+        match c {
+            b'"' => out.push('"'),
+            b'\\' => out.push('\\'),
+            b'/' => out.push('/'),
+            b'b' => out.push('\u{8}'),
+            b'f' => out.push('\u{c}'),
+            b'n' => out.push('\n'),
+            b'r' => out.push('\r'),
+            b't' => out.push('\t'),
+            b'u' => match hex4(inner, i) {
+                Some(unit) => {
+                    i += 4;
+                    if (0xD800..0xDC00).contains(&unit) && inner.get(i) == Some(&b'\\') && inner.get(i + 1) == Some(&b'u') {
+                        if let Some(low) = hex4(inner, i + 2).filter(|l| (0xDC00..0xE000).contains(l)) {
+                            i += 6;
+                            let c = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00);
+                            out.push(char::from_u32(c).unwrap_or('\u{FFFD}'));
+                            continue;
+                        }
+                    }
+                    out.push(char::from_u32(unit).unwrap_or('\u{FFFD}'));
+                }
+                None => out.push('\u{FFFD}'),
+            },
+            _ => out.push('\u{FFFD}'),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codes(text: &str) -> Vec<Code> {
+        parse(text.as_bytes(), &Limits::default()).1.into_iter().map(|f| f.code).collect()
+    }
+
+    #[test]
+    fn accepts_valid_json() {
+        let cases = [
+            ("empty object", "{}"),
+            ("nested", r#"{"a":[1,2,{"b":null}],"c":true,"d":false}"#),
+            ("numbers", r#"[0,-0,1.5,-1e10,2E+3,1e-7,123456789012345678901234567890]"#),
+            ("escapes", r#"["\"\\\/\b\f\n\r\t\u00e9\ud83d\ude00"]"#),
+            ("whitespace", " \t\r\n{ \"a\" : 1 }\n"),
+            ("unicode", "{\"é\":\"😀\"}"),
+        ];
+        for (name, text) in cases {
+            let (tree, findings) = parse(text.as_bytes(), &Limits::default());
+            assert!(findings.is_empty(), "{name}: {findings:?}");
+            assert!(tree.is_some(), "{name}");
+        }
+    }
+
+    #[test]
+    fn finds_problems() {
+        let cases: &[(&str, &[u8], &[Code])] = &[
+            ("empty", b"", &[Code::JsonEmpty]),
+            ("only space", b"  \n", &[Code::JsonEmpty]),
+            ("not json", b"hello", &[Code::JsonSyntax]),
+            ("single quotes", b"{'a':1}", &[Code::JsonSyntax]),
+            ("unterminated object", b"{\"a\":1", &[Code::JsonUnexpectedEnd]),
+            ("unterminated string", b"{\"a", &[Code::JsonUnexpectedEnd]),
+            ("trailing comma object", b"{\"a\":1,}", &[Code::JsonTrailingComma]),
+            ("trailing comma array", b"[1,]", &[Code::JsonTrailingComma]),
+            ("trailing content", b"{} {}", &[Code::JsonTrailingContent]),
+            ("duplicate key", b"{\"a\":1,\"a\":2}", &[Code::JsonDuplicateKey]),
+            ("duplicate key escaped", b"{\"a\":1,\"\\u0061\":2}", &[Code::JsonDuplicateKey]),
+            ("control character", b"[\"a\x01b\"]", &[Code::JsonControlCharacter]),
+            ("nul byte", b"[\"a\x00\"]", &[Code::JsonControlCharacter]),
+            ("nul outside", b"{}\x00", &[Code::JsonTrailingContent]),
+            ("bad escape", b"[\"\\x\"]", &[Code::JsonInvalidEscape]),
+            ("short unicode escape", b"[\"\\u12\"]", &[Code::JsonInvalidEscape]),
+            ("lone high surrogate", b"[\"\\ud800\"]", &[Code::JsonLoneSurrogate]),
+            ("lone low surrogate", b"[\"\\udc00x\"]", &[Code::JsonLoneSurrogate]),
+            ("leading zero", b"[01]", &[Code::JsonInvalidNumber]),
+            ("bare minus", b"[-]", &[Code::JsonInvalidNumber]),
+            ("dot without digits", b"[1.]", &[Code::JsonInvalidNumber]),
+            ("exponent without digits", b"[1e]", &[Code::JsonInvalidNumber]),
+            ("invalid utf8", b"[\"\xff\"]", &[Code::JsonInvalidUtf8]),
+            ("bom", b"\xEF\xBB\xBF{}", &[Code::JsonBom]),
+            ("bad literal", b"[tru]", &[Code::JsonSyntax]),
+            ("comment", b"{// x\n}", &[Code::JsonSyntax]),
+            ("missing colon", b"{\"a\" 1}", &[Code::JsonSyntax]),
+        ];
+        for (name, text, expected) in cases {
+            let got: Vec<Code> = parse(text, &Limits::default()).1.into_iter().map(|f| f.code).collect();
+            assert_eq!(&got, expected, "{name}");
+        }
+    }
+
+    #[test]
+    fn depth_and_size_limits() {
+        let deep = "[".repeat(10_000);
+        assert_eq!(codes(&deep), vec![Code::JsonTooDeep]);
+        let limits = Limits { max_depth: 3, max_size: 10 };
+        assert_eq!(parse(b"[[[1]]]", &limits).1.len(), 0);
+        assert_eq!(parse(b"[[[[1]]]]", &limits).1[0].code, Code::JsonTooDeep);
+        assert_eq!(parse(b"[1,2,3,4,5,6]", &limits).1[0].code, Code::JsonTooLarge);
+    }
+
+    #[test]
+    fn locates_findings() {
+        let (_, f) = parse(b"{\"a\":1,\n\"a\":2}", &Limits::default());
+        assert_eq!((f[0].start, f[0].end), (8, 11));
+        let (_, f) = parse(b"{\"a\": x}", &Limits::default());
+        assert_eq!((f[0].start, f[0].end), (6, 7));
+    }
+
+    #[test]
+    fn tree_navigation() {
+        let text = br#"{"a":{"b":[10,"x\/y",{"c~d/e":null}]},"z":"\u00e9"}"#;
+        let (tree, findings) = parse(text, &Limits::default());
+        assert!(findings.is_empty());
+        let tree = tree.unwrap();
+        let a = tree.get(0, "a").unwrap();
+        let b = tree.get(a, "b").unwrap();
+        let elems: Vec<_> = tree.elements(b).collect();
+        assert_eq!(elems.len(), 3);
+        assert_eq!(tree.raw(elems[0]), b"10");
+        assert_eq!(tree.str(elems[1]), "x/y");
+        assert_eq!(tree.str(tree.get(0, "z").unwrap()), "é");
+        let inner = tree.get(elems[2], "c~d/e").unwrap();
+        assert_eq!(tree.pointer(inner), "/a/b/2/c~0d~1e");
+        assert_eq!(tree.resolve_pointer("/a/b/2/c~0d~1e"), Some(inner));
+        assert_eq!(tree.resolve_pointer(""), Some(0));
+        assert_eq!(tree.resolve_pointer("/a/b/3"), None);
+        assert_eq!(tree.pointer(elems[1]), "/a/b/1");
+    }
+
+    #[test]
+    fn decodes_strings() {
+        let cases: &[(&[u8], &str)] = &[
+            (b"plain", "plain"),
+            (b"\\n\\t\\\"", "\n\t\""),
+            (b"\\u00e9", "é"),
+            (b"\\ud83d\\ude00", "😀"),
+            (b"\\ud800", "\u{FFFD}"),
+            (b"a\xffb", "a\u{FFFD}b"),
+        ];
+        for (raw, expected) in cases {
+            assert_eq!(decode_string(raw), *expected, "{raw:?}");
+        }
+    }
+}

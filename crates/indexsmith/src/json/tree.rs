@@ -1,0 +1,227 @@
+//! The flat tree the parser builds: nodes in document order, each spanning its text.
+
+use std::borrow::Cow;
+
+/// Index of a node in [`Tree::nodes`].
+pub type NodeId = u32;
+
+/// Marks "no node" in parent links.
+pub const NONE: NodeId = u32::MAX;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NodeKind {
+    Null,
+    True,
+    False,
+    Number,
+    String,
+    Array,
+    Object,
+}
+
+impl NodeKind {
+    /// The JSON type name used in messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            NodeKind::Null => "null",
+            NodeKind::True | NodeKind::False => "boolean",
+            NodeKind::Number => "number",
+            NodeKind::String => "string",
+            NodeKind::Array => "array",
+            NodeKind::Object => "object",
+        }
+    }
+}
+
+/// One value (or object key) of the document.
+///
+/// Objects store each member as its key (a `String` node) immediately followed by its value.
+#[derive(Clone, Copy, Debug)]
+pub struct Node {
+    pub kind: NodeKind,
+    /// A string node whose raw text contains a backslash escape or needs lossy decoding.
+    pub needs_decoding: bool,
+    /// Byte offset of the first byte (the quote of a string, the bracket of a container).
+    pub start: u32,
+    /// Byte offset just past the last byte.
+    pub end: u32,
+    /// Index just past this node's subtree: the next sibling, when there is one.
+    pub skip: NodeId,
+    /// The containing array or object, or [`NONE`] for the root.
+    pub parent: NodeId,
+    /// Elements of an array, members of an object.
+    pub len: u32,
+    /// Position among the parent's elements or members (a key and its value share it).
+    pub ordinal: u32,
+    /// True for the key of an object member.
+    pub is_key: bool,
+}
+
+/// A parsed document: its bytes and its nodes. The root is node 0.
+#[derive(Debug)]
+pub struct Tree<'a> {
+    pub text: &'a [u8],
+    pub nodes: Vec<Node>,
+}
+
+impl<'a> Tree<'a> {
+    pub const ROOT: NodeId = 0;
+
+    pub fn node(&self, id: NodeId) -> &Node {
+        &self.nodes[id as usize]
+    }
+
+    pub fn kind(&self, id: NodeId) -> NodeKind {
+        self.nodes[id as usize].kind
+    }
+
+    /// The raw text of a node.
+    pub fn raw(&self, id: NodeId) -> &'a [u8] {
+        let n = &self.nodes[id as usize];
+        &self.text[n.start as usize..n.end as usize]
+    }
+
+    /// The decoded content of a string node (borrowed when it has no escapes).
+    pub fn str(&self, id: NodeId) -> Cow<'a, str> {
+        let n = &self.nodes[id as usize];
+        let inner = &self.text[n.start as usize + 1..n.end as usize - 1];
+        if !n.needs_decoding {
+            // The parser checked that unescaped string content is UTF-8.
+            match std::str::from_utf8(inner) {
+                Ok(s) => Cow::Borrowed(s),
+                Err(_) => String::from_utf8_lossy(inner),
+            }
+        } else {
+            Cow::Owned(super::parse::decode_string(inner))
+        }
+    }
+
+    /// The string content of a node if it is a string.
+    pub fn as_str(&self, id: NodeId) -> Option<Cow<'a, str>> {
+        (self.kind(id) == NodeKind::String).then(|| self.str(id))
+    }
+
+    /// True when a string node's content equals `s` (no allocation when unescaped).
+    pub fn str_eq(&self, id: NodeId, s: &str) -> bool {
+        let n = &self.nodes[id as usize];
+        if n.kind != NodeKind::String {
+            return false;
+        }
+        if n.needs_decoding {
+            return self.str(id) == s;
+        }
+        &self.text[n.start as usize + 1..n.end as usize - 1] == s.as_bytes()
+    }
+
+    /// The members of an object as `(key, value)` node pairs, in document order.
+    pub fn members(&self, object: NodeId) -> Members<'_, 'a> {
+        let n = &self.nodes[object as usize];
+        let first = if n.kind == NodeKind::Object && n.len > 0 { object + 1 } else { NONE };
+        Members { tree: self, next: first, remaining: if first == NONE { 0 } else { n.len } }
+    }
+
+    /// The elements of an array, in order.
+    pub fn elements(&self, array: NodeId) -> Elements<'_, 'a> {
+        let n = &self.nodes[array as usize];
+        let first = if n.kind == NodeKind::Array && n.len > 0 { array + 1 } else { NONE };
+        Elements { tree: self, next: first, remaining: if first == NONE { 0 } else { n.len } }
+    }
+
+    /// The value of the member `key` of an object (the last one, should the key repeat).
+    pub fn get(&self, object: NodeId, key: &str) -> Option<NodeId> {
+        let mut found = None;
+        for (k, v) in self.members(object) {
+            if self.str_eq(k, key) {
+                found = Some(v);
+            }
+        }
+        found
+    }
+
+    /// The RFC 6901 pointer of a node.
+    pub fn pointer(&self, id: NodeId) -> String {
+        let mut tokens: Vec<String> = Vec::new();
+        let mut current = id;
+        while current != NONE && current != Self::ROOT {
+            let parent = self.nodes[current as usize].parent;
+            if parent == NONE {
+                break;
+            }
+            match self.kind(parent) {
+                NodeKind::Object => {
+                    // A value's key is the node right before it; a key points at its member.
+                    let key = if self.node(current).is_key { current } else { current - 1 };
+                    tokens.push(self.str(key).into_owned());
+                }
+                _ => tokens.push(self.node(current).ordinal.to_string()),
+            }
+            current = parent;
+        }
+        let mut out = String::new();
+        for token in tokens.iter().rev() {
+            crate::diagnostic::push_pointer_token(&mut out, token);
+        }
+        out
+    }
+
+    /// Resolves an RFC 6901 pointer to a node.
+    pub fn resolve_pointer(&self, pointer: &str) -> Option<NodeId> {
+        if pointer.is_empty() {
+            return (!self.nodes.is_empty()).then_some(Self::ROOT);
+        }
+        let mut current = Self::ROOT;
+        for raw in pointer.strip_prefix('/')?.split('/') {
+            let token = raw.replace("~1", "/").replace("~0", "~");
+            current = match self.kind(current) {
+                NodeKind::Object => self.get(current, &token)?,
+                NodeKind::Array => {
+                    let i: usize = token.parse().ok()?;
+                    self.elements(current).nth(i)?
+                }
+                _ => return None,
+            };
+        }
+        Some(current)
+    }
+}
+
+pub struct Members<'t, 'a> {
+    tree: &'t Tree<'a>,
+    next: NodeId,
+    remaining: u32,
+}
+
+impl Iterator for Members<'_, '_> {
+    type Item = (NodeId, NodeId);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.remaining == 0 {
+            return None;
+        }
+        self.remaining -= 1;
+        let key = self.next;
+        let value = key + 1;
+        self.next = self.tree.nodes[value as usize].skip;
+        Some((key, value))
+    }
+}
+
+pub struct Elements<'t, 'a> {
+    tree: &'t Tree<'a>,
+    next: NodeId,
+    remaining: u32,
+}
+
+impl Iterator for Elements<'_, '_> {
+    type Item = NodeId;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.remaining == 0 {
+            return None;
+        }
+        self.remaining -= 1;
+        let current = self.next;
+        self.next = self.tree.nodes[current as usize].skip;
+        Some(current)
+    }
+}

@@ -1,0 +1,162 @@
+//! Deterministic JSON output in the styles the container tools produce.
+//!
+//! Strings are escaped as Go's `encoding/json` escapes them (`<`, `>`, `&`, U+2028 and U+2029 as
+//! `\u` escapes, `\b \f \n \r \t` short forms, other control characters as `\u00XX`), because the
+//! tools whose digests users compare against (`docker manifest push`, crane, regctl, buildkit)
+//! are written in Go. With the same members in the same order, the bytes — and so the digest —
+//! are the same.
+
+use super::value::Value;
+
+/// Output layout.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Style {
+    /// No whitespace at all (crane, regctl, buildkit).
+    #[default]
+    Compact,
+    /// Go's `json.MarshalIndent` with this many spaces; `docker manifest push` uses 3.
+    Indent(u8),
+}
+
+impl Style {
+    /// The layout of `docker manifest push`.
+    pub const DOCKER: Style = Style::Indent(3);
+}
+
+/// Serializes `value` in `style`.
+pub fn to_vec(value: &Value, style: Style) -> Vec<u8> {
+    let mut out = String::with_capacity(256);
+    let indent = match style {
+        Style::Compact => None,
+        Style::Indent(n) => Some(n as usize),
+    };
+    write_value(&mut out, value, indent, 0);
+    out.into_bytes()
+}
+
+fn newline(out: &mut String, indent: Option<usize>, level: usize) {
+    if let Some(n) = indent {
+        out.push('\n');
+        for _ in 0..n * level {
+            out.push(' ');
+        }
+    }
+}
+
+fn write_value(out: &mut String, value: &Value, indent: Option<usize>, level: usize) {
+    match value {
+        Value::Null => out.push_str("null"),
+        Value::Bool(true) => out.push_str("true"),
+        Value::Bool(false) => out.push_str("false"),
+        Value::Number(n) => out.push_str(n),
+        Value::String(s) => write_string(out, s),
+        Value::Array(items) => {
+            if items.is_empty() {
+                out.push_str("[]");
+                return;
+            }
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                newline(out, indent, level + 1);
+                write_value(out, item, indent, level + 1);
+            }
+            newline(out, indent, level);
+            out.push(']');
+        }
+        Value::Object(members) => {
+            if members.is_empty() {
+                out.push_str("{}");
+                return;
+            }
+            out.push('{');
+            for (i, (key, item)) in members.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                newline(out, indent, level + 1);
+                write_string(out, key);
+                out.push(':');
+                if indent.is_some() {
+                    out.push(' ');
+                }
+                write_value(out, item, indent, level + 1);
+            }
+            newline(out, indent, level);
+            out.push('}');
+        }
+    }
+}
+
+/// Writes a JSON string the way Go's `encoding/json` does with HTML escaping on.
+pub fn write_string(out: &mut String, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' | '\u{0}'..='\u{1f}' => {
+                let n = c as u32;
+                out.push_str("\\u");
+                for shift in [12, 8, 4, 0] {
+                    out.push(HEX[((n >> shift) & 15) as usize] as char);
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::json::{parse, Limits};
+
+    fn round(text: &str, style: Style) -> String {
+        let (tree, findings) = parse(text.as_bytes(), &Limits::default());
+        assert!(findings.is_empty(), "{findings:?}");
+        let value = Value::from_tree(&tree.unwrap(), 0);
+        String::from_utf8(to_vec(&value, style)).unwrap()
+    }
+
+    #[test]
+    fn styles() {
+        let cases = [
+            ("compact object", r#"{ "a" : 1, "b": [true, null] }"#, Style::Compact, r#"{"a":1,"b":[true,null]}"#),
+            ("empty containers", r#"{"a":{},"b":[]}"#, Style::DOCKER, "{\n   \"a\": {},\n   \"b\": []\n}"),
+            (
+                "docker indent",
+                r#"{"schemaVersion":2,"manifests":[{"size":1}]}"#,
+                Style::DOCKER,
+                "{\n   \"schemaVersion\": 2,\n   \"manifests\": [\n      {\n         \"size\": 1\n      }\n   ]\n}",
+            ),
+            ("two-space", r#"{"a":[1]}"#, Style::Indent(2), "{\n  \"a\": [\n    1\n  ]\n}"),
+            ("numbers kept", r#"[1.50,-0,1E+3]"#, Style::Compact, "[1.50,-0,1E+3]"),
+            ("go escaping", r#"["<a href=\"x\">&amp;</a>", "\u2028", "\u0001", "/é😀"]"#, Style::Compact, r#"["\u003ca href=\"x\"\u003e\u0026amp;\u003c/a\u003e","\u2028","\u0001","/é😀"]"#),
+        ];
+        for (name, input, style, expected) in cases {
+            assert_eq!(round(input, style), expected, "{name}");
+        }
+    }
+
+    #[test]
+    fn ordered_insert_and_duplicate_keys() {
+        let (tree, _) = parse(br#"{"a":1,"c":3,"a":2}"#, &Limits::default());
+        let mut v = Value::from_tree(&tree.unwrap(), 0);
+        assert_eq!(String::from_utf8(to_vec(&v, Style::Compact)).unwrap(), r#"{"a":2,"c":3}"#);
+        v.set_ordered("b", Value::int(9), &["c"]);
+        v.set_ordered("d", Value::int(4), &["zz"]);
+        assert_eq!(String::from_utf8(to_vec(&v, Style::Compact)).unwrap(), r#"{"a":2,"b":9,"c":3,"d":4}"#);
+        assert_eq!(v.remove("b"), Some(Value::int(9)));
+        assert_eq!(v.get("c").and_then(Value::as_i64), Some(3));
+    }
+}
