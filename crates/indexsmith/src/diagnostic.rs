@@ -114,6 +114,8 @@ codes! {
     DocumentArtifactManifest = "document/artifact-manifest", Error;
     /// The `manifest.json` of a `docker save` tarball, which is not a registry manifest.
     DocumentDockerSave = "document/docker-save", Error;
+    /// A bare descriptor where a manifest was expected.
+    DocumentDescriptor = "document/descriptor", Error;
     /// An image config, not a manifest.
     DocumentImageConfig = "document/image-config", Warning;
     /// `schemaVersion` is missing.

@@ -14,3 +14,6 @@ pub use media_type::MediaType;
 pub use platform::Platform;
 pub mod json;
 pub mod position;
+pub mod validate;
+
+pub use validate::{validate, validate_descriptor, Kind, Report, ValidateOptions};

@@ -1,0 +1,129 @@
+//! The state of one validation pass: the tree, the findings so far, and typed field access that
+//! records a located finding whenever a field has the wrong type.
+
+use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::json::{NodeId, NodeKind, Tree};
+use crate::position::LineIndex;
+use std::borrow::Cow;
+
+/// A finding before it is located in lines and columns.
+pub(crate) struct Finding {
+    pub code: Code,
+    pub severity: Severity,
+    pub message: String,
+    pub help: Option<String>,
+    /// The node the finding is about: the pointer and span come from it.
+    pub node: Option<NodeId>,
+    /// An explicit byte range, when the finding is about text rather than a node.
+    pub range: Option<(u32, u32)>,
+}
+
+pub(crate) struct Context<'t, 'a> {
+    pub tree: &'t Tree<'a>,
+    pub findings: Vec<Finding>,
+}
+
+impl<'t, 'a> Context<'t, 'a> {
+    pub fn new(tree: &'t Tree<'a>) -> Self {
+        Context { tree, findings: Vec::new() }
+    }
+
+    /// Records a finding about `node` with the code's default severity.
+    pub fn report(&mut self, code: Code, node: NodeId, message: impl Into<String>) -> &mut Finding {
+        self.findings.push(Finding {
+            code,
+            severity: code.default_severity(),
+            message: message.into(),
+            help: None,
+            node: Some(node),
+            range: None,
+        });
+        self.findings.last_mut().expect("just pushed")
+    }
+
+    /// The member `key` of `object`, if present.
+    pub fn member(&self, object: NodeId, key: &str) -> Option<NodeId> {
+        self.tree.get(object, key)
+    }
+
+    /// The member `key` when it is a string; a wrong type is recorded.
+    pub fn string_member(&mut self, object: NodeId, key: &str) -> Option<(NodeId, Cow<'a, str>)> {
+        let node = self.member(object, key)?;
+        if self.expect_kind(node, NodeKind::String, key) {
+            Some((node, self.tree.str(node)))
+        } else {
+            None
+        }
+    }
+
+    /// The member `key` when it is of `kind`; a wrong type is recorded.
+    pub fn typed_member(&mut self, object: NodeId, key: &str, kind: NodeKind) -> Option<NodeId> {
+        let node = self.member(object, key)?;
+        self.expect_kind(node, kind, key).then_some(node)
+    }
+
+    /// Records `schema/wrong-type` unless `node` is of `kind`.
+    pub fn expect_kind(&mut self, node: NodeId, kind: NodeKind, what: &str) -> bool {
+        let actual = self.tree.kind(node);
+        if actual == kind {
+            return true;
+        }
+        self.report(
+            Code::SchemaWrongType,
+            node,
+            format!("`{what}` must be {} {}, not {} {}", article(kind.name()), kind.name(), article(actual.name()), actual.name()),
+        );
+        false
+    }
+
+    /// Records `schema/missing-field` for a required member that is absent.
+    pub fn require(&mut self, object: NodeId, key: &str, code: Code, what: &str) -> Option<NodeId> {
+        let found = self.member(object, key);
+        if found.is_none() {
+            let f = self.report(code, object, format!("{what} has no `{key}`, which is REQUIRED"));
+            f.help = Some(format!("add a `{key}` member"));
+        }
+        found
+    }
+
+    /// Turns the findings into located diagnostics, in document order.
+    pub fn into_diagnostics(self, lines: &LineIndex<'_>) -> Vec<Diagnostic> {
+        let tree = self.tree;
+        let mut out: Vec<Diagnostic> = self
+            .findings
+            .into_iter()
+            .map(|f| {
+                let (start, end) = f.range.unwrap_or_else(|| match f.node {
+                    Some(n) => span_of(tree, n),
+                    None => (0, 0),
+                });
+                let pointer = f.node.map(|n| tree.pointer(n)).unwrap_or_default();
+                let mut d = Diagnostic::new(f.code, f.message)
+                    .with_severity(f.severity)
+                    .with_pointer(pointer)
+                    .with_span(lines.span(start, end));
+                d.help = f.help;
+                d
+            })
+            .collect();
+        out.sort_by_key(|d| d.span.start.offset);
+        out
+    }
+}
+
+/// The span to underline for a node: a member value's key and value together when the value is
+/// a scalar, the opening bracket for a container (underlining a whole list is noise).
+fn span_of(tree: &Tree<'_>, node: NodeId) -> (u32, u32) {
+    let n = tree.node(node);
+    match n.kind {
+        NodeKind::Object | NodeKind::Array => (n.start, n.start + 1),
+        _ => (n.start, n.end),
+    }
+}
+
+pub(crate) fn article(word: &str) -> &'static str {
+    match word.as_bytes().first() {
+        Some(b'a' | b'e' | b'i' | b'o' | b'u') => "an",
+        _ => "a",
+    }
+}

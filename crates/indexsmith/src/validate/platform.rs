@@ -1,0 +1,102 @@
+//! Platform rules for index entries and image configs.
+
+use super::context::Context;
+use crate::diagnostic::Code;
+use crate::json::{NodeId, NodeKind};
+use crate::platform::{is_known_architecture, is_known_os, known_variants, Platform};
+
+/// Reads and checks the `platform` object of an index entry.
+///
+/// `lenient` skips the unknown-value lints (attestation entries use `unknown/unknown`).
+/// `docker` says the entry is in a Docker list, where `features` is a defined field.
+pub(crate) fn check_platform(ctx: &mut Context<'_, '_>, node: NodeId, lenient: bool, docker: bool) -> Option<Platform> {
+    if !ctx.expect_kind(node, NodeKind::Object, "platform") {
+        return None;
+    }
+    check_fields(ctx, node, lenient, docker)
+}
+
+/// The platform fields of an image config, which sit at its top level.
+pub(crate) fn check_platform_fields(ctx: &mut Context<'_, '_>, node: NodeId) -> Option<Platform> {
+    check_fields(ctx, node, false, true)
+}
+
+fn check_fields(ctx: &mut Context<'_, '_>, node: NodeId, lenient: bool, docker: bool) -> Option<Platform> {
+    let os = ctx.require(node, "os", Code::PlatformMissingOs, "platform").and_then(|_| ctx.string_member(node, "os"));
+    let architecture = ctx
+        .require(node, "architecture", Code::PlatformMissingArchitecture, "platform")
+        .and_then(|_| ctx.string_member(node, "architecture"));
+    let variant = ctx.string_member(node, "variant");
+    let os_version = ctx.string_member(node, "os.version");
+    let mut os_features = Vec::new();
+    if let Some(features) = ctx.typed_member(node, "os.features", NodeKind::Array) {
+        let items: Vec<NodeId> = ctx.tree.elements(features).collect();
+        for item in items {
+            if ctx.expect_kind(item, NodeKind::String, "os.features[]") {
+                os_features.push(ctx.tree.str(item).into_owned());
+            }
+        }
+    }
+    if !docker {
+        if let Some(features) = ctx.member(node, "features") {
+            ctx.report(Code::PlatformReservedFeatures, features, "`features` is reserved by the OCI image-spec and should not be set");
+        }
+    }
+    let (os_node, os) = os?;
+    let (arch_node, architecture) = architecture?;
+    let lenient = lenient || (os == "unknown" && architecture == "unknown");
+    if !lenient {
+        if !is_known_os(&os) {
+            let f = ctx.report(Code::PlatformUnknownOs, os_node, format!("unknown os {os:?} (not a Go GOOS value)"));
+            f.help = suggest_os(&os).map(|s| format!("did you mean {s:?}?"));
+        }
+        if !is_known_architecture(&architecture) {
+            let f = ctx.report(Code::PlatformUnknownArchitecture, arch_node, format!("unknown architecture {architecture:?} (not a Go GOARCH value)"));
+            f.help = suggest_architecture(&architecture).map(|s| format!("did you mean {s}?"));
+        }
+        if let Some((variant_node, variant)) = &variant {
+            match known_variants(&architecture) {
+                None if is_known_architecture(&architecture) => {
+                    ctx.report(Code::PlatformUnexpectedVariant, *variant_node, format!("architecture {architecture:?} has no variants, but variant is {variant:?}"));
+                }
+                Some(list) if !list.contains(&variant.as_ref()) => {
+                    let f = ctx.report(Code::PlatformUnexpectedVariant, *variant_node, format!("{variant:?} is not a variant of {architecture:?}"));
+                    f.help = Some(format!("known variants: {}", list.join(", ")));
+                }
+                _ => {}
+            }
+        }
+        if let Some((version_node, _)) = &os_version {
+            if os != "windows" {
+                ctx.report(Code::PlatformOsVersionNotWindows, *version_node, format!("`os.version` is only used for windows, but os is {os:?}"));
+            }
+        }
+    }
+    Some(Platform {
+        os: os.into_owned(),
+        architecture: architecture.into_owned(),
+        variant: variant.map(|(_, v)| v.into_owned()),
+        os_version: os_version.map(|(_, v)| v.into_owned()),
+        os_features,
+    })
+}
+
+fn suggest_os(os: &str) -> Option<&'static str> {
+    Some(match os.to_ascii_lowercase().as_str() {
+        "linux" => "linux",
+        "windows" | "win" | "win32" | "win64" => "windows",
+        "macos" | "osx" | "mac" | "darwin" => "darwin",
+        _ => return None,
+    })
+}
+
+fn suggest_architecture(architecture: &str) -> Option<&'static str> {
+    Some(match architecture.to_ascii_lowercase().as_str() {
+        "x86_64" | "x86-64" | "amd64" | "x64" => "\"amd64\"",
+        "aarch64" | "arm64" | "armv8" => "\"arm64\"",
+        "armhf" | "armv7" | "armv7l" => "\"arm\" with variant \"v7\"",
+        "armel" | "armv6" | "armv6l" => "\"arm\" with variant \"v6\"",
+        "i386" | "i686" | "x86" => "\"386\"",
+        _ => return None,
+    })
+}
