@@ -7,6 +7,7 @@ pub mod diagnostic;
 pub mod digest;
 pub mod media_type;
 pub mod platform;
+pub mod reference;
 
 pub use diagnostic::{Code, Diagnostic, Position, Severity, Span};
 pub use digest::{Algorithm, Digest, ParseDigestError};
