@@ -8,6 +8,7 @@ pub mod digest;
 pub mod media_type;
 pub mod platform;
 pub mod reference;
+pub mod resolve;
 
 pub use diagnostic::{Code, Diagnostic, Position, Severity, Span};
 pub use digest::{Algorithm, Digest, ParseDigestError};

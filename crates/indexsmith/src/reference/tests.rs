@@ -284,7 +284,8 @@ fn familiar_strings() {
 #[test]
 fn canonical_parse_table() {
     // upstream TestParseNamed: (input, domain and path, or the error code)
-    let cases: &[(&str, Result<(&str, &str), &str>)] = &[
+    type Expected = Result<(&'static str, &'static str), &'static str>;
+    let cases: &[(&str, Expected)] = &[
         ("test.com/foo", Ok(("test.com", "foo"))),
         ("test:8080/foo", Ok(("test:8080", "foo"))),
         ("test_com/foo", Err("reference/name-not-canonical")),
