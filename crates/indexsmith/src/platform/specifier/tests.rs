@@ -212,6 +212,19 @@ fn parse_rejects() {
 }
 
 #[test]
+fn large_inputs_from_containerd_benchmarks() {
+    // containerd BenchmarkParseOSOptions inputs: they must finish quickly and decide correctly.
+    let lengthy = format!("linux(+{})/amd64", vec!["feature"; 16].join("+"));
+    assert_eq!(parse(&lengthy).map(|p| p.os_features.len()), Ok(16), "lengthy features");
+    let plus_chain = format!("linux({})/amd64", "+".repeat(64 * 1024));
+    assert_eq!(parse(&plus_chain).map_err(|e| e.code()), Err("platform/invalid-os-component"), "exploding plus chain");
+    let blob = format!("linux(+CONFIG_{}BAR)/amd64", "FOO=y_".repeat(16 * 1024));
+    assert_eq!(parse(&blob).map_err(|e| e.code()), Err("platform/invalid-os-component"), "'=' is not an option character");
+    let long_version = format!("windows({})/amd64", "1.".repeat(50_000));
+    assert_eq!(parse(&long_version).map(|p| p.os_version.map(|v| v.len())), Ok(Some(100_000)), "long os.version");
+}
+
+#[test]
 fn error_offsets_locate_the_component() {
     let cases: &[(&str, &str, usize)] = &[
         ("third component", "linux/arm/&", 10),
