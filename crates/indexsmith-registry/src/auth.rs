@@ -339,6 +339,7 @@ impl TokenCache {
 }
 
 #[cfg(test)]
+#[allow(clippy::type_complexity)] // case tables are tuples
 mod tests {
     use super::*;
 

@@ -339,6 +339,7 @@ fn advice(code: &ErrorCode, action: Action) -> &'static str {
 }
 
 #[cfg(test)]
+#[allow(clippy::type_complexity)] // case tables are tuples
 mod tests {
     use super::*;
 

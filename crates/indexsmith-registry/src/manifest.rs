@@ -26,7 +26,8 @@ impl Descriptor {
     }
 }
 
-/// What a manifest points at.
+/// What a manifest points at. (Both variants are short-lived parse results; boxing buys nothing.)
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ManifestContent {
     /// An OCI image index or a Docker manifest list.

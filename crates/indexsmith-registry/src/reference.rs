@@ -230,7 +230,7 @@ fn valid_registry(s: &str) -> bool {
                 && !label.starts_with('-')
                 && !label.ends_with('-')
         });
-    host_ok && port.is_none_or(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+    host_ok && port.map_or(true, |p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
 }
 
 impl FromStr for ImageRef {
@@ -286,6 +286,7 @@ impl FromStr for ImageRef {
 }
 
 #[cfg(test)]
+#[allow(clippy::type_complexity)] // case tables are tuples
 mod tests {
     use super::*;
 

@@ -1,5 +1,6 @@
 //! Transcript tests of the sans-IO machines: recorded responses in, expected next request out.
 //! No network, no clock, no sleeps.
+#![allow(clippy::type_complexity, clippy::result_large_err)] // case tables are tuples
 
 use indexsmith::digest::{sha256, Digest};
 use indexsmith_registry::ops::{

@@ -207,6 +207,10 @@ pub struct ServerResponse {
 }
 
 pub type Handler = Arc<dyn Fn(ServerRequest) -> ServerResponse + Send + Sync>;
+/// Rewrites an upstream answer.
+pub type Fault = Arc<dyn Fn(&ServerRequest, ServerResponse) -> ServerResponse + Send + Sync>;
+/// Answers a request instead of forwarding it, when it returns `Some`.
+pub type Before = Arc<dyn Fn(&ServerRequest) -> Option<ServerResponse> + Send + Sync>;
 
 /// Serves `handler` on a free 127.0.0.1 port, one thread per connection, for the life of the
 /// test process. Returns the port.
@@ -259,15 +263,15 @@ fn handle(stream: TcpStream, handler: Handler) -> io::Result<()> {
 
 /// Forwards every request to `upstream` (`127.0.0.1:port`) unchanged, Host header included, and
 /// lets `fault` rewrite or replace the answer.
-pub fn proxy(upstream: String, fault: Arc<dyn Fn(&ServerRequest, ServerResponse) -> ServerResponse + Send + Sync>) -> u16 {
+pub fn proxy(upstream: String, fault: Fault) -> u16 {
     proxy_with(upstream, Arc::new(|_: &ServerRequest| None), fault)
 }
 
 /// Like [`proxy`], and `before` may answer a request itself without forwarding it.
 pub fn proxy_with(
     upstream: String,
-    before: Arc<dyn Fn(&ServerRequest) -> Option<ServerResponse> + Send + Sync>,
-    fault: Arc<dyn Fn(&ServerRequest, ServerResponse) -> ServerResponse + Send + Sync>,
+    before: Before,
+    fault: Fault,
 ) -> u16 {
     serve(Arc::new(move |req: ServerRequest| {
         if let Some(answer) = before(&req) {

@@ -11,11 +11,13 @@ use std::sync::{Arc, Mutex};
 pub const SERVICE: &str = "indexsmith-test-registry";
 pub const ISSUER: &str = "indexsmith-test-issuer";
 
+/// Token requests received: (had Basic credentials, scopes).
+pub type RequestLog = Arc<Mutex<Vec<(bool, Vec<String>)>>>;
+
 pub struct TokenService {
     pub port: u16,
     pub cert: PathBuf,
-    /// Token requests received: (had Basic credentials, scopes).
-    pub requests: Arc<Mutex<Vec<(bool, Vec<String>)>>>,
+    pub requests: RequestLog,
     _dir: Arc<TempDir>,
 }
 
