@@ -78,6 +78,7 @@ impl fmt::Display for ErrorCode {
 
 /// What an operation was doing when it failed; it chooses the advice in the message.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(rename_all = "camelCase"))]
 pub enum Action {
     Ping,
     Token,
@@ -283,6 +284,29 @@ impl fmt::Display for RegistryError {
 }
 
 impl std::error::Error for RegistryError {}
+
+/// `{ code, status, message, detail, url, retryable }`: what a UI or a JS caller needs.
+#[cfg(feature = "serde")]
+impl serde::Serialize for RegistryError {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("RegistryError", 6)?;
+        st.serialize_field("code", self.code())?;
+        st.serialize_field("status", &self.status)?;
+        st.serialize_field("message", &self.message)?;
+        st.serialize_field("detail", &self.detail)?;
+        st.serialize_field("url", &self.url)?;
+        st.serialize_field("retryable", &self.is_retryable())?;
+        st.end()
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for ErrorCode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
 
 fn looks_like_html(body: &[u8]) -> bool {
     let start: Vec<u8> = body.iter().skip_while(|b| b.is_ascii_whitespace()).take(15).map(u8::to_ascii_lowercase).collect();

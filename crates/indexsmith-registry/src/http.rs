@@ -13,6 +13,7 @@ use std::fmt;
 
 /// Identifies one request handed out by a state machine; its response must come back with it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(transparent))]
 pub struct RequestId(pub u64);
 
 impl fmt::Display for RequestId {
@@ -23,6 +24,7 @@ impl fmt::Display for RequestId {
 
 /// The HTTP methods the distribution spec uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(rename_all = "UPPERCASE"))]
 pub enum Method {
     Get,
     Head,
@@ -53,6 +55,7 @@ impl fmt::Display for Method {
 
 /// A request or response body.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(tag = "kind", content = "value", rename_all = "camelCase"))]
 pub enum Body {
     #[default]
     Empty,
@@ -95,6 +98,7 @@ impl Body {
 /// An HTTP request for the driver to send. The driver must not follow redirects itself: the
 /// machine does, so that credentials never follow a redirect to another host.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(rename_all = "camelCase"))]
 pub struct Request {
     pub id: RequestId,
     pub method: Method,
@@ -116,6 +120,7 @@ impl Request {
 
 /// An HTTP response given back to the machine.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(rename_all = "camelCase"))]
 pub struct Response {
     pub status: u16,
     pub headers: Vec<(String, String)>,
@@ -158,6 +163,7 @@ fn find_header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a st
 
 /// Why a request got no HTTP response at all.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(rename_all = "camelCase"))]
 pub enum FailureKind {
     /// The browser refused to expose the response (no CORS headers on the registry).
     CorsBlocked,
@@ -169,6 +175,7 @@ pub enum FailureKind {
 
 /// A request that got no HTTP response, as the driver saw it.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(rename_all = "camelCase"))]
 pub struct TransportFailure {
     pub kind: FailureKind,
     pub message: String,

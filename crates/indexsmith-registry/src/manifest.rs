@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 
 /// A content descriptor, as far as the protocol needs it.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(rename_all = "camelCase"))]
 pub struct Descriptor {
     pub media_type: String,
     pub digest: Digest,
@@ -29,6 +30,7 @@ impl Descriptor {
 /// What a manifest points at. (Both variants are short-lived parse results; boxing buys nothing.)
 #[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(rename_all = "camelCase"))]
 pub enum ManifestContent {
     /// An OCI image index or a Docker manifest list.
     Index { manifests: Vec<Descriptor> },
@@ -38,6 +40,7 @@ pub enum ManifestContent {
 
 /// A manifest's media type and references.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(rename_all = "camelCase"))]
 pub struct ManifestInfo {
     /// The `mediaType` field, else the `Content-Type` it was served with.
     pub media_type: String,

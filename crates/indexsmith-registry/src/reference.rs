@@ -23,6 +23,7 @@ pub const DOCKER_HUB_API: &str = "registry-1.docker.io";
 
 /// A repository on a registry: the target of every operation.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(rename_all = "camelCase"))]
 pub struct Repository {
     /// `host[:port]`, as the user wrote it (e.g. `docker.io`, `127.0.0.1:5000`).
     pub registry: String,
@@ -86,6 +87,7 @@ pub fn is_loopback(authority: &str) -> bool {
 
 /// What to fetch from a repository: a tag or a digest.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(rename_all = "camelCase"))]
 pub enum ManifestRef {
     Tag(String),
     Digest(Digest),
@@ -134,6 +136,7 @@ pub enum ParseImageRefError {
 
 /// A parsed `host[:port]/path[:tag][@digest]`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(rename_all = "camelCase"))]
 pub struct ImageRef {
     pub repository: Repository,
     pub tag: Option<String>,

@@ -270,6 +270,13 @@ fn fetch_manifest_transcripts() {
             expect: Err("NETWORK"),
         },
         Case {
+            name: "timeout",
+            reference: ManifestRef::Tag("v1".into()),
+            credentials: None,
+            steps: vec![step(Method::Get, format!("{REG}/a/manifests/v1"), Answer::Fail(FailureKind::Timeout))],
+            expect: Err("TIMEOUT"),
+        },
+        Case {
             name: "CORS blocked",
             reference: ManifestRef::Tag("v1".into()),
             credentials: None,
@@ -750,4 +757,45 @@ fn copy_between_registries_skips_present_blobs() {
     let mut op = Transfer::copy(&session, &repo("src"), ManifestRef::Tag("v1".into()), &dst, Some("v2".into()));
     let TransferOutput::Pushed(report) = run("copy", &mut session, &mut op, steps, NOW).output.unwrap() else { panic!() };
     assert_eq!((report.blobs_present, report.blobs_uploaded, report.bytes_uploaded, report.manifests_pushed), (1, 1, 10, 2));
+}
+
+#[test]
+fn concurrent_calls_share_one_token_request() {
+    let a = image(br#"{"os":"linux","architecture":"amd64"}"#, &[]);
+    let b = image(br#"{"os":"linux","architecture":"arm64"}"#, &[]);
+    let mut session = Session::new(SessionConfig::default());
+    // Learn that the registry wants tokens.
+    let mut op = FetchManifest::new(&session, &repo("x"), ManifestRef::Tag("v1".into()));
+    let steps = vec![
+        step(Method::Get, format!("{REG}/x/manifests/v1"), Answer::Respond(bearer_challenge("repository:x:pull"))),
+        step(Method::Get, "http://127.0.0.1:6000/token?service=reg&scope=repository%3Ax%3Apull", Answer::Respond(ok(200).with_body(r#"{"token":"tx"}"#))),
+        step(Method::Get, format!("{REG}/x/manifests/v1"), Answer::Respond(manifest_response(&a, OCI_MANIFEST))),
+    ];
+    assert!(run("learn", &mut session, &mut op, steps, NOW).output.is_ok());
+
+    // Two references in one repository: one token request, both calls wait for it.
+    let sources = vec![(repo("y"), ManifestRef::Digest(sha256(&a))), (repo("y"), ManifestRef::Digest(sha256(&b)))];
+    let mut op = CreateIndex::new(&session, sources, NestedIndex::Refuse);
+    let first = op.poll_request(&mut session, NOW).expect("a token request");
+    assert_eq!(first.url, "http://127.0.0.1:6000/token?service=reg&scope=repository%3Ay%3Apull");
+    assert_eq!(op.poll_request(&mut session, NOW), None, "the second call waits for the same token");
+    op.handle_response(&mut session, first.id, ok(200).with_body(r#"{"token":"ty"}"#), NOW);
+    let mut calls = Vec::new();
+    while let Some(r) = op.poll_request(&mut session, NOW) {
+        calls.push(r);
+    }
+    assert_eq!(calls.len(), 2);
+    assert!(calls.iter().all(|r| r.header("Authorization") == Some("Bearer ty")));
+}
+
+#[test]
+fn redirects_are_bounded() {
+    let mut session = Session::new(SessionConfig::default());
+    let mut op = FetchManifest::new(&session, &repo("a"), ManifestRef::Tag("v1".into()));
+    let mut steps = vec![step(Method::Get, format!("{REG}/a/manifests/v1"), Answer::Respond(ok(302).with_header("Location", "/v2/a/manifests/r0")))];
+    for i in 0..10 {
+        steps.push(step(Method::Get, format!("{REG}/a/manifests/r{i}"), Answer::Respond(ok(302).with_header("Location", format!("/v2/a/manifests/r{}", i + 1)))));
+    }
+    let err = run("redirect loop", &mut session, &mut op, steps, NOW).output.unwrap_err();
+    assert_eq!((err.code(), err.status), ("UNEXPECTED_STATUS", Some(302)));
 }

@@ -14,6 +14,7 @@ use indexsmith::digest::Digest;
 
 /// What to do with a reference that is itself an index.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(rename_all = "camelCase"))]
 pub enum NestedIndex {
     /// Take its children as entries (regctl's behaviour), platforms as that index declares them.
     Flatten,
@@ -23,6 +24,7 @@ pub enum NestedIndex {
 
 /// One entry of the index to compose.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(rename_all = "camelCase"))]
 pub struct IndexEntry {
     /// The repository the manifest was found in (a push mounts or copies from there).
     pub source: Repository,

@@ -24,6 +24,7 @@ pub fn push_scope(repository: &Repository) -> String {
 
 /// A manifest as received: exact bytes, their verified digest, and the media type.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(rename_all = "camelCase"))]
 pub struct Manifest {
     pub digest: Digest,
     pub media_type: String,

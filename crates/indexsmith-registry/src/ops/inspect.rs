@@ -14,6 +14,7 @@ use indexsmith::platform::Platform;
 
 /// An image manifest, summarized.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(rename_all = "camelCase"))]
 pub struct ImageSummary {
     pub manifest: Manifest,
     pub config: Descriptor,
@@ -29,6 +30,7 @@ pub struct ImageSummary {
 
 /// One child of an inspected index.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(rename_all = "camelCase"))]
 pub struct ChildInspection {
     /// The entry in the index (platform as the index declares it).
     pub descriptor: Descriptor,
@@ -38,6 +40,7 @@ pub struct ChildInspection {
 
 /// The result of [`Inspect`].
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(rename_all = "camelCase"))]
 pub struct Inspection {
     pub manifest: Manifest,
     /// Set when the manifest is an image manifest.

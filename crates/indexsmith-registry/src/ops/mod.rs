@@ -71,6 +71,7 @@ pub trait Operation {
 
 /// Progress of an operation.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(rename_all = "camelCase"))]
 pub enum Event {
     /// A manifest was fetched and verified.
     ManifestFetched { digest: Digest, media_type: String },

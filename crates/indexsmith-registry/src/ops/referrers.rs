@@ -15,6 +15,7 @@ use indexsmith::digest::Digest;
 
 /// The referrers of a manifest.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(rename_all = "camelCase"))]
 pub struct Referrers {
     pub descriptors: Vec<Descriptor>,
     /// True when the registry has no referrers API and the `<alg>-<hex>` tag was read.

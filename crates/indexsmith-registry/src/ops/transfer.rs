@@ -31,6 +31,7 @@ use std::collections::HashMap;
 
 /// What a dry run found for one blob.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(rename_all = "camelCase"))]
 pub enum BlobAction {
     Present,
     Mount { from: Repository },
@@ -39,6 +40,7 @@ pub enum BlobAction {
 
 /// What a push would do for one manifest.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(rename_all = "camelCase"))]
 pub enum ChildAction {
     /// Already in the target repository.
     Present,
@@ -52,6 +54,7 @@ pub enum ChildAction {
 
 /// The dry-run report for one manifest (a child of the index, or the image itself).
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(rename_all = "camelCase"))]
 pub struct ChildPlan {
     pub digest: Digest,
     pub media_type: String,
@@ -69,6 +72,7 @@ pub struct ChildPlan {
 
 /// The dry-run report of a push.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(rename_all = "camelCase"))]
 pub struct PushPlan {
     pub digest: Digest,
     pub media_type: String,
@@ -85,6 +89,7 @@ pub struct PushPlan {
 
 /// What a push did.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(rename_all = "camelCase"))]
 pub struct PushReport {
     pub digest: Option<Digest>,
     pub tag: Option<String>,
@@ -99,6 +104,7 @@ pub struct PushReport {
 
 /// The output of a [`Transfer`].
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(rename_all = "camelCase"))]
 pub enum TransferOutput {
     Plan(PushPlan),
     Pushed(PushReport),
@@ -858,6 +864,9 @@ impl Operation for Transfer {
     }
 
     fn handle_stream_data(&mut self, source: RequestId, bytes: &[u8]) -> Result<(), RegistryError> {
+        if self.finished {
+            return Err(RegistryError::new(ErrorKind::InvalidInput, "the operation has already finished; do not send this request"));
+        }
         let Some(&b) = self.streams.get(&source) else {
             return Err(RegistryError::new(ErrorKind::InvalidInput, format!("no blob is being streamed from request {source}")));
         };
