@@ -5,7 +5,7 @@
 mod support;
 
 use indexsmith::digest::sha256;
-use indexsmith_registry::ops::{ChildAction, CreateIndex, FetchManifest, Inspect, ListReferrers, ListTags, NestedIndex, Transfer, TransferOutput};
+use indexsmith_registry::ops::{ChildAction, CreateIndex, FetchManifest, HeadManifest, Inspect, Ping, ListReferrers, ListTags, NestedIndex, Transfer, TransferOutput};
 use indexsmith_registry::{Credentials, Event, ManifestRef, Operation, Repository, Session, SessionConfig};
 use std::sync::{Arc, Mutex};
 use support::driver::Driver;
@@ -46,6 +46,9 @@ fn fetch_by_tag_and_by_digest() {
 
     let by_digest = driver.go(&mut session, |s| FetchManifest::new(s, &repo, ManifestRef::Digest(images[1].digest.clone()))).unwrap();
     assert_eq!((by_digest.media_type.as_str(), by_digest.bytes), (OCI_MANIFEST, images[1].manifest.clone()));
+
+    let head = driver.go(&mut session, |s| HeadManifest::new(s, &repo, ManifestRef::Tag("v1".into()))).unwrap();
+    assert_eq!((head.digest, head.media_type.as_deref(), head.size), (sha256(&idx), Some(OCI_INDEX), Some(idx.len() as u64)));
 
     let missing = driver.go(&mut session, |s| FetchManifest::new(s, &repo, ManifestRef::Tag("nope".into()))).unwrap_err();
     assert_eq!((missing.code(), missing.status), ("MANIFEST_UNKNOWN", Some(404)));
@@ -306,9 +309,14 @@ fn token_auth() {
     let err = driver.go(&mut wrong, |s| FetchManifest::new(s, &a, ManifestRef::Tag("v1".into()))).unwrap_err();
     assert_eq!((err.code(), err.status), ("UNAUTHORIZED", Some(401)), "{err}");
 
+    let err = driver.go(&mut wrong, |s| Ping::new(s, &reg.host())).unwrap_err();
+    assert_eq!(err.code(), "UNAUTHORIZED", "a log-in check catches the wrong password: {err}");
+
     // With credentials: copy in, fetch back, then push into a second repository by mounting.
     let mut session = Session::new(SessionConfig::default());
     session.set_credentials(&reg.host(), Credentials::new("bob", "hunter2"));
+    let ping = driver.go(&mut session, |s| Ping::new(s, &reg.host())).unwrap();
+    assert_eq!(ping.api_version.as_deref(), Some("registry/2.0"));
     let report = pushed(driver.go(&mut session, |s| Transfer::copy(s, &upstream, ManifestRef::Tag("v1".into()), &a, Some("v1".into()))).unwrap());
     assert_eq!(report.manifests_pushed, 4);
     let back = driver.go(&mut session, |s| FetchManifest::new(s, &a, ManifestRef::Tag("v1".into()))).unwrap();
@@ -455,4 +463,41 @@ fn referrers_use_the_tag_schema_on_distribution_2_8() {
     assert_eq!(out.descriptors[0].digest, sha256(artifact.as_bytes()));
     let none = driver.go(&mut session, |s| ListReferrers::new(s, &repo, sha256(b"other"), None)).unwrap();
     assert!(none.descriptors.is_empty());
+}
+
+#[test]
+fn docker_manifest_lists_copy_with_their_media_types() {
+    const DOCKER_LIST: &str = "application/vnd.docker.distribution.manifest.list.v2+json";
+    const DOCKER_MANIFEST: &str = "application/vnd.docker.distribution.manifest.v2+json";
+    let (reg1, seed1) = plain();
+    let (reg2, _seed2) = plain();
+    let mut children = Vec::new();
+    for arch in ["amd64", "arm64"] {
+        let config = format!(r#"{{"architecture":"{arch}","os":"linux","rootfs":{{"type":"layers","diff_ids":[]}}}}"#).into_bytes();
+        let layer = support::images::bytes(&format!("docker-{arch}"), 300);
+        seed1.blob("d", &config);
+        seed1.blob("d", &layer);
+        let manifest = format!(
+            r#"{{"schemaVersion":2,"mediaType":"{DOCKER_MANIFEST}","config":{{"mediaType":"application/vnd.docker.container.image.v1+json","size":{},"digest":"{}"}},"layers":[{{"mediaType":"application/vnd.docker.image.rootfs.diff.tar.gzip","size":300,"digest":"{}"}}]}}"#,
+            config.len(),
+            sha256(&config),
+            sha256(&layer)
+        );
+        seed1.manifest("d", &sha256(manifest.as_bytes()).to_string(), DOCKER_MANIFEST, manifest.as_bytes());
+        children.push(format!(r#"{{"mediaType":"{DOCKER_MANIFEST}","size":{},"digest":"{}","platform":{{"architecture":"{arch}","os":"linux"}}}}"#, manifest.len(), sha256(manifest.as_bytes())));
+    }
+    let list = format!(r#"{{"schemaVersion":2,"mediaType":"{DOCKER_LIST}","manifests":[{}]}}"#, children.join(","));
+    seed1.manifest("d", "latest", DOCKER_LIST, list.as_bytes());
+    let src = Repository::new(reg1.host(), "d");
+    let dst = Repository::new(reg2.host(), "d");
+    let mut session = Session::new(SessionConfig::default());
+    let mut driver = Driver::new();
+    let inspected = driver.go(&mut session, |s| Inspect::new(s, &src, ManifestRef::Tag("latest".into()))).unwrap();
+    assert_eq!(inspected.manifest.media_type, DOCKER_LIST);
+    let platforms: Vec<String> = inspected.children.iter().map(|c| c.image.as_ref().unwrap().config_platform.as_ref().unwrap().to_string()).collect();
+    assert_eq!(platforms, ["linux/amd64", "linux/arm64"]);
+    let report = pushed(driver.go(&mut session, |s| Transfer::copy(s, &src, ManifestRef::Tag("latest".into()), &dst, Some("latest".into()))).unwrap());
+    assert_eq!((report.manifests_pushed, report.blobs_uploaded), (3, 4));
+    let back = driver.go(&mut session, |s| FetchManifest::new(s, &dst, ManifestRef::Tag("latest".into()))).unwrap();
+    assert_eq!((back.media_type.as_str(), back.bytes), (DOCKER_LIST, list.into_bytes()));
 }

@@ -799,3 +799,60 @@ fn redirects_are_bounded() {
     let err = run("redirect loop", &mut session, &mut op, steps, NOW).output.unwrap_err();
     assert_eq!((err.code(), err.status), ("UNEXPECTED_STATUS", Some(302)));
 }
+
+#[test]
+fn ping_and_head_transcripts() {
+    use indexsmith_registry::ops::{HeadManifest, Ping};
+    let m = image(b"{}", &[]);
+    let d = sha256(&m);
+
+    let mut session = Session::new(SessionConfig::default());
+    session.set_credentials("127.0.0.1:5000", Credentials::new("u", "p"));
+    let mut op = Ping::new(&session, "127.0.0.1:5000");
+    let steps = vec![
+        step(Method::Get, "http://127.0.0.1:5000/v2/", Answer::Respond(ok(401).with_header("WWW-Authenticate", r#"Bearer realm="http://127.0.0.1:6000/token",service="reg""#))),
+        step(Method::Get, "http://127.0.0.1:6000/token?service=reg", Answer::Respond(ok(200).with_body(r#"{"token":"login"}"#))).has("Authorization", "Basic dTpw"),
+        step(Method::Get, "http://127.0.0.1:5000/v2/", Answer::Respond(ok(200).with_header("Docker-Distribution-API-Version", "registry/2.0"))).has("Authorization", "Bearer login"),
+    ];
+    let out = run("ping", &mut session, &mut op, steps, NOW).output.unwrap();
+    assert_eq!(out.api_version.as_deref(), Some("registry/2.0"));
+
+    let mut session = Session::new(SessionConfig::default());
+    let mut op = Ping::new(&session, "127.0.0.1:5000");
+    let steps = vec![step(Method::Get, "http://127.0.0.1:5000/v2/", Answer::Respond(ok(200).with_header("Content-Type", "text/html").with_body("<html>")))];
+    assert_eq!(run("ping html", &mut session, &mut op, steps, NOW).output.unwrap_err().code(), "NOT_A_REGISTRY");
+
+    let cases: Vec<(&str, ManifestRef, Vec<Step>, Result<Digest, &str>)> = vec![
+        (
+            "head by tag",
+            ManifestRef::Tag("v1".into()),
+            vec![step(Method::Head, format!("{REG}/a/manifests/v1"), Answer::Respond(ok(200).with_header("Docker-Content-Digest", d.to_string()).with_header("Content-Length", "10")))],
+            Ok(d.clone()),
+        ),
+        (
+            "head without digest falls back to a verified get",
+            ManifestRef::Tag("v1".into()),
+            vec![
+                step(Method::Head, format!("{REG}/a/manifests/v1"), Answer::Respond(ok(200))),
+                step(Method::Get, format!("{REG}/a/manifests/v1"), Answer::Respond(ok(200).with_header("Content-Type", OCI_MANIFEST).with_body(m.clone()))),
+            ],
+            Ok(d.clone()),
+        ),
+        (
+            "head by digest announcing another",
+            ManifestRef::Digest(d.clone()),
+            vec![step(Method::Head, format!("{REG}/a/manifests/{d}"), Answer::Respond(ok(200).with_header("Docker-Content-Digest", sha256(b"x").to_string())))],
+            Err("DIGEST_MISMATCH"),
+        ),
+        ("head unknown", ManifestRef::Tag("v2".into()), vec![step(Method::Head, format!("{REG}/a/manifests/v2"), Answer::Respond(ok(404)))], Err("MANIFEST_UNKNOWN")),
+    ];
+    for (name, reference, steps, expected) in cases {
+        let mut session = Session::new(SessionConfig::default());
+        let mut op = HeadManifest::new(&session, &repo("a"), reference);
+        match (run(name, &mut session, &mut op, steps, NOW).output, expected) {
+            (Ok(h), Ok(d)) => assert_eq!(h.digest, d, "{name}"),
+            (Err(e), Err(code)) => assert_eq!(e.code(), code, "{name}"),
+            (got, want) => panic!("{name}: got {got:?}, want {want:?}"),
+        }
+    }
+}

@@ -2,7 +2,9 @@
 //!
 //! | operation | what it does |
 //! | --- | --- |
+//! | [`Ping`] | `GET /v2/`: a registry? credentials accepted? |
 //! | [`FetchManifest`] | GET a manifest by tag or digest, verified against its digest |
+//! | [`HeadManifest`] | HEAD a manifest: digest, media type, size without the body |
 //! | [`Inspect`] | a manifest, and for an index every child manifest and its config, fetched concurrently |
 //! | [`ListTags`] | every tag, following `Link` pagination |
 //! | [`ListReferrers`] | the referrers API, with the `<alg>-<hex>` tag-schema fallback |
@@ -12,7 +14,9 @@
 mod create_index;
 mod endpoints;
 mod fetch;
+mod head;
 mod inspect;
+mod ping;
 mod referrers;
 mod tags;
 mod transfer;
@@ -20,6 +24,8 @@ mod transfer;
 pub use create_index::{CreateIndex, IndexEntry, NestedIndex};
 pub use endpoints::{pull_scope, push_scope, Manifest, MANIFEST_ACCEPT};
 pub use fetch::FetchManifest;
+pub use head::{HeadManifest, ManifestHead};
+pub use ping::{Ping, PingResult};
 pub use inspect::{ChildInspection, ImageSummary, Inspect, Inspection};
 pub use referrers::{ListReferrers, Referrers};
 pub use tags::{parse_next_link, ListTags};
