@@ -16,11 +16,15 @@ pub struct SessionConfig {
     pub chunk_size: u64,
     /// The most requests an operation keeps in flight at once (browsers allow 6 per host).
     pub max_concurrent: usize,
+    /// The most blob copies streaming at once. Each holds a download open while its upload
+    /// proceeds; keeping this below `max_concurrent` leaves connections for the uploads when
+    /// source and target share a host (browsers cap connections per host).
+    pub max_streams: usize,
 }
 
 impl Default for SessionConfig {
     fn default() -> Self {
-        SessionConfig { plain_http: Vec::new(), chunk_size: 4 * 1024 * 1024, max_concurrent: 6 }
+        SessionConfig { plain_http: Vec::new(), chunk_size: 4 * 1024 * 1024, max_concurrent: 6, max_streams: 2 }
     }
 }
 
@@ -32,6 +36,11 @@ impl SessionConfig {
 
     pub fn with_chunk_size(mut self, bytes: u64) -> Self {
         self.chunk_size = bytes.max(1);
+        self
+    }
+
+    pub fn with_max_streams(mut self, n: usize) -> Self {
+        self.max_streams = n.max(1);
         self
     }
 

@@ -237,6 +237,7 @@ fn copy_to_a_second_registry_in_chunks() {
     assert_eq!((report.blobs_uploaded, report.bytes_uploaded, report.manifests_pushed), (5, blob_bytes, 3));
     assert_eq!(driver.blob_upload_bytes, blob_bytes);
     assert!(driver.largest_body <= chunk.max(idx.len() as u64), "memory held is one chunk, not a layer: {}", driver.largest_body);
+    assert_eq!(driver.most_held_streams, 2, "at most SessionConfig::max_streams downloads held open");
     let patches = driver.log.iter().filter(|(m, _, _)| *m == indexsmith_registry::Method::Patch).count();
     assert_eq!(patches, 5 + 3, "a 5000-byte layer in 5 chunks, a 2500-byte one in 3");
     let back = driver.go(&mut session, |s| FetchManifest::new(s, &dst, ManifestRef::Tag("1.0".into()))).unwrap();

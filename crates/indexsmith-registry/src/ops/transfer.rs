@@ -198,6 +198,10 @@ pub struct Transfer {
     child_sources: HashMap<Digest, Repository>,
     source_root: Option<ManifestRef>,
     chunk_size: u64,
+    max_streams: usize,
+    /// Blob copies streaming now, and those waiting for a slot (blob, upload location).
+    active_copies: usize,
+    waiting_copies: std::collections::VecDeque<(usize, String)>,
     nodes: Vec<Node>,
     node_by_digest: HashMap<Digest, usize>,
     blobs: Vec<Blob>,
@@ -220,6 +224,9 @@ impl Transfer {
             child_sources: HashMap::new(),
             source_root: None,
             chunk_size: session.config.chunk_size.max(1),
+            max_streams: session.config.max_streams.max(1),
+            active_copies: 0,
+            waiting_copies: std::collections::VecDeque::new(),
             nodes: Vec::new(),
             node_by_digest: HashMap::new(),
             blobs: Vec::new(),
@@ -740,6 +747,12 @@ impl Transfer {
                 }
                 self.events.push(Event::BlobUploaded { digest: self.blobs[b].digest.clone(), size });
                 self.blob_done(session, b);
+                if size > 0 {
+                    self.active_copies -= 1;
+                    if let Some((next, location)) = self.waiting_copies.pop_front() {
+                        self.begin_copy(session, next, location)?;
+                    }
+                }
             }
         }
         Ok(())
@@ -779,7 +792,16 @@ impl Transfer {
         Ok(())
     }
 
+    /// Starts a blob copy into the upload session at `location`, or queues it until fewer than
+    /// `max_streams` copies are streaming.
     fn begin_copy(&mut self, session: &Session, b: usize, location: String) -> Result<(), RegistryError> {
+        if self.blobs[b].size > 0 {
+            if self.active_copies >= self.max_streams {
+                self.waiting_copies.push_back((b, location));
+                return Ok(());
+            }
+            self.active_copies += 1;
+        }
         let blob = &mut self.blobs[b];
         blob.location = Some(location);
         blob.decision = Some(BlobAction::Copy { from: blob.source.clone().unwrap_or_else(|| self.target.clone()) });

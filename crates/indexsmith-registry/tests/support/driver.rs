@@ -18,6 +18,8 @@ pub struct Driver {
     pub blob_upload_bytes: u64,
     /// The largest body this driver held in memory at once.
     pub largest_body: u64,
+    /// The most response bodies held open at once for streaming.
+    pub most_held_streams: usize,
     /// The most requests handed out before any of them was answered.
     pub largest_batch: usize,
     /// Every request sent: method, URL, status (0 when it failed).
@@ -71,6 +73,9 @@ impl Driver {
                     op.handle_failure(session, request.id, TransportFailure::new(FailureKind::Network, format!("reading the source blob: {e}")), now());
                     continue;
                 }
+                if reader.is_finished() {
+                    self.streams.remove(&source.0);
+                }
                 if op.handle_stream_data(source, &chunk).is_err() {
                     continue;
                 }
@@ -100,6 +105,7 @@ impl Driver {
                 let headers = resp.headers.clone();
                 let body = if request.stream_response && (200..300).contains(&status) && request.method != Method::Head {
                     self.streams.insert(request.id.0, resp.body);
+                    self.most_held_streams = self.most_held_streams.max(self.streams.len());
                     Body::Held
                 } else {
                     match resp.bytes() {

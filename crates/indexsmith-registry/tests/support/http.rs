@@ -12,6 +12,18 @@ pub enum BodyReader {
     Close(BufReader<TcpStream>),
 }
 
+impl BodyReader {
+    /// True when a body of known length has been read to its end.
+    pub fn is_finished(&self) -> bool {
+        match self {
+            BodyReader::Empty => true,
+            BodyReader::Length(_, left) => *left == 0,
+            BodyReader::Chunked { done, .. } => *done,
+            BodyReader::Close(_) => false,
+        }
+    }
+}
+
 impl Read for BodyReader {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         match self {
