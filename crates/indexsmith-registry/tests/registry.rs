@@ -78,6 +78,7 @@ fn inspect_fetches_children_concurrently() {
     }
     assert_eq!(op.peak_in_flight(), 6, "the session's concurrency limit was reached");
     assert_eq!(driver.largest_batch, 6, "six child requests were handed out before any answer");
+    eprintln!("figures: inspect of 8 children: {} requests, at most {} in flight", driver.log.len(), op.peak_in_flight());
 }
 
 #[test]
@@ -200,6 +201,7 @@ fn push_into_another_repository_mounts_every_blob() {
     let report = pushed(driver.run(&mut session, &mut op).unwrap());
     assert_eq!((report.blobs_mounted, report.blobs_uploaded, report.bytes_uploaded, report.manifests_pushed), (blob_count, 0, 0, 4));
     assert_eq!(driver.blob_upload_bytes, 0, "no blob bytes were transferred");
+    eprintln!("figures: mount push of {blob_count} blobs ({blob_bytes} bytes) sent {} blob bytes in {} requests", driver.blob_upload_bytes, driver.log.len());
     let mut order = Vec::new();
     while let Some(e) = op.poll_event() {
         order.push(e);
@@ -238,6 +240,7 @@ fn copy_to_a_second_registry_in_chunks() {
     assert_eq!(driver.blob_upload_bytes, blob_bytes);
     assert!(driver.largest_body <= chunk.max(idx.len() as u64), "memory held is one chunk, not a layer: {}", driver.largest_body);
     assert_eq!(driver.most_held_streams, 2, "at most SessionConfig::max_streams downloads held open");
+    eprintln!("figures: copy uploaded {} blob bytes in {} requests; largest body held {} bytes; {} downloads held at most", driver.blob_upload_bytes, driver.log.len(), driver.largest_body, driver.most_held_streams);
     let patches = driver.log.iter().filter(|(m, _, _)| *m == indexsmith_registry::Method::Patch).count();
     assert_eq!(patches, 5 + 3, "a 5000-byte layer in 5 chunks, a 2500-byte one in 3");
     let back = driver.go(&mut session, |s| FetchManifest::new(s, &dst, ManifestRef::Tag("1.0".into()))).unwrap();
