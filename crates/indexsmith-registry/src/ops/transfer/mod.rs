@@ -24,91 +24,15 @@ use crate::http::{append_query, resolve_url, Body, Method, Request, RequestId, R
 use crate::manifest::{Descriptor, ManifestContent};
 use crate::reference::{ManifestRef, Repository};
 use crate::session::Session;
-use indexsmith::digest::{Algorithm, Digest};
+use indexsmith::digest::Digest;
 use indexsmith::platform::Platform;
-use sha2::Digest as _;
 use std::collections::HashMap;
 
-/// What a dry run found for one blob.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(rename_all = "camelCase"))]
-pub enum BlobAction {
-    Present,
-    Mount { from: Repository },
-    Copy { from: Repository },
-}
+mod hasher;
+mod report;
 
-/// What a push would do for one manifest.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(rename_all = "camelCase"))]
-pub enum ChildAction {
-    /// Already in the target repository.
-    Present,
-    /// Every blob is present; only the manifest is pushed.
-    ManifestOnly,
-    /// Missing blobs can all be mounted from this repository of the same registry.
-    Mount { from: Repository },
-    /// Some blob bytes must be copied from this repository.
-    Copy { from: Repository },
-}
-
-/// The dry-run report for one manifest (a child of the index, or the image itself).
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(rename_all = "camelCase"))]
-pub struct ChildPlan {
-    pub digest: Digest,
-    pub media_type: String,
-    /// The platform the parent index declares for it.
-    pub platform: Option<Platform>,
-    pub action: ChildAction,
-    /// Blobs the manifest references (counted when it is not present).
-    pub blobs: usize,
-    pub blobs_present: usize,
-    pub blobs_to_mount: usize,
-    pub blobs_to_copy: usize,
-    pub bytes_to_mount: u64,
-    pub bytes_to_copy: u64,
-}
-
-/// The dry-run report of a push.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(rename_all = "camelCase"))]
-pub struct PushPlan {
-    pub digest: Digest,
-    pub media_type: String,
-    /// The root manifest is already in the target (the push would only set the tag).
-    pub root_present: bool,
-    pub children: Vec<ChildPlan>,
-    /// Totals over distinct blobs.
-    pub blobs_present: usize,
-    pub blobs_to_mount: usize,
-    pub blobs_to_copy: usize,
-    pub bytes_to_mount: u64,
-    pub bytes_to_copy: u64,
-}
-
-/// What a push did.
-#[derive(Clone, Debug, PartialEq, Eq, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(rename_all = "camelCase"))]
-pub struct PushReport {
-    pub digest: Option<Digest>,
-    pub tag: Option<String>,
-    pub manifests_present: usize,
-    pub manifests_pushed: usize,
-    pub blobs_present: usize,
-    pub blobs_mounted: usize,
-    pub blobs_uploaded: usize,
-    /// Blob bytes accepted by the target in uploads (0 when everything was mounted or present).
-    pub bytes_uploaded: u64,
-}
-
-/// The output of a [`Transfer`].
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(rename_all = "camelCase"))]
-pub enum TransferOutput {
-    Plan(PushPlan),
-    Pushed(PushReport),
-}
+use hasher::Hasher;
+pub use report::{BlobAction, ChildAction, ChildPlan, PushPlan, PushReport, TransferOutput};
 
 #[derive(Clone, Copy, Debug)]
 enum Tag {
@@ -135,41 +59,6 @@ struct Node {
     blob_refs: Vec<usize>,
     present: bool,
     done: bool,
-}
-
-enum Hasher {
-    Sha256(sha2::Sha256),
-    Sha384(sha2::Sha384),
-    Sha512(sha2::Sha512),
-}
-
-impl Hasher {
-    fn new(algorithm: &Algorithm) -> Option<Hasher> {
-        match algorithm {
-            Algorithm::Sha256 => Some(Hasher::Sha256(sha2::Sha256::new())),
-            Algorithm::Sha384 => Some(Hasher::Sha384(sha2::Sha384::new())),
-            Algorithm::Sha512 => Some(Hasher::Sha512(sha2::Sha512::new())),
-            Algorithm::Other(_) => None,
-        }
-    }
-
-    fn update(&mut self, bytes: &[u8]) {
-        match self {
-            Hasher::Sha256(h) => h.update(bytes),
-            Hasher::Sha384(h) => h.update(bytes),
-            Hasher::Sha512(h) => h.update(bytes),
-        }
-    }
-
-    fn finish(self) -> String {
-        let (name, out): (&str, Vec<u8>) = match self {
-            Hasher::Sha256(h) => ("sha256", h.finalize().to_vec()),
-            Hasher::Sha384(h) => ("sha384", h.finalize().to_vec()),
-            Hasher::Sha512(h) => ("sha512", h.finalize().to_vec()),
-        };
-        let hex: String = out.iter().map(|b| format!("{b:02x}")).collect();
-        format!("{name}:{hex}")
-    }
 }
 
 struct Blob {
