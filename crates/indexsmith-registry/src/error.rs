@@ -144,11 +144,13 @@ pub struct RegistryError {
     pub detail: Option<String>,
     /// The request URL, when one was involved.
     pub url: Option<String>,
+    /// Seconds to wait before trying again, from a `Retry-After` header in seconds.
+    pub retry_after: Option<u64>,
 }
 
 impl RegistryError {
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> RegistryError {
-        RegistryError { kind, status: None, message: message.into(), detail: None, url: None }
+        RegistryError { kind, status: None, message: message.into(), detail: None, url: None, retry_after: None }
     }
 
     pub fn with_status(mut self, status: u16) -> RegistryError {
@@ -269,6 +271,7 @@ impl RegistryError {
         };
         err.status = Some(status);
         err.url = Some(url.to_owned());
+        err.retry_after = response.header("retry-after").and_then(|v| v.trim().parse().ok());
         err
     }
 }
@@ -290,13 +293,14 @@ impl std::error::Error for RegistryError {}
 impl serde::Serialize for RegistryError {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut st = s.serialize_struct("RegistryError", 6)?;
+        let mut st = s.serialize_struct("RegistryError", 7)?;
         st.serialize_field("code", self.code())?;
         st.serialize_field("status", &self.status)?;
         st.serialize_field("message", &self.message)?;
         st.serialize_field("detail", &self.detail)?;
         st.serialize_field("url", &self.url)?;
         st.serialize_field("retryable", &self.is_retryable())?;
+        st.serialize_field("retryAfter", &self.retry_after)?;
         st.end()
     }
 }
@@ -388,6 +392,10 @@ mod tests {
             assert_eq!(e.is_retryable(), *retryable, "{name}");
             assert_eq!(e.status, Some(*status), "{name}");
         }
+        let limited = Response::new(429).with_header("Retry-After", "30");
+        assert_eq!(RegistryError::from_response(&limited, Action::FetchManifest, "u").retry_after, Some(30));
+        let dated = Response::new(503).with_header("Retry-After", "Wed, 21 Oct 2015 07:28:00 GMT");
+        assert_eq!(RegistryError::from_response(&dated, Action::FetchManifest, "u").retry_after, None);
     }
 
     #[test]
