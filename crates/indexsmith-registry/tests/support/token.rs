@@ -4,7 +4,8 @@
 use super::http::{serve, ServerRequest, ServerResponse};
 use super::registry::TempDir;
 use std::path::PathBuf;
-use std::process::Command;
+use std::io::Write;
+use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -18,7 +19,7 @@ pub struct TokenService {
     pub port: u16,
     pub cert: PathBuf,
     pub requests: RequestLog,
-    _dir: Arc<TempDir>,
+    _dir: TempDir,
 }
 
 impl TokenService {
@@ -27,7 +28,7 @@ impl TokenService {
     }
 
     pub fn start(user: &str, password: &str) -> TokenService {
-        let dir = Arc::new(TempDir::new("token"));
+        let dir = TempDir::new("token");
         let key = dir.path().join("key.pem");
         let cert = dir.path().join("cert.pem");
         let out = Command::new("openssl")
@@ -46,7 +47,7 @@ impl TokenService {
         let user = user.to_owned();
         let requests = Arc::new(Mutex::new(Vec::new()));
         let log = requests.clone();
-        let dir2 = dir.clone();
+        let key_path = key.clone();
         let counter = Arc::new(AtomicU64::new(0));
         let port = serve(Arc::new(move |req: ServerRequest| {
             let auth = req.header("authorization").map(str::to_owned);
@@ -83,9 +84,16 @@ impl TokenService {
                 access.join(",")
             );
             let signing_input = format!("{}.{}", base64(header.as_bytes(), true), base64(claims.as_bytes(), true));
-            let input_path = dir2.path().join(format!("input-{n}"));
-            std::fs::write(&input_path, &signing_input).unwrap();
-            let sig = Command::new("openssl").args(["dgst", "-sha256", "-sign"]).arg(dir2.path().join("key.pem")).arg(&input_path).output().unwrap();
+            let mut child = Command::new("openssl")
+                .args(["dgst", "-sha256", "-sign"])
+                .arg(&key_path)
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap();
+            child.stdin.take().unwrap().write_all(signing_input.as_bytes()).unwrap();
+            let sig = child.wait_with_output().unwrap();
             assert!(sig.status.success(), "openssl dgst: {}", String::from_utf8_lossy(&sig.stderr));
             let jwt = format!("{signing_input}.{}", base64(&sig.stdout, true));
             let body = format!(r#"{{"token":"{jwt}","access_token":"{jwt}","expires_in":300,"issued_at":"{}"}}"#, rfc3339(now));
