@@ -26,7 +26,9 @@ const NOT_BUILT: &str = "<!doctype html>\n<html lang=\"en\">\n<head><meta charse
 
 /// Whether the last segment of a path has a file extension (`app.js`, `x.wasm`).
 fn has_extension(path: &str) -> bool {
-    path.rsplit('/').next().is_some_and(|last| last.contains('.'))
+    path.rsplit('/')
+        .next()
+        .is_some_and(|last| last.contains('.'))
 }
 
 /// The router serving the app from `dist`.
@@ -56,9 +58,13 @@ pub fn router(dist: &Path) -> Router {
                 Ok(response) => response.map(Body::new),
                 Err(never) => match never {},
             };
-            let is_route = (method == Method::GET || method == Method::HEAD) && (navigation || !has_extension(&path));
+            let is_route = (method == Method::GET || method == Method::HEAD)
+                && (navigation || !has_extension(&path));
             if response.status() == StatusCode::NOT_FOUND && is_route {
-                let fallback = Request::builder().method(method).uri("/index.html").body(Body::empty());
+                let fallback = Request::builder()
+                    .method(method)
+                    .uri("/index.html")
+                    .body(Body::empty());
                 match fallback {
                     Ok(fallback) => match index_file.oneshot(fallback).await {
                         Ok(response) => response.map(Body::new),
@@ -74,7 +80,10 @@ pub fn router(dist: &Path) -> Router {
     Router::new()
         .fallback(handler)
         .layer(CompressionLayer::new())
-        .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-cache")))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-cache"),
+        ))
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),

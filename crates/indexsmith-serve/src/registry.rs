@@ -74,7 +74,9 @@ pub struct LocalRegistry {
 
 /// A free TCP port on 127.0.0.1 (free when asked; another process may take it after).
 pub fn free_port() -> std::io::Result<u16> {
-    Ok(std::net::TcpListener::bind(("127.0.0.1", 0))?.local_addr()?.port())
+    Ok(std::net::TcpListener::bind(("127.0.0.1", 0))?
+        .local_addr()?
+        .port())
 }
 
 /// Finds the registry program.
@@ -83,9 +85,16 @@ pub fn find_program(explicit: Option<&Path>) -> Option<PathBuf> {
         return path.is_file().then(|| path.to_path_buf());
     }
     let from_path = std::env::var_os("PATH")
-        .map(|paths| std::env::split_paths(&paths).map(|dir| dir.join(PROGRAM)).collect::<Vec<_>>())
+        .map(|paths| {
+            std::env::split_paths(&paths)
+                .map(|dir| dir.join(PROGRAM))
+                .collect::<Vec<_>>()
+        })
         .unwrap_or_default();
-    from_path.into_iter().chain([PathBuf::from("/usr/bin").join(PROGRAM)]).find(|p| p.is_file())
+    from_path
+        .into_iter()
+        .chain([PathBuf::from("/usr/bin").join(PROGRAM)])
+        .find(|p| p.is_file())
 }
 
 /// A YAML single-quoted scalar.
@@ -99,7 +108,10 @@ pub fn config(port: u16, storage: &Path, secret: &str, options: &RegistryOptions
     out.push_str("version: 0.1\n");
     out.push_str("log:\n  level: warn\n  accesslog:\n    disabled: true\n");
     out.push_str("storage:\n");
-    out.push_str(&format!("  filesystem:\n    rootdirectory: {}\n", yaml(&storage.to_string_lossy())));
+    out.push_str(&format!(
+        "  filesystem:\n    rootdirectory: {}\n",
+        yaml(&storage.to_string_lossy())
+    ));
     out.push_str("  delete:\n    enabled: true\n");
     out.push_str("  maintenance:\n    uploadpurging:\n      enabled: false\n");
     out.push_str("http:\n");
@@ -116,7 +128,10 @@ pub fn config(port: u16, storage: &Path, secret: &str, options: &RegistryOptions
         out.push_str(&format!("    realm: {}\n", yaml(&auth.realm)));
         out.push_str(&format!("    service: {}\n", yaml(&auth.service)));
         out.push_str(&format!("    issuer: {}\n", yaml(&auth.issuer)));
-        out.push_str(&format!("    rootcertbundle: {}\n", yaml(&auth.root_cert_bundle.to_string_lossy())));
+        out.push_str(&format!(
+            "    rootcertbundle: {}\n",
+            yaml(&auth.root_cert_bundle.to_string_lossy())
+        ));
     }
     out
 }
@@ -145,7 +160,10 @@ impl LocalRegistry {
     pub async fn start(options: &RegistryOptions) -> Result<LocalRegistry, RegistryError> {
         let program = find_program(options.program.as_deref()).ok_or_else(|| {
             RegistryError::NotInstalled(
-                options.program.as_ref().map_or_else(|| PROGRAM.to_string(), |p| p.display().to_string()),
+                options
+                    .program
+                    .as_ref()
+                    .map_or_else(|| PROGRAM.to_string(), |p| p.display().to_string()),
             )
         })?;
         // A picked port may be taken by someone else before the registry binds it: try again.
@@ -153,17 +171,27 @@ impl LocalRegistry {
         let mut last = None;
         for _ in 0..attempts {
             match Self::start_once(&program, options).await {
-                Err(RegistryError::Exited { status, log }) if log.contains("address already in use") => {
+                Err(RegistryError::Exited { status, log })
+                    if log.contains("address already in use") =>
+                {
                     last = Some(RegistryError::Exited { status, log });
                 }
                 other => return other,
             }
         }
-        Err(last.unwrap_or(RegistryError::NotReady { seconds: 0, log: String::new() }))
+        Err(last.unwrap_or(RegistryError::NotReady {
+            seconds: 0,
+            log: String::new(),
+        }))
     }
 
-    async fn start_once(program: &Path, options: &RegistryOptions) -> Result<LocalRegistry, RegistryError> {
-        let dir = tempfile::Builder::new().prefix("indexsmith-registry-").tempdir()?;
+    async fn start_once(
+        program: &Path,
+        options: &RegistryOptions,
+    ) -> Result<LocalRegistry, RegistryError> {
+        let dir = tempfile::Builder::new()
+            .prefix("indexsmith-registry-")
+            .tempdir()?;
         let storage = match &options.data {
             Some(data) => {
                 std::fs::create_dir_all(data)?;
@@ -187,28 +215,47 @@ impl LocalRegistry {
             .stderr(log)
             .kill_on_drop(true)
             .spawn()?;
-        let mut registry = LocalRegistry { child, port, storage, _dir: dir };
+        let mut registry = LocalRegistry {
+            child,
+            port,
+            storage,
+            _dir: dir,
+        };
         registry.wait_ready(&log_path).await?;
         Ok(registry)
     }
 
     async fn wait_ready(&mut self, log_path: &Path) -> Result<(), RegistryError> {
-        let client = reqwest::Client::builder().timeout(Duration::from_secs(2)).build().map_err(std::io::Error::other)?;
+        let client = reqwest::Client::builder()
+            .timeout(Duration::from_secs(2))
+            .build()
+            .map_err(std::io::Error::other)?;
         let url = format!("{}v2/", self.url());
         let deadline = tokio::time::Instant::now() + Duration::from_secs(READY_SECONDS);
         loop {
             if let Some(status) = self.child.try_wait()? {
-                return Err(RegistryError::Exited { status: status.to_string(), log: log_tail(log_path) });
+                return Err(RegistryError::Exited {
+                    status: status.to_string(),
+                    log: log_tail(log_path),
+                });
             }
             if let Ok(response) = client.get(&url).send().await {
                 let status = response.status().as_u16();
                 // 401 is the answer of a registry that requires tokens.
-                if status == 200 || (status == 401 && response.headers().contains_key("docker-distribution-api-version")) {
+                if status == 200
+                    || (status == 401
+                        && response
+                            .headers()
+                            .contains_key("docker-distribution-api-version"))
+                {
                     return Ok(());
                 }
             }
             if tokio::time::Instant::now() >= deadline {
-                return Err(RegistryError::NotReady { seconds: READY_SECONDS, log: log_tail(log_path) });
+                return Err(RegistryError::NotReady {
+                    seconds: READY_SECONDS,
+                    log: log_tail(log_path),
+                });
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
@@ -246,7 +293,10 @@ mod tests {
 
     #[test]
     fn config_has_storage_delete_and_cors() {
-        let options = RegistryOptions { cors: true, ..RegistryOptions::default() };
+        let options = RegistryOptions {
+            cors: true,
+            ..RegistryOptions::default()
+        };
         let text = config(5123, Path::new("/tmp/it's here"), "s", &options);
         let expected = [
             "rootdirectory: '/tmp/it''s here'",
@@ -259,7 +309,13 @@ mod tests {
             assert!(text.contains(needle), "missing {needle:?} in\n{text}");
         }
         let plain = config(5123, Path::new("/s"), "s", &RegistryOptions::default());
-        assert!(!plain.contains("Access-Control"), "CORS headers without cors:\n{plain}");
-        assert!(!plain.contains("auth:"), "auth without token_auth:\n{plain}");
+        assert!(
+            !plain.contains("Access-Control"),
+            "CORS headers without cors:\n{plain}"
+        );
+        assert!(
+            !plain.contains("auth:"),
+            "auth without token_auth:\n{plain}"
+        );
     }
 }

@@ -14,13 +14,14 @@ async fn shutdown_signal() {
     let ctrl_c = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {
-        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(term) => term,
-            Err(_) => {
-                let _ = ctrl_c.await;
-                return;
-            }
-        };
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(term) => term,
+                Err(_) => {
+                    let _ = ctrl_c.await;
+                    return;
+                }
+            };
         tokio::select! {
             _ = ctrl_c => {}
             _ = term.recv() => {}
@@ -32,19 +33,52 @@ async fn shutdown_signal() {
     }
 }
 
-fn print_summary(app: &str, dist_present: bool, options: &Options, registry: Option<&LocalRegistry>, seeded: Option<&Seeded>) {
+fn print_summary(
+    app: &str,
+    dist_present: bool,
+    options: &Options,
+    registry: Option<&LocalRegistry>,
+    seeded: Option<&Seeded>,
+) {
     println!("indexsmith-serve {}", env!("CARGO_PKG_VERSION"));
-    let note = if dist_present { String::new() } else { format!("  (no app in {}: a page says how to build it)", options.dist.display()) };
+    let note = if dist_present {
+        String::new()
+    } else {
+        format!(
+            "  (no app in {}: a page says how to build it)",
+            options.dist.display()
+        )
+    };
     println!("  app       {app}/{note}");
-    println!("  proxy     {app}/proxy/<registry-host>/v2/...  (token realms: {app}/proxy-token/...)");
+    println!(
+        "  proxy     {app}/proxy/<registry-host>/v2/...  (token realms: {app}/proxy-token/...)"
+    );
     let Some(registry) = registry else { return };
     let host = registry.host();
-    println!("  registry  {}  (storage {}; through the proxy: {app}/proxy/{host}/v2/)", registry.url(), registry.storage().display());
+    println!(
+        "  registry  {}  (storage {}; through the proxy: {app}/proxy/{host}/v2/)",
+        registry.url(),
+        registry.storage().display()
+    );
     let Some(seeded) = seeded else { return };
-    println!("  sample    {host}/{}:{}  {}  OCI image index", seed::REPOSITORY, seed::INDEX_TAG, seeded.index_digest);
-    println!("            {host}/{}:{}  {}  Docker manifest list", seed::REPOSITORY, seed::DOCKER_LIST_TAG, seeded.docker_list_digest);
+    println!(
+        "  sample    {host}/{}:{}  {}  OCI image index",
+        seed::REPOSITORY,
+        seed::INDEX_TAG,
+        seeded.index_digest
+    );
+    println!(
+        "            {host}/{}:{}  {}  Docker manifest list",
+        seed::REPOSITORY,
+        seed::DOCKER_LIST_TAG,
+        seeded.docker_list_digest
+    );
     for (tag, digest) in &seeded.children {
-        println!("            {host}/{}:{tag}  {digest}  (also {}:{tag})", seed::REPOSITORY, seed::PARTS_REPOSITORY);
+        println!(
+            "            {host}/{}:{tag}  {digest}  (also {}:{tag})",
+            seed::REPOSITORY,
+            seed::PARTS_REPOSITORY
+        );
     }
 }
 
@@ -96,7 +130,13 @@ pub async fn run(options: Options) -> Result<(), ServeError> {
         }
     }
 
-    print_summary(&app, options.dist.join("index.html").is_file(), &options, registry.as_ref(), seeded.as_ref());
+    print_summary(
+        &app,
+        options.dist.join("index.html").is_file(),
+        &options,
+        registry.as_ref(),
+        seeded.as_ref(),
+    );
     println!(
         "  ready in {} ms (registry {registry_ms} ms, sample {seed_ms} ms). Press Ctrl-C to stop.",
         started.elapsed().as_millis()

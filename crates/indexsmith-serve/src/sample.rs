@@ -11,7 +11,9 @@
 use std::io::Write;
 
 use indexsmith::digest::sha256;
-use indexsmith::media_type::{DOCKER_CONFIG, DOCKER_LAYER, DOCKER_LIST, DOCKER_MANIFEST, OCI_CONFIG, OCI_INDEX, OCI_MANIFEST};
+use indexsmith::media_type::{
+    DOCKER_CONFIG, DOCKER_LAYER, DOCKER_LIST, DOCKER_MANIFEST, OCI_CONFIG, OCI_INDEX, OCI_MANIFEST,
+};
 use indexsmith::Digest;
 use serde::Serialize;
 
@@ -44,9 +46,27 @@ impl SamplePlatform {
 
 /// The platforms of the sample image.
 pub const PLATFORMS: [SamplePlatform; 4] = [
-    SamplePlatform { os: "linux", architecture: "amd64", variant: None, os_version: None, tag: "amd64" },
-    SamplePlatform { os: "linux", architecture: "arm64", variant: None, os_version: None, tag: "arm64" },
-    SamplePlatform { os: "linux", architecture: "arm", variant: Some("v7"), os_version: None, tag: "armv7" },
+    SamplePlatform {
+        os: "linux",
+        architecture: "amd64",
+        variant: None,
+        os_version: None,
+        tag: "amd64",
+    },
+    SamplePlatform {
+        os: "linux",
+        architecture: "arm64",
+        variant: None,
+        os_version: None,
+        tag: "arm64",
+    },
+    SamplePlatform {
+        os: "linux",
+        architecture: "arm",
+        variant: Some("v7"),
+        os_version: None,
+        tag: "armv7",
+    },
     SamplePlatform {
         os: "windows",
         architecture: "amd64",
@@ -66,11 +86,20 @@ pub struct Blob {
 
 impl Blob {
     fn new(media_type: &'static str, bytes: Vec<u8>) -> Blob {
-        Blob { media_type, digest: sha256(&bytes), bytes }
+        Blob {
+            media_type,
+            digest: sha256(&bytes),
+            bytes,
+        }
     }
 
     fn descriptor(&self, media_type: &'static str) -> Descriptor {
-        Descriptor { media_type, digest: self.digest.to_string(), size: self.bytes.len() as u64, platform: None }
+        Descriptor {
+            media_type,
+            digest: self.digest.to_string(),
+            size: self.bytes.len() as u64,
+            platform: None,
+        }
     }
 }
 
@@ -194,7 +223,10 @@ fn file_path(platform: &SamplePlatform) -> &'static str {
 
 /// The uncompressed tar of a platform's layer.
 fn layer_tar(platform: &SamplePlatform) -> std::io::Result<Vec<u8>> {
-    let text = format!("Hello from the indexsmith sample image for {}.\n", platform.name());
+    let text = format!(
+        "Hello from the indexsmith sample image for {}.\n",
+        platform.name()
+    );
     let mut builder = tar::Builder::new(Vec::new());
     let mut add = |path: &str, data: &[u8], kind: tar::EntryType, mode: u32| {
         let mut header = tar::Header::new_ustar();
@@ -213,12 +245,19 @@ fn layer_tar(platform: &SamplePlatform) -> std::io::Result<Vec<u8>> {
     if platform.os == "windows" {
         add("Files/", &[], tar::EntryType::Directory, 0o755)?;
     }
-    add(file_path(platform), text.as_bytes(), tar::EntryType::Regular, 0o644)?;
+    add(
+        file_path(platform),
+        text.as_bytes(),
+        tar::EntryType::Regular,
+        0o644,
+    )?;
     builder.into_inner()
 }
 
 fn gzip(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
-    let mut encoder = flate2::GzBuilder::new().mtime(0).write(Vec::new(), flate2::Compression::best());
+    let mut encoder = flate2::GzBuilder::new()
+        .mtime(0)
+        .write(Vec::new(), flate2::Compression::best());
     encoder.write_all(bytes)?;
     encoder.finish()
 }
@@ -239,7 +278,10 @@ fn child(platform: SamplePlatform) -> std::io::Result<SampleChild> {
                 description: format!("Sample image for {}", platform.name()),
             },
         },
-        rootfs: RootFs { kind: "layers", diff_ids: vec![diff_id.to_string()] },
+        rootfs: RootFs {
+            kind: "layers",
+            diff_ids: vec![diff_id.to_string()],
+        },
         history: vec![History {
             created: CREATED,
             created_by: format!("ADD hello.txt /{}", file_path(&platform)),
@@ -265,7 +307,14 @@ fn child(platform: SamplePlatform) -> std::io::Result<SampleChild> {
             layers: vec![layer.descriptor(DOCKER_LAYER)],
         }),
     );
-    Ok(SampleChild { platform, layer, diff_id, config, oci_manifest, docker_manifest })
+    Ok(SampleChild {
+        platform,
+        layer,
+        diff_id,
+        config,
+        oci_manifest,
+        docker_manifest,
+    })
 }
 
 fn platform_json(platform: &SamplePlatform) -> PlatformJson {
@@ -280,11 +329,17 @@ fn platform_json(platform: &SamplePlatform) -> PlatformJson {
 impl Sample {
     /// Builds the sample.
     pub fn build() -> std::io::Result<Sample> {
-        let children = PLATFORMS.into_iter().map(child).collect::<std::io::Result<Vec<_>>>()?;
+        let children = PLATFORMS
+            .into_iter()
+            .map(child)
+            .collect::<std::io::Result<Vec<_>>>()?;
         let entries = |pick: fn(&SampleChild) -> &Blob, media_type: &'static str| {
             children
                 .iter()
-                .map(|c| Descriptor { platform: Some(platform_json(&c.platform)), ..pick(c).descriptor(media_type) })
+                .map(|c| Descriptor {
+                    platform: Some(platform_json(&c.platform)),
+                    ..pick(c).descriptor(media_type)
+                })
                 .collect::<Vec<_>>()
         };
         let oci_index = Blob::new(
@@ -303,7 +358,11 @@ impl Sample {
                 manifests: entries(|c| &c.docker_manifest, DOCKER_MANIFEST),
             }),
         );
-        Ok(Sample { children, oci_index, docker_list })
+        Ok(Sample {
+            children,
+            oci_index,
+            docker_list,
+        })
     }
 }
 
@@ -338,14 +397,22 @@ mod tests {
             let mut found = None;
             for entry in archive.entries().unwrap_or_else(|e| panic!("{name}: {e}")) {
                 let mut entry = entry.unwrap_or_else(|e| panic!("{name}: {e}"));
-                let path = entry.path().unwrap_or_else(|e| panic!("{name}: {e}")).to_string_lossy().into_owned();
+                let path = entry
+                    .path()
+                    .unwrap_or_else(|e| panic!("{name}: {e}"))
+                    .to_string_lossy()
+                    .into_owned();
                 if path == file_path(&child.platform) {
                     let mut text = String::new();
-                    entry.read_to_string(&mut text).unwrap_or_else(|e| panic!("{name}: {e}"));
+                    entry
+                        .read_to_string(&mut text)
+                        .unwrap_or_else(|e| panic!("{name}: {e}"));
                     found = Some(text);
                 }
             }
-            let text = found.unwrap_or_else(|| panic!("{name}: no {} in the layer", file_path(&child.platform)));
+            let text = found.unwrap_or_else(|| {
+                panic!("{name}: no {} in the layer", file_path(&child.platform))
+            });
             assert!(text.contains(&name), "{name}: file says {text:?}");
         }
     }
@@ -355,31 +422,62 @@ mod tests {
         let sample = Sample::build().expect("sample builds");
         for child in &sample.children {
             let name = child.platform.name();
-            let config: serde_json::Value = serde_json::from_slice(&child.config.bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
+            let config: serde_json::Value = serde_json::from_slice(&child.config.bytes)
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
             assert_eq!(config["os"], child.platform.os, "{name}");
-            assert_eq!(config["architecture"], child.platform.architecture, "{name}");
+            assert_eq!(
+                config["architecture"], child.platform.architecture,
+                "{name}"
+            );
             assert_eq!(config["variant"].as_str(), child.platform.variant, "{name}");
-            assert_eq!(config["os.version"].as_str(), child.platform.os_version, "{name}");
-            assert_eq!(config["rootfs"]["diff_ids"][0], child.diff_id.to_string(), "{name}");
+            assert_eq!(
+                config["os.version"].as_str(),
+                child.platform.os_version,
+                "{name}"
+            );
+            assert_eq!(
+                config["rootfs"]["diff_ids"][0],
+                child.diff_id.to_string(),
+                "{name}"
+            );
         }
     }
 
     #[test]
     fn indexes_list_every_child_with_its_platform() {
         let sample = Sample::build().expect("sample builds");
-        let cases = [("oci index", &sample.oci_index, OCI_INDEX, OCI_MANIFEST), ("docker list", &sample.docker_list, DOCKER_LIST, DOCKER_MANIFEST)];
+        let cases = [
+            ("oci index", &sample.oci_index, OCI_INDEX, OCI_MANIFEST),
+            (
+                "docker list",
+                &sample.docker_list,
+                DOCKER_LIST,
+                DOCKER_MANIFEST,
+            ),
+        ];
         for (name, index, index_type, child_type) in cases {
-            let value: serde_json::Value = serde_json::from_slice(&index.bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
+            let value: serde_json::Value =
+                serde_json::from_slice(&index.bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
             assert_eq!(value["mediaType"], index_type, "{name}");
-            let manifests = value["manifests"].as_array().unwrap_or_else(|| panic!("{name}: no manifests"));
+            let manifests = value["manifests"]
+                .as_array()
+                .unwrap_or_else(|| panic!("{name}: no manifests"));
             assert_eq!(manifests.len(), PLATFORMS.len(), "{name}");
             for (entry, child) in manifests.iter().zip(&sample.children) {
-                let blob = if index_type == OCI_INDEX { &child.oci_manifest } else { &child.docker_manifest };
+                let blob = if index_type == OCI_INDEX {
+                    &child.oci_manifest
+                } else {
+                    &child.docker_manifest
+                };
                 assert_eq!(entry["mediaType"], child_type, "{name}");
                 assert_eq!(entry["digest"], blob.digest.to_string(), "{name}");
                 assert_eq!(entry["size"], blob.bytes.len(), "{name}");
                 assert_eq!(entry["platform"]["os"], child.platform.os, "{name}");
-                assert_eq!(entry["platform"]["os.version"].as_str(), child.platform.os_version, "{name}");
+                assert_eq!(
+                    entry["platform"]["os.version"].as_str(),
+                    child.platform.os_version,
+                    "{name}"
+                );
             }
         }
     }

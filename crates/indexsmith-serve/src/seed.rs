@@ -44,19 +44,41 @@ pub async fn seed(client: reqwest::Client, base: Url) -> Result<Seeded, SeedErro
     for child in &sample.children {
         pusher.push_blob(REPOSITORY, &child.layer).await?;
         pusher.push_blob(REPOSITORY, &child.config).await?;
-        pusher.put_manifest(REPOSITORY, child.platform.tag, &child.oci_manifest).await?;
-        pusher.put_manifest(REPOSITORY, &child.docker_manifest.digest.to_string(), &child.docker_manifest).await?;
+        pusher
+            .put_manifest(REPOSITORY, child.platform.tag, &child.oci_manifest)
+            .await?;
+        pusher
+            .put_manifest(
+                REPOSITORY,
+                &child.docker_manifest.digest.to_string(),
+                &child.docker_manifest,
+            )
+            .await?;
     }
-    pusher.put_manifest(REPOSITORY, INDEX_TAG, &sample.oci_index).await?;
-    pusher.put_manifest(REPOSITORY, DOCKER_LIST_TAG, &sample.docker_list).await?;
+    pusher
+        .put_manifest(REPOSITORY, INDEX_TAG, &sample.oci_index)
+        .await?;
+    pusher
+        .put_manifest(REPOSITORY, DOCKER_LIST_TAG, &sample.docker_list)
+        .await?;
     for child in &sample.children {
-        pusher.mount_blob(PARTS_REPOSITORY, REPOSITORY, &child.layer).await?;
-        pusher.mount_blob(PARTS_REPOSITORY, REPOSITORY, &child.config).await?;
-        pusher.put_manifest(PARTS_REPOSITORY, child.platform.tag, &child.oci_manifest).await?;
+        pusher
+            .mount_blob(PARTS_REPOSITORY, REPOSITORY, &child.layer)
+            .await?;
+        pusher
+            .mount_blob(PARTS_REPOSITORY, REPOSITORY, &child.config)
+            .await?;
+        pusher
+            .put_manifest(PARTS_REPOSITORY, child.platform.tag, &child.oci_manifest)
+            .await?;
     }
     Ok(Seeded {
         index_digest: sample.oci_index.digest.clone(),
         docker_list_digest: sample.docker_list.digest.clone(),
-        children: sample.children.iter().map(|c| (c.platform.tag.to_string(), c.oci_manifest.digest.clone())).collect(),
+        children: sample
+            .children
+            .iter()
+            .map(|c| (c.platform.tag.to_string(), c.oci_manifest.digest.clone()))
+            .collect(),
     })
 }

@@ -25,7 +25,10 @@ pub struct ServerConfig {
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
     #[error("cannot listen on {addr}: {source}")]
-    Bind { addr: SocketAddr, source: std::io::Error },
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
     #[error(transparent)]
     Client(#[from] ClientError),
 }
@@ -50,8 +53,12 @@ pub struct RunningServer {
 
 /// Binds `addr` (port 0 picks a free port) and serves until stopped.
 pub async fn start(config: &ServerConfig, addr: SocketAddr) -> Result<RunningServer, ServeError> {
-    let listener = TcpListener::bind(addr).await.map_err(|source| ServeError::Bind { addr, source })?;
-    let addr = listener.local_addr().map_err(|source| ServeError::Bind { addr, source })?;
+    let listener = TcpListener::bind(addr)
+        .await
+        .map_err(|source| ServeError::Bind { addr, source })?;
+    let addr = listener
+        .local_addr()
+        .map_err(|source| ServeError::Bind { addr, source })?;
     let router = router(config, addr)?;
     let (shutdown, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
@@ -61,7 +68,11 @@ pub async fn start(config: &ServerConfig, addr: SocketAddr) -> Result<RunningSer
             })
             .await
     });
-    Ok(RunningServer { addr, shutdown: Some(shutdown), task })
+    Ok(RunningServer {
+        addr,
+        shutdown: Some(shutdown),
+        task,
+    })
 }
 
 impl RunningServer {
@@ -79,7 +90,8 @@ impl RunningServer {
         if let Some(shutdown) = self.shutdown.take() {
             let _ = shutdown.send(());
         }
-        let finished = tokio::time::timeout(std::time::Duration::from_secs(2), &mut self.task).await;
+        let finished =
+            tokio::time::timeout(std::time::Duration::from_secs(2), &mut self.task).await;
         if finished.is_err() {
             self.task.abort();
         }

@@ -42,13 +42,18 @@ struct Issuer {
 impl Issuer {
     /// A signed token granting the actions of `scope` (`repository:<name>:<actions>`).
     fn token(&self, scope: &str) -> String {
-        let now = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or_default();
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or_default();
         let mut access = Vec::new();
         let mut parts = scope.splitn(3, ':');
-        if let (Some(kind), Some(name), Some(actions)) = (parts.next(), parts.next(), parts.next()) {
+        if let (Some(kind), Some(name), Some(actions)) = (parts.next(), parts.next(), parts.next())
+        {
             access.push(json!({ "type": kind, "name": name, "actions": actions.split(',').collect::<Vec<_>>() }));
         }
-        let header = json!({ "typ": "JWT", "alg": "ES256", "x5c": [STANDARD.encode(&self.cert_der)] });
+        let header =
+            json!({ "typ": "JWT", "alg": "ES256", "x5c": [STANDARD.encode(&self.cert_der)] });
         let claims = json!({
             "iss": ISSUER, "sub": "tester", "aud": SERVICE,
             "exp": now + 300, "nbf": now - 10, "iat": now - 10, "jti": format!("t{now}"),
@@ -59,8 +64,14 @@ impl Issuer {
             URL_SAFE_NO_PAD.encode(header.to_string()),
             URL_SAFE_NO_PAD.encode(claims.to_string())
         );
-        let signature = self.key.sign(&SystemRandom::new(), signing_input.as_bytes()).unwrap_or_else(|e| panic!("sign: {e}"));
-        format!("{signing_input}.{}", URL_SAFE_NO_PAD.encode(signature.as_ref()))
+        let signature = self
+            .key
+            .sign(&SystemRandom::new(), signing_input.as_bytes())
+            .unwrap_or_else(|e| panic!("sign: {e}"));
+        format!(
+            "{signing_input}.{}",
+            URL_SAFE_NO_PAD.encode(signature.as_ref())
+        )
     }
 }
 
@@ -70,10 +81,23 @@ async fn issue(
     uri: Uri,
 ) -> ([(&'static str, &'static str); 1], String) {
     let query: std::collections::HashMap<String, String> =
-        url::form_urlencoded::parse(uri.query().unwrap_or_default().as_bytes()).into_owned().collect();
-    let authorization = headers.get("authorization").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+        url::form_urlencoded::parse(uri.query().unwrap_or_default().as_bytes())
+            .into_owned()
+            .collect();
+    let authorization = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
     let token = issuer.token(query.get("scope").map(String::as_str).unwrap_or_default());
-    issuer.asked.lock().unwrap_or_else(|p| p.into_inner()).push(Asked { authorization, query });
+    issuer
+        .asked
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .push(Asked {
+            authorization,
+            query,
+        });
     let body = json!({ "token": token, "access_token": token, "expires_in": 300 }).to_string();
     ([("content-type", "application/json")], body)
 }
@@ -93,16 +117,31 @@ impl Drop for TokenServer {
 
 async fn token_server(dir: &std::path::Path) -> (TokenServer, std::path::PathBuf) {
     let key_pair = rcgen::KeyPair::generate().unwrap_or_else(|e| panic!("key: {e}"));
-    let params = rcgen::CertificateParams::new(vec!["indexsmith-test-issuer".to_string()]).unwrap_or_else(|e| panic!("{e}"));
-    let cert = params.self_signed(&key_pair).unwrap_or_else(|e| panic!("certificate: {e}"));
+    let params = rcgen::CertificateParams::new(vec!["indexsmith-test-issuer".to_string()])
+        .unwrap_or_else(|e| panic!("{e}"));
+    let cert = params
+        .self_signed(&key_pair)
+        .unwrap_or_else(|e| panic!("certificate: {e}"));
     let bundle = dir.join("root.pem");
     std::fs::write(&bundle, cert.pem()).unwrap_or_else(|e| panic!("{e}"));
-    let key = EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &key_pair.serialize_der(), &SystemRandom::new())
-        .unwrap_or_else(|e| panic!("key: {e}"));
-    let issuer = Arc::new(Issuer { key, cert_der: cert.der().to_vec(), asked: Mutex::new(Vec::new()) });
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap_or_else(|e| panic!("{e}"));
+    let key = EcdsaKeyPair::from_pkcs8(
+        &ECDSA_P256_SHA256_FIXED_SIGNING,
+        &key_pair.serialize_der(),
+        &SystemRandom::new(),
+    )
+    .unwrap_or_else(|e| panic!("key: {e}"));
+    let issuer = Arc::new(Issuer {
+        key,
+        cert_der: cert.der().to_vec(),
+        asked: Mutex::new(Vec::new()),
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     let addr = listener.local_addr().unwrap_or_else(|e| panic!("{e}"));
-    let app = Router::new().route("/token", get(issue)).with_state(issuer.clone());
+    let app = Router::new()
+        .route("/token", get(issue))
+        .with_state(issuer.clone());
     let task = tokio::spawn(async move {
         let _ = axum::serve(listener, app).await;
     });
@@ -110,7 +149,11 @@ async fn token_server(dir: &std::path::Path) -> (TokenServer, std::path::PathBuf
 }
 
 fn param(challenge: &str, name: &str) -> String {
-    auth_params(challenge).into_iter().find(|p| p.name == name).map(|p| p.value).unwrap_or_default()
+    auth_params(challenge)
+        .into_iter()
+        .find(|p| p.name == name)
+        .map(|p| p.value)
+        .unwrap_or_default()
 }
 
 #[tokio::test]
@@ -135,38 +178,81 @@ async fn token_flow_goes_through_the_proxy() {
 
     // Before any challenge the token realm is unknown to the proxy.
     let realm_path = format!("{}/proxy-token/{}/token", server.url(), tokens.addr);
-    let early = client().get(&realm_path).send().await.unwrap_or_else(|e| panic!("{e}"));
+    let early = client()
+        .get(&realm_path)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(early.status(), 403, "a realm not yet named in a challenge");
 
     // The challenge names the proxy's token path instead of the upstream realm.
-    let challenged = client().get(&manifest_url).send().await.unwrap_or_else(|e| panic!("{e}"));
+    let challenged = client()
+        .get(&manifest_url)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(challenged.status(), 401);
     let challenge = header(&challenged, "www-authenticate");
-    assert_eq!(param(&challenge, "realm"), realm_path, "challenge: {challenge}");
+    assert_eq!(
+        param(&challenge, "realm"),
+        realm_path,
+        "challenge: {challenge}"
+    );
     assert_eq!(param(&challenge, "service"), SERVICE);
     assert_eq!(param(&challenge, "scope"), "repository:secret/app:pull");
-    assert!(!challenge.contains(&upstream_realm), "upstream realm leaked: {challenge}");
+    assert!(
+        !challenge.contains(&upstream_realm),
+        "upstream realm leaked: {challenge}"
+    );
 
     // The token request goes through the proxy, with the client's credentials.
     let token_response = client()
         .get(&realm_path)
-        .query(&[("service", SERVICE), ("scope", "repository:secret/app:pull,push")])
+        .query(&[
+            ("service", SERVICE),
+            ("scope", "repository:secret/app:pull,push"),
+        ])
         .basic_auth("alice", Some("wonderland"))
         .send()
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(token_response.status(), 200);
-    let body: Value = serde_json::from_slice(&token_response.bytes().await.unwrap_or_default()).unwrap_or_else(|e| panic!("{e}"));
-    let token = body["token"].as_str().unwrap_or_else(|| panic!("no token in {body}")).to_string();
-    let asked = tokens.issuer.asked.lock().unwrap_or_else(|p| p.into_inner()).clone();
+    let body: Value = serde_json::from_slice(&token_response.bytes().await.unwrap_or_default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let token = body["token"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no token in {body}"))
+        .to_string();
+    let asked = tokens
+        .issuer
+        .asked
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .clone();
     assert_eq!(asked.len(), 1, "token requests: {asked:?}");
-    assert_eq!(asked[0].authorization, format!("Basic {}", STANDARD.encode("alice:wonderland")));
-    assert_eq!(asked[0].query.get("service").map(String::as_str), Some(SERVICE));
+    assert_eq!(
+        asked[0].authorization,
+        format!("Basic {}", STANDARD.encode("alice:wonderland"))
+    );
+    assert_eq!(
+        asked[0].query.get("service").map(String::as_str),
+        Some(SERVICE)
+    );
 
     // The registry accepts the token sent through the proxy: the manifest is now merely
     // unknown, and an upload can start.
-    let authorized = client().get(&manifest_url).bearer_auth(&token).send().await.unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(authorized.status(), 404, "{}", authorized.text().await.unwrap_or_default());
+    let authorized = client()
+        .get(&manifest_url)
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        authorized.status(),
+        404,
+        "{}",
+        authorized.text().await.unwrap_or_default()
+    );
     let upload = client()
         .post(format!("{proxy_base}/v2/secret/app/blobs/uploads/"))
         .bearer_auth(&token)
@@ -175,9 +261,21 @@ async fn token_flow_goes_through_the_proxy() {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(upload.status(), 202);
-    assert!(header(&upload, "location").starts_with(&proxy_base), "location: {}", header(&upload, "location"));
+    assert!(
+        header(&upload, "location").starts_with(&proxy_base),
+        "location: {}",
+        header(&upload, "location")
+    );
 
     // Another realm on the same token server stays refused.
-    let other = client().get(format!("{}/proxy-token/{}/other", server.url(), tokens.addr)).send().await.unwrap_or_else(|e| panic!("{e}"));
+    let other = client()
+        .get(format!(
+            "{}/proxy-token/{}/other",
+            server.url(),
+            tokens.addr
+        ))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(other.status(), 403);
 }

@@ -92,7 +92,12 @@ pub fn auth_params(header: &str) -> Vec<AuthParam> {
                 }
                 header[value_start..j].to_string()
             };
-            params.push(AuthParam { scheme: scheme.clone(), name: token.to_string(), value, span: value_start..j });
+            params.push(AuthParam {
+                scheme: scheme.clone(),
+                name: token.to_string(),
+                value,
+                span: value_start..j,
+            });
             i = j;
         } else {
             // A new challenge starts with its auth-scheme.
@@ -119,7 +124,10 @@ fn quote(value: &str) -> String {
 
 /// Replaces the realm of every Bearer challenge by what `rewrite` returns for it (`None` keeps
 /// the realm). The rest of the header is kept byte for byte.
-pub fn rewrite_bearer_realms(header: &str, mut rewrite: impl FnMut(&str) -> Option<String>) -> String {
+pub fn rewrite_bearer_realms(
+    header: &str,
+    mut rewrite: impl FnMut(&str) -> Option<String>,
+) -> String {
     let mut out = header.to_string();
     let params = auth_params(header);
     for param in params.iter().rev() {
@@ -167,15 +175,32 @@ mod tests {
                 header: r#"Bearer realm="a\"b",scope="x""#,
                 expected: &[("Bearer", "realm", "a\"b"), ("Bearer", "scope", "x")],
             },
-            Case { name: "unterminated quote", header: r#"Bearer realm="https://x"#, expected: &[] },
-            Case { name: "scheme only", header: "Basic", expected: &[] },
-            Case { name: "garbage", header: r#"=",,"=="#, expected: &[] },
+            Case {
+                name: "unterminated quote",
+                header: r#"Bearer realm="https://x"#,
+                expected: &[],
+            },
+            Case {
+                name: "scheme only",
+                header: "Basic",
+                expected: &[],
+            },
+            Case {
+                name: "garbage",
+                header: r#"=",,"=="#,
+                expected: &[],
+            },
         ];
         for case in cases {
-            let got: Vec<(String, String, String)> =
-                auth_params(case.header).into_iter().map(|p| (p.scheme, p.name, p.value)).collect();
-            let expected: Vec<(String, String, String)> =
-                case.expected.iter().map(|(s, n, v)| (s.to_string(), n.to_string(), v.to_string())).collect();
+            let got: Vec<(String, String, String)> = auth_params(case.header)
+                .into_iter()
+                .map(|p| (p.scheme, p.name, p.value))
+                .collect();
+            let expected: Vec<(String, String, String)> = case
+                .expected
+                .iter()
+                .map(|(s, n, v)| (s.to_string(), n.to_string(), v.to_string()))
+                .collect();
             assert_eq!(got, expected, "{}", case.name);
         }
     }

@@ -14,7 +14,8 @@ use super::upstream::is_loopback;
 pub const EXPOSE_HEADERS: &str = "Docker-Content-Digest, Location, WWW-Authenticate, Link, Content-Range, Range, \
      Content-Length, Docker-Upload-UUID, Docker-Distribution-Api-Version, OCI-Subject, OCI-Filters-Applied";
 /// Request headers the app may send.
-pub const ALLOW_HEADERS: &str = "Authorization, Content-Type, Accept, Range, Content-Range, If-None-Match, If-Match";
+pub const ALLOW_HEADERS: &str =
+    "Authorization, Content-Type, Accept, Range, Content-Range, If-None-Match, If-Match";
 /// Methods of the distribution API.
 pub const ALLOW_METHODS: &str = "GET, HEAD, POST, PUT, PATCH, DELETE";
 
@@ -27,7 +28,10 @@ pub struct CorsPolicy {
 impl CorsPolicy {
     pub fn new(origins: &[String]) -> CorsPolicy {
         let any = origins.iter().any(|o| o.trim() == "*");
-        let extra = origins.iter().map(|o| o.trim().trim_end_matches('/').to_ascii_lowercase()).collect();
+        let extra = origins
+            .iter()
+            .map(|o| o.trim().trim_end_matches('/').to_ascii_lowercase())
+            .collect();
         CorsPolicy { any, extra }
     }
 
@@ -47,7 +51,9 @@ impl CorsPolicy {
             }
         }
         match Url::parse(&origin) {
-            Ok(url) if matches!(url.scheme(), "http" | "https") => url.host().is_some_and(|h| is_loopback(&h)),
+            Ok(url) if matches!(url.scheme(), "http" | "https") => {
+                url.host().is_some_and(|h| is_loopback(&h))
+            }
             _ => false,
         }
     }
@@ -57,7 +63,10 @@ impl CorsPolicy {
         let Some(origin) = origin else { return };
         headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin.clone());
         headers.append(header::VARY, HeaderValue::from_static("Origin"));
-        headers.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, HeaderValue::from_static(EXPOSE_HEADERS));
+        headers.insert(
+            header::ACCESS_CONTROL_EXPOSE_HEADERS,
+            HeaderValue::from_static(EXPOSE_HEADERS),
+        );
     }
 
     /// The headers of a preflight answer.
@@ -65,9 +74,18 @@ impl CorsPolicy {
         let mut headers = HeaderMap::new();
         headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin.clone());
         headers.insert(header::VARY, HeaderValue::from_static("Origin"));
-        headers.insert(header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static(ALLOW_METHODS));
-        headers.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, HeaderValue::from_static(ALLOW_HEADERS));
-        headers.insert(header::ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("600"));
+        headers.insert(
+            header::ACCESS_CONTROL_ALLOW_METHODS,
+            HeaderValue::from_static(ALLOW_METHODS),
+        );
+        headers.insert(
+            header::ACCESS_CONTROL_ALLOW_HEADERS,
+            HeaderValue::from_static(ALLOW_HEADERS),
+        );
+        headers.insert(
+            header::ACCESS_CONTROL_MAX_AGE,
+            HeaderValue::from_static("600"),
+        );
         headers
     }
 }
@@ -82,15 +100,51 @@ mod tests {
         let extra = CorsPolicy::new(&["https://app.example/".to_string()]);
         let any = CorsPolicy::new(&["*".to_string()]);
         let cases = [
-            ("loopback ipv4", &default, "http://127.0.0.1:8080", None, true),
-            ("localhost dev server", &default, "http://localhost:5173", None, true),
+            (
+                "loopback ipv4",
+                &default,
+                "http://127.0.0.1:8080",
+                None,
+                true,
+            ),
+            (
+                "localhost dev server",
+                &default,
+                "http://localhost:5173",
+                None,
+                true,
+            ),
             ("ipv6 loopback", &default, "http://[::1]:8080", None, true),
             ("remote site", &default, "https://evil.example", None, false),
             ("null origin", &default, "null", None, false),
-            ("own origin on a LAN address", &default, "http://192.168.1.5:8080", Some("192.168.1.5:8080"), true),
-            ("other LAN origin", &default, "http://192.168.1.6:8080", Some("192.168.1.5:8080"), false),
-            ("extra origin, trailing slash in option", &extra, "https://app.example", None, true),
-            ("extra policy, other site", &extra, "https://evil.example", None, false),
+            (
+                "own origin on a LAN address",
+                &default,
+                "http://192.168.1.5:8080",
+                Some("192.168.1.5:8080"),
+                true,
+            ),
+            (
+                "other LAN origin",
+                &default,
+                "http://192.168.1.6:8080",
+                Some("192.168.1.5:8080"),
+                false,
+            ),
+            (
+                "extra origin, trailing slash in option",
+                &extra,
+                "https://app.example",
+                None,
+                true,
+            ),
+            (
+                "extra policy, other site",
+                &extra,
+                "https://evil.example",
+                None,
+                false,
+            ),
             ("any", &any, "https://evil.example", None, true),
         ];
         for (name, policy, origin, own, expected) in cases {

@@ -66,7 +66,9 @@ impl Rewrite<'_> {
     /// Rewrites a URI reference that points into the registry's `/v2/` API so that it points
     /// into the proxy; anything else is returned unchanged.
     pub fn uri(&self, reference: &str) -> String {
-        let Ok(target) = self.request_url.join(reference.trim()) else { return reference.to_string() };
+        let Ok(target) = self.request_url.join(reference.trim()) else {
+            return reference.to_string();
+        };
         let same_origin = target.scheme() == self.upstream.scheme()
             && target.host_str() == self.upstream.host_str()
             && target.port_or_known_default() == self.upstream.port_or_known_default();
@@ -86,7 +88,9 @@ impl Rewrite<'_> {
         let mut out = String::with_capacity(value.len());
         let mut rest = value;
         while let Some(open) = rest.find('<') {
-            let Some(close) = rest[open..].find('>') else { break };
+            let Some(close) = rest[open..].find('>') else {
+                break;
+            };
             out.push_str(&rest[..=open]);
             out.push_str(&self.uri(&rest[open + 1..open + close]));
             out.push('>');
@@ -104,8 +108,14 @@ mod tests {
     #[test]
     fn location_rewriting() {
         let upstream = Url::parse("http://127.0.0.1:5000/").expect("valid");
-        let request_url = Url::parse("http://127.0.0.1:5000/v2/sample/hello/blobs/uploads/").expect("valid");
-        let rw = Rewrite { base: "http://127.0.0.1:8080", named: "127.0.0.1:5000", upstream: &upstream, request_url: &request_url };
+        let request_url =
+            Url::parse("http://127.0.0.1:5000/v2/sample/hello/blobs/uploads/").expect("valid");
+        let rw = Rewrite {
+            base: "http://127.0.0.1:8080",
+            named: "127.0.0.1:5000",
+            upstream: &upstream,
+            request_url: &request_url,
+        };
         let cases = [
             (
                 "absolute upload URL",
@@ -130,8 +140,15 @@ mod tests {
     #[test]
     fn link_rewriting() {
         let upstream = Url::parse("https://registry-1.docker.io/").expect("valid");
-        let request_url = Url::parse("https://registry-1.docker.io/v2/library/alpine/tags/list?n=2").expect("valid");
-        let rw = Rewrite { base: "http://localhost:8080", named: "docker.io", upstream: &upstream, request_url: &request_url };
+        let request_url =
+            Url::parse("https://registry-1.docker.io/v2/library/alpine/tags/list?n=2")
+                .expect("valid");
+        let rw = Rewrite {
+            base: "http://localhost:8080",
+            named: "docker.io",
+            upstream: &upstream,
+            request_url: &request_url,
+        };
         let cases = [
             (
                 "next page",

@@ -50,7 +50,10 @@ impl Entry {
 
 /// Writes a line for a request that got no response.
 pub fn failed(method: &str, url: &str, start: Instant, error: &str) {
-    eprintln!("proxy {method} {url} failed after {} ms: {error}", start.elapsed().as_millis());
+    eprintln!(
+        "proxy {method} {url} failed after {} ms: {error}",
+        start.elapsed().as_millis()
+    );
 }
 
 /// A response body that counts its bytes and writes the log line when it ends.
@@ -62,7 +65,11 @@ pub struct Logged<S> {
 
 impl<S> Logged<S> {
     pub fn new(inner: S, entry: Entry) -> Logged<S> {
-        Logged { inner: Box::pin(inner), entry: Some(entry), received: 0 }
+        Logged {
+            inner: Box::pin(inner),
+            entry: Some(entry),
+            received: 0,
+        }
     }
 
     fn finish(&mut self, outcome: &str) {
@@ -96,7 +103,11 @@ where
 
 impl<S> Drop for Logged<S> {
     fn drop(&mut self) {
-        let complete = self.entry.as_ref().and_then(|e| e.expected).is_some_and(|n| self.received >= n);
+        let complete = self
+            .entry
+            .as_ref()
+            .and_then(|e| e.expected)
+            .is_some_and(|n| self.received >= n);
         self.finish(if complete { "" } else { "(client went away)" });
     }
 }

@@ -76,7 +76,9 @@ impl Proxy {
             .user_agent(concat!("indexsmith-serve/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(Duration::from_secs(30))
             .redirect(reqwest::redirect::Policy::custom(move |attempt| {
-                if attempt.previous().len() > MAX_REDIRECTS || !redirect_schemes.permits(attempt.url()) {
+                if attempt.previous().len() > MAX_REDIRECTS
+                    || !redirect_schemes.permits(attempt.url())
+                {
                     attempt.stop()
                 } else {
                     attempt.follow()
@@ -109,26 +111,78 @@ fn error(status: StatusCode, code: &str, message: &str) -> Response {
     (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
-fn denied(message: &str) -> Response {
-    error(StatusCode::FORBIDDEN, "DENIED", message)
+/// Why the proxy refused a request without forwarding it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    #[error("the proxy forwards only registry API paths: /proxy/<registry-host>/v2/...")]
+    NotRegistryApi,
+    #[error("the proxy answers only requests addressed to a loopback name (localhost, 127.0.0.1, [::1])")]
+    NotLoopbackHost,
+    #[error("this origin may not use the proxy (see --cors-origin)")]
+    OriginNotAllowed,
+    #[error(
+        "unknown token realm: only realms named in a challenge the proxy has seen are forwarded"
+    )]
+    UnknownRealm,
+    #[error("token realms take GET or POST")]
+    TokenMethod,
+    #[error(transparent)]
+    InvalidHost(#[from] upstream::ParseHostError),
+    #[error("invalid upstream URL: {0}")]
+    InvalidUrl(String),
+}
+
+impl Refusal {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Refusal::InvalidHost(_) | Refusal::InvalidUrl(_) => StatusCode::BAD_REQUEST,
+            Refusal::TokenMethod => StatusCode::METHOD_NOT_ALLOWED,
+            _ => StatusCode::FORBIDDEN,
+        }
+    }
+
+    /// The distribution-spec error code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Refusal::InvalidHost(_) | Refusal::InvalidUrl(_) => "NAME_INVALID",
+            Refusal::TokenMethod => "UNSUPPORTED",
+            _ => "DENIED",
+        }
+    }
+}
+
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        error(self.status(), self.code(), &self.to_string())
+    }
 }
 
 async fn refuse_bare() -> Response {
-    denied("the proxy forwards only /proxy/<registry-host>/v2/... paths")
+    Refusal::NotRegistryApi.into_response()
 }
 
 /// The `Host` the client addressed, if it is a plain `host[:port]`.
 fn request_host(headers: &HeaderMap) -> Option<String> {
     let host = headers.get(header::HOST)?.to_str().ok()?;
     let valid = !host.is_empty()
-        && host.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']' | '_'));
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']' | '_'));
     valid.then(|| host.to_string())
+}
+
+/// What to do with an admitted request.
+enum Admission {
+    /// Forward it; rewritten URLs start with this base (`http://127.0.0.1:8080`).
+    Forward { own: String },
+    /// Answered here (a preflight).
+    Answered(Response),
 }
 
 /// Checks done before anything is forwarded: the request was addressed to a loopback name (no
 /// DNS rebinding) when the server listens on loopback, and its origin may use the proxy.
-/// Answers preflights. Returns the proxy's own base URL for rewriting.
-fn admit(proxy: &Proxy, request: &Request) -> Result<String, Response> {
+/// Answers preflights.
+fn admit(proxy: &Proxy, request: &Request) -> Result<Admission, Refusal> {
     let host = request_host(request.headers());
     if proxy.listen.ip().is_loopback() {
         let loopback = host
@@ -136,14 +190,16 @@ fn admit(proxy: &Proxy, request: &Request) -> Result<String, Response> {
             .and_then(|h| Url::parse(&format!("http://{h}/")).ok())
             .is_some_and(|u| u.host().is_some_and(|h| is_loopback(&h)));
         if !loopback {
-            return Err(denied("the proxy answers only requests addressed to a loopback name (localhost, 127.0.0.1, [::1])"));
+            return Err(Refusal::NotLoopbackHost);
         }
     }
     let origin = request.headers().get(header::ORIGIN);
     if let Some(origin) = origin {
-        let allowed = origin.to_str().is_ok_and(|o| proxy.cors.allows(o, host.as_deref()));
+        let allowed = origin
+            .to_str()
+            .is_ok_and(|o| proxy.cors.allows(o, host.as_deref()));
         if !allowed {
-            return Err(denied("this origin may not use the proxy (see --cors-origin)"));
+            return Err(Refusal::OriginNotAllowed);
         }
     }
     if request.method() == Method::OPTIONS {
@@ -151,10 +207,17 @@ fn admit(proxy: &Proxy, request: &Request) -> Result<String, Response> {
         if let Some(origin) = origin {
             *response.headers_mut() = proxy.cors.preflight_headers(origin);
         }
-        response.headers_mut().insert(header::ALLOW, HeaderValue::from_static(cors::ALLOW_METHODS));
-        return Err(response);
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static(cors::ALLOW_METHODS));
+        return Ok(Admission::Answered(response));
     }
-    Ok(format!("http://{}", host.unwrap_or_else(|| proxy.listen.to_string())))
+    Ok(Admission::Forward {
+        own: format!(
+            "http://{}",
+            host.unwrap_or_else(|| proxy.listen.to_string())
+        ),
+    })
 }
 
 /// Whether a path contains a `.` or `..` segment, percent-encoded or not.
@@ -172,46 +235,57 @@ struct Target {
     url: Url,
 }
 
-fn registry_target(proxy: &Proxy, path: &str, query: Option<&str>) -> Result<Target, Response> {
+fn registry_target(proxy: &Proxy, path: &str, query: Option<&str>) -> Result<Target, Refusal> {
     let rest = path.strip_prefix("/proxy/").unwrap_or(path);
     let (segment, api_path) = match rest.find('/') {
         Some(slash) => (&rest[..slash], &rest[slash..]),
         None => (rest, ""),
     };
     let segment = percent_encoding::percent_decode_str(segment).decode_utf8_lossy();
-    let registry = RegistryHost::parse(&segment).map_err(|e| error(StatusCode::BAD_REQUEST, "NAME_INVALID", &e.to_string()))?;
+    let registry = RegistryHost::parse(&segment)?;
     if !api_path.starts_with("/v2/") || has_dot_segment(api_path) {
-        return Err(denied("the proxy forwards only registry API paths (/v2/...)"));
+        return Err(Refusal::NotRegistryApi);
     }
     let base = proxy
         .schemes
         .base_url(&registry)
-        .ok_or_else(|| error(StatusCode::BAD_REQUEST, "NAME_INVALID", "invalid registry host"))?;
+        .ok_or_else(|| Refusal::InvalidUrl(registry.authority.clone()))?;
     let mut text = format!("{}{}", base.as_str().trim_end_matches('/'), api_path);
     if let Some(query) = query {
         text.push('?');
         text.push_str(query);
     }
-    let url = Url::parse(&text).map_err(|e| error(StatusCode::BAD_REQUEST, "NAME_INVALID", &format!("invalid upstream URL: {e}")))?;
+    let url = Url::parse(&text).map_err(|e| Refusal::InvalidUrl(format!("{text}: {e}")))?;
+    // The URL parser normalizes some paths; forward only what was asked, as written.
     if url.path() != api_path {
-        return Err(denied("the proxy forwards only registry API paths (/v2/...) as written"));
+        return Err(Refusal::NotRegistryApi);
     }
-    Ok(Target { registry, base, url })
+    Ok(Target {
+        registry,
+        base,
+        url,
+    })
 }
 
 async fn registry_request(State(proxy): State<Arc<Proxy>>, request: Request) -> Response {
     let own = match admit(&proxy, &request) {
-        Ok(own) => own,
-        Err(response) => return response,
+        Ok(Admission::Forward { own }) => own,
+        Ok(Admission::Answered(response)) => return response,
+        Err(refusal) => return refusal.into_response(),
     };
     let target = match registry_target(&proxy, request.uri().path(), request.uri().query()) {
         Ok(target) => target,
-        Err(response) => return response,
+        Err(refusal) => return refusal.into_response(),
     };
     let origin = request.headers().get(header::ORIGIN).cloned();
     let url = target.url.clone();
     let rewrite = |upstream: &reqwest::Response, headers: &mut HeaderMap| {
-        let rw = Rewrite { base: &own, named: &target.registry.named, upstream: &target.base, request_url: &url };
+        let rw = Rewrite {
+            base: &own,
+            named: &target.registry.named,
+            upstream: &target.base,
+            request_url: &url,
+        };
         for name in [header::LOCATION, header::CONTENT_LOCATION] {
             if let Some(value) = upstream.headers().get(&name).and_then(|v| v.to_str().ok()) {
                 if let Ok(value) = HeaderValue::from_str(&rw.uri(value)) {
@@ -221,7 +295,11 @@ async fn registry_request(State(proxy): State<Arc<Proxy>>, request: Request) -> 
         }
         headers.remove(header::LINK);
         for value in upstream.headers().get_all(header::LINK) {
-            let rewritten = value.to_str().ok().map(|v| rw.link(v)).and_then(|v| HeaderValue::from_str(&v).ok());
+            let rewritten = value
+                .to_str()
+                .ok()
+                .map(|v| rw.link(v))
+                .and_then(|v| HeaderValue::from_str(&v).ok());
             headers.append(header::LINK, rewritten.unwrap_or_else(|| value.clone()));
         }
         headers.remove(header::WWW_AUTHENTICATE);
@@ -231,7 +309,10 @@ async fn registry_request(State(proxy): State<Arc<Proxy>>, request: Request) -> 
                 .ok()
                 .map(|v| rewrite_challenge(&proxy, &own, v))
                 .and_then(|v| HeaderValue::from_str(&v).ok());
-            headers.append(header::WWW_AUTHENTICATE, rewritten.unwrap_or_else(|| value.clone()));
+            headers.append(
+                header::WWW_AUTHENTICATE,
+                rewritten.unwrap_or_else(|| value.clone()),
+            );
         }
     };
     forward(&proxy, request, target.url.clone(), origin, rewrite).await
@@ -256,15 +337,21 @@ fn rewrite_challenge(proxy: &Proxy, own: &str, value: &str) -> String {
 }
 
 async fn token_request(State(proxy): State<Arc<Proxy>>, request: Request) -> Response {
-    if let Err(response) = admit(&proxy, &request) {
-        return response;
+    match admit(&proxy, &request) {
+        Ok(Admission::Forward { .. }) => {}
+        Ok(Admission::Answered(response)) => return response,
+        Err(refusal) => return refusal.into_response(),
     }
     if request.method() != Method::GET && request.method() != Method::POST {
-        return error(StatusCode::METHOD_NOT_ALLOWED, "UNSUPPORTED", "token realms take GET or POST");
+        return Refusal::TokenMethod.into_response();
     }
-    let key = request.uri().path().strip_prefix("/proxy-token/").unwrap_or_default();
+    let key = request
+        .uri()
+        .path()
+        .strip_prefix("/proxy-token/")
+        .unwrap_or_default();
     let Some(mut url) = proxy.realms.lookup(key) else {
-        return denied("unknown token realm: only realms named in a challenge the proxy has seen are forwarded");
+        return Refusal::UnknownRealm.into_response();
     };
     url.set_query(request.uri().query());
     let origin = request.headers().get(header::ORIGIN).cloned();
@@ -281,7 +368,10 @@ async fn forward(
 ) -> Response {
     let start = Instant::now();
     let method = request.method().clone();
-    let mut builder = proxy.client.request(method.clone(), url.clone()).headers(headers::request_headers(request.headers()));
+    let mut builder = proxy
+        .client
+        .request(method.clone(), url.clone())
+        .headers(headers::request_headers(request.headers()));
     let sent = Arc::new(AtomicU64::new(0));
     let has_body = request.headers().contains_key(header::TRANSFER_ENCODING)
         || request
@@ -297,7 +387,11 @@ async fn forward(
         Ok(upstream) => upstream,
         Err(e) => {
             log::failed(method.as_str(), url.as_str(), start, &e.to_string());
-            return error(StatusCode::BAD_GATEWAY, "UNKNOWN", &format!("proxy: {url} could not be reached: {e}"));
+            return error(
+                StatusCode::BAD_GATEWAY,
+                "UNKNOWN",
+                &format!("proxy: {url} could not be reached: {e}"),
+            );
         }
     };
     let status = upstream.status();
@@ -310,8 +404,14 @@ async fn forward(
     rewrite(&upstream, &mut headers);
     proxy.cors.decorate(&mut headers, origin.as_ref());
     let final_url = (upstream.url() != &url).then(|| upstream.url().to_string());
-    let bodiless = method == Method::HEAD || status == StatusCode::NO_CONTENT || status == StatusCode::NOT_MODIFIED;
-    let expected = if bodiless { Some(0) } else { upstream.content_length() };
+    let bodiless = method == Method::HEAD
+        || status == StatusCode::NO_CONTENT
+        || status == StatusCode::NOT_MODIFIED;
+    let expected = if bodiless {
+        Some(0)
+    } else {
+        upstream.content_length()
+    };
     let entry = log::Entry {
         method: method.to_string(),
         url: url.to_string(),

@@ -34,7 +34,10 @@ impl Realms {
         let mut base = realm.clone();
         base.set_query(None);
         base.set_fragment(None);
-        let mut learned = self.learned.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut learned = self
+            .learned
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         learned.retain(|(k, _)| *k != key);
         if learned.len() >= CAPACITY {
             learned.remove(0);
@@ -45,8 +48,14 @@ impl Realms {
 
     /// The realm (without query) learned under `key`.
     pub fn lookup(&self, key: &str) -> Option<Url> {
-        let learned = self.learned.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        learned.iter().find(|(k, _)| k == key).map(|(_, url)| url.clone())
+        let learned = self
+            .learned
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        learned
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, url)| url.clone())
     }
 }
 
@@ -58,14 +67,24 @@ mod tests {
     fn learn_and_lookup() {
         let realms = Realms::default();
         let cases = [
-            ("docker hub", "https://auth.docker.io/token", "auth.docker.io/token"),
-            ("port and query", "http://127.0.0.1:5001/auth?x=1", "127.0.0.1:5001/auth"),
+            (
+                "docker hub",
+                "https://auth.docker.io/token",
+                "auth.docker.io/token",
+            ),
+            (
+                "port and query",
+                "http://127.0.0.1:5001/auth?x=1",
+                "127.0.0.1:5001/auth",
+            ),
             ("ipv6", "http://[::1]:5001/t", "[::1]:5001/t"),
         ];
         for (name, realm, expected_key) in cases {
             let url = Url::parse(realm).unwrap_or_else(|e| panic!("{name}: {e}"));
             assert_eq!(realms.learn(&url).as_deref(), Some(expected_key), "{name}");
-            let found = realms.lookup(expected_key).unwrap_or_else(|| panic!("{name}: not found"));
+            let found = realms
+                .lookup(expected_key)
+                .unwrap_or_else(|| panic!("{name}: not found"));
             assert_eq!(found.query(), None, "{name}");
             assert_eq!(found.scheme(), url.scheme(), "{name}");
         }
@@ -81,7 +100,9 @@ mod tests {
             realms.learn(&url);
         }
         assert_eq!(realms.lookup("auth0.example/token"), None);
-        assert!(realms.lookup(&format!("auth{CAPACITY}.example/token")).is_some());
+        assert!(realms
+            .lookup(&format!("auth{CAPACITY}.example/token"))
+            .is_some());
         assert!(realms.lookup("auth1.example/token").is_some());
     }
 }

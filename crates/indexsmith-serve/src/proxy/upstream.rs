@@ -41,12 +41,16 @@ impl RegistryHost {
         if segment.is_empty() {
             return Err(ParseHostError::Empty);
         }
-        let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']' | '_');
+        let allowed =
+            |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']' | '_');
         if !segment.chars().all(allowed) {
             return Err(ParseHostError::InvalidCharacter(segment.to_string()));
         }
-        let url = Url::parse(&format!("https://{segment}/")).map_err(|_| ParseHostError::Invalid(segment.to_string()))?;
-        let host = url.host_str().ok_or_else(|| ParseHostError::Invalid(segment.to_string()))?;
+        let url = Url::parse(&format!("https://{segment}/"))
+            .map_err(|_| ParseHostError::Invalid(segment.to_string()))?;
+        let host = url
+            .host_str()
+            .ok_or_else(|| ParseHostError::Invalid(segment.to_string()))?;
         let named = match segment.rsplit_once(':') {
             // An explicit port stays as written, even 443.
             Some((_, port)) if !segment.ends_with(']') => {
@@ -84,7 +88,12 @@ pub struct SchemePolicy {
 
 impl SchemePolicy {
     pub fn new(allow_http: &[String]) -> SchemePolicy {
-        SchemePolicy { allow_http: allow_http.iter().map(|h| h.trim().to_ascii_lowercase()).collect() }
+        SchemePolicy {
+            allow_http: allow_http
+                .iter()
+                .map(|h| h.trim().to_ascii_lowercase())
+                .collect(),
+        }
     }
 
     /// Whether the URL's host may be reached over plain HTTP.
@@ -98,7 +107,9 @@ impl SchemePolicy {
             Some(port) => format!("{name}:{port}"),
             None => name.clone(),
         };
-        self.allow_http.iter().any(|h| *h == name || *h == with_port)
+        self.allow_http
+            .iter()
+            .any(|h| *h == name || *h == with_port)
     }
 
     /// The base URL (`scheme://authority`) of a registry.
@@ -134,18 +145,64 @@ mod tests {
             authority: &'static str,
         }
         let cases = [
-            Case { name: "docker hub", input: "docker.io", named: "docker.io", authority: DOCKER_HUB_API_HOST },
-            Case { name: "legacy docker hub", input: "index.docker.io", named: "index.docker.io", authority: DOCKER_HUB_API_HOST },
-            Case { name: "ghcr", input: "ghcr.io", named: "ghcr.io", authority: "ghcr.io" },
-            Case { name: "uppercase", input: "GHCR.io", named: "ghcr.io", authority: "ghcr.io" },
-            Case { name: "ipv4 with port", input: "127.0.0.1:5000", named: "127.0.0.1:5000", authority: "127.0.0.1:5000" },
-            Case { name: "ipv6 with port", input: "[::1]:5000", named: "[::1]:5000", authority: "[::1]:5000" },
-            Case { name: "ipv6 without port", input: "[::1]", named: "[::1]", authority: "[::1]" },
-            Case { name: "explicit 443 kept", input: "example.com:443", named: "example.com:443", authority: "example.com:443" },
-            Case { name: "docker hub with port is not mapped", input: "docker.io:443", named: "docker.io:443", authority: "docker.io:443" },
+            Case {
+                name: "docker hub",
+                input: "docker.io",
+                named: "docker.io",
+                authority: DOCKER_HUB_API_HOST,
+            },
+            Case {
+                name: "legacy docker hub",
+                input: "index.docker.io",
+                named: "index.docker.io",
+                authority: DOCKER_HUB_API_HOST,
+            },
+            Case {
+                name: "ghcr",
+                input: "ghcr.io",
+                named: "ghcr.io",
+                authority: "ghcr.io",
+            },
+            Case {
+                name: "uppercase",
+                input: "GHCR.io",
+                named: "ghcr.io",
+                authority: "ghcr.io",
+            },
+            Case {
+                name: "ipv4 with port",
+                input: "127.0.0.1:5000",
+                named: "127.0.0.1:5000",
+                authority: "127.0.0.1:5000",
+            },
+            Case {
+                name: "ipv6 with port",
+                input: "[::1]:5000",
+                named: "[::1]:5000",
+                authority: "[::1]:5000",
+            },
+            Case {
+                name: "ipv6 without port",
+                input: "[::1]",
+                named: "[::1]",
+                authority: "[::1]",
+            },
+            Case {
+                name: "explicit 443 kept",
+                input: "example.com:443",
+                named: "example.com:443",
+                authority: "example.com:443",
+            },
+            Case {
+                name: "docker hub with port is not mapped",
+                input: "docker.io:443",
+                named: "docker.io:443",
+                authority: "docker.io:443",
+            },
         ];
         for case in cases {
-            let host = RegistryHost::parse(case.input).unwrap_or_else(|e| panic!("{}: {e}", case.name));
+            let host =
+                RegistryHost::parse(case.input).unwrap_or_else(|e| panic!("{}: {e}", case.name));
             assert_eq!(host.named, case.named, "{}", case.name);
             assert_eq!(host.authority, case.authority, "{}", case.name);
         }
@@ -166,27 +223,49 @@ mod tests {
             ("backslash", "example.com\\x"),
         ];
         for (name, input) in cases {
-            assert!(RegistryHost::parse(input).is_err(), "{name}: {input:?} was accepted");
+            assert!(
+                RegistryHost::parse(input).is_err(),
+                "{name}: {input:?} was accepted"
+            );
         }
     }
 
     #[test]
     fn scheme_choice() {
-        let policy = SchemePolicy::new(&["registry.lan:5000".to_string(), "plain.example".to_string()]);
+        let policy =
+            SchemePolicy::new(&["registry.lan:5000".to_string(), "plain.example".to_string()]);
         let cases = [
             ("localhost", "localhost:5000", "http://localhost:5000/"),
             ("ipv4 loopback", "127.0.0.1:5000", "http://127.0.0.1:5000/"),
             ("other 127/8 address", "127.1.2.3", "http://127.1.2.3/"),
             ("ipv6 loopback", "[::1]:5000", "http://[::1]:5000/"),
             ("docker hub", "docker.io", "https://registry-1.docker.io/"),
-            ("allowed host and port", "registry.lan:5000", "http://registry.lan:5000/"),
-            ("allowed host, other port", "registry.lan:5001", "https://registry.lan:5001/"),
-            ("allowed host, any port", "plain.example:8000", "http://plain.example:8000/"),
-            ("private address is not loopback", "10.0.0.1:5000", "https://10.0.0.1:5000/"),
+            (
+                "allowed host and port",
+                "registry.lan:5000",
+                "http://registry.lan:5000/",
+            ),
+            (
+                "allowed host, other port",
+                "registry.lan:5001",
+                "https://registry.lan:5001/",
+            ),
+            (
+                "allowed host, any port",
+                "plain.example:8000",
+                "http://plain.example:8000/",
+            ),
+            (
+                "private address is not loopback",
+                "10.0.0.1:5000",
+                "https://10.0.0.1:5000/",
+            ),
         ];
         for (name, input, expected) in cases {
             let host = RegistryHost::parse(input).unwrap_or_else(|e| panic!("{name}: {e}"));
-            let url = policy.base_url(&host).unwrap_or_else(|| panic!("{name}: no base URL"));
+            let url = policy
+                .base_url(&host)
+                .unwrap_or_else(|| panic!("{name}: no base URL"));
             assert_eq!(url.as_str(), expected, "{name}");
         }
     }
