@@ -8,8 +8,10 @@
 use indexsmith::Digest;
 use url::Url;
 
+use futures_util::future::try_join_all;
+
 use crate::push::{PushError, Pusher};
-use crate::sample::Sample;
+use crate::sample::{Sample, SampleChild};
 
 /// Repository of the sample indexes.
 pub const REPOSITORY: &str = "sample/hello";
@@ -41,37 +43,27 @@ pub struct Seeded {
 pub async fn seed(client: reqwest::Client, base: Url) -> Result<Seeded, SeedError> {
     let sample = Sample::build()?;
     let pusher = Pusher::new(client, base);
-    for child in &sample.children {
-        pusher.push_blob(REPOSITORY, &child.layer).await?;
-        pusher.push_blob(REPOSITORY, &child.config).await?;
-        pusher
-            .put_manifest(REPOSITORY, child.platform.tag, &child.oci_manifest)
-            .await?;
-        pusher
-            .put_manifest(
-                REPOSITORY,
-                &child.docker_manifest.digest.to_string(),
-                &child.docker_manifest,
-            )
-            .await?;
-    }
+    // Platforms are pushed side by side; the indexes go last, once every child is there.
+    try_join_all(
+        sample
+            .children
+            .iter()
+            .map(|child| push_child(&pusher, child)),
+    )
+    .await?;
     pusher
         .put_manifest(REPOSITORY, INDEX_TAG, &sample.oci_index)
         .await?;
     pusher
         .put_manifest(REPOSITORY, DOCKER_LIST_TAG, &sample.docker_list)
         .await?;
-    for child in &sample.children {
-        pusher
-            .mount_blob(PARTS_REPOSITORY, REPOSITORY, &child.layer)
-            .await?;
-        pusher
-            .mount_blob(PARTS_REPOSITORY, REPOSITORY, &child.config)
-            .await?;
-        pusher
-            .put_manifest(PARTS_REPOSITORY, child.platform.tag, &child.oci_manifest)
-            .await?;
-    }
+    try_join_all(
+        sample
+            .children
+            .iter()
+            .map(|child| push_part(&pusher, child)),
+    )
+    .await?;
     Ok(Seeded {
         index_digest: sample.oci_index.digest.clone(),
         docker_list_digest: sample.docker_list.digest.clone(),
@@ -81,4 +73,30 @@ pub async fn seed(client: reqwest::Client, base: Url) -> Result<Seeded, SeedErro
             .map(|c| (c.platform.tag.to_string(), c.oci_manifest.digest.clone()))
             .collect(),
     })
+}
+
+/// A platform's blobs and both of its manifests, into the sample repository.
+async fn push_child(pusher: &Pusher, child: &SampleChild) -> Result<(), PushError> {
+    pusher.push_blob(REPOSITORY, &child.layer).await?;
+    pusher.push_blob(REPOSITORY, &child.config).await?;
+    pusher
+        .put_manifest(REPOSITORY, child.platform.tag, &child.oci_manifest)
+        .await?;
+    let docker_digest = child.docker_manifest.digest.to_string();
+    pusher
+        .put_manifest(REPOSITORY, &docker_digest, &child.docker_manifest)
+        .await
+}
+
+/// A platform's image into the parts repository, its blobs mounted from the sample repository.
+async fn push_part(pusher: &Pusher, child: &SampleChild) -> Result<(), PushError> {
+    pusher
+        .mount_blob(PARTS_REPOSITORY, REPOSITORY, &child.layer)
+        .await?;
+    pusher
+        .mount_blob(PARTS_REPOSITORY, REPOSITORY, &child.config)
+        .await?;
+    pusher
+        .put_manifest(PARTS_REPOSITORY, child.platform.tag, &child.oci_manifest)
+        .await
 }

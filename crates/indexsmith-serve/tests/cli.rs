@@ -189,6 +189,25 @@ async fn starts_registry_and_sample_and_stops_them_on_ctrl_c() {
         );
     }
 
+    // The registry answers browsers' preflights itself.
+    let preflight = client()
+        .request(
+            reqwest::Method::OPTIONS,
+            format!("{registry}/v2/sample/hello/manifests/latest"),
+        )
+        .header("origin", "http://localhost:8081")
+        .header("access-control-request-method", "PUT")
+        .header(
+            "access-control-request-headers",
+            "authorization, content-type",
+        )
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(preflight.status(), 200);
+    assert_eq!(header(&preflight, "access-control-allow-origin"), "*");
+    assert!(header(&preflight, "access-control-allow-methods").contains("PUT"));
+
     // The printed sample reference resolves, through the proxy too, to the printed digest.
     let sample_line = lines
         .iter()

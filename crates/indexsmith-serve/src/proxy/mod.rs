@@ -157,6 +157,16 @@ impl IntoResponse for Refusal {
     }
 }
 
+/// Logs a refusal in one line and answers it.
+fn refuse(request: &Request, refusal: Refusal) -> Response {
+    eprintln!(
+        "proxy refused {} {}: {refusal}",
+        request.method(),
+        request.uri().path()
+    );
+    refusal.into_response()
+}
+
 async fn refuse_bare() -> Response {
     Refusal::NotRegistryApi.into_response()
 }
@@ -271,11 +281,11 @@ async fn registry_request(State(proxy): State<Arc<Proxy>>, request: Request) -> 
     let own = match admit(&proxy, &request) {
         Ok(Admission::Forward { own }) => own,
         Ok(Admission::Answered(response)) => return response,
-        Err(refusal) => return refusal.into_response(),
+        Err(refusal) => return refuse(&request, refusal),
     };
     let target = match registry_target(&proxy, request.uri().path(), request.uri().query()) {
         Ok(target) => target,
-        Err(refusal) => return refusal.into_response(),
+        Err(refusal) => return refuse(&request, refusal),
     };
     let origin = request.headers().get(header::ORIGIN).cloned();
     let url = target.url.clone();
@@ -340,10 +350,10 @@ async fn token_request(State(proxy): State<Arc<Proxy>>, request: Request) -> Res
     match admit(&proxy, &request) {
         Ok(Admission::Forward { .. }) => {}
         Ok(Admission::Answered(response)) => return response,
-        Err(refusal) => return refusal.into_response(),
+        Err(refusal) => return refuse(&request, refusal),
     }
     if request.method() != Method::GET && request.method() != Method::POST {
-        return Refusal::TokenMethod.into_response();
+        return refuse(&request, Refusal::TokenMethod);
     }
     let key = request
         .uri()
@@ -351,7 +361,7 @@ async fn token_request(State(proxy): State<Arc<Proxy>>, request: Request) -> Res
         .strip_prefix("/proxy-token/")
         .unwrap_or_default();
     let Some(mut url) = proxy.realms.lookup(key) else {
-        return Refusal::UnknownRealm.into_response();
+        return refuse(&request, Refusal::UnknownRealm);
     };
     url.set_query(request.uri().query());
     let origin = request.headers().get(header::ORIGIN).cloned();
