@@ -24,7 +24,9 @@ pub struct ServerConfig {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
-    #[error("cannot listen on {addr}: {source}")]
+    #[error(
+        "cannot listen on {addr}: {source} (choose another address or port with --listen, --port)"
+    )]
     Bind {
         addr: SocketAddr,
         source: std::io::Error,
