@@ -1,0 +1,41 @@
+//! Errors thrown to JS: an `Error` whose `code` property is one of [`ErrorCode`]'s strings.
+
+use wasm_bindgen::JsValue;
+
+/// The codes of the errors the package throws. Stable: never renamed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorCode {
+    /// The input is neither a string nor a `Uint8Array`.
+    InvalidInput,
+    /// The options (or a request object) do not have the documented shape.
+    InvalidOptions,
+    /// A digest algorithm other than `sha256` or `sha512`.
+    InvalidAlgorithm,
+    /// A platform specifier that does not parse.
+    InvalidPlatform,
+    /// A reference that does not parse.
+    InvalidReference,
+    /// A document that cannot be composed (it is not an index, or an edit does not apply).
+    InvalidDocument,
+}
+
+impl ErrorCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::InvalidInput => "invalid-input",
+            ErrorCode::InvalidOptions => "invalid-options",
+            ErrorCode::InvalidAlgorithm => "invalid-algorithm",
+            ErrorCode::InvalidPlatform => "invalid-platform",
+            ErrorCode::InvalidReference => "invalid-reference",
+            ErrorCode::InvalidDocument => "invalid-document",
+        }
+    }
+}
+
+/// A JS `Error` with `message` and a string `code` property.
+pub fn error(code: ErrorCode, message: impl AsRef<str>) -> JsValue {
+    let e = js_sys::Error::new(message.as_ref());
+    // Setting a property on a fresh Error cannot fail.
+    let _ = js_sys::Reflect::set(&e, &JsValue::from_str("code"), &JsValue::from_str(code.as_str()));
+    e.into()
+}
