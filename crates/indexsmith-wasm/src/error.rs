@@ -15,8 +15,6 @@ pub enum ErrorCode {
     InvalidPlatform,
     /// A reference that does not parse.
     InvalidReference,
-    /// A document that cannot be composed (it is not an index, or an edit does not apply).
-    InvalidDocument,
 }
 
 impl ErrorCode {
@@ -27,15 +25,19 @@ impl ErrorCode {
             ErrorCode::InvalidAlgorithm => "invalid-algorithm",
             ErrorCode::InvalidPlatform => "invalid-platform",
             ErrorCode::InvalidReference => "invalid-reference",
-            ErrorCode::InvalidDocument => "invalid-document",
         }
     }
 }
 
 /// A JS `Error` with `message` and a string `code` property.
 pub fn error(code: ErrorCode, message: impl AsRef<str>) -> JsValue {
+    error_with_code(code.as_str(), message)
+}
+
+/// A JS `Error` with a code from elsewhere (the core's stable error codes).
+pub fn error_with_code(code: &str, message: impl AsRef<str>) -> JsValue {
     let e = js_sys::Error::new(message.as_ref());
     // Setting a property on a fresh Error cannot fail.
-    let _ = js_sys::Reflect::set(&e, &JsValue::from_str("code"), &JsValue::from_str(code.as_str()));
+    let _ = js_sys::Reflect::set(&e, &JsValue::from_str("code"), &JsValue::from_str(code));
     e.into()
 }

@@ -186,3 +186,51 @@ pub enum DigestAlgorithm {
     Sha256,
     Sha512,
 }
+
+/// A platform, as results give it (normalized, every field present).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Tsify)]
+#[tsify(missing_as_null)]
+#[serde(rename_all = "camelCase")]
+pub struct Platform {
+    pub os: String,
+    pub architecture: String,
+    pub variant: Option<String>,
+    pub os_version: Option<String>,
+    pub os_features: Vec<String>,
+}
+
+impl From<indexsmith::Platform> for Platform {
+    fn from(p: indexsmith::Platform) -> Platform {
+        Platform { os: p.os, architecture: p.architecture, variant: p.variant, os_version: p.os_version, os_features: p.os_features }
+    }
+}
+
+/// A platform given by the caller: `os` and `architecture`, the rest optional.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Tsify)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PlatformInput {
+    pub os: String,
+    pub architecture: String,
+    #[tsify(optional)]
+    #[serde(default)]
+    pub variant: Option<String>,
+    #[tsify(optional)]
+    #[serde(default)]
+    pub os_version: Option<String>,
+    #[tsify(optional)]
+    #[serde(default)]
+    pub os_features: Option<Vec<String>>,
+}
+
+impl From<PlatformInput> for indexsmith::Platform {
+    fn from(p: PlatformInput) -> indexsmith::Platform {
+        let mut out = indexsmith::Platform::new(p.os, p.architecture);
+        if let Some(v) = p.variant {
+            out = out.with_variant(v);
+        }
+        if let Some(v) = p.os_version {
+            out = out.with_os_version(v);
+        }
+        out.with_os_features(p.os_features.unwrap_or_default())
+    }
+}

@@ -1,0 +1,17 @@
+// The Node entry point of indexsmith for `import`: the same module instance as `require`.
+import { createRequire } from 'node:module';
+
+const api = createRequire(import.meta.url)('./node.cjs');
+
+export default api.init;
+export const {
+  init,
+  initSync,
+  validate,
+  validateDescriptor,
+  digest,
+  version,
+  createIndex,
+  editIndex,
+  diffIndexes,
+} = api;
