@@ -14,4 +14,11 @@ export const {
   createIndex,
   editIndex,
   diffIndexes,
+  parseReference,
+  parsePlatform,
+  formatPlatform,
+  platformMatches,
+  platformMatchesStrict,
+  comparePlatforms,
+  resolvePlatform,
 } = api;

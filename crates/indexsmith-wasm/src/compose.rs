@@ -52,7 +52,7 @@ impl From<Style> for indexsmith::json::write::Style {
 /// A child manifest for an index: its exact bytes, optionally its config's bytes (the platform is
 /// read from it), a platform that overrides the config's, and entry annotations.
 #[derive(Clone, Debug, Deserialize, Tsify)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct ChildInput {
     #[tsify(type = "string | Uint8Array")]
     pub manifest: Bytes,
@@ -85,7 +85,7 @@ impl From<ChildInput> for compose::Child {
 
 /// What `createIndex` builds.
 #[derive(Clone, Debug, Deserialize, Tsify)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct CreateIndexRequest {
     #[tsify(optional)]
     #[serde(default)]
@@ -167,7 +167,7 @@ pub enum Edit {
 
 /// `op: "add"`: adds the entry for a child manifest, at `position` or at the end.
 #[derive(Clone, Debug, Deserialize, Tsify)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct AddEdit {
     #[tsify(type = "string | Uint8Array")]
     pub manifest: Bytes,
@@ -190,7 +190,7 @@ pub struct AddEdit {
 
 /// `op: "addDescriptor"`: adds an entry given as a descriptor (JSON text).
 #[derive(Clone, Debug, Deserialize, Tsify)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct AddDescriptorEdit {
     pub descriptor: String,
     #[tsify(optional)]
@@ -203,7 +203,7 @@ pub struct AddDescriptorEdit {
 
 /// `op: "remove"`: removes the selected entries, and the attestation entries that describe them.
 #[derive(Clone, Debug, Deserialize, Tsify)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct RemoveEdit {
     pub select: Selector,
     #[tsify(type = "\"remove\"")]
@@ -214,7 +214,7 @@ pub struct RemoveEdit {
 /// `op: "replace"`: replaces the entry at `index` with the entry for a child manifest, keeping
 /// its annotations and platform unless given.
 #[derive(Clone, Debug, Deserialize, Tsify)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct ReplaceEdit {
     pub index: usize,
     #[tsify(type = "string | Uint8Array")]
@@ -235,7 +235,7 @@ pub struct ReplaceEdit {
 
 /// `op: "move"`: moves the entry at `from` to `to`.
 #[derive(Clone, Debug, Deserialize, Tsify)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct MoveEdit {
     pub from: usize,
     pub to: usize,
@@ -247,7 +247,7 @@ pub struct MoveEdit {
 /// `op: "setPlatform"`: sets the platform of an entry, or removes it with `null`.
 #[derive(Clone, Debug, Deserialize, Tsify)]
 #[tsify(missing_as_null)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct SetPlatformEdit {
     pub index: usize,
     pub platform: Option<PlatformInput>,
@@ -259,7 +259,7 @@ pub struct SetPlatformEdit {
 /// `op: "setPlatformField"`: sets one platform field of an entry, or removes it with `null`.
 #[derive(Clone, Debug, Deserialize, Tsify)]
 #[tsify(missing_as_null)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct SetPlatformFieldEdit {
     pub index: usize,
     pub field: PlatformField,
@@ -273,7 +273,7 @@ pub struct SetPlatformFieldEdit {
 /// removes it.
 #[derive(Clone, Debug, Deserialize, Tsify)]
 #[tsify(missing_as_null)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct AnnotateEdit {
     #[tsify(optional)]
     #[serde(default)]
@@ -288,7 +288,7 @@ pub struct AnnotateEdit {
 /// `op: "setArtifactType"`: sets the index's `artifactType` (OCI only), or removes it with `null`.
 #[derive(Clone, Debug, Deserialize, Tsify)]
 #[tsify(missing_as_null)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct SetArtifactTypeEdit {
     pub artifact_type: Option<String>,
     #[tsify(type = "\"setArtifactType\"")]
@@ -300,7 +300,7 @@ pub struct SetArtifactTypeEdit {
 /// with `null`.
 #[derive(Clone, Debug, Deserialize, Tsify)]
 #[tsify(missing_as_null)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct SetSubjectEdit {
     pub descriptor: Option<String>,
     #[tsify(type = "\"setSubject\"")]
@@ -311,7 +311,7 @@ pub struct SetSubjectEdit {
 /// `op: "filter"`: keeps only the entries whose platform satisfies one of `platforms`
 /// (attestations of kept entries stay with `keepAttestations`).
 #[derive(Clone, Debug, Deserialize, Tsify)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct FilterEdit {
     pub platforms: Vec<PlatformInput>,
     #[tsify(optional)]
@@ -325,7 +325,7 @@ pub struct FilterEdit {
 /// `op: "convert"`: converts between an OCI index and a Docker manifest list; what is lost is
 /// reported as diagnostics.
 #[derive(Clone, Debug, Deserialize, Tsify)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct ConvertEdit {
     pub to: Format,
     #[tsify(type = "\"convert\"")]
@@ -410,7 +410,7 @@ fn edits_from_js(edits: JsValue) -> Result<Vec<compose::Edit>, JsValue> {
 
 /// Options of `editIndex`.
 #[derive(Clone, Debug, Default, Deserialize, Tsify)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct EditOptions {
     /// Re-lay the output out in this style; by default the input's layout is kept.
     #[tsify(optional)]
@@ -504,7 +504,7 @@ impl From<compose::IndexDiff> for IndexDiff {
 
 /// A compose error as a JS `Error`: `code` is the core's stable code (`compose/…`); for an input
 /// that is not an index, `diagnostics` says why.
-fn compose_error(e: ComposeError) -> JsValue {
+pub(crate) fn compose_error(e: ComposeError) -> JsValue {
     let err = error_with_code(e.code(), e.to_string());
     if let ComposeError::NotAnIndex { diagnostics } = &e {
         let list: Vec<Diagnostic> = diagnostics.iter().cloned().map(Into::into).collect();

@@ -2,7 +2,8 @@
 
 use wasm_bindgen::JsValue;
 
-/// The codes of the errors the package throws. Stable: never renamed.
+/// The codes of the errors the bindings themselves throw (the core's parsers and composition
+/// bring their own `platform/…`, `reference/…` and `compose/…` codes). Stable: never renamed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ErrorCode {
     /// The input is neither a string nor a `Uint8Array`.
@@ -11,10 +12,6 @@ pub enum ErrorCode {
     InvalidOptions,
     /// A digest algorithm other than `sha256` or `sha512`.
     InvalidAlgorithm,
-    /// A platform specifier that does not parse.
-    InvalidPlatform,
-    /// A reference that does not parse.
-    InvalidReference,
 }
 
 impl ErrorCode {
@@ -23,8 +20,6 @@ impl ErrorCode {
             ErrorCode::InvalidInput => "invalid-input",
             ErrorCode::InvalidOptions => "invalid-options",
             ErrorCode::InvalidAlgorithm => "invalid-algorithm",
-            ErrorCode::InvalidPlatform => "invalid-platform",
-            ErrorCode::InvalidReference => "invalid-reference",
         }
     }
 }

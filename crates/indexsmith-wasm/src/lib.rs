@@ -10,6 +10,8 @@ mod bytes;
 pub mod compose;
 mod convert;
 mod error;
+pub mod platform;
+pub mod reference;
 pub mod types;
 mod validate;
 

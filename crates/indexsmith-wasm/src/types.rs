@@ -38,7 +38,7 @@ impl From<Kind> for indexsmith::Kind {
 
 /// Options of `validate` and `validateDescriptor`.
 #[derive(Clone, Debug, Default, Deserialize, Tsify)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct ValidateOptions {
     /// The kind of document expected: used when the document has no `mediaType`, and checked
     /// against it when it has one.
@@ -207,7 +207,7 @@ impl From<indexsmith::Platform> for Platform {
 
 /// A platform given by the caller: `os` and `architecture`, the rest optional.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize, Tsify)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct PlatformInput {
     pub os: String,
     pub architecture: String,
