@@ -13,7 +13,7 @@ mod error;
 pub mod platform;
 pub mod reference;
 pub mod types;
-mod validate;
+pub mod validate;
 
 pub use error::ErrorCode;
 pub use validate::{digest, validate, validate_descriptor, validate_descriptor_document, validate_document};
