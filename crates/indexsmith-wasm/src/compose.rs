@@ -275,7 +275,7 @@ pub struct SetPlatformFieldEdit {
 #[tsify(missing_as_null)]
 #[serde(rename_all = "camelCase")]
 pub struct AnnotateEdit {
-    #[tsify(optional)]
+    #[tsify(optional, type = "number | null")]
     #[serde(default)]
     pub entry: Option<usize>,
     pub key: String,

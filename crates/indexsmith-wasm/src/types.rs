@@ -205,19 +205,20 @@ impl From<indexsmith::Platform> for Platform {
     }
 }
 
-/// A platform given by the caller: `os` and `architecture`, the rest optional.
+/// A platform given by the caller: `os` and `architecture`, the rest optional (a `Platform`
+/// result is one too).
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize, Tsify)]
 #[serde(rename_all = "camelCase")]
 pub struct PlatformInput {
     pub os: String,
     pub architecture: String,
-    #[tsify(optional)]
+    #[tsify(optional, type = "string | null")]
     #[serde(default)]
     pub variant: Option<String>,
-    #[tsify(optional)]
+    #[tsify(optional, type = "string | null")]
     #[serde(default)]
     pub os_version: Option<String>,
-    #[tsify(optional)]
+    #[tsify(optional, type = "string[] | null")]
     #[serde(default)]
     pub os_features: Option<Vec<String>>,
 }
