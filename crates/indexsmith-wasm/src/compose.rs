@@ -1,0 +1,557 @@
+//! `createIndex`, `editIndex` and `diffIndexes`.
+
+use crate::bytes::{Bytes, StringMap};
+use crate::convert::{from_js, options_or_default, to_js, Input};
+use crate::error::{error, error_with_code, ErrorCode};
+use crate::types::{Diagnostic, PlatformInput};
+use indexsmith::compose::{self, ComposeError};
+use serde::{Deserialize, Serialize};
+use tsify::Tsify;
+use wasm_bindgen::prelude::*;
+
+/// An index format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Deserialize, Tsify)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    #[default]
+    Oci,
+    Docker,
+}
+
+impl From<Format> for compose::Format {
+    fn from(f: Format) -> compose::Format {
+        match f {
+            Format::Oci => compose::Format::Oci,
+            Format::Docker => compose::Format::Docker,
+        }
+    }
+}
+
+/// Output layout: `compact` (no whitespace, as crane and regctl write), `docker` (3-space indent,
+/// as `docker manifest push` writes) or `tab`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Deserialize, Tsify)]
+#[serde(rename_all = "lowercase")]
+pub enum Style {
+    #[default]
+    Compact,
+    Docker,
+    Tab,
+}
+
+impl From<Style> for indexsmith::json::write::Style {
+    fn from(s: Style) -> Self {
+        use indexsmith::json::write::Style as S;
+        match s {
+            Style::Compact => S::Compact,
+            Style::Docker => S::DOCKER,
+            Style::Tab => S::Tab,
+        }
+    }
+}
+
+/// A child manifest for an index: its exact bytes, optionally its config's bytes (the platform is
+/// read from it), a platform that overrides the config's, and entry annotations.
+#[derive(Clone, Debug, Deserialize, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct ChildInput {
+    #[tsify(type = "string | Uint8Array")]
+    pub manifest: Bytes,
+    #[tsify(optional, type = "string | Uint8Array")]
+    #[serde(default)]
+    pub config: Option<Bytes>,
+    #[tsify(optional)]
+    #[serde(default)]
+    pub platform: Option<PlatformInput>,
+    #[tsify(optional, type = "Record<string, string>")]
+    #[serde(default)]
+    pub annotations: Option<StringMap>,
+}
+
+impl From<ChildInput> for compose::Child {
+    fn from(c: ChildInput) -> compose::Child {
+        let mut child = compose::Child::new(c.manifest.0);
+        if let Some(config) = c.config {
+            child = child.with_config(config.0);
+        }
+        if let Some(p) = c.platform {
+            child = child.with_platform(p.into());
+        }
+        for (k, v) in c.annotations.unwrap_or_default().0 {
+            child = child.with_annotation(k, v);
+        }
+        child
+    }
+}
+
+/// What `createIndex` builds.
+#[derive(Clone, Debug, Deserialize, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateIndexRequest {
+    #[tsify(optional)]
+    #[serde(default)]
+    pub format: Option<Format>,
+    pub manifests: Vec<ChildInput>,
+    #[tsify(optional, type = "Record<string, string>")]
+    #[serde(default)]
+    pub annotations: Option<StringMap>,
+    #[tsify(optional)]
+    #[serde(default)]
+    pub style: Option<Style>,
+}
+
+/// Which entries an edit applies to: `{ index }`, `{ digest }` or `{ platform }` (entries whose
+/// platform satisfies it; fields left out match anything).
+#[derive(Clone, Debug, Deserialize, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub enum Selector {
+    Index(usize),
+    Digest(String),
+    Platform(PlatformInput),
+}
+
+impl From<Selector> for compose::Selector {
+    fn from(s: Selector) -> compose::Selector {
+        match s {
+            Selector::Index(i) => compose::Selector::Index(i),
+            Selector::Digest(d) => compose::Selector::Digest(d),
+            Selector::Platform(p) => compose::Selector::Platform(p.into()),
+        }
+    }
+}
+
+/// One field of a platform, for `setPlatformField`.
+#[derive(Clone, Copy, Debug, Deserialize, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub enum PlatformField {
+    Os,
+    Architecture,
+    Variant,
+    OsVersion,
+    /// Comma-separated.
+    OsFeatures,
+}
+
+impl From<PlatformField> for compose::PlatformField {
+    fn from(f: PlatformField) -> compose::PlatformField {
+        match f {
+            PlatformField::Os => compose::PlatformField::Os,
+            PlatformField::Architecture => compose::PlatformField::Architecture,
+            PlatformField::Variant => compose::PlatformField::Variant,
+            PlatformField::OsVersion => compose::PlatformField::OsVersion,
+            PlatformField::OsFeatures => compose::PlatformField::OsFeatures,
+        }
+    }
+}
+
+/// An edit of an index, told by `op`. Edits apply in order; positions are 0-based.
+///
+/// The enum gives the TypeScript type; each edit is read from JS by its `op` into the struct of
+/// that variant ([`edit_from_js`]), which keeps serde's buffering of tagged enums (and its code
+/// size) out of the module.
+#[derive(Clone, Debug, Tsify)]
+#[serde(untagged)]
+pub enum Edit {
+    Add(AddEdit),
+    AddDescriptor(AddDescriptorEdit),
+    Remove(RemoveEdit),
+    Replace(ReplaceEdit),
+    Move(MoveEdit),
+    SetPlatform(SetPlatformEdit),
+    SetPlatformField(SetPlatformFieldEdit),
+    Annotate(AnnotateEdit),
+    SetArtifactType(SetArtifactTypeEdit),
+    SetSubject(SetSubjectEdit),
+    Filter(FilterEdit),
+    Convert(ConvertEdit),
+}
+
+/// `op: "add"`: adds the entry for a child manifest, at `position` or at the end.
+#[derive(Clone, Debug, Deserialize, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct AddEdit {
+    #[tsify(type = "string | Uint8Array")]
+    pub manifest: Bytes,
+    #[tsify(optional, type = "string | Uint8Array")]
+    #[serde(default)]
+    pub config: Option<Bytes>,
+    #[tsify(optional)]
+    #[serde(default)]
+    pub platform: Option<PlatformInput>,
+    #[tsify(optional, type = "Record<string, string>")]
+    #[serde(default)]
+    pub annotations: Option<StringMap>,
+    #[tsify(optional)]
+    #[serde(default)]
+    pub position: Option<usize>,
+    #[tsify(type = "\"add\"")]
+    #[allow(dead_code)]
+    op: Op,
+}
+
+/// `op: "addDescriptor"`: adds an entry given as a descriptor (JSON text).
+#[derive(Clone, Debug, Deserialize, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct AddDescriptorEdit {
+    pub descriptor: String,
+    #[tsify(optional)]
+    #[serde(default)]
+    pub position: Option<usize>,
+    #[tsify(type = "\"addDescriptor\"")]
+    #[allow(dead_code)]
+    op: Op,
+}
+
+/// `op: "remove"`: removes the selected entries, and the attestation entries that describe them.
+#[derive(Clone, Debug, Deserialize, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct RemoveEdit {
+    pub select: Selector,
+    #[tsify(type = "\"remove\"")]
+    #[allow(dead_code)]
+    op: Op,
+}
+
+/// `op: "replace"`: replaces the entry at `index` with the entry for a child manifest, keeping
+/// its annotations and platform unless given.
+#[derive(Clone, Debug, Deserialize, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct ReplaceEdit {
+    pub index: usize,
+    #[tsify(type = "string | Uint8Array")]
+    pub manifest: Bytes,
+    #[tsify(optional, type = "string | Uint8Array")]
+    #[serde(default)]
+    pub config: Option<Bytes>,
+    #[tsify(optional)]
+    #[serde(default)]
+    pub platform: Option<PlatformInput>,
+    #[tsify(optional, type = "Record<string, string>")]
+    #[serde(default)]
+    pub annotations: Option<StringMap>,
+    #[tsify(type = "\"replace\"")]
+    #[allow(dead_code)]
+    op: Op,
+}
+
+/// `op: "move"`: moves the entry at `from` to `to`.
+#[derive(Clone, Debug, Deserialize, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct MoveEdit {
+    pub from: usize,
+    pub to: usize,
+    #[tsify(type = "\"move\"")]
+    #[allow(dead_code)]
+    op: Op,
+}
+
+/// `op: "setPlatform"`: sets the platform of an entry, or removes it with `null`.
+#[derive(Clone, Debug, Deserialize, Tsify)]
+#[tsify(missing_as_null)]
+#[serde(rename_all = "camelCase")]
+pub struct SetPlatformEdit {
+    pub index: usize,
+    pub platform: Option<PlatformInput>,
+    #[tsify(type = "\"setPlatform\"")]
+    #[allow(dead_code)]
+    op: Op,
+}
+
+/// `op: "setPlatformField"`: sets one platform field of an entry, or removes it with `null`.
+#[derive(Clone, Debug, Deserialize, Tsify)]
+#[tsify(missing_as_null)]
+#[serde(rename_all = "camelCase")]
+pub struct SetPlatformFieldEdit {
+    pub index: usize,
+    pub field: PlatformField,
+    pub value: Option<String>,
+    #[tsify(type = "\"setPlatformField\"")]
+    #[allow(dead_code)]
+    op: Op,
+}
+
+/// `op: "annotate"`: sets an annotation on the index (no `entry`) or on an entry; a `null` value
+/// removes it.
+#[derive(Clone, Debug, Deserialize, Tsify)]
+#[tsify(missing_as_null)]
+#[serde(rename_all = "camelCase")]
+pub struct AnnotateEdit {
+    #[tsify(optional, type = "number | null")]
+    #[serde(default)]
+    pub entry: Option<usize>,
+    pub key: String,
+    pub value: Option<String>,
+    #[tsify(type = "\"annotate\"")]
+    #[allow(dead_code)]
+    op: Op,
+}
+
+/// `op: "setArtifactType"`: sets the index's `artifactType` (OCI only), or removes it with `null`.
+#[derive(Clone, Debug, Deserialize, Tsify)]
+#[tsify(missing_as_null)]
+#[serde(rename_all = "camelCase")]
+pub struct SetArtifactTypeEdit {
+    pub artifact_type: Option<String>,
+    #[tsify(type = "\"setArtifactType\"")]
+    #[allow(dead_code)]
+    op: Op,
+}
+
+/// `op: "setSubject"`: sets the index's `subject` (descriptor JSON text; OCI only), or removes it
+/// with `null`.
+#[derive(Clone, Debug, Deserialize, Tsify)]
+#[tsify(missing_as_null)]
+#[serde(rename_all = "camelCase")]
+pub struct SetSubjectEdit {
+    pub descriptor: Option<String>,
+    #[tsify(type = "\"setSubject\"")]
+    #[allow(dead_code)]
+    op: Op,
+}
+
+/// `op: "filter"`: keeps only the entries whose platform satisfies one of `platforms`
+/// (attestations of kept entries stay with `keepAttestations`).
+#[derive(Clone, Debug, Deserialize, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct FilterEdit {
+    pub platforms: Vec<PlatformInput>,
+    #[tsify(optional)]
+    #[serde(default)]
+    pub keep_attestations: bool,
+    #[tsify(type = "\"filter\"")]
+    #[allow(dead_code)]
+    op: Op,
+}
+
+/// `op: "convert"`: converts between an OCI index and a Docker manifest list; what is lost is
+/// reported as diagnostics.
+#[derive(Clone, Debug, Deserialize, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct ConvertEdit {
+    pub to: Format,
+    #[tsify(type = "\"convert\"")]
+    #[allow(dead_code)]
+    op: Op,
+}
+
+/// The `op` member, already read by [`edit_from_js`].
+#[derive(Clone, Copy, Debug)]
+struct Op;
+
+impl<'de> Deserialize<'de> for Op {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Op, D::Error> {
+        serde::de::IgnoredAny::deserialize(d).map(|_| Op)
+    }
+}
+
+fn child(manifest: Bytes, config: Option<Bytes>, platform: Option<PlatformInput>, annotations: Option<StringMap>) -> compose::Child {
+    ChildInput { manifest, config, platform, annotations }.into()
+}
+
+/// Reads one edit: its `op`, then the fields of that edit.
+fn edit_from_js(value: JsValue, i: u32) -> Result<compose::Edit, JsValue> {
+    let op = js_sys::Reflect::get(&value, &JsValue::from_str("op")).ok().and_then(|o| o.as_string());
+    let what = format!("edits[{i}]");
+    let w = what.as_str();
+    Ok(match op.as_deref() {
+        Some("add") => {
+            let e: AddEdit = from_js(value, w)?;
+            compose::Edit::Add { child: child(e.manifest, e.config, e.platform, e.annotations), position: e.position }
+        }
+        Some("addDescriptor") => {
+            let e: AddDescriptorEdit = from_js(value, w)?;
+            compose::Edit::AddDescriptor { descriptor: e.descriptor, position: e.position }
+        }
+        Some("remove") => compose::Edit::Remove { selector: from_js::<RemoveEdit>(value, w)?.select.into() },
+        Some("replace") => {
+            let e: ReplaceEdit = from_js(value, w)?;
+            compose::Edit::Replace { index: e.index, child: child(e.manifest, e.config, e.platform, e.annotations) }
+        }
+        Some("move") => {
+            let e: MoveEdit = from_js(value, w)?;
+            compose::Edit::Move { from: e.from, to: e.to }
+        }
+        Some("setPlatform") => {
+            let e: SetPlatformEdit = from_js(value, w)?;
+            compose::Edit::SetPlatform { index: e.index, platform: e.platform.map(Into::into) }
+        }
+        Some("setPlatformField") => {
+            let e: SetPlatformFieldEdit = from_js(value, w)?;
+            compose::Edit::SetPlatformField { index: e.index, field: e.field.into(), value: e.value }
+        }
+        Some("annotate") => {
+            let e: AnnotateEdit = from_js(value, w)?;
+            compose::Edit::Annotate { entry: e.entry, key: e.key, value: e.value }
+        }
+        Some("setArtifactType") => {
+            compose::Edit::SetArtifactType { artifact_type: from_js::<SetArtifactTypeEdit>(value, w)?.artifact_type }
+        }
+        Some("setSubject") => compose::Edit::SetSubject { descriptor: from_js::<SetSubjectEdit>(value, w)?.descriptor },
+        Some("filter") => {
+            let e: FilterEdit = from_js(value, w)?;
+            compose::Edit::Filter { platforms: e.platforms.into_iter().map(Into::into).collect(), keep_attestations: e.keep_attestations }
+        }
+        Some("convert") => compose::Edit::Convert { to: from_js::<ConvertEdit>(value, w)?.to.into() },
+        _ => {
+            return Err(error(
+                ErrorCode::InvalidOptions,
+                format!("{what}: `op` must be one of add, addDescriptor, remove, replace, move, setPlatform, setPlatformField, annotate, setArtifactType, setSubject, filter, convert"),
+            ))
+        }
+    })
+}
+
+/// Reads the `edits` array.
+fn edits_from_js(edits: JsValue) -> Result<Vec<compose::Edit>, JsValue> {
+    let Some(array) = edits.dyn_ref::<js_sys::Array>() else {
+        return Err(error(ErrorCode::InvalidOptions, "edits: expected an array of edits"));
+    };
+    array.iter().enumerate().map(|(i, e)| edit_from_js(e, i as u32)).collect()
+}
+
+/// Options of `editIndex`.
+#[derive(Clone, Debug, Default, Deserialize, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct EditOptions {
+    /// Re-lay the output out in this style; by default the input's layout is kept.
+    #[tsify(optional)]
+    #[serde(default)]
+    pub style: Option<Style>,
+}
+
+/// A composed document: its exact text, digest, size and media type, and the diagnostics (the
+/// loss report of the operation, then the validation of the result).
+#[derive(Clone, Debug, Serialize, Tsify)]
+#[tsify(missing_as_null)]
+#[serde(rename_all = "camelCase")]
+pub struct Composed {
+    pub text: String,
+    pub digest: String,
+    pub size: u64,
+    pub media_type: String,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl From<compose::Composed> for Composed {
+    fn from(c: compose::Composed) -> Composed {
+        Composed {
+            text: c.text(),
+            digest: c.digest.to_string(),
+            size: c.size,
+            media_type: c.media_type,
+            diagnostics: c.diagnostics.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
+/// What happened to one entry.
+#[derive(Clone, Copy, Debug, Serialize, Tsify)]
+#[serde(rename_all = "lowercase")]
+pub enum Change {
+    Added,
+    Removed,
+    Changed,
+    Unchanged,
+}
+
+/// One row of a diff, keyed on platform.
+#[derive(Clone, Debug, Serialize, Tsify)]
+#[tsify(missing_as_null)]
+#[serde(rename_all = "camelCase")]
+pub struct EntryDiff {
+    /// The key the entries were paired on: the platform (`linux/arm/v7`), `attestation of …`
+    /// for attestation entries, or the digest when there is no platform.
+    pub key: String,
+    pub change: Change,
+    /// For `changed`: the descriptor fields that differ.
+    pub fields: Vec<String>,
+    /// Position in the first index.
+    pub a: Option<usize>,
+    /// Position in the second index.
+    pub b: Option<usize>,
+    pub a_digest: Option<String>,
+    pub b_digest: Option<String>,
+}
+
+/// The differences between two indexes.
+#[derive(Clone, Debug, Serialize, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct IndexDiff {
+    /// Top-level members that differ.
+    pub changed_fields: Vec<String>,
+    pub entries: Vec<EntryDiff>,
+}
+
+impl From<compose::IndexDiff> for IndexDiff {
+    fn from(d: compose::IndexDiff) -> IndexDiff {
+        IndexDiff {
+            changed_fields: d.changed_fields,
+            entries: d
+                .entries
+                .into_iter()
+                .map(|e| {
+                    let (change, fields) = match e.change {
+                        compose::EntryChange::Added => (Change::Added, Vec::new()),
+                        compose::EntryChange::Removed => (Change::Removed, Vec::new()),
+                        compose::EntryChange::Changed { fields } => (Change::Changed, fields),
+                        compose::EntryChange::Unchanged => (Change::Unchanged, Vec::new()),
+                    };
+                    EntryDiff { key: e.key, change, fields, a: e.a, b: e.b, a_digest: e.a_digest, b_digest: e.b_digest }
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A compose error as a JS `Error`: `code` is the core's stable code (`compose/…`); for an input
+/// that is not an index, `diagnostics` says why.
+pub(crate) fn compose_error(e: ComposeError) -> JsValue {
+    let err = error_with_code(e.code(), e.to_string());
+    if let ComposeError::NotAnIndex { diagnostics } = &e {
+        let list: Vec<Diagnostic> = diagnostics.iter().cloned().map(Into::into).collect();
+        if let Ok(v) = to_js(&list) {
+            let _ = js_sys::Reflect::set(&err, &JsValue::from_str("diagnostics"), &v);
+        }
+    }
+    err
+}
+
+/// Creates an index (OCI by default) from child manifests (`docker manifest create`).
+#[wasm_bindgen(js_name = createIndex, unchecked_return_type = "Composed")]
+pub fn create_index(#[wasm_bindgen(unchecked_param_type = "CreateIndexRequest")] request: JsValue) -> Result<JsValue, JsValue> {
+    let r: CreateIndexRequest = from_js(request, "request")?;
+    let mut req = compose::CreateRequest::new(r.format.unwrap_or_default().into()).style(r.style.unwrap_or_default().into());
+    for c in r.manifests {
+        req = req.child(c.into());
+    }
+    for (k, v) in r.annotations.unwrap_or_default().0 {
+        req = req.annotation(k, v);
+    }
+    let composed = compose::create_index(&req).map_err(compose_error)?;
+    to_js(&Composed::from(composed))
+}
+
+/// Applies edits, in order, to an index or manifest list. With no edits the input comes back
+/// unchanged (same bytes, same digest).
+#[wasm_bindgen(js_name = editIndex, unchecked_return_type = "Composed")]
+pub fn edit_index(
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] input: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Edit[]")] edits: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "EditOptions")] options: JsValue,
+) -> Result<JsValue, JsValue> {
+    let input = Input::from_js(&input)?;
+    let edits = edits_from_js(edits)?;
+    let options: EditOptions = options_or_default(options, "options")?;
+    let composed = compose::edit_index(input.bytes(), &edits, options.style.map(Into::into)).map_err(compose_error)?;
+    to_js(&Composed::from(composed))
+}
+
+/// Entry-by-entry differences between two indexes, paired on platform.
+#[wasm_bindgen(js_name = diffIndexes, unchecked_return_type = "IndexDiff")]
+pub fn diff_indexes(
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] a: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] b: JsValue,
+) -> Result<JsValue, JsValue> {
+    let (a, b) = (Input::from_js(&a)?, Input::from_js(&b)?);
+    let diff = compose::diff_indexes(a.bytes(), b.bytes()).map_err(compose_error)?;
+    to_js(&IndexDiff::from(diff))
+}
