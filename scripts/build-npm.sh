@@ -70,8 +70,12 @@ echo "== package =="
 {
   grep -v '^export function __wbg_reset_state(): void;$' "$tmp/nodejs/indexsmith.d.ts"
   cat "$crate/js/init.d.ts"
+  cat "$crate/js/registry.d.ts"
 } > "$pkg/indexsmith.d.ts"
 cp "$crate/js/node.cjs" "$crate/js/node.mjs" "$crate/js/web.js" "$pkg/"
+# The registry driver is one source for both module systems: each gets its export line.
+{ cat "$crate/js/registry.js"; echo 'module.exports = { registryApi };'; } > "$pkg/registry.cjs"
+{ cat "$crate/js/registry.js"; echo 'export { registryApi };'; } > "$pkg/registry.web.js"
 cp "$crate/README.md" "$crate/LICENSE" "$pkg/"
 version=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n1)
 sed "s/\"version\": \"0.0.0\"/\"version\": \"$version\"/" "$crate/js/package.json" > "$pkg/package.json"

@@ -10,7 +10,7 @@ const { createHash } = require('node:crypto');
 const glue = require('./glue.node.cjs');
 
 // Exports of the glue that are not part of the API.
-const HIDDEN = new Set(['__wbg_reset_state', 'validateDocument', 'validateDescriptorDocument', 'start', 'abortForTest']);
+const HIDDEN = new Set(['__wbg_reset_state', 'validateDocument', 'validateDescriptorDocument', 'start', 'abortForTest', 'RegistryOperation']);
 
 function internalError(cause) {
   const error = new Error(`indexsmith: internal error, the WebAssembly module trapped (${cause.message}); it has been re-instantiated`, { cause });
@@ -65,6 +65,9 @@ api.digest = (input, algorithm) => {
   }
   return call('digest', [input, algorithm]); // throws the error for a bad input or algorithm
 };
+
+// The registry API (async, over the global fetch): js/registry.js.
+Object.assign(api, require('./registry.cjs').registryApi(glue, api.validate));
 
 // The module is ready as soon as this file has loaded; init exists so that code written for
 // browsers runs unchanged.

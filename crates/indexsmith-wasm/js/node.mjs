@@ -21,4 +21,11 @@ export const {
   platformMatchesStrict,
   comparePlatforms,
   resolvePlatform,
+  fetchManifest,
+  inspect,
+  listTags,
+  createIndexFromReferences,
+  planPush,
+  pushIndex,
+  copyImage,
 } = api;

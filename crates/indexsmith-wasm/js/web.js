@@ -6,6 +6,7 @@
 // turned into an Error with code "internal" after the module is re-instantiated.
 
 import initGlue, * as glue from './glue.web.js';
+import { registryApi } from './registry.web.js';
 
 let ready = false;
 
@@ -61,3 +62,21 @@ export const platformMatches = wrap(glue.platformMatches);
 export const platformMatchesStrict = wrap(glue.platformMatchesStrict);
 export const comparePlatforms = wrap(glue.comparePlatforms);
 export const resolvePlatform = wrap(glue.resolvePlatform);
+
+// The registry API (async, over the global fetch): registry.web.js.
+const registry = registryApi(glue, validate);
+function wrapAsync(fn) {
+  return async (...args) => {
+    if (!ready) {
+      throw error('uninitialized', 'indexsmith: call `await init()` before using the module');
+    }
+    return fn(...args);
+  };
+}
+export const fetchManifest = wrapAsync(registry.fetchManifest);
+export const inspect = wrapAsync(registry.inspect);
+export const listTags = wrapAsync(registry.listTags);
+export const createIndexFromReferences = wrapAsync(registry.createIndexFromReferences);
+export const planPush = wrapAsync(registry.planPush);
+export const pushIndex = wrapAsync(registry.pushIndex);
+export const copyImage = wrapAsync(registry.copyImage);

@@ -12,6 +12,7 @@ mod convert;
 mod error;
 pub mod platform;
 pub mod reference;
+pub mod registry;
 pub mod types;
 pub mod validate;
 

@@ -35,6 +35,11 @@ pub struct IndexEntry {
     pub descriptor: Descriptor,
     /// The config blob of an image manifest.
     pub config: Option<Digest>,
+    /// The exact bytes of an image manifest given as a reference (`None` for the children of a
+    /// flattened index, which are not fetched), so that the caller can compose the index from
+    /// them without fetching them again.
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub manifest: Option<Vec<u8>>,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -112,14 +117,14 @@ impl CreateIndex {
                 NestedIndex::Flatten => {
                     self.entries[i] = manifests
                         .into_iter()
-                        .map(|d| IndexEntry { source: repo.clone(), reference: ManifestRef::Digest(d.digest.clone()), descriptor: d, config: None })
+                        .map(|d| IndexEntry { source: repo.clone(), reference: ManifestRef::Digest(d.digest.clone()), descriptor: d, config: None, manifest: None })
                         .collect();
                     self.done_one();
                 }
             },
             ManifestContent::Image { config, .. } => {
                 let descriptor = Descriptor::new(manifest.media_type.clone(), manifest.digest.clone(), manifest.bytes.len() as u64);
-                self.entries[i] = vec![IndexEntry { source: repo.clone(), reference, descriptor, config: Some(config.digest.clone()) }];
+                self.entries[i] = vec![IndexEntry { source: repo.clone(), reference, descriptor, config: Some(config.digest.clone()), manifest: Some(manifest.bytes.clone()) }];
                 self.pending_configs[i] = Some(config.digest.clone());
                 self.engine.submit(Tag::Config(i), blob_get(session, &repo, &config.digest));
             }

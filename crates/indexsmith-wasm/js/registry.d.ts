@@ -1,0 +1,36 @@
+
+/**
+ * An error of a registry function: `code` is the registry's code (`MANIFEST_UNKNOWN`,
+ * `UNAUTHORIZED`, `DENIED`, `TOOMANYREQUESTS`, …) or one of `CORS_BLOCKED`, `TIMEOUT`, `NETWORK`,
+ * `NOT_A_REGISTRY`, `DIGEST_MISMATCH`, `UNEXPECTED_STATUS`, `INVALID_RESPONSE`, `INVALID_INPUT`;
+ * `status` the HTTP status when there was an answer.
+ */
+export interface RegistryErrorFields {
+  code: string;
+  status: number | null;
+  detail: string | null;
+  url: string | null;
+  retryable: boolean;
+  retryAfter: number | null;
+}
+export type RegistryError = Error & RegistryErrorFields;
+
+/** Options of `createIndexFromReferences`. */
+export type CreateIndexFromReferencesOptions = RegistryOptions & { format?: "oci" | "docker" };
+/** Options of `planPush` and `pushIndex`: `sources` are repositories (`host/path`) to take missing children from. */
+export type PushOptions = RegistryOptions & { sources?: string[] };
+
+/** GET a manifest by tag or digest (`host[:port]/path[:tag][@digest]`), verified against its digest. */
+export function fetchManifest(reference: string, options?: RegistryOptions): Promise<FetchedManifest>;
+/** A manifest and, for an index, every child manifest and its config, fetched concurrently. */
+export function inspect(reference: string, options?: RegistryOptions): Promise<InspectResult>;
+/** Every tag of a repository (`host[:port]/path`), all pages. */
+export function listTags(repository: string, options?: RegistryOptions): Promise<string[]>;
+/** An index composed from image references, each entry's platform read from its config. */
+export function createIndexFromReferences(references: string[], options?: CreateIndexFromReferencesOptions): Promise<CreatedIndex>;
+/** What pushing `index` to `target` would do, without writing anything. */
+export function planPush(index: string | Uint8Array | { text: string }, target: string, options?: PushOptions): Promise<PlanResult>;
+/** Pushes `index` to `target`: blobs, then children, then the index (by the target's tag, else by digest). */
+export function pushIndex(index: string | Uint8Array | { text: string }, target: string, options?: PushOptions): Promise<PushResult>;
+/** Copies an image or index with every child and blob from `source` to `target` (`skopeo copy --all`). */
+export function copyImage(source: string, target: string, options?: RegistryOptions): Promise<CopyResult>;

@@ -1,0 +1,319 @@
+// The registry API of indexsmith: a thin transport over the global `fetch` (Node 20 and browsers)
+// that drives the sans-IO operations of the WebAssembly module (`RegistryOperation`).
+//
+// The driver sends every request an operation hands out at once, feeds each answer back, keeps
+// the bodies of streamed downloads unread and reads exactly the byte ranges that uploads ask for
+// (so a copy holds about one chunk per stream, whatever the layer size), reports requests that got
+// no answer as network, timeout or CORS failures, honours an AbortSignal and reports progress.
+//
+// This file is shared by the Node (CommonJS) and browser (ES module) entry points: the build
+// appends the export line of each module system. `registryApi(glue, validate)` takes the
+// wasm-bindgen glue and the package's `validate`.
+
+function registryApi(glue, validate) {
+  const isBrowser = typeof window !== 'undefined' && typeof document !== 'undefined';
+  const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+  function apiError(code, message, extra) {
+    const e = new Error(message);
+    e.code = code;
+    e.status = null;
+    Object.assign(e, extra);
+    return e;
+  }
+
+  function abortReason(signal) {
+    if (signal.reason !== undefined) return signal.reason;
+    const e = new Error('the operation was aborted');
+    e.name = 'AbortError';
+    return e;
+  }
+
+  // `https://host/v2/…` through `<proxy>/host/v2/…`; URLs already under the proxy are kept.
+  function viaProxy(proxy, url) {
+    if (!proxy) return url;
+    const base = proxy.replace(/\/+$/, '');
+    if (url.startsWith(base + '/')) return url;
+    const m = /^https?:\/\/([^/?#]+)(.*)$/i.exec(url);
+    return m ? `${base}/${m[1]}${m[2]}` : url;
+  }
+
+  // A TypeError from fetch in a browser on a cross-origin request is, most likely, CORS.
+  function failureKind(error, url, timedOut) {
+    if (timedOut || (error && error.name === 'TimeoutError')) return 'timeout';
+    if (isBrowser && error instanceof TypeError) {
+      try {
+        if (new URL(url).origin !== globalThis.location.origin) return 'corsBlocked';
+      } catch {
+        // not a URL the page can compare: a network failure
+      }
+    }
+    return 'network';
+  }
+
+  function describe(error) {
+    if (!error) return '';
+    const cause = error.cause && (error.cause.code || error.cause.message);
+    return cause ? `${error.message}: ${cause}` : String(error.message || error);
+  }
+
+  // The held body of a streamed download: reads exactly `len` bytes at a time.
+  class HeldBody {
+    constructor(response) {
+      this.reader = response.body ? response.body.getReader() : null;
+      const length = Number(response.headers.get('content-length'));
+      this.length = Number.isFinite(length) && length > 0 ? length : null;
+      this.rest = null; // bytes read past the last range
+      this.position = 0;
+      this.queue = Promise.resolve();
+    }
+
+    // Ranges are read in order of `offset`; requests for one source are serialized.
+    read(offset, len) {
+      const result = this.queue.then(() => this.readNow(offset, len));
+      this.queue = result.catch(() => {});
+      return result;
+    }
+
+    async readNow(offset, len) {
+      if (offset !== this.position) {
+        throw new Error(`a streamed range starts at ${offset}, but the body was read up to ${this.position}`);
+      }
+      const out = new Uint8Array(len);
+      let filled = 0;
+      while (filled < len) {
+        let chunk = this.rest;
+        this.rest = null;
+        if (!chunk) {
+          const { value, done } = this.reader ? await this.reader.read() : { done: true };
+          if (done) throw new Error(`the download ended after ${this.position + filled} bytes, ${len - filled} short of the range`);
+          chunk = value;
+        }
+        const take = Math.min(chunk.byteLength, len - filled);
+        out.set(take === chunk.byteLength ? chunk : chunk.subarray(0, take), filled);
+        filled += take;
+        if (take < chunk.byteLength) this.rest = chunk.subarray(take);
+      }
+      this.position += len;
+      return out;
+    }
+
+    // True once every byte of a body of known length has been read.
+    finished() {
+      return this.length !== null && this.position >= this.length;
+    }
+
+    cancel() {
+      if (this.reader) this.reader.cancel().catch(() => {});
+      this.reader = null;
+    }
+  }
+
+  // Runs one operation to its end with fetch.
+  async function drive(op, opts) {
+    const options = opts || {};
+    const { signal, onProgress, proxy } = options;
+    const timeoutMs = typeof options.timeout === 'number' && options.timeout > 0 ? options.timeout * 1000 : 0;
+    const bearer = options.auth && typeof options.auth.token === 'string' ? options.auth.token : null;
+    const held = new Map(); // request id -> HeldBody
+    const inflight = new Map(); // request id -> Promise
+    const controller = new AbortController();
+    const onAbort = () => controller.abort(abortReason(signal));
+    if (signal) {
+      if (signal.aborted) {
+        op.free();
+        throw abortReason(signal);
+      }
+      signal.addEventListener('abort', onAbort, { once: true });
+    }
+
+    const send = async (req) => {
+      const headers = new Headers();
+      for (const [name, value] of req.headers) {
+        const lower = name.toLowerCase();
+        if (lower === 'content-length' || lower === 'host') continue; // fetch sets them
+        headers.append(name, value);
+      }
+      if (bearer && !headers.has('authorization')) headers.set('authorization', `Bearer ${bearer}`);
+      let body = req.body;
+      if (body && !(body instanceof Uint8Array)) {
+        const source = held.get(body.source);
+        if (!source) throw new Error(`no held download for request ${body.source}`);
+        let bytes;
+        try {
+          bytes = await source.read(body.offset, body.len);
+        } catch (e) {
+          if (controller.signal.aborted) throw abortReason(controller.signal);
+          return { failure: 'network', message: `reading the download: ${describe(e)}` };
+        }
+        try {
+          op.handleStreamData(body.source, bytes);
+        } catch (refused) {
+          return { refused }; // the bytes must not be sent; the operation has failed
+        }
+        if (source.finished()) {
+          source.cancel();
+          held.delete(body.source);
+        }
+        body = bytes;
+      }
+      const url = viaProxy(proxy, req.url);
+      let timer = null;
+      let timedOut = false;
+      const requestController = new AbortController();
+      const abortRequest = () => requestController.abort(controller.signal.reason);
+      controller.signal.addEventListener('abort', abortRequest, { once: true });
+      if (timeoutMs) {
+        timer = setTimeout(() => {
+          timedOut = true;
+          requestController.abort();
+        }, timeoutMs);
+      }
+      try {
+        let response;
+        try {
+          response = await fetch(url, {
+            method: req.method,
+            headers,
+            body: body && body.byteLength !== undefined ? body : undefined,
+            // The machine follows redirects itself; a browser cannot read a manual redirect's
+            // Location, so there fetch follows them (and drops Authorization across origins).
+            redirect: isBrowser ? 'follow' : 'manual',
+            signal: requestController.signal,
+            cache: 'no-store',
+          });
+        } catch (e) {
+          if (controller.signal.aborted) throw abortReason(controller.signal);
+          return { failure: failureKind(e, url, timedOut), message: describe(e) };
+        }
+        const flat = [];
+        response.headers.forEach((value, name) => flat.push(name, value));
+        if (req.streamResponse && response.status >= 200 && response.status < 300 && req.method !== 'HEAD') {
+          held.set(req.id, new HeldBody(response));
+          return { status: response.status, headers: flat, held: true };
+        }
+        let bytes;
+        try {
+          bytes = req.method === 'HEAD' ? undefined : new Uint8Array(await response.arrayBuffer());
+        } catch (e) {
+          if (controller.signal.aborted) throw abortReason(controller.signal);
+          return { failure: failureKind(e, url, timedOut), message: describe(e) };
+        }
+        return { status: response.status, headers: flat, body: bytes, held: false };
+      } finally {
+        if (timer) clearTimeout(timer);
+        controller.signal.removeEventListener('abort', abortRequest);
+      }
+    };
+
+    const start = (req) => {
+      const p = send(req).then(
+        (outcome) => ({ id: req.id, outcome }),
+        (error) => ({ id: req.id, error }),
+      );
+      inflight.set(req.id, p);
+    };
+
+    const emit = () => {
+      const events = op.pollEvents();
+      if (onProgress) for (const e of events) onProgress(e);
+    };
+
+    try {
+      for (;;) {
+        for (const req of op.pollRequests(nowSeconds())) start(req);
+        emit();
+        const output = op.pollOutput(); // throws the operation's error
+        if (output !== undefined) return output;
+        if (inflight.size === 0) {
+          throw apiError('INTERNAL', 'indexsmith: the registry operation stopped without a result (a bug)');
+        }
+        const done = await Promise.race(inflight.values());
+        inflight.delete(done.id);
+        if (done.error) {
+          if (controller.signal.aborted) throw abortReason(controller.signal);
+          throw done.error;
+        }
+        const { outcome } = done;
+        if (outcome.refused) {
+          // The operation has its error in pollOutput (which throws it).
+          const output = op.pollOutput();
+          if (output === undefined) throw outcome.refused;
+          return output;
+        }
+        if (outcome.failure) {
+          op.handleFailure(done.id, outcome.failure, outcome.message, nowSeconds());
+        } else {
+          op.handleResponse(done.id, outcome.status, outcome.headers, outcome.body, outcome.held, nowSeconds());
+        }
+      }
+    } finally {
+      if (signal) signal.removeEventListener('abort', onAbort);
+      if (!controller.signal.aborted) controller.abort();
+      for (const body of held.values()) body.cancel();
+      op.free();
+    }
+  }
+
+  const Op = glue.RegistryOperation;
+  const sessionOptions = (opts) => {
+    if (!opts) return undefined;
+    const { onProgress, signal, ...rest } = opts;
+    return rest;
+  };
+
+  async function fetchManifest(reference, opts) {
+    const m = await drive(Op.fetchManifest(reference, sessionOptions(opts)), opts);
+    const text = new TextDecoder().decode(m.bytes);
+    return { bytes: m.bytes, text, digest: m.digest, mediaType: m.mediaType, size: m.size, report: validate(m.bytes) };
+  }
+
+  async function inspect(reference, opts) {
+    return drive(Op.inspect(reference, sessionOptions(opts)), opts);
+  }
+
+  async function listTags(repository, opts) {
+    return drive(Op.listTags(repository, sessionOptions(opts)), opts);
+  }
+
+  async function createIndexFromReferences(references, opts) {
+    const format = opts && opts.format !== undefined ? opts.format : undefined;
+    const rest = sessionOptions(opts);
+    if (rest) delete rest.format;
+    return drive(Op.createIndex(references, format, rest), opts);
+  }
+
+  const indexBytes = (index) => {
+    if (typeof index === 'string') return new TextEncoder().encode(index);
+    if (index instanceof Uint8Array) return index;
+    if (index && typeof index.text === 'string') return new TextEncoder().encode(index.text);
+    throw apiError('INVALID_INPUT', 'the index must be a string, a Uint8Array or an object with `text`');
+  };
+
+  function pushOptions(opts) {
+    const rest = sessionOptions(opts) || {};
+    const sources = Array.isArray(rest.sources) ? rest.sources : rest.sources === undefined ? [] : null;
+    if (sources === null) throw apiError('INVALID_INPUT', '`sources` must be an array of repositories');
+    delete rest.sources;
+    return { sources, rest };
+  }
+
+  async function planPush(index, target, opts) {
+    const { sources, rest } = pushOptions(opts);
+    return drive(Op.pushIndex(indexBytes(index), target, sources, undefined, true, rest), opts);
+  }
+
+  async function pushIndex(index, target, opts) {
+    const bytes = indexBytes(index);
+    const { sources, rest } = pushOptions(opts);
+    const plan = await drive(Op.pushIndex(bytes, target, sources, undefined, true, rest), opts);
+    const report = await drive(Op.pushIndex(bytes, target, sources, undefined, false, rest), opts);
+    return { digest: report.digest ?? plan.digest, plan, report };
+  }
+
+  async function copyImage(source, target, opts) {
+    return drive(Op.copyImage(source, target, sessionOptions(opts)), opts);
+  }
+
+  return { fetchManifest, inspect, listTags, createIndexFromReferences, planPush, pushIndex, copyImage };
+}

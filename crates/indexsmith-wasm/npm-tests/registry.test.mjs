@@ -1,0 +1,270 @@
+// The registry API against real registries on 127.0.0.1: docker-registry plain, with htpasswd
+// basic auth and with token auth, and a fault-injecting proxy in front of them.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import * as api from 'indexsmith';
+import {
+  OCI_INDEX,
+  OCI_MANIFEST,
+  seedImage,
+  seedIndex,
+  sha256,
+  startFaultProxy,
+  startRegistry,
+  startTokenService,
+} from './registry-support.mjs';
+
+const USER = { username: 'alice', password: 'wonderland' };
+const PLATFORMS = [
+  { os: 'linux', architecture: 'amd64' },
+  { os: 'linux', architecture: 'arm64', variant: 'v8' },
+  { os: 'linux', architecture: 'arm', variant: 'v7' },
+];
+
+let plain; // sources
+let second; // copy target
+let basic;
+let tokens;
+let tokenRegistry;
+let images; // seeded in plain/src/app
+let index;
+const stops = [];
+
+before(async () => {
+  plain = await startRegistry();
+  stops.push(plain);
+  second = await startRegistry();
+  stops.push(second);
+  basic = await startRegistry({ auth: { basic: USER } });
+  stops.push(basic);
+  tokens = await startTokenService(USER.username, USER.password);
+  stops.push(tokens);
+  tokenRegistry = await startRegistry({ auth: { token: { realm: tokens.realm, cert: tokens.cert } } });
+  stops.push(tokenRegistry);
+
+  images = [];
+  for (const p of PLATFORMS) {
+    images.push(await seedImage(plain.host, 'src/app', p, { tag: p.variant ? `${p.architecture}-${p.variant}` : p.architecture, layers: 2 }));
+  }
+  index = await seedIndex(plain.host, 'src/app', 'multi', images);
+  await seedImage(basic.host, 'private/app', PLATFORMS[0], { tag: 'v1', auth: USER });
+  await seedImage(tokenRegistry.host, 'private/app', PLATFORMS[0], { tag: 'v1', auth: { ...USER, realm: tokens.realm } });
+  await seedImage(tokenRegistry.host, 'private/app', PLATFORMS[1], { tag: 'arm64', auth: { ...USER, realm: tokens.realm } });
+});
+
+after(async () => {
+  for (const s of stops.reverse()) await s.stop();
+});
+
+async function rejectsWith(promise, code, status) {
+  await assert.rejects(promise, (e) => {
+    assert.ok(e instanceof Error, 'an Error');
+    assert.equal(e.code, code, `code (${e.message})`);
+    if (status !== undefined) assert.equal(e.status, status, 'status');
+    return true;
+  });
+}
+
+test('fetchManifest by tag and by digest returns the exact bytes, verified', async () => {
+  const cases = [
+    { name: 'index by tag', ref: `${plain.host}/src/app:multi`, expect: index, mediaType: OCI_INDEX, kind: 'oci-index' },
+    { name: 'index by digest', ref: `${plain.host}/src/app@${index.digest}`, expect: index, mediaType: OCI_INDEX, kind: 'oci-index' },
+    { name: 'image by tag', ref: `${plain.host}/src/app:amd64`, expect: images[0], mediaType: OCI_MANIFEST, kind: 'oci-manifest' },
+    { name: 'image by digest', ref: `${plain.host}/src/app@${images[2].digest}`, expect: images[2], mediaType: OCI_MANIFEST, kind: 'oci-manifest' },
+  ];
+  for (const c of cases) {
+    const m = await api.fetchManifest(c.ref);
+    assert.ok(m.bytes instanceof Uint8Array, c.name);
+    assert.deepEqual(Buffer.from(m.bytes), Buffer.from(c.expect.bytes), c.name);
+    assert.equal(m.text, c.expect.bytes.toString(), c.name);
+    assert.equal(m.digest, c.expect.digest, c.name);
+    assert.equal(m.digest, sha256(m.bytes), c.name);
+    assert.equal(m.mediaType, c.mediaType, c.name);
+    assert.equal(m.size, c.expect.bytes.length, c.name);
+    assert.equal(m.report.valid, true, c.name);
+    assert.equal(m.report.kind, c.kind, c.name);
+    assert.equal(m.report.digest, m.digest, c.name);
+  }
+});
+
+test('fetchManifest of a missing tag or repository is MANIFEST_UNKNOWN or NAME_UNKNOWN', async () => {
+  await rejectsWith(api.fetchManifest(`${plain.host}/src/app:nope`), 'MANIFEST_UNKNOWN', 404);
+  await rejectsWith(api.fetchManifest(`${plain.host}/no/such:v1`), 'MANIFEST_UNKNOWN', 404); // distribution 2.8 says so for a missing repository
+  await rejectsWith(api.fetchManifest('127.0.0.1:1/x/y:v1'), 'NETWORK');
+  await rejectsWith(api.fetchManifest('Not A Reference'), 'INVALID_INPUT');
+});
+
+test('inspect gives every child with its platform from the config', async () => {
+  const events = [];
+  const r = await api.inspect(`${plain.host}/src/app:multi`, { onProgress: (e) => events.push(e) });
+  assert.equal(r.digest, index.digest);
+  assert.equal(r.mediaType, OCI_INDEX);
+  assert.equal(r.kind, 'index');
+  assert.equal(r.children.length, images.length);
+  r.children.forEach((c, i) => {
+    const name = `child ${i}`;
+    assert.equal(c.descriptor.digest, images[i].digest, name);
+    assert.equal(c.platform.os, PLATFORMS[i].os, name);
+    assert.equal(c.platform.architecture, PLATFORMS[i].architecture, name);
+    assert.equal(c.platform.variant ?? null, PLATFORMS[i].variant ?? null, name);
+    assert.equal(c.manifest.mediaType, OCI_MANIFEST, name);
+    assert.equal(c.manifest.size, images[i].size, name);
+    assert.equal(c.manifest.layers, 2, name);
+    assert.equal(c.config.digest, images[i].config.digest, name);
+  });
+  assert.ok(events.filter((e) => e.type === 'manifestFetched').length >= 1 + images.length, 'progress for each manifest');
+
+  const image = await api.inspect(`${plain.host}/src/app:amd64`);
+  assert.equal(image.kind, 'image');
+  assert.equal(image.children.length, 1);
+  assert.equal(image.children[0].platform.architecture, 'amd64');
+});
+
+test('listTags lists every tag', async () => {
+  const tags = await api.listTags(`${plain.host}/src/app`);
+  assert.deepEqual([...tags].sort(), ['amd64', 'arm-v7', 'arm64-v8', 'multi']);
+  await rejectsWith(api.listTags(`${plain.host}/no/such`), 'NAME_UNKNOWN', 404);
+});
+
+test('createIndexFromReferences composes an index with platforms from the configs', async () => {
+  const refs = [`${plain.host}/src/app:amd64`, `${plain.host}/src/app:arm64-v8`, `${plain.host}/src/app@${images[2].digest}`];
+  for (const format of ['oci', 'docker']) {
+    const r = await api.createIndexFromReferences(refs, { format });
+    assert.equal(r.digest, sha256(Buffer.from(r.text)), format);
+    assert.equal(r.size, Buffer.byteLength(r.text), format);
+    const doc = JSON.parse(r.text);
+    assert.equal(r.mediaType, format === 'oci' ? OCI_INDEX : 'application/vnd.docker.distribution.manifest.list.v2+json', format);
+    assert.deepEqual(
+      doc.manifests.map((m) => [m.digest, m.platform.architecture, m.platform.variant ?? null]),
+      images.map((m) => [m.digest, m.platform.architecture, m.platform.variant ?? null]),
+      format,
+    );
+    assert.equal(r.diagnostics.filter((d) => d.severity === 'error').length, 0, format);
+  }
+  await rejectsWith(api.createIndexFromReferences([`${plain.host}/src/app:multi`]), 'INVALID_INPUT');
+});
+
+test('planPush and pushIndex into the same repository: children present, nothing copied', async () => {
+  const created = await api.createIndexFromReferences(images.map((m) => `${plain.host}/src/app@${m.digest}`));
+  const target = `${plain.host}/src/app:combined`;
+  const plan = await api.planPush(created.text, target);
+  assert.equal(plan.digest, created.digest);
+  assert.deepEqual(plan.children.map((c) => c.action), ['present', 'present', 'present']);
+  assert.equal(plan.bytesToCopy, 0);
+  const pushed = await api.pushIndex(created.text, target);
+  assert.equal(pushed.digest, created.digest);
+  assert.equal(pushed.report.bytesUploaded, 0);
+  assert.equal(pushed.report.blobsUploaded, 0);
+  const back = await api.fetchManifest(target);
+  assert.equal(back.digest, created.digest);
+});
+
+test('planPush and pushIndex into another repository: mounts only, 0 blob bytes', async () => {
+  const created = await api.createIndexFromReferences(images.map((m) => `${plain.host}/src/app@${m.digest}`));
+  const target = `${plain.host}/dst/app:v1`;
+  const plan = await api.planPush(created.text, target, { sources: [`${plain.host}/src/app`] });
+  assert.deepEqual(plan.children.map((c) => c.action), ['mount', 'mount', 'mount']);
+  assert.deepEqual(plan.children.map((c) => c.bytes), [0, 0, 0]);
+  assert.deepEqual(plan.children.map((c) => c.blobs), [3, 3, 3]);
+  assert.equal(plan.children[1].platform.architecture, 'arm64');
+  assert.equal(plan.blobsToCopy, 0);
+  const events = [];
+  const pushed = await api.pushIndex(created.text, target, { sources: [`${plain.host}/src/app`], onProgress: (e) => events.push(e) });
+  assert.equal(pushed.digest, created.digest);
+  assert.equal(pushed.report.bytesUploaded, 0, 'no blob bytes');
+  assert.equal(pushed.report.blobsUploaded, 0);
+  assert.equal(pushed.report.blobsMounted, 9);
+  assert.equal(events.filter((e) => e.type === 'blobMounted').length, 9);
+  assert.equal(events.filter((e) => e.type === 'blobProgress').length, 0);
+  assert.equal((await api.fetchManifest(target)).digest, created.digest);
+  assert.equal((await api.planPush(created.text, target)).rootPresent, true, 'a second plan finds it present');
+});
+
+test('copyImage copies an index with every child and blob to a second registry', async () => {
+  const events = [];
+  const target = `${second.host}/copies/app:multi`;
+  const r = await api.copyImage(`${plain.host}/src/app:multi`, target, { onProgress: (e) => events.push(e) });
+  assert.equal(r.digest, index.digest);
+  assert.equal(r.manifests, 4);
+  assert.deepEqual(r.blobs, { copied: 9, mounted: 0, skipped: 0 });
+  const expectedBytes = images.reduce((n, m) => n + m.config.size, 0) + (await Promise.all(images.map((m) => api.inspect(`${plain.host}/src/app@${m.digest}`)))).reduce((n, i) => n + i.children[0].manifest.layersSize, 0);
+  assert.equal(r.bytes, expectedBytes);
+  assert.equal(events.filter((e) => e.type === 'blobUploaded').length, 9);
+  assert.equal((await api.fetchManifest(target)).digest, index.digest);
+  const again = await api.copyImage(`${plain.host}/src/app:multi`, target);
+  assert.equal(again.bytes, 0, 'a second copy uploads nothing');
+});
+
+test('basic auth: the right password works, none or a wrong one is UNAUTHORIZED', async () => {
+  const ref = `${basic.host}/private/app:v1`;
+  const m = await api.fetchManifest(ref, { auth: USER });
+  assert.equal(m.mediaType, OCI_MANIFEST);
+  assert.deepEqual(await api.listTags(`${basic.host}/private/app`, { auth: USER }), ['v1']);
+  await rejectsWith(api.fetchManifest(ref), 'UNAUTHORIZED', 401);
+  await rejectsWith(api.fetchManifest(ref, { auth: { ...USER, password: 'wrong' } }), 'UNAUTHORIZED', 401);
+});
+
+test('token auth: tokens from the realm, pushes with mounts; a wrong password is UNAUTHORIZED', async () => {
+  const ref = `${tokenRegistry.host}/private/app:v1`;
+  const before = tokens.requests.length;
+  const r = await api.inspect(ref, { auth: USER });
+  assert.equal(r.kind, 'image');
+  assert.ok(tokens.requests.length > before, 'a token was requested');
+  assert.ok(tokens.requests.slice(before).every((q) => q.basic), 'with Basic credentials');
+  const created = await api.createIndexFromReferences([ref, `${tokenRegistry.host}/private/app:arm64`], { auth: USER });
+  const pushed = await api.pushIndex(created.text, `${tokenRegistry.host}/public/app:v1`, { auth: USER, sources: [`${tokenRegistry.host}/private/app`] });
+  assert.equal(pushed.report.bytesUploaded, 0);
+  assert.equal(pushed.report.blobsMounted, 4);
+  assert.equal((await api.fetchManifest(`${tokenRegistry.host}/public/app:v1`, { auth: USER })).digest, created.digest);
+  await rejectsWith(api.fetchManifest(ref, { auth: { ...USER, password: 'wrong' } }), 'UNAUTHORIZED', 401);
+  await rejectsWith(api.fetchManifest(ref), 'UNAUTHORIZED', 401);
+});
+
+test('bytes that do not match their digest are DIGEST_MISMATCH, and nothing is tagged', async () => {
+  const proxy = await startFaultProxy((req, path) => (req.method === 'GET' && /\/(manifests|blobs)\/sha256:/.test(path) ? 'corrupt' : undefined));
+  try {
+    await rejectsWith(api.fetchManifest(`${plain.host}/src/app@${images[0].digest}`, { proxy: proxy.base }), 'DIGEST_MISMATCH');
+    assert.ok(proxy.log.some((l) => l.startsWith('GET /v2/src/app/manifests/')), 'the request went through the proxy');
+    const target = `${second.host}/corrupt/app:v1`;
+    await rejectsWith(api.copyImage(`${plain.host}/src/app:multi`, target, { proxy: proxy.base }), 'DIGEST_MISMATCH');
+    await rejectsWith(api.fetchManifest(target), 'MANIFEST_UNKNOWN', 404); // blobs may have arrived, the tag did not
+  } finally {
+    await proxy.stop();
+  }
+});
+
+test('a 500 in the middle of a push tags nothing, and a retry completes', async () => {
+  let manifestPuts = 0;
+  const proxy = await startFaultProxy((req, path) => {
+    if (req.method === 'PUT' && path.includes('/manifests/') && ++manifestPuts === 2) return 'fail';
+    return undefined;
+  });
+  const target = `${second.host}/retry/app:v1`;
+  try {
+    await rejectsWith(api.copyImage(`${plain.host}/src/app:multi`, target, { proxy: proxy.base }), 'UNEXPECTED_STATUS', 500);
+    assert.ok(manifestPuts >= 2 && manifestPuts <= images.length, 'failed among the child manifests, before the index');
+    await rejectsWith(api.fetchManifest(target), 'MANIFEST_UNKNOWN', 404);
+    const r = await api.copyImage(`${plain.host}/src/app:multi`, target, { proxy: proxy.base });
+    assert.equal(r.digest, index.digest);
+    assert.ok(r.blobs.skipped > 0, 'blobs of the first try are kept');
+    assert.equal((await api.fetchManifest(target)).digest, index.digest);
+  } finally {
+    await proxy.stop();
+  }
+});
+
+test('an aborted signal rejects with its reason', async () => {
+  const controller = new AbortController();
+  const reason = new Error('stop');
+  controller.abort(reason);
+  await assert.rejects(api.inspect(`${plain.host}/src/app:multi`, { signal: controller.signal }), (e) => e === reason);
+  const late = new AbortController();
+  const p = api.copyImage(`${plain.host}/src/app:multi`, `${second.host}/aborted/app:v1`, {
+    signal: late.signal,
+    onProgress: (e) => {
+      if (e.type === 'manifestFetched') late.abort(reason);
+    },
+  });
+  await assert.rejects(p, (e) => e === reason);
+  await assert.rejects(api.fetchManifest(`${second.host}/aborted/app:v1`), (e) => ['NAME_UNKNOWN', 'MANIFEST_UNKNOWN'].includes(e.code));
+});

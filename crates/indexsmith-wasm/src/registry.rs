@@ -1,0 +1,775 @@
+//! The registry operations of `indexsmith-registry`, bound for the JS driver (`js/registry.js`).
+//!
+//! Bindings only: a [`RegistryOperation`] holds a `Session` and one running operation. The JS
+//! driver takes its requests (`pollRequests`), sends them with `fetch`, and gives the answers back
+//! (`handleResponse`, `handleFailure`, `handleStreamData`) until `pollOutput` returns the result.
+//! Requests and responses cross as plain objects with `Uint8Array` bodies, built here by hand so
+//! that a 4 MiB chunk is copied once rather than serialized as an array of numbers.
+//!
+//! Results are shaped for the npm API and typed with `tsify`; the async functions themselves
+//! (`fetchManifest`, `inspect`, …) are in `js/registry.js`.
+
+use crate::convert::{from_js, to_js};
+use crate::error::{error, ErrorCode};
+use crate::types::{Diagnostic, Platform};
+use indexsmith::compose;
+use indexsmith_registry::ops::{
+    ChildAction, CreateIndex, FetchManifest, Inspect, Inspection, ListTags, NestedIndex, PushPlan, PushReport, Transfer, TransferOutput,
+};
+use indexsmith_registry::{Body, Credentials, Event, FailureKind, ImageRef, Method, Operation, RegistryError, Repository, RequestId, Response, Session, SessionConfig, TransportFailure};
+use serde::{Deserialize, Serialize};
+use tsify::Tsify;
+use wasm_bindgen::prelude::*;
+
+/// Credentials for the registry of the operation: a user name and password (or personal access
+/// token as the password), or a bearer token the registry issued.
+#[derive(Clone, Debug, Deserialize, Tsify)]
+#[serde(untagged)]
+pub enum RegistryAuth {
+    Basic { username: String, password: String },
+    Token { token: String },
+}
+
+/// Options of every registry function.
+#[derive(Clone, Debug, Default, Deserialize, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct RegistryOptions {
+    /// Credentials, sent only to the registries named in the call and to the token realm they
+    /// name. Never stored.
+    #[tsify(optional)]
+    #[serde(default)]
+    pub auth: Option<RegistryAuth>,
+    /// A proxy base URL (e.g. `http://127.0.0.1:8080/proxy`): `https://host/v2/…` is sent as
+    /// `<proxy>/host/v2/…`.
+    #[tsify(optional)]
+    #[serde(default)]
+    pub proxy: Option<String>,
+    /// Speak plain HTTP to the registries of this call (loopback hosts always use it).
+    #[tsify(optional)]
+    #[serde(default)]
+    pub plain_http: Option<bool>,
+    /// Called with each progress event.
+    #[tsify(optional, type = "(event: RegistryEvent) => void")]
+    #[serde(skip)]
+    pub on_progress: Option<()>,
+    /// Aborts the operation; the promise rejects with the signal's reason.
+    #[tsify(optional, type = "AbortSignal")]
+    #[serde(skip)]
+    pub signal: Option<()>,
+    /// Seconds after which a request without an answer fails with `TIMEOUT` (default: none).
+    #[tsify(optional)]
+    #[serde(default)]
+    pub timeout: Option<f64>,
+    /// The largest upload chunk in bytes, i.e. the most blob bytes held at a time (default 4 MiB).
+    #[tsify(optional)]
+    #[serde(default)]
+    pub chunk_size: Option<u64>,
+    /// The most requests in flight at once (default 6, a browser's limit per host).
+    #[tsify(optional)]
+    #[serde(default)]
+    pub max_concurrent: Option<usize>,
+    /// The most blob copies streaming at once (default 2).
+    #[tsify(optional)]
+    #[serde(default)]
+    pub max_streams: Option<usize>,
+}
+
+/// The running operation.
+enum Op {
+    Fetch(FetchManifest),
+    Inspect(Inspect),
+    Tags(ListTags),
+    Create(CreateIndex, compose::Format),
+    Transfer(Transfer, TransferShape),
+}
+
+#[derive(Clone, Copy)]
+enum TransferShape {
+    Plan,
+    Push,
+    Copy,
+}
+
+/// Runs `$body` with `$op` bound to the operation inside, whatever its type.
+macro_rules! each_op {
+    ($self:expr, $op:ident => $body:expr) => {
+        match &mut $self.op {
+            Op::Fetch($op) => $body,
+            Op::Inspect($op) => $body,
+            Op::Tags($op) => $body,
+            Op::Create($op, _) => $body,
+            Op::Transfer($op, _) => $body,
+        }
+    };
+}
+
+/// One running registry operation and its session. Made by the `RegistryOperation.*`
+/// constructors; driven by the package's JS functions, not meant to be used directly.
+#[wasm_bindgen(skip_typescript)]
+pub struct RegistryOperation {
+    session: Session,
+    op: Op,
+}
+
+fn registry_error(e: &RegistryError) -> JsValue {
+    let err = js_sys::Error::new(&e.to_string());
+    let set = |k: &str, v: JsValue| {
+        let _ = js_sys::Reflect::set(&err, &JsValue::from_str(k), &v);
+    };
+    set("code", JsValue::from_str(e.code()));
+    set("status", e.status.map_or(JsValue::NULL, |s| JsValue::from(s)));
+    set("detail", e.detail.as_deref().map_or(JsValue::NULL, JsValue::from_str));
+    set("url", e.url.as_deref().map_or(JsValue::NULL, JsValue::from_str));
+    set("retryable", JsValue::from_bool(e.is_retryable()));
+    set("retryAfter", e.retry_after.map_or(JsValue::NULL, |s| JsValue::from(s as f64)));
+    err.into()
+}
+
+fn invalid_input(message: impl AsRef<str>) -> JsValue {
+    crate::error::error_with_code("INVALID_INPUT", message)
+}
+
+/// `host[:port]/path[:tag][@digest]`; a Docker Hub name without a namespace gets `library/`.
+fn parse_ref(s: &str) -> Result<ImageRef, JsValue> {
+    let mut r: ImageRef = s.parse().map_err(|e| invalid_input(format!("reference {s:?}: {e}")))?;
+    if r.repository.api_host() == indexsmith_registry::reference::DOCKER_HUB_API && !r.repository.path.contains('/') {
+        r.repository.path = format!("library/{}", r.repository.path);
+    }
+    Ok(r)
+}
+
+/// A repository `host[:port]/path` (a tag or digest, if written, is ignored).
+fn parse_repo(s: &str) -> Result<Repository, JsValue> {
+    Ok(parse_ref(s)?.repository)
+}
+
+fn session(options: JsValue, registries: &[&Repository]) -> Result<Session, JsValue> {
+    let opts: RegistryOptions = if options.is_undefined() || options.is_null() { RegistryOptions::default() } else { from_js(options, "options")? };
+    let mut config = SessionConfig::default();
+    if let Some(n) = opts.chunk_size {
+        config = config.with_chunk_size(n);
+    }
+    if let Some(n) = opts.max_concurrent {
+        config = config.with_max_concurrent(n);
+    }
+    if let Some(n) = opts.max_streams {
+        config = config.with_max_streams(n);
+    }
+    if opts.plain_http == Some(true) {
+        for r in registries {
+            config = config.with_plain_http(r.registry.clone());
+        }
+    }
+    let mut session = Session::new(config);
+    if let Some(RegistryAuth::Basic { username, password }) = opts.auth {
+        for r in registries {
+            session.set_credentials(&r.registry, Credentials::new(username.clone(), password.clone()));
+        }
+    }
+    Ok(session)
+}
+
+fn strings(value: JsValue, what: &str) -> Result<Vec<String>, JsValue> {
+    from_js(value, what)
+}
+
+#[wasm_bindgen]
+impl RegistryOperation {
+    /// GET a manifest by tag or digest, verified.
+    #[wasm_bindgen(js_name = fetchManifest)]
+    pub fn fetch_manifest(reference: &str, options: JsValue) -> Result<RegistryOperation, JsValue> {
+        let r = parse_ref(reference)?;
+        let session = session(options, &[&r.repository])?;
+        let op = FetchManifest::new(&session, &r.repository, r.manifest_ref());
+        Ok(RegistryOperation { session, op: Op::Fetch(op) })
+    }
+
+    /// A manifest and, for an index, every child and its config.
+    pub fn inspect(reference: &str, options: JsValue) -> Result<RegistryOperation, JsValue> {
+        let r = parse_ref(reference)?;
+        let session = session(options, &[&r.repository])?;
+        let op = Inspect::new(&session, &r.repository, r.manifest_ref());
+        Ok(RegistryOperation { session, op: Op::Inspect(op) })
+    }
+
+    /// Every tag of a repository.
+    #[wasm_bindgen(js_name = listTags)]
+    pub fn list_tags(repository: &str, options: JsValue) -> Result<RegistryOperation, JsValue> {
+        let repo = parse_repo(repository)?;
+        let session = session(options, &[&repo])?;
+        let op = ListTags::new(&session, &repo, None);
+        Ok(RegistryOperation { session, op: Op::Tags(op) })
+    }
+
+    /// Resolves image references to index entries, for `createIndexFromReferences`.
+    #[wasm_bindgen(js_name = createIndex)]
+    pub fn create_index(references: JsValue, format: Option<String>, options: JsValue) -> Result<RegistryOperation, JsValue> {
+        let refs = strings(references, "references")?;
+        let format = match format.as_deref() {
+            None | Some("oci") => compose::Format::Oci,
+            Some("docker") => compose::Format::Docker,
+            Some(other) => return Err(error(ErrorCode::InvalidOptions, format!("format {other:?}: expected \"oci\" or \"docker\""))),
+        };
+        let parsed = refs.iter().map(|s| parse_ref(s)).collect::<Result<Vec<_>, _>>()?;
+        let repos: Vec<&Repository> = parsed.iter().map(|r| &r.repository).collect();
+        let session = session(options, &repos)?;
+        let sources = parsed.iter().map(|r| (r.repository.clone(), r.manifest_ref())).collect();
+        let op = CreateIndex::new(&session, sources, NestedIndex::Refuse);
+        Ok(RegistryOperation { session, op: Op::Create(op, format) })
+    }
+
+    /// Plans (`dry_run`) or pushes an index (or image manifest) given as bytes to `target`,
+    /// taking missing children from `sources` (the first is the default; `childSources` maps
+    /// child digests to the others).
+    #[wasm_bindgen(js_name = pushIndex)]
+    pub fn push_index(index: &[u8], target: &str, sources: JsValue, child_sources: JsValue, dry_run: bool, options: JsValue) -> Result<RegistryOperation, JsValue> {
+        let target = parse_ref(target)?;
+        let sources: Vec<Repository> = strings(sources, "sources")?.iter().map(|s| parse_repo(s)).collect::<Result<_, _>>()?;
+        let child_sources: Vec<(String, String)> = if child_sources.is_undefined() || child_sources.is_null() { Vec::new() } else { from_js(child_sources, "childSources")? };
+        let validation = indexsmith::validate::validate_document(index, &indexsmith::ValidateOptions::default());
+        let Some(kind) = validation.kind else {
+            return Err(invalid_input("the index is not an OCI or Docker index or manifest"));
+        };
+        let media_type = validation.media_type.clone().unwrap_or_else(|| kind.media_type().to_owned());
+        let mut repos: Vec<&Repository> = vec![&target.repository];
+        repos.extend(sources.iter());
+        let session = session(options, &repos)?;
+        let source = sources.first().cloned();
+        let tag = target.tag.clone();
+        let mut op = if dry_run {
+            Transfer::plan(&session, &target.repository, tag, index.to_vec(), &media_type, source)
+        } else {
+            Transfer::push(&session, &target.repository, tag, index.to_vec(), &media_type, source)
+        };
+        for (digest, repo) in child_sources {
+            let digest = digest.parse().map_err(|e| invalid_input(format!("digest {digest:?}: {e}")))?;
+            op = op.with_child_source(digest, parse_repo(&repo)?);
+        }
+        let shape = if dry_run { TransferShape::Plan } else { TransferShape::Push };
+        Ok(RegistryOperation { session, op: Op::Transfer(op, shape) })
+    }
+
+    /// Copies an image or index with every child and blob (`skopeo copy --all`).
+    #[wasm_bindgen(js_name = copyImage)]
+    pub fn copy_image(source: &str, target: &str, options: JsValue) -> Result<RegistryOperation, JsValue> {
+        let source = parse_ref(source)?;
+        let target = parse_ref(target)?;
+        let session = session(options, &[&source.repository, &target.repository])?;
+        let tag = target.tag.clone().or_else(|| source.tag.clone().filter(|_| target.digest.is_none()));
+        let op = Transfer::copy(&session, &source.repository, source.manifest_ref(), &target.repository, tag);
+        Ok(RegistryOperation { session, op: Op::Transfer(op, TransferShape::Copy) })
+    }
+
+    /// The requests ready to send: `{ id, method, url, headers: [name, value][], body,
+    /// streamResponse }` where `body` is `null`, a `Uint8Array`, or `{ source, offset, len }`.
+    #[wasm_bindgen(js_name = pollRequests)]
+    pub fn poll_requests(&mut self, now: f64) -> js_sys::Array {
+        let out = js_sys::Array::new();
+        let now = now as u64;
+        loop {
+            let session = &mut self.session;
+            let Some(req) = each_op!(self, op => op.poll_request(session, now)) else { break };
+            out.push(&request_to_js(req));
+        }
+        out
+    }
+
+    /// The answer to request `id`. `headers` alternates names and values; `body` is the
+    /// buffered body, or `undefined` with `held` when a 2xx streamed response is kept unread.
+    #[wasm_bindgen(js_name = handleResponse)]
+    pub fn handle_response(&mut self, id: f64, status: u16, headers: Vec<String>, body: Option<Vec<u8>>, held: bool, now: f64) {
+        let mut pairs = Vec::with_capacity(headers.len() / 2);
+        let mut it = headers.into_iter();
+        while let (Some(k), Some(v)) = (it.next(), it.next()) {
+            pairs.push((k, v));
+        }
+        let body = match (held, body) {
+            (true, _) => Body::Held,
+            (false, Some(b)) if !b.is_empty() => Body::Bytes(b),
+            _ => Body::Empty,
+        };
+        let response = Response { status, headers: pairs, body };
+        let session = &mut self.session;
+        each_op!(self, op => op.handle_response(session, RequestId(id as u64), response, now as u64));
+    }
+
+    /// Request `id` got no answer: `kind` is `"corsBlocked"`, `"timeout"` or `"network"`.
+    #[wasm_bindgen(js_name = handleFailure)]
+    pub fn handle_failure(&mut self, id: f64, kind: &str, message: String, now: f64) {
+        let kind = match kind {
+            "corsBlocked" => FailureKind::CorsBlocked,
+            "timeout" => FailureKind::Timeout,
+            _ => FailureKind::Network,
+        };
+        let session = &mut self.session;
+        each_op!(self, op => op.handle_failure(session, RequestId(id as u64), TransportFailure::new(kind, message), now as u64));
+    }
+
+    /// Bytes of the held body of request `source`, before they are sent; throws (and the
+    /// operation has failed) when they must not be sent.
+    #[wasm_bindgen(js_name = handleStreamData)]
+    pub fn handle_stream_data(&mut self, source: f64, bytes: &[u8]) -> Result<(), JsValue> {
+        each_op!(self, op => op.handle_stream_data(RequestId(source as u64), bytes)).map_err(|e| registry_error(&e))
+    }
+
+    /// Progress events since the last call.
+    #[wasm_bindgen(js_name = pollEvents)]
+    pub fn poll_events(&mut self) -> Result<js_sys::Array, JsValue> {
+        let out = js_sys::Array::new();
+        while let Some(e) = each_op!(self, op => op.poll_event()) {
+            out.push(&to_js(&RegistryEvent::from(e))?);
+        }
+        Ok(out)
+    }
+
+    /// `undefined` while running; the result once finished; throws the operation's error.
+    #[wasm_bindgen(js_name = pollOutput)]
+    pub fn poll_output(&mut self) -> Result<JsValue, JsValue> {
+        match &mut self.op {
+            Op::Fetch(op) => match op.poll_output() {
+                None => Ok(JsValue::UNDEFINED),
+                Some(Err(e)) => Err(registry_error(&e)),
+                Some(Ok(m)) => {
+                    let obj = to_js(&FetchedManifestMeta { digest: m.digest.to_string(), media_type: m.media_type.clone(), size: m.bytes.len() as u64 })?;
+                    let _ = js_sys::Reflect::set(&obj, &JsValue::from_str("bytes"), &js_sys::Uint8Array::from(m.bytes.as_slice()));
+                    Ok(obj)
+                }
+            },
+            Op::Inspect(op) => match op.poll_output() {
+                None => Ok(JsValue::UNDEFINED),
+                Some(Err(e)) => Err(registry_error(&e)),
+                Some(Ok(i)) => to_js(&InspectResult::from(i)),
+            },
+            Op::Tags(op) => match op.poll_output() {
+                None => Ok(JsValue::UNDEFINED),
+                Some(Err(e)) => Err(registry_error(&e)),
+                Some(Ok(tags)) => to_js(&tags),
+            },
+            Op::Create(op, format) => match op.poll_output() {
+                None => Ok(JsValue::UNDEFINED),
+                Some(Err(e)) => Err(registry_error(&e)),
+                Some(Ok(entries)) => {
+                    let mut request = compose::CreateRequest::new(*format);
+                    for (i, entry) in entries.into_iter().enumerate() {
+                        let Some(bytes) = entry.manifest else {
+                            return Err(invalid_input(format!("reference {i} is an index; give the platform images it lists")));
+                        };
+                        let mut child = compose::Child::new(bytes);
+                        if let Some(p) = entry.descriptor.platform {
+                            child = child.with_platform(p);
+                        }
+                        request = request.child(child);
+                    }
+                    let composed = compose::create_index(&request).map_err(|e| crate::error::error_with_code(e.code(), e.to_string()))?;
+                    to_js(&CreatedIndex {
+                        text: composed.text(),
+                        digest: composed.digest.to_string(),
+                        size: composed.size,
+                        media_type: composed.media_type.clone(),
+                        diagnostics: composed.diagnostics.into_iter().map(Into::into).collect(),
+                    })
+                }
+            },
+            Op::Transfer(op, shape) => match op.poll_output() {
+                None => Ok(JsValue::UNDEFINED),
+                Some(Err(e)) => Err(registry_error(&e)),
+                Some(Ok(TransferOutput::Plan(plan))) => to_js(&PlanResult::from(plan)),
+                Some(Ok(TransferOutput::Pushed(report))) => match shape {
+                    TransferShape::Copy => to_js(&CopyResult::from(report)),
+                    _ => to_js(&PushReportResult::from(report)),
+                },
+            },
+        }
+    }
+
+    /// The most requests this operation had in flight at once.
+    #[wasm_bindgen(js_name = peakInFlight)]
+    pub fn peak_in_flight(&self) -> usize {
+        match &self.op {
+            Op::Fetch(op) => op.peak_in_flight(),
+            Op::Inspect(op) => op.peak_in_flight(),
+            Op::Tags(op) => op.peak_in_flight(),
+            Op::Create(op, _) => op.peak_in_flight(),
+            Op::Transfer(op, _) => op.peak_in_flight(),
+        }
+    }
+}
+
+fn request_to_js(req: indexsmith_registry::Request) -> JsValue {
+    let obj = js_sys::Object::new();
+    let set = |k: &str, v: &JsValue| {
+        let _ = js_sys::Reflect::set(&obj, &JsValue::from_str(k), v);
+    };
+    set("id", &JsValue::from(req.id.0 as f64));
+    set("method", &JsValue::from_str(method(req.method)));
+    set("url", &JsValue::from_str(&req.url));
+    let headers = js_sys::Array::new();
+    for (k, v) in &req.headers {
+        headers.push(&js_sys::Array::of2(&JsValue::from_str(k), &JsValue::from_str(v)));
+    }
+    set("headers", &headers);
+    let body = match &req.body {
+        Body::Empty | Body::Held => JsValue::NULL,
+        Body::Bytes(b) => js_sys::Uint8Array::from(b.as_slice()).into(),
+        Body::Stream { source, offset, len } => {
+            let s = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&s, &JsValue::from_str("source"), &JsValue::from(source.0 as f64));
+            let _ = js_sys::Reflect::set(&s, &JsValue::from_str("offset"), &JsValue::from(*offset as f64));
+            let _ = js_sys::Reflect::set(&s, &JsValue::from_str("len"), &JsValue::from(*len as f64));
+            s.into()
+        }
+    };
+    set("body", &body);
+    set("streamResponse", &JsValue::from_bool(req.stream_response));
+    obj.into()
+}
+
+fn method(m: Method) -> &'static str {
+    m.as_str()
+}
+
+/// A descriptor, as registry results give it.
+#[derive(Clone, Debug, Serialize, Tsify)]
+#[tsify(missing_as_null)]
+#[serde(rename_all = "camelCase")]
+pub struct RegistryDescriptor {
+    pub media_type: String,
+    pub digest: String,
+    pub size: u64,
+    pub platform: Option<Platform>,
+    pub artifact_type: Option<String>,
+    #[tsify(type = "Record<string, string>")]
+    pub annotations: std::collections::BTreeMap<String, String>,
+}
+
+impl From<indexsmith_registry::Descriptor> for RegistryDescriptor {
+    fn from(d: indexsmith_registry::Descriptor) -> Self {
+        RegistryDescriptor {
+            media_type: d.media_type,
+            digest: d.digest.to_string(),
+            size: d.size,
+            platform: d.platform.map(Into::into),
+            artifact_type: d.artifact_type,
+            annotations: d.annotations,
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct FetchedManifestMeta {
+    digest: String,
+    media_type: String,
+    size: u64,
+}
+
+/// A manifest fetched from a registry and verified against its digest.
+#[derive(Clone, Debug, Serialize, Tsify)]
+#[tsify(missing_as_null)]
+#[serde(rename_all = "camelCase")]
+pub struct FetchedManifest {
+    /// The exact bytes received.
+    #[tsify(type = "Uint8Array")]
+    pub bytes: (),
+    /// The bytes as UTF-8 text.
+    pub text: String,
+    pub digest: String,
+    pub media_type: String,
+    pub size: u64,
+    /// `validate` of the bytes.
+    pub report: crate::types::Report,
+}
+
+/// A child manifest of an inspected index (or the inspected image itself).
+#[derive(Clone, Debug, Serialize, Tsify)]
+#[tsify(missing_as_null)]
+#[serde(rename_all = "camelCase")]
+pub struct InspectedManifest {
+    pub media_type: String,
+    pub size: u64,
+    /// The number of layers.
+    pub layers: usize,
+    /// The sum of the layer sizes.
+    pub layers_size: u64,
+    /// Manifest, config and layers.
+    pub total_size: u64,
+    pub artifact_type: Option<String>,
+}
+
+/// One child of an inspected index.
+#[derive(Clone, Debug, Serialize, Tsify)]
+#[tsify(missing_as_null)]
+#[serde(rename_all = "camelCase")]
+pub struct InspectedChild {
+    /// The entry as the index has it.
+    pub descriptor: RegistryDescriptor,
+    /// The platform its config declares, else the one the index declares.
+    pub platform: Option<Platform>,
+    /// `null` for a nested index.
+    pub manifest: Option<InspectedManifest>,
+    /// The config descriptor (`null` for a nested index).
+    pub config: Option<RegistryDescriptor>,
+}
+
+/// The result of `inspect`.
+#[derive(Clone, Debug, Serialize, Tsify)]
+#[tsify(missing_as_null)]
+#[serde(rename_all = "camelCase")]
+pub struct InspectResult {
+    pub digest: String,
+    pub media_type: String,
+    pub size: u64,
+    /// `"index"` or `"image"`.
+    pub kind: String,
+    /// One per entry of an index; for an image, the image itself (its descriptor has no platform).
+    pub children: Vec<InspectedChild>,
+}
+
+impl From<Inspection> for InspectResult {
+    fn from(i: Inspection) -> Self {
+        let summarize = |s: indexsmith_registry::ops::ImageSummary| {
+            (
+                s.config_platform.map(Platform::from),
+                InspectedManifest {
+                    media_type: s.manifest.media_type.clone(),
+                    size: s.manifest.bytes.len() as u64,
+                    layers: s.layer_count,
+                    layers_size: s.layers_size,
+                    total_size: s.total_size,
+                    artifact_type: s.artifact_type,
+                },
+                RegistryDescriptor::from(s.config),
+            )
+        };
+        let kind = if i.image.is_some() { "image" } else { "index" };
+        let mut children = Vec::new();
+        if let Some(image) = i.image {
+            let descriptor = indexsmith_registry::Descriptor::new(i.manifest.media_type.clone(), i.manifest.digest.clone(), i.manifest.bytes.len() as u64);
+            let (platform, manifest, config) = summarize(image);
+            children.push(InspectedChild { descriptor: descriptor.into(), platform, manifest: Some(manifest), config: Some(config) });
+        }
+        for c in i.children {
+            let declared = c.descriptor.platform.clone().map(Platform::from);
+            let (platform, manifest, config) = match c.image {
+                Some(s) => {
+                    let (p, m, cfg) = summarize(s);
+                    (p.or(declared), Some(m), Some(cfg))
+                }
+                None => (declared, None, None),
+            };
+            children.push(InspectedChild { descriptor: c.descriptor.into(), platform, manifest, config });
+        }
+        InspectResult { digest: i.manifest.digest.to_string(), media_type: i.manifest.media_type.clone(), size: i.manifest.bytes.len() as u64, kind: kind.to_owned(), children }
+    }
+}
+
+/// The result of `createIndexFromReferences`: the composed index.
+#[derive(Clone, Debug, Serialize, Tsify)]
+#[tsify(missing_as_null)]
+#[serde(rename_all = "camelCase")]
+pub struct CreatedIndex {
+    pub text: String,
+    pub digest: String,
+    pub size: u64,
+    pub media_type: String,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// What a push does for one manifest: `present` (nothing), `manifest` (every blob is there; only
+/// the manifest is pushed), `mount` (blobs mounted from another repository of the registry) or
+/// `copy` (blob bytes copied).
+#[derive(Clone, Copy, Debug, Serialize, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub enum PlanAction {
+    Present,
+    Manifest,
+    Mount,
+    Copy,
+}
+
+/// The plan for one child.
+#[derive(Clone, Debug, Serialize, Tsify)]
+#[tsify(missing_as_null)]
+#[serde(rename_all = "camelCase")]
+pub struct PlannedChild {
+    pub digest: String,
+    pub media_type: String,
+    /// The platform the index declares.
+    pub platform: Option<Platform>,
+    pub action: PlanAction,
+    /// The repository blobs are mounted or copied from.
+    pub from: Option<String>,
+    /// Blobs the manifest references.
+    pub blobs: usize,
+    /// Blob bytes to copy (0 when present or mounted).
+    pub bytes: u64,
+    pub blobs_present: usize,
+    pub blobs_to_mount: usize,
+    pub blobs_to_copy: usize,
+    pub bytes_to_mount: u64,
+}
+
+/// The result of `planPush`.
+#[derive(Clone, Debug, Serialize, Tsify)]
+#[tsify(missing_as_null)]
+#[serde(rename_all = "camelCase")]
+pub struct PlanResult {
+    pub digest: String,
+    pub media_type: String,
+    /// The index itself is already in the target.
+    pub root_present: bool,
+    pub children: Vec<PlannedChild>,
+    /// Totals over distinct blobs.
+    pub blobs_present: usize,
+    pub blobs_to_mount: usize,
+    pub blobs_to_copy: usize,
+    pub bytes_to_mount: u64,
+    pub bytes_to_copy: u64,
+}
+
+impl From<PushPlan> for PlanResult {
+    fn from(p: PushPlan) -> Self {
+        let children = p
+            .children
+            .into_iter()
+            .map(|c| {
+                let (action, from) = match c.action {
+                    ChildAction::Present => (PlanAction::Present, None),
+                    ChildAction::ManifestOnly => (PlanAction::Manifest, None),
+                    ChildAction::Mount { from } => (PlanAction::Mount, Some(from.to_string())),
+                    ChildAction::Copy { from } => (PlanAction::Copy, Some(from.to_string())),
+                };
+                PlannedChild {
+                    digest: c.digest.to_string(),
+                    media_type: c.media_type,
+                    platform: c.platform.map(Into::into),
+                    action,
+                    from,
+                    blobs: c.blobs,
+                    bytes: c.bytes_to_copy,
+                    blobs_present: c.blobs_present,
+                    blobs_to_mount: c.blobs_to_mount,
+                    blobs_to_copy: c.blobs_to_copy,
+                    bytes_to_mount: c.bytes_to_mount,
+                }
+            })
+            .collect();
+        PlanResult {
+            digest: p.digest.to_string(),
+            media_type: p.media_type,
+            root_present: p.root_present,
+            children,
+            blobs_present: p.blobs_present,
+            blobs_to_mount: p.blobs_to_mount,
+            blobs_to_copy: p.blobs_to_copy,
+            bytes_to_mount: p.bytes_to_mount,
+            bytes_to_copy: p.bytes_to_copy,
+        }
+    }
+}
+
+/// What a push or copy did.
+#[derive(Clone, Debug, Serialize, Tsify)]
+#[tsify(missing_as_null)]
+#[serde(rename_all = "camelCase")]
+pub struct PushReportResult {
+    pub digest: Option<String>,
+    pub tag: Option<String>,
+    pub manifests_present: usize,
+    pub manifests_pushed: usize,
+    pub blobs_present: usize,
+    pub blobs_mounted: usize,
+    pub blobs_uploaded: usize,
+    /// Blob bytes uploaded (0 when every blob was present or mounted).
+    pub bytes_uploaded: u64,
+}
+
+impl From<PushReport> for PushReportResult {
+    fn from(r: PushReport) -> Self {
+        PushReportResult {
+            digest: r.digest.map(|d| d.to_string()),
+            tag: r.tag,
+            manifests_present: r.manifests_present,
+            manifests_pushed: r.manifests_pushed,
+            blobs_present: r.blobs_present,
+            blobs_mounted: r.blobs_mounted,
+            blobs_uploaded: r.blobs_uploaded,
+            bytes_uploaded: r.bytes_uploaded,
+        }
+    }
+}
+
+/// The result of `pushIndex`.
+#[derive(Clone, Debug, Serialize, Tsify)]
+#[tsify(missing_as_null)]
+#[serde(rename_all = "camelCase")]
+pub struct PushResult {
+    pub digest: String,
+    /// The plan made before pushing.
+    pub plan: PlanResult,
+    /// What the push did.
+    pub report: PushReportResult,
+}
+
+/// Blob counts of a copy.
+#[derive(Clone, Debug, Serialize, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct CopiedBlobs {
+    pub copied: usize,
+    pub mounted: usize,
+    /// Already in the target.
+    pub skipped: usize,
+}
+
+/// The result of `copyImage`.
+#[derive(Clone, Debug, Serialize, Tsify)]
+#[tsify(missing_as_null)]
+#[serde(rename_all = "camelCase")]
+pub struct CopyResult {
+    pub digest: Option<String>,
+    /// Manifests pushed (index and children).
+    pub manifests: usize,
+    pub blobs: CopiedBlobs,
+    /// Blob bytes uploaded.
+    pub bytes: u64,
+}
+
+impl From<PushReport> for CopyResult {
+    fn from(r: PushReport) -> Self {
+        CopyResult {
+            digest: r.digest.map(|d| d.to_string()),
+            manifests: r.manifests_pushed,
+            blobs: CopiedBlobs { copied: r.blobs_uploaded, mounted: r.blobs_mounted, skipped: r.blobs_present },
+            bytes: r.bytes_uploaded,
+        }
+    }
+}
+
+/// Progress of a registry operation, given to `onProgress`.
+#[derive(Clone, Debug, Serialize, Tsify)]
+#[tsify(missing_as_null)]
+#[serde(tag = "type", rename_all = "camelCase", rename_all_fields = "camelCase")]
+pub enum RegistryEvent {
+    ManifestFetched { digest: String, media_type: String },
+    ManifestPresent { digest: String },
+    ManifestPushed { digest: String, tag: Option<String> },
+    BlobPresent { digest: String, size: u64 },
+    BlobMounted { digest: String, size: u64, from: String },
+    /// `sent` counts the blob's bytes accepted so far.
+    BlobProgress { digest: String, sent: u64, total: u64 },
+    BlobUploaded { digest: String, size: u64 },
+}
+
+impl From<Event> for RegistryEvent {
+    fn from(e: Event) -> Self {
+        match e {
+            Event::ManifestFetched { digest, media_type } => RegistryEvent::ManifestFetched { digest: digest.to_string(), media_type },
+            Event::ManifestPresent { digest } => RegistryEvent::ManifestPresent { digest: digest.to_string() },
+            Event::ManifestPushed { digest, tag } => RegistryEvent::ManifestPushed { digest: digest.to_string(), tag },
+            Event::BlobPresent { digest, size } => RegistryEvent::BlobPresent { digest: digest.to_string(), size },
+            Event::BlobMounted { digest, size, from } => RegistryEvent::BlobMounted { digest: digest.to_string(), size, from: from.to_string() },
+            Event::BlobProgress { digest, sent, total } => RegistryEvent::BlobProgress { digest: digest.to_string(), sent, total },
+            Event::BlobUploaded { digest, size } => RegistryEvent::BlobUploaded { digest: digest.to_string(), size },
+        }
+    }
+}
