@@ -12,6 +12,13 @@
 
 function registryApi(glue, validate) {
   const isBrowser = typeof window !== 'undefined' && typeof document !== 'undefined';
+  // Node streams upload bodies (fetch with `duplex: "half"`), so a blob goes up in one request
+  // however large, holding no more than one network read; browsers send request streams only over
+  // HTTP/2, so there the driver sends buffered chunks of the session's chunk size.
+  const streamUploads = !isBrowser;
+  // Browsers open 6 connections per host over HTTP/1.1; Node has no such limit, and a 16-child
+  // index needs its children and configs in flight together to take two round trips.
+  const NODE_DEFAULTS = { maxConcurrent: 32, chunkSize: 2 ** 36 };
   const nowSeconds = () => Math.floor(Date.now() / 1000);
 
   function apiError(code, message, extra) {
@@ -39,8 +46,8 @@ function registryApi(glue, validate) {
   }
 
   // A TypeError from fetch in a browser on a cross-origin request is, most likely, CORS.
-  function failureKind(error, url, timedOut) {
-    if (timedOut || (error && error.name === 'TimeoutError')) return 'timeout';
+  function failureKind(error, url) {
+    if (error && error.name === 'TimeoutError') return 'timeout';
     if (isBrowser && error instanceof TypeError) {
       try {
         if (new URL(url).origin !== globalThis.location.origin) return 'corsBlocked';
@@ -103,6 +110,49 @@ function registryApi(glue, validate) {
       return this.length !== null && this.position >= this.length;
     }
 
+    // The next bytes available, at most `max`, as they arrive (for streamed uploads).
+    async readPiece(max) {
+      let chunk = this.rest;
+      this.rest = null;
+      if (!chunk) {
+        const { value, done } = this.reader ? await this.reader.read() : { done: true };
+        if (done) throw new Error(`the download ended after ${this.position} bytes`);
+        chunk = value;
+      }
+      if (chunk.byteLength > max) {
+        this.rest = chunk.subarray(max);
+        chunk = chunk.subarray(0, max);
+      }
+      this.position += chunk.byteLength;
+      return chunk;
+    }
+
+    // A ReadableStream of bytes `offset..offset+len`, each piece passed to `check` before it is
+    // handed to fetch. Nothing is buffered beyond the piece in hand.
+    stream(offset, len, check) {
+      if (offset !== this.position) {
+        throw new Error(`a streamed range starts at ${offset}, but the body was read up to ${this.position}`);
+      }
+      let left = len;
+      return new ReadableStream({
+        pull: async (controller) => {
+          if (left === 0) {
+            controller.close();
+            return;
+          }
+          try {
+            const piece = await this.readPiece(left);
+            check(piece);
+            left -= piece.byteLength;
+            controller.enqueue(piece);
+            if (left === 0) controller.close();
+          } catch (e) {
+            controller.error(e);
+          }
+        },
+      }, { highWaterMark: 0 });
+    }
+
     cancel() {
       if (this.reader) this.reader.cancel().catch(() => {});
       this.reader = null;
@@ -136,7 +186,24 @@ function registryApi(glue, validate) {
       }
       if (bearer && !headers.has('authorization')) headers.set('authorization', `Bearer ${bearer}`);
       let body = req.body;
-      if (body && !(body instanceof Uint8Array)) {
+      let refused = null;
+      let duplex;
+      if (body && !(body instanceof Uint8Array) && streamUploads) {
+        // Node: pipe the range straight from the download into the upload.
+        const source = held.get(body.source);
+        if (!source) throw new Error(`no held download for request ${body.source}`);
+        const { source: id, offset, len } = body;
+        body = source.stream(offset, len, (piece) => {
+          try {
+            op.handleStreamData(id, piece);
+          } catch (e) {
+            refused = e;
+            throw e;
+          }
+          if (source.finished()) held.delete(id);
+        });
+        duplex = 'half';
+      } else if (body && !(body instanceof Uint8Array)) {
         const source = held.get(body.source);
         if (!source) throw new Error(`no held download for request ${body.source}`);
         let bytes;
@@ -158,33 +225,26 @@ function registryApi(glue, validate) {
         body = bytes;
       }
       const url = viaProxy(proxy, req.url);
-      let timer = null;
-      let timedOut = false;
-      const requestController = new AbortController();
-      const abortRequest = () => requestController.abort(controller.signal.reason);
-      controller.signal.addEventListener('abort', abortRequest, { once: true });
-      if (timeoutMs) {
-        timer = setTimeout(() => {
-          timedOut = true;
-          requestController.abort();
-        }, timeoutMs);
-      }
+      // One listener on the operation's signal for all requests; a timeout per request.
+      const requestSignal = timeoutMs ? AbortSignal.any([controller.signal, AbortSignal.timeout(timeoutMs)]) : controller.signal;
       try {
         let response;
         try {
           response = await fetch(url, {
             method: req.method,
             headers,
-            body: body && body.byteLength !== undefined ? body : undefined,
+            body: body || undefined,
+            duplex,
             // The machine follows redirects itself; a browser cannot read a manual redirect's
             // Location, so there fetch follows them (and drops Authorization across origins).
             redirect: isBrowser ? 'follow' : 'manual',
-            signal: requestController.signal,
+            signal: requestSignal,
             cache: 'no-store',
           });
         } catch (e) {
           if (controller.signal.aborted) throw abortReason(controller.signal);
-          return { failure: failureKind(e, url, timedOut), message: describe(e) };
+          if (refused) return { refused };
+          return { failure: failureKind(e, url), message: describe(e) };
         }
         const flat = [];
         response.headers.forEach((value, name) => flat.push(name, value));
@@ -197,12 +257,11 @@ function registryApi(glue, validate) {
           bytes = req.method === 'HEAD' ? undefined : new Uint8Array(await response.arrayBuffer());
         } catch (e) {
           if (controller.signal.aborted) throw abortReason(controller.signal);
-          return { failure: failureKind(e, url, timedOut), message: describe(e) };
+          return { failure: failureKind(e, url), message: describe(e) };
         }
         return { status: response.status, headers: flat, body: bytes, held: false };
       } finally {
-        if (timer) clearTimeout(timer);
-        controller.signal.removeEventListener('abort', abortRequest);
+        // nothing to release: the signals are the operation's
       }
     };
 
@@ -257,9 +316,8 @@ function registryApi(glue, validate) {
 
   const Op = glue.RegistryOperation;
   const sessionOptions = (opts) => {
-    if (!opts) return undefined;
-    const { onProgress, signal, ...rest } = opts;
-    return rest;
+    const { onProgress, signal, ...rest } = opts || {};
+    return isBrowser ? rest : { ...NODE_DEFAULTS, ...rest };
   };
 
   async function fetchManifest(reference, opts) {
@@ -291,7 +349,7 @@ function registryApi(glue, validate) {
   };
 
   function pushOptions(opts) {
-    const rest = sessionOptions(opts) || {};
+    const rest = sessionOptions(opts);
     const sources = Array.isArray(rest.sources) ? rest.sources : rest.sources === undefined ? [] : null;
     if (sources === null) throw apiError('INVALID_INPUT', '`sources` must be an array of repositories');
     delete rest.sources;

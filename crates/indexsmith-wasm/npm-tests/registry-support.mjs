@@ -270,7 +270,15 @@ export async function startFaultProxy(fault) {
     delete headers.host;
     delete headers.connection;
     delete headers['content-length'];
-    const upstream = await fetch(`http://${host}${rest}`, { method: req.method, headers, body: chunks.length ? Buffer.concat(chunks) : undefined, redirect: 'manual' });
+    delete headers['transfer-encoding'];
+    let upstream;
+    try {
+      upstream = await fetch(`http://${host}${rest}`, { method: req.method, headers, body: chunks.length ? Buffer.concat(chunks) : undefined, redirect: 'manual' });
+    } catch (e) {
+      res.writeHead(502, { 'content-type': 'text/plain' });
+      res.end(String(e));
+      return;
+    }
     let body = Buffer.from(await upstream.arrayBuffer());
     if (action === 'corrupt' && upstream.status === 200 && body.length > 0) {
       body = Buffer.from(body);

@@ -1,0 +1,122 @@
+// Budgets of the npm package's registry API, measured against real docker-registry instances on
+// 127.0.0.1 (run by scripts/bench-npm-registry.sh, which builds the package first):
+//
+// 1. inspect of an index with 16 children: wall time ≤ 2 × one child's round trip (inspect of
+//    one child image: its manifest and config);
+// 2. pushIndex of an index whose children are in another repository of the same registry:
+//    0 blob bytes uploaded;
+// 3. copyImage of an image with a 256 MiB layer: peak RSS of the Node process < 64 MiB above its
+//    idle level, and time ≤ 1.2 × `skopeo copy --all` on the same registries, side by side.
+//
+// Prints the figures and writes them to bench/report-registry.json (or $REPORT).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { pushLargeBlob, seedImage, seedIndex, startRegistry } from '../crates/indexsmith-wasm/npm-tests/registry-support.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const pkgDir = join(root, 'crates/indexsmith-wasm/pkg');
+const api = createRequire(join(pkgDir, 'package.json'))('./node.cjs');
+const MiB = 1024 * 1024;
+const LAYER = Number(process.env.LAYER_MIB ?? 256) * MiB;
+const RUNS = Number(process.env.RUNS ?? 15);
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+async function timed(fn) {
+  const t0 = performance.now();
+  await fn();
+  return performance.now() - t0;
+}
+
+const source = await startRegistry();
+const target = await startRegistry();
+const report = { date: new Date().toISOString(), node: process.version };
+try {
+  // 1. inspect, 16 children.
+  const platforms = Array.from({ length: 16 }, (_, i) => ({ os: 'linux', architecture: `arch${i}` }));
+  const children = [];
+  for (const p of platforms) children.push(await seedImage(source.host, 'bench/many', p, { layers: 2 }));
+  await seedIndex(source.host, 'bench/many', 'v1', children);
+  const child = `${source.host}/bench/many@${children[0].digest}`;
+  const whole = `${source.host}/bench/many:v1`;
+  for (let i = 0; i < 3; i++) {
+    await api.inspect(child);
+    await api.inspect(whole);
+  }
+  const childTimes = [];
+  const indexTimes = [];
+  for (let i = 0; i < RUNS; i++) {
+    childTimes.push(await timed(() => api.inspect(child)));
+    indexTimes.push(await timed(() => api.inspect(whole)));
+  }
+  const inspectResult = await api.inspect(whole);
+  report.inspect = {
+    children: inspectResult.children.length,
+    childRoundTripMs: median(childTimes),
+    indexMs: median(indexTimes),
+    ratio: median(indexTimes) / median(childTimes),
+    budget: 2,
+  };
+  report.inspect.ok = report.inspect.ratio <= 2;
+
+  // 2. push with mounts.
+  const created = await api.createIndexFromReferences(children.map((c) => `${source.host}/bench/many@${c.digest}`));
+  const pushed = await api.pushIndex(created.text, `${source.host}/bench/mounted:v1`, { sources: [`${source.host}/bench/many`] });
+  report.pushMount = { children: 16, blobsMounted: pushed.report.blobsMounted, blobsUploaded: pushed.report.blobsUploaded, bytesUploaded: pushed.report.bytesUploaded, budget: 0 };
+  report.pushMount.ok = pushed.report.bytesUploaded === 0;
+
+  // 3. copy of an image with a large layer.
+  const layer = await pushLargeBlob(source.host, 'bench/big', LAYER);
+  await seedImage(source.host, 'bench/big', { os: 'linux', architecture: 'amd64' }, { tag: 'v1', layerDescriptors: [layer] });
+  const src = `${source.host}/bench/big:v1`;
+  const copies = { indexsmith: [], skopeo: [] };
+  let memory = null;
+  for (let run = 0; run < Number(process.env.COPY_RUNS ?? 2); run++) {
+    // Alternate the order so that neither always runs on a warmer cache.
+    const order = run % 2 === 0 ? ['skopeo', 'indexsmith'] : ['indexsmith', 'skopeo'];
+    for (const tool of order) {
+      const dest = `${target.host}/bench/${tool}${run}:v1`;
+      if (tool === 'skopeo') {
+        const t0 = performance.now();
+        const r = spawnSync('skopeo', ['copy', '--all', '--quiet', '--src-tls-verify=false', '--dest-tls-verify=false', `docker://${src}`, `docker://${dest}`], { encoding: 'utf8' });
+        if (r.status !== 0) throw new Error(`skopeo copy failed: ${r.stderr}`);
+        copies.skopeo.push(performance.now() - t0);
+      } else {
+        const out = execFileSync(process.execPath, ['--expose-gc', join(root, 'bench/registry-copy-worker.mjs'), pkgDir, src, dest], { encoding: 'utf8' });
+        const m = JSON.parse(out.trim().split('\n').pop());
+        if (m.result.bytes < LAYER || m.result.blobs.copied !== 2) throw new Error(`unexpected copy result ${JSON.stringify(m.result)}`);
+        copies.indexsmith.push(m.ms);
+        const above = (m.peakRss - m.idleRss) / MiB;
+        if (!memory || above > memory.peakAboveIdleMiB) {
+          memory = { idleRssMiB: m.idleRss / MiB, peakRssMiB: m.peakRss / MiB, peakAboveIdleMiB: above, peakHeapAboveIdleMiB: (m.peakHeap - m.idleHeap) / MiB, peakBuffersAboveIdleMiB: (m.peakExternal - m.idleExternal) / MiB, bytesCopied: m.result.bytes };
+        }
+      }
+    }
+  }
+  report.copy = {
+    layerMiB: LAYER / MiB,
+    ...memory,
+    memoryBudgetMiB: 64,
+    indexsmithMs: median(copies.indexsmith),
+    skopeoMs: median(copies.skopeo),
+    runs: copies,
+    timeRatio: median(copies.indexsmith) / median(copies.skopeo),
+    timeBudget: 1.2,
+  };
+  report.copy.memoryOk = report.copy.peakAboveIdleMiB < 64;
+  report.copy.timeOk = report.copy.timeRatio <= 1.2;
+} finally {
+  await source.stop();
+  await target.stop();
+}
+
+const f = (x) => x.toFixed(1);
+console.log(`inspect, ${report.inspect.children} children: ${f(report.inspect.indexMs)} ms; one child: ${f(report.inspect.childRoundTripMs)} ms; ratio ${report.inspect.ratio.toFixed(2)} (budget ≤ 2) ${report.inspect.ok ? 'ok' : 'MISSED'}`);
+console.log(`push with mounts, 16 children: ${report.pushMount.blobsMounted} blobs mounted, ${report.pushMount.bytesUploaded} blob bytes uploaded (budget 0) ${report.pushMount.ok ? 'ok' : 'MISSED'}`);
+console.log(`copy, ${report.copy.layerMiB} MiB layer: peak RSS ${f(report.copy.peakAboveIdleMiB)} MiB above idle (${f(report.copy.idleRssMiB)} → ${f(report.copy.peakRssMiB)} MiB; budget < 64) ${report.copy.memoryOk ? 'ok' : 'MISSED'}`);
+console.log(`copy time: indexsmith ${f(report.copy.indexsmithMs)} ms, skopeo copy --all ${f(report.copy.skopeoMs)} ms; ratio ${report.copy.timeRatio.toFixed(2)} (budget ≤ 1.2) ${report.copy.timeOk ? 'ok' : 'MISSED'}`);
+const out = process.env.REPORT ?? join(root, 'bench/report-registry.json');
+writeFileSync(out, JSON.stringify(report, null, 2) + '\n');
+console.log(`report: ${out}`);
