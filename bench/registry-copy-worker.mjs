@@ -21,9 +21,14 @@ const sample = () => {
   peakExternal = Math.max(peakExternal, m.external + m.arrayBuffers);
 };
 const timer = setInterval(sample, 5);
+// GC_EVERY=<ms>: collect garbage that often during the copy, to tell garbage from retained memory.
+const collector = process.env.GC_EVERY ? setInterval(() => globalThis.gc?.(), Number(process.env.GC_EVERY)) : null;
 const t0 = performance.now();
-const result = await api.copyImage(source, target, { onProgress: sample });
+// CHUNK_MIB=<n>: another upload chunk size than the package's default.
+const chunk = process.env.CHUNK_MIB ? { chunkSize: Number(process.env.CHUNK_MIB) * 1024 * 1024 } : {};
+const result = await api.copyImage(source, target, { onProgress: sample, ...chunk });
 const ms = performance.now() - t0;
 clearInterval(timer);
+if (collector) clearInterval(collector);
 sample();
 console.log(JSON.stringify({ idleRss: idle.rss, peakRss, peakHeap, idleHeap: idle.heapUsed, peakExternal, idleExternal: idle.external + idle.arrayBuffers, ms, result }));

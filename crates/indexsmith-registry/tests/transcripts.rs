@@ -520,6 +520,8 @@ fn create_index_reads_platforms_from_configs() {
     let got: Vec<(String, String, String)> = entries.iter().map(|e| (e.source.path.clone(), e.descriptor.digest.to_string(), e.descriptor.platform.as_ref().unwrap().to_string())).collect();
     assert_eq!(got, [("a".into(), sha256(&m).to_string(), "linux/arm/v7".into()), ("b".into(), sha256(&other).to_string(), "linux/amd64".into())]);
     assert_eq!(entries[0].descriptor.size, m.len() as u64);
+    assert_eq!(entries[0].manifest.as_deref(), Some(m.as_slice()), "a referenced image keeps its exact bytes");
+    assert_eq!(entries[1].manifest, None, "a flattened child was not fetched");
 
     let mut op = CreateIndex::new(&session, sources, NestedIndex::Refuse);
     let steps = vec![

@@ -15,17 +15,19 @@ export interface RegistryErrorFields {
 }
 export type RegistryError = Error & RegistryErrorFields;
 
+/** Options of every registry function: `onProgress` gets each progress event; `signal` aborts the call (it rejects with the signal's reason). */
+export type RegistryCallOptions = RegistryOptions & { onProgress?: (event: RegistryEvent) => void; signal?: AbortSignal };
 /** Options of `createIndexFromReferences`. */
-export type CreateIndexFromReferencesOptions = RegistryOptions & { format?: "oci" | "docker" };
+export type CreateIndexFromReferencesOptions = RegistryCallOptions & { format?: "oci" | "docker" };
 /** Options of `planPush` and `pushIndex`: `sources` are repositories (`host/path`) to take missing children from. */
-export type PushOptions = RegistryOptions & { sources?: string[] };
+export type PushOptions = RegistryCallOptions & { sources?: string[] };
 
 /** GET a manifest by tag or digest (`host[:port]/path[:tag][@digest]`), verified against its digest. */
-export function fetchManifest(reference: string, options?: RegistryOptions): Promise<FetchedManifest>;
+export function fetchManifest(reference: string, options?: RegistryCallOptions): Promise<FetchedManifest>;
 /** A manifest and, for an index, every child manifest and its config, fetched concurrently. */
-export function inspect(reference: string, options?: RegistryOptions): Promise<InspectResult>;
+export function inspect(reference: string, options?: RegistryCallOptions): Promise<InspectResult>;
 /** Every tag of a repository (`host[:port]/path`), all pages. */
-export function listTags(repository: string, options?: RegistryOptions): Promise<string[]>;
+export function listTags(repository: string, options?: RegistryCallOptions): Promise<string[]>;
 /** An index composed from image references, each entry's platform read from its config. */
 export function createIndexFromReferences(references: string[], options?: CreateIndexFromReferencesOptions): Promise<CreatedIndex>;
 /** What pushing `index` to `target` would do, without writing anything. */
@@ -33,4 +35,4 @@ export function planPush(index: string | Uint8Array | { text: string }, target: 
 /** Pushes `index` to `target`: blobs, then children, then the index (by the target's tag, else by digest). */
 export function pushIndex(index: string | Uint8Array | { text: string }, target: string, options?: PushOptions): Promise<PushResult>;
 /** Copies an image or index with every child and blob from `source` to `target` (`skopeo copy --all`). */
-export function copyImage(source: string, target: string, options?: RegistryOptions): Promise<CopyResult>;
+export function copyImage(source: string, target: string, options?: RegistryCallOptions): Promise<CopyResult>;

@@ -18,7 +18,11 @@ function registryApi(glue, validate) {
   const streamUploads = !isBrowser;
   // Browsers open 6 connections per host over HTTP/1.1; Node has no such limit, and a 16-child
   // index needs its children and configs in flight together to take two round trips.
-  const NODE_DEFAULTS = { maxConcurrent: 32, chunkSize: 2 ** 36 };
+  // Node's fetch does not wait for the socket to drain while it sends a streamed body, so one
+  // streamed request buffers as much as the source delivers faster than the target takes it:
+  // ranges of 8 MiB bound that, and each costs one more round trip (measured in
+  // bench/registry.mjs: 4 MiB is slower, 32 MiB and more hold more).
+  const NODE_DEFAULTS = { maxConcurrent: 32, chunkSize: 8 * 1024 * 1024 };
   const nowSeconds = () => Math.floor(Date.now() / 1000);
 
   function apiError(code, message, extra) {
@@ -227,42 +231,38 @@ function registryApi(glue, validate) {
       const url = viaProxy(proxy, req.url);
       // One listener on the operation's signal for all requests; a timeout per request.
       const requestSignal = timeoutMs ? AbortSignal.any([controller.signal, AbortSignal.timeout(timeoutMs)]) : controller.signal;
+      let response;
       try {
-        let response;
-        try {
-          response = await fetch(url, {
-            method: req.method,
-            headers,
-            body: body || undefined,
-            duplex,
-            // The machine follows redirects itself; a browser cannot read a manual redirect's
-            // Location, so there fetch follows them (and drops Authorization across origins).
-            redirect: isBrowser ? 'follow' : 'manual',
-            signal: requestSignal,
-            cache: 'no-store',
-          });
-        } catch (e) {
-          if (controller.signal.aborted) throw abortReason(controller.signal);
-          if (refused) return { refused };
-          return { failure: failureKind(e, url), message: describe(e) };
-        }
-        const flat = [];
-        response.headers.forEach((value, name) => flat.push(name, value));
-        if (req.streamResponse && response.status >= 200 && response.status < 300 && req.method !== 'HEAD') {
-          held.set(req.id, new HeldBody(response));
-          return { status: response.status, headers: flat, held: true };
-        }
-        let bytes;
-        try {
-          bytes = req.method === 'HEAD' ? undefined : new Uint8Array(await response.arrayBuffer());
-        } catch (e) {
-          if (controller.signal.aborted) throw abortReason(controller.signal);
-          return { failure: failureKind(e, url), message: describe(e) };
-        }
-        return { status: response.status, headers: flat, body: bytes, held: false };
-      } finally {
-        // nothing to release: the signals are the operation's
+        response = await fetch(url, {
+          method: req.method,
+          headers,
+          body: body || undefined,
+          duplex,
+          // The machine follows redirects itself; a browser cannot read a manual redirect's
+          // Location, so there fetch follows them (and drops Authorization across origins).
+          redirect: isBrowser ? 'follow' : 'manual',
+          signal: requestSignal,
+          cache: 'no-store',
+        });
+      } catch (e) {
+        if (controller.signal.aborted) throw abortReason(controller.signal);
+        if (refused) return { refused };
+        return { failure: failureKind(e, url), message: describe(e) };
       }
+      const flat = [];
+      response.headers.forEach((value, name) => flat.push(name, value));
+      if (req.streamResponse && response.status >= 200 && response.status < 300 && req.method !== 'HEAD') {
+        held.set(req.id, new HeldBody(response));
+        return { status: response.status, headers: flat, held: true };
+      }
+      let bytes;
+      try {
+        bytes = req.method === 'HEAD' ? undefined : new Uint8Array(await response.arrayBuffer());
+      } catch (e) {
+        if (controller.signal.aborted) throw abortReason(controller.signal);
+        return { failure: failureKind(e, url), message: describe(e) };
+      }
+      return { status: response.status, headers: flat, body: bytes, held: false };
     };
 
     const start = (req) => {

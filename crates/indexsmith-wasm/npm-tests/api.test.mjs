@@ -18,9 +18,10 @@ const corpusText = (file) => readFileSync(join(corpusDir, file), 'utf8');
 const sha256 = (bytes) => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 
 const API = [
-  'comparePlatforms', 'createIndex', 'diffIndexes', 'digest', 'editIndex', 'formatPlatform', 'init',
-  'initSync', 'parsePlatform', 'parseReference', 'platformMatches', 'platformMatchesStrict',
-  'resolvePlatform', 'validate', 'validateDescriptor', 'version',
+  'comparePlatforms', 'copyImage', 'createIndex', 'createIndexFromReferences', 'diffIndexes', 'digest',
+  'editIndex', 'fetchManifest', 'formatPlatform', 'init', 'initSync', 'inspect', 'listTags',
+  'parsePlatform', 'parseReference', 'planPush', 'platformMatches', 'platformMatchesStrict',
+  'pushIndex', 'resolvePlatform', 'validate', 'validateDescriptor', 'version',
 ];
 
 /** Asserts that `fn` throws an Error with string `code`. */

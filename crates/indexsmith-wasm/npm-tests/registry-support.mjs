@@ -17,6 +17,12 @@ export const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
 export const OCI_CONFIG = 'application/vnd.oci.image.config.v1+json';
 export const OCI_LAYER = 'application/vnd.oci.image.layer.v1.tar';
 
+// Registries still running when the process exits (a failed test, an interrupt) are stopped.
+const running = new Set();
+process.once('exit', () => {
+  for (const child of running) child.kill();
+});
+
 export const sha256 = (bytes) => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 
 const CORS = `  headers:
@@ -65,6 +71,8 @@ http:
 ${cors ? CORS : ''}${authYaml}`;
   writeFileSync(join(dir, 'config.yml'), config);
   const child = spawn(process.env.DOCKER_REGISTRY ?? 'docker-registry', ['serve', join(dir, 'config.yml')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   let log = '';
   child.stderr.on('data', (d) => {
     log += d;

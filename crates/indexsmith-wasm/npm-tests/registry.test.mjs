@@ -268,3 +268,28 @@ test('an aborted signal rejects with its reason', async () => {
   await assert.rejects(p, (e) => e === reason);
   await assert.rejects(api.fetchManifest(`${second.host}/aborted/app:v1`), (e) => ['NAME_UNKNOWN', 'MANIFEST_UNKNOWN'].includes(e.code));
 });
+
+test('auth { token }: a bearer token issued beforehand is sent as is', async () => {
+  const basic = `Basic ${Buffer.from(`${USER.username}:${USER.password}`).toString('base64')}`;
+  const url = `${tokens.realm}?service=indexsmith-test-registry&scope=${encodeURIComponent('repository:private/app:pull')}`;
+  const { token } = await (await fetch(url, { headers: { authorization: basic } })).json();
+  const m = await api.fetchManifest(`${tokenRegistry.host}/private/app:v1`, { auth: { token } });
+  assert.equal(m.mediaType, OCI_MANIFEST);
+  await rejectsWith(api.fetchManifest(`${tokenRegistry.host}/private/app:v1`, { auth: { token: 'not-a-jwt' } }), 'UNAUTHORIZED', 401);
+});
+
+test('a request without an answer within `timeout` fails with TIMEOUT', async () => {
+  const { createServer } = await import('node:http');
+  const held = [];
+  const silent = createServer((req, res) => held.push(res)); // never answers
+  await new Promise((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  try {
+    const e = await api.fetchManifest(`127.0.0.1:${silent.address().port}/a/b:v1`, { timeout: 0.2 }).catch((x) => x);
+    assert.equal(e.code, 'TIMEOUT', e.message);
+    assert.equal(e.retryable, true);
+  } finally {
+    for (const res of held) res.destroy();
+    silent.closeAllConnections();
+    await new Promise((resolve) => silent.close(resolve));
+  }
+});

@@ -50,3 +50,28 @@ const badEdit: Edit = { op: 'paint' };
 digest('x', 'md5');
 
 export { valid, kind, mediaType, size, where, d, tag, variant, s, m, order, selectedDigest, reason, change, v, notNull, badEdit };
+
+// The registry API (compiled only: nothing here is run).
+import { fetchManifest, inspect, listTags, createIndexFromReferences, planPush, pushIndex, copyImage } from 'indexsmith';
+import type { FetchedManifest, InspectResult, CreatedIndex, PlanResult, PushResult, CopyResult, RegistryEvent, RegistryError } from 'indexsmith';
+export async function registryExample(signal: AbortSignal): Promise<string> {
+  const events: RegistryEvent[] = [];
+  const opts = { auth: { username: 'u', password: 'p' }, signal, onProgress: (e: RegistryEvent) => events.push(e) };
+  const fetched: FetchedManifest = await fetchManifest('127.0.0.1:5000/a/b:v1', opts);
+  const bytes: Uint8Array = fetched.bytes;
+  const inspected: InspectResult = await inspect('127.0.0.1:5000/a/b:v1', { proxy: 'http://127.0.0.1:8080/proxy' });
+  const arch: string | undefined = inspected.children[0]?.platform?.architecture;
+  const tags: string[] = await listTags('127.0.0.1:5000/a/b', { auth: { token: 't' } });
+  const created: CreatedIndex = await createIndexFromReferences(['127.0.0.1:5000/a/b:amd64'], { format: 'docker' });
+  const plan: PlanResult = await planPush(created.text, '127.0.0.1:5000/a/c:v1', { sources: ['127.0.0.1:5000/a/b'] });
+  const action: 'present' | 'manifest' | 'mount' | 'copy' | undefined = plan.children[0]?.action;
+  const pushed: PushResult = await pushIndex(created.text, '127.0.0.1:5000/a/c:v1');
+  const copied: CopyResult = await copyImage('127.0.0.1:5000/a/b:v1', '127.0.0.1:5001/a/b:v1', { plainHttp: true, timeout: 30 });
+  let code = '';
+  try {
+    await fetchManifest('127.0.0.1:5000/a/b:missing');
+  } catch (e) {
+    code = (e as RegistryError).code;
+  }
+  return `${bytes.length} ${arch} ${tags.length} ${action} ${pushed.report.bytesUploaded} ${copied.blobs.copied} ${code} ${events.length}`;
+}

@@ -30,7 +30,8 @@ pub enum RegistryAuth {
     Token { token: String },
 }
 
-/// Options of every registry function.
+/// Options of every registry function (the JS functions also take `onProgress` and `signal`:
+/// `RegistryCallOptions`).
 #[derive(Clone, Debug, Default, Deserialize, Tsify)]
 #[serde(rename_all = "camelCase")]
 pub struct RegistryOptions {
@@ -48,23 +49,17 @@ pub struct RegistryOptions {
     #[tsify(optional)]
     #[serde(default)]
     pub plain_http: Option<bool>,
-    /// Called with each progress event.
-    #[tsify(optional, type = "(event: RegistryEvent) => void")]
-    #[serde(skip)]
-    pub on_progress: Option<()>,
-    /// Aborts the operation; the promise rejects with the signal's reason.
-    #[tsify(optional, type = "AbortSignal")]
-    #[serde(skip)]
-    pub signal: Option<()>,
     /// Seconds after which a request without an answer fails with `TIMEOUT` (default: none).
     #[tsify(optional)]
     #[serde(default)]
     pub timeout: Option<f64>,
-    /// The largest upload chunk in bytes, i.e. the most blob bytes held at a time (default 4 MiB).
+    /// The largest upload range in bytes, i.e. the most blob bytes a request carries (default:
+    /// 8 MiB in Node, streamed; 4 MiB in browsers, buffered).
     #[tsify(optional)]
     #[serde(default)]
     pub chunk_size: Option<u64>,
-    /// The most requests in flight at once (default 6, a browser's limit per host).
+    /// The most requests in flight at once (default: 32 in Node; 6 in browsers, their limit per
+    /// host).
     #[tsify(optional)]
     #[serde(default)]
     pub max_concurrent: Option<usize>,
