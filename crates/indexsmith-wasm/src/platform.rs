@@ -1,11 +1,12 @@
 //! `parsePlatform`, `formatPlatform`, the matchers, `comparePlatforms` and `resolvePlatform`.
 
 use crate::compose::compose_error;
-use crate::convert::{from_js, options_or_default, to_js, Input};
+use crate::convert::{to_js, Input};
+use crate::read::Obj;
 use crate::error::error_with_code;
 use crate::types::{Platform, PlatformInput};
 use indexsmith::platform::{only, only_strict};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use tsify::Tsify;
 use wasm_bindgen::prelude::*;
 
@@ -13,7 +14,7 @@ use wasm_bindgen::prelude::*;
 fn platform_from_js(value: JsValue, what: &str) -> Result<indexsmith::Platform, JsValue> {
     match value.as_string() {
         Some(s) => indexsmith::platform::parse(&s).map_err(|e| error_with_code(e.code(), e.to_string())),
-        None => Ok(from_js::<PlatformInput>(value, what)?.into()),
+        None => Ok(PlatformInput::read(&Obj::new(value, what)?)?.into()),
     }
 }
 
@@ -77,7 +78,7 @@ pub fn compare_platforms(
 }
 
 /// Options of `resolvePlatform`.
-#[derive(Clone, Debug, Default, Deserialize, Tsify)]
+#[derive(Clone, Debug, Default, Tsify)]
 #[serde(rename_all = "camelCase")]
 pub struct ResolveOptions {
     /// Use containerd's `OnlyStrict` (no fallbacks such as `arm/v6` for `arm/v7`).
@@ -168,9 +169,12 @@ pub fn resolve_platform(
 ) -> Result<JsValue, JsValue> {
     let input = Input::from_js(&index)?;
     let requested = platform_from_js(requested, "requested")?;
-    let options: ResolveOptions = options_or_default(options, "options")?;
+    let strict = match Obj::optional(options, "options")? {
+        Some(o) => o.bool("strict")?.unwrap_or(false),
+        None => false,
+    };
     let bytes = input.bytes();
-    let r = indexsmith::compose::resolve_index(bytes, &requested, options.strict).map_err(compose_error)?;
+    let r = indexsmith::compose::resolve_index(bytes, &requested, strict).map_err(compose_error)?;
     // The selected entry, as written: re-read from the index the core just accepted.
     let selected = match r.selected {
         Some(i) => {
