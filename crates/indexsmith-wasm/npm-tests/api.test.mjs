@@ -119,6 +119,8 @@ for (const [label, api] of [['import', esm], ['require', cjs]]) {
       ['resolvePlatform manifest', () => resolvePlatform(corpus('regclient-oci-manifest-2layers.json'), 'linux/amd64'), 'compose/not-an-index'],
       ['createIndex no manifests', () => createIndex({ format: 'oci' }), 'invalid-options'],
       ['createIndex bad child', () => createIndex({ manifests: [{ manifest: 'nope' }] }), 'compose/invalid-child'],
+      ['createIndex bad platform', () => createIndex({ manifests: [{ manifest: '{}', platform: 'linux/' }] }), 'platform/invalid-component'],
+      ['createIndex manifest type', () => createIndex({ manifests: [{ manifest: 3 }] }), 'invalid-options'],
       ['editIndex bad op', () => editIndex(corpus('regclient-v3-index-arm-variants.json'), [{ op: 'paint' }]), 'invalid-options'],
       ['editIndex not array', () => editIndex(corpus('regclient-v3-index-arm-variants.json'), { op: 'move' }), 'invalid-options'],
       ['editIndex out of range', () => editIndex(corpus('regclient-v3-index-arm-variants.json'), [{ op: 'move', from: 9, to: 0 }]), 'compose/entry-out-of-range'],
@@ -326,7 +328,7 @@ for (const [label, api] of [['import', esm], ['require', cjs]]) {
       style: 'docker',
       manifests: [
         { manifest: corpusText('hello-world-2022-docker-v2-manifest-amd64.json'), platform: { os: 'linux', architecture: 'amd64' } },
-        { manifest: corpusText('distribution-spec-v2s2-example.json'), platform: { os: 'linux', architecture: 'arm', variant: 'v7' } },
+        { manifest: corpusText('distribution-spec-v2s2-example.json'), platform: 'linux/arm/v7' },
       ],
     });
     assert.equal(docker.mediaType, 'application/vnd.docker.distribution.manifest.list.v2+json');
@@ -356,6 +358,11 @@ for (const [label, api] of [['import', esm], ['require', cjs]]) {
 
     const filtered = editIndex(text, [{ op: 'filter', platforms: [{ os: 'linux', architecture: 'amd64' }] }]);
     assert.deepEqual(JSON.parse(filtered.text).manifests.map((m) => m.platform.architecture), ['amd64']);
+    const byString = editIndex(text, [{ op: 'filter', platforms: ['linux/arm/v7', 'linux/arm64'] }, { op: 'remove', select: { platform: 'linux/arm64' } }]);
+    assert.deepEqual(JSON.parse(byString.text).manifests.map((m) => m.platform.variant), ['v7']);
+    const replatformed = editIndex(text, [{ op: 'setPlatform', index: 0, platform: 'linux/riscv64' }, { op: 'setPlatform', index: 1, platform: null }]);
+    assert.deepEqual(JSON.parse(replatformed.text).manifests[0].platform, { architecture: 'riscv64', os: 'linux' });
+    assert.equal(JSON.parse(replatformed.text).manifests[1].platform, undefined);
 
     const converted = editIndex(text, [{ op: 'convert', to: 'docker' }], { style: 'compact' });
     assert.equal(converted.mediaType, 'application/vnd.docker.distribution.manifest.list.v2+json');

@@ -28,10 +28,11 @@ const edits: Edit[] = [
   { op: 'move', from: 0, to: 1 },
   { op: 'annotate', key: 'k', value: null },
   { op: 'setPlatform', index: 0, platform: null },
-  { op: 'filter', platforms: [{ os: 'linux', architecture: 'amd64' }], keepAttestations: true },
+  { op: 'filter', platforms: [{ os: 'linux', architecture: 'amd64' }, 'linux/arm64'], keepAttestations: true },
+  { op: 'remove', select: { platform: 'linux/s390x' } },
   { op: 'convert', to: 'docker' },
 ];
-const created: Composed = createIndex({ format: 'oci', manifests: [{ manifest: '{}', annotations: { a: 'b' } }], style: 'docker' });
+const created: Composed = createIndex({ format: 'oci', manifests: [{ manifest: '{}', platform: 'linux/amd64', annotations: { a: 'b' } }], style: 'docker' });
 const edited: Composed = editIndex(created.text, edits, { style: 'compact' });
 const diff: IndexDiff = diffIndexes(created.text, edited.text);
 const change: 'added' | 'removed' | 'changed' | 'unchanged' | undefined = diff.entries[0]?.change;

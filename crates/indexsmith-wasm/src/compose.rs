@@ -3,7 +3,7 @@
 use crate::convert::{to_js, Input};
 use crate::error::error_with_code;
 use crate::read::{invalid, Obj};
-use crate::types::{Diagnostic, PlatformInput};
+use crate::types::{platform_member, read_platform, Diagnostic, PlatformInput};
 use indexsmith::compose::{self, ComposeError};
 use serde::Serialize;
 use tsify::Tsify;
@@ -59,9 +59,9 @@ pub struct ChildInput {
     #[tsify(optional, type = "string | Uint8Array")]
     #[serde(default)]
     pub config: Option<Vec<u8>>,
-    #[tsify(optional)]
+    #[tsify(optional, type = "PlatformInput | string")]
     #[serde(default)]
-    pub platform: Option<PlatformInput>,
+    pub platform: Option<indexsmith::Platform>,
     #[tsify(optional, type = "Record<string, string>")]
     #[serde(default)]
     pub annotations: Option<Vec<(String, String)>>,
@@ -72,7 +72,7 @@ impl ChildInput {
         Ok(ChildInput {
             manifest: o.bytes("manifest")?.ok_or_else(|| o.missing("manifest"))?,
             config: o.bytes("config")?,
-            platform: o.object("platform")?.map(|p| PlatformInput::read(&p)).transpose()?,
+            platform: platform_member(o, "platform")?,
             annotations: o.string_map("annotations")?,
         })
     }
@@ -85,7 +85,7 @@ impl From<ChildInput> for compose::Child {
             child = child.with_config(config);
         }
         if let Some(p) = c.platform {
-            child = child.with_platform(p.into());
+            child = child.with_platform(p);
         }
         for (k, v) in c.annotations.unwrap_or_default() {
             child = child.with_annotation(k, v);
@@ -127,7 +127,7 @@ pub struct CreateIndexRequest {
 pub enum Selector {
     Index(usize),
     Digest(String),
-    Platform(PlatformInput),
+    Platform(#[tsify(type = "PlatformInput | string")] indexsmith::Platform),
 }
 
 impl Selector {
@@ -136,8 +136,8 @@ impl Selector {
             Ok(Selector::Index(i))
         } else if let Some(d) = o.string("digest")? {
             Ok(Selector::Digest(d))
-        } else if let Some(p) = o.object("platform")? {
-            Ok(Selector::Platform(PlatformInput::read(&p)?))
+        } else if let Some(p) = platform_member(o, "platform")? {
+            Ok(Selector::Platform(p))
         } else {
             Err(invalid(&o.path_of("index"), "a selector needs `index`, `digest` or `platform`"))
         }
@@ -149,7 +149,7 @@ impl From<Selector> for compose::Selector {
         match s {
             Selector::Index(i) => compose::Selector::Index(i),
             Selector::Digest(d) => compose::Selector::Digest(d),
-            Selector::Platform(p) => compose::Selector::Platform(p.into()),
+            Selector::Platform(p) => compose::Selector::Platform(p),
         }
     }
 }
@@ -208,7 +208,7 @@ pub struct AddEdit {
     #[tsify(optional, type = "string | Uint8Array")]
     #[serde(default)]
     pub config: Option<Vec<u8>>,
-    #[tsify(optional)]
+    #[tsify(optional, type = "PlatformInput | string")]
     #[serde(default)]
     pub platform: Option<PlatformInput>,
     #[tsify(optional, type = "Record<string, string>")]
@@ -256,7 +256,7 @@ pub struct ReplaceEdit {
     #[tsify(optional, type = "string | Uint8Array")]
     #[serde(default)]
     pub config: Option<Vec<u8>>,
-    #[tsify(optional)]
+    #[tsify(optional, type = "PlatformInput | string")]
     #[serde(default)]
     pub platform: Option<PlatformInput>,
     #[tsify(optional, type = "Record<string, string>")]
@@ -284,6 +284,7 @@ pub struct MoveEdit {
 #[serde(rename_all = "camelCase")]
 pub struct SetPlatformEdit {
     pub index: usize,
+    #[tsify(type = "PlatformInput | string | null")]
     pub platform: Option<PlatformInput>,
     #[tsify(type = "\"setPlatform\"")]
     op: Op,
@@ -347,6 +348,7 @@ pub struct SetSubjectEdit {
 #[allow(dead_code)]
 #[serde(rename_all = "camelCase")]
 pub struct FilterEdit {
+    #[tsify(type = "(PlatformInput | string)[]")]
     pub platforms: Vec<PlatformInput>,
     #[tsify(optional)]
     #[serde(default)]
@@ -374,7 +376,6 @@ struct Op;
 fn edit_from_js(value: JsValue, i: u32) -> Result<compose::Edit, JsValue> {
     let o = Obj::new(value, format!("edits[{i}]"))?;
     let op = o.req_string("op")?;
-    let platform = |key: &str| o.object(key)?.map(|p| PlatformInput::read(&p)).transpose();
     let child = || -> Result<compose::Child, JsValue> { ChildInput::read(&o).map(Into::into) };
     Ok(match op.as_str() {
         "add" => compose::Edit::Add { child: child()?, position: o.index("position")? },
@@ -385,7 +386,7 @@ fn edit_from_js(value: JsValue, i: u32) -> Result<compose::Edit, JsValue> {
         }
         "replace" => compose::Edit::Replace { index: o.req_index("index")?, child: child()? },
         "move" => compose::Edit::Move { from: o.req_index("from")?, to: o.req_index("to")? },
-        "setPlatform" => compose::Edit::SetPlatform { index: o.req_index("index")?, platform: platform("platform")?.map(Into::into) },
+        "setPlatform" => compose::Edit::SetPlatform { index: o.req_index("index")?, platform: platform_member(&o, "platform")? },
         "setPlatformField" => compose::Edit::SetPlatformField {
             index: o.req_index("index")?,
             field: o.choice("field", PLATFORM_FIELDS)?.ok_or_else(|| o.missing("field"))?.into(),
@@ -398,7 +399,7 @@ fn edit_from_js(value: JsValue, i: u32) -> Result<compose::Edit, JsValue> {
             let list = o.array("platforms")?.ok_or_else(|| o.missing("platforms"))?;
             let mut platforms = Vec::new();
             for (j, p) in list.iter().enumerate() {
-                platforms.push(PlatformInput::read(&Obj::new(p, format!("{}[{j}]", o.path_of("platforms")))?)?.into());
+                platforms.push(read_platform(p, &format!("{}[{j}]", o.path_of("platforms")))?);
             }
             compose::Edit::Filter { platforms, keep_attestations: o.bool("keepAttestations")?.unwrap_or(false) }
         }

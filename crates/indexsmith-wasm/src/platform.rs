@@ -4,19 +4,13 @@ use crate::compose::compose_error;
 use crate::convert::{to_js, Input};
 use crate::read::Obj;
 use crate::error::error_with_code;
-use crate::types::{Platform, PlatformInput};
+use crate::types::Platform;
 use indexsmith::platform::{only, only_strict};
 use serde::Serialize;
 use tsify::Tsify;
 use wasm_bindgen::prelude::*;
 
-/// A platform given as a specifier (`linux/arm64/v8`, `windows(10.0.20348)/amd64`) or an object.
-fn platform_from_js(value: JsValue, what: &str) -> Result<indexsmith::Platform, JsValue> {
-    match value.as_string() {
-        Some(s) => indexsmith::platform::parse(&s).map_err(|e| error_with_code(e.code(), e.to_string())),
-        None => Ok(PlatformInput::read(&Obj::new(value, what)?)?.into()),
-    }
-}
+use crate::types::read_platform as platform_from_js;
 
 /// Parses a platform specifier the way containerd does, and normalizes it (`aarch64` → `arm64`,
 /// `linux/arm` → `linux/arm/v7`, …). Throws an `Error` whose `code` is `platform/…`.

@@ -253,6 +253,20 @@ impl PlatformInput {
     }
 }
 
+/// A platform given as a specifier (`linux/arm64/v8`, `windows(10.0.20348)/amd64`, read as
+/// containerd's `Parse` reads it) or as a [`PlatformInput`] object.
+pub fn read_platform(value: JsValue, path: &str) -> Result<indexsmith::Platform, JsValue> {
+    match value.as_string() {
+        Some(s) => indexsmith::platform::parse(&s).map_err(|e| crate::error::error_with_code(e.code(), format!("{path}: {e}"))),
+        None => Ok(PlatformInput::read(&Obj::new(value, path)?)?.into()),
+    }
+}
+
+/// A platform member: see [`read_platform`].
+pub fn platform_member(o: &Obj, key: &str) -> Result<Option<indexsmith::Platform>, JsValue> {
+    o.get(key).map(|v| read_platform(v, &o.path_of(key))).transpose()
+}
+
 impl From<PlatformInput> for indexsmith::Platform {
     fn from(p: PlatformInput) -> indexsmith::Platform {
         let mut out = indexsmith::Platform::new(p.os, p.architecture);
