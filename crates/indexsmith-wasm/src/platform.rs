@@ -15,8 +15,9 @@ use crate::types::read_platform as platform_from_js;
 /// Parses a platform specifier the way containerd does, and normalizes it (`aarch64` → `arm64`,
 /// `linux/arm` → `linux/arm/v7`, …). Throws an `Error` whose `code` is `platform/…`.
 #[wasm_bindgen(js_name = parsePlatform, unchecked_return_type = "Platform")]
-pub fn parse_platform(specifier: &str) -> Result<JsValue, JsValue> {
-    let p = indexsmith::platform::parse(specifier).map_err(|e| error_with_code(e.code(), e.to_string()))?;
+pub fn parse_platform(#[wasm_bindgen(unchecked_param_type = "string")] specifier: JsValue) -> Result<JsValue, JsValue> {
+    let specifier = crate::read::string_arg(&specifier, "specifier")?;
+    let p = indexsmith::platform::parse(&specifier).map_err(|e| error_with_code(e.code(), e.to_string()))?;
     to_js(&Platform::from(p.normalize()))
 }
 

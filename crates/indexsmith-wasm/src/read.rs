@@ -154,3 +154,9 @@ pub fn as_index(v: &JsValue) -> Option<usize> {
     let f = v.as_f64()?;
     (f >= 0.0 && f.fract() == 0.0 && f <= u32::MAX as f64).then_some(f as usize)
 }
+
+/// A string argument; anything else is an `invalid-input` error (the generated glue would
+/// otherwise fail with a TypeError of its own).
+pub fn string_arg(value: &JsValue, name: &str) -> Result<String, JsValue> {
+    value.as_string().ok_or_else(|| error(ErrorCode::InvalidInput, format!("`{name}` must be a string")))
+}

@@ -42,14 +42,15 @@ pub struct Reference {
 /// `code` is `reference/…` for an invalid one.
 #[wasm_bindgen(js_name = parseReference, unchecked_return_type = "Reference")]
 pub fn parse_reference(
-    s: &str,
+    #[wasm_bindgen(unchecked_param_type = "string")] s: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "ParseReferenceOptions")] options: JsValue,
 ) -> Result<JsValue, JsValue> {
+    let s = crate::read::string_arg(&s, "s")?;
     let normalize = match Obj::optional(options, "options")? {
         Some(o) => o.bool("normalize")?.unwrap_or(true),
         None => true,
     };
-    let parsed = if normalize { indexsmith::reference::parse_normalized(s) } else { indexsmith::reference::parse_grammar(s) };
+    let parsed = if normalize { indexsmith::reference::parse_normalized(&s) } else { indexsmith::reference::parse_grammar(&s) };
     let r = parsed.map_err(|e| error_with_code(e.code(), e.to_string()))?;
     to_js(&Reference {
         name: r.name(),

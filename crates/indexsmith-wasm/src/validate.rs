@@ -57,14 +57,16 @@ pub fn validate_descriptor_document(input: JsValue, options: JsValue) -> Result<
 #[wasm_bindgen]
 pub fn digest(
     #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] input: JsValue,
-    #[wasm_bindgen(unchecked_optional_param_type = "DigestAlgorithm")] algorithm: Option<String>,
+    #[wasm_bindgen(unchecked_optional_param_type = "DigestAlgorithm")] algorithm: JsValue,
 ) -> Result<String, JsValue> {
     let input = Input::from_js(&input)?;
-    let algorithm = match algorithm.as_deref() {
-        None | Some("sha256") => DigestAlgorithm::Sha256,
-        Some("sha512") => DigestAlgorithm::Sha512,
-        Some(other) => {
-            return Err(error(ErrorCode::InvalidAlgorithm, format!("unsupported digest algorithm {other:?}: use \"sha256\" or \"sha512\"")))
+    let algorithm = if algorithm.is_undefined() || algorithm.is_null() {
+        DigestAlgorithm::Sha256
+    } else {
+        match algorithm.as_string().as_deref() {
+            Some("sha256") => DigestAlgorithm::Sha256,
+            Some("sha512") => DigestAlgorithm::Sha512,
+            _ => return Err(error(ErrorCode::InvalidAlgorithm, "the digest algorithm must be \"sha256\" or \"sha512\"")),
         }
     };
     Ok(match algorithm {
