@@ -27,7 +27,7 @@ echo "== cargo build (wasm32-unknown-unknown, wasm-release) =="
 # wasm-bindgen and wasm-opt remove the names and producers sections afterwards.
 CARGO_PROFILE_WASM_RELEASE_STRIP=debuginfo \
   cargo build --locked --target wasm32-unknown-unknown --profile wasm-release -p indexsmith-wasm
-wasm=target/wasm32-unknown-unknown/wasm-release/indexsmith_wasm.wasm
+wasm=${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/wasm-release/indexsmith_wasm.wasm
 
 echo "== wasm-bindgen =="
 tmp=$(mktemp -d)

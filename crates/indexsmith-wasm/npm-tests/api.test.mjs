@@ -56,7 +56,10 @@ for (const [label, api] of [['import', esm], ['require', cjs]]) {
 
   test(`${label}: validate reports kind, media type, digest and size of the exact bytes`, () => {
     const bytes = corpus('regclient-v3-index-arm-variants.json');
-    for (const [name, input] of [['bytes', new Uint8Array(bytes)], ['Buffer', bytes], ['string', bytes.toString('utf8')]]) {
+    const padded = new Uint8Array(bytes.length + 7).fill(0x20);
+    padded.set(bytes, 3);
+    const view = new Uint8Array(padded.buffer, 3, bytes.length);
+    for (const [name, input] of [['bytes', new Uint8Array(bytes)], ['Buffer', bytes], ['string', bytes.toString('utf8')], ['view into a larger buffer', view]]) {
       const r = validate(input);
       assert.deepEqual(Object.keys(r), ['valid', 'kind', 'mediaType', 'digest', 'size', 'diagnostics'], name);
       assert.equal(r.valid, true, name);

@@ -23,7 +23,8 @@ import * as api from '/pkg/web.js';
 window.run = async () => {
   const out = { names: Object.keys(api).sort() };
   try { api.validate('{}'); } catch (e) { out.beforeInit = { isError: e instanceof Error, code: e.code }; }
-  await api.default(new URL('/pkg/indexsmith_bg.wasm', location.href));
+  await api.default(); // the .wasm next to web.js, found through import.meta.url
+  await api.init(); // a second call does nothing
   const text = await (await fetch('/corpus/regclient-v3-index-arm-variants.json')).text();
   out.report = api.validate(text);
   out.bytesReport = api.validate(new Uint8Array(await (await fetch('/corpus/regclient-v3-index-arm-variants.json')).arrayBuffer()));
