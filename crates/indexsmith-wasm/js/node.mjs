@@ -21,4 +21,5 @@ export const {
   platformMatchesStrict,
   comparePlatforms,
   resolvePlatform,
+  platformFromConfig,
 } = api;

@@ -61,3 +61,4 @@ export const platformMatches = wrap(glue.platformMatches);
 export const platformMatchesStrict = wrap(glue.platformMatchesStrict);
 export const comparePlatforms = wrap(glue.comparePlatforms);
 export const resolvePlatform = wrap(glue.resolvePlatform);
+export const platformFromConfig = wrap(glue.platformFromConfig);

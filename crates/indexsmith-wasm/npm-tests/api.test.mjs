@@ -19,7 +19,7 @@ const sha256 = (bytes) => `sha256:${createHash('sha256').update(bytes).digest('h
 
 const API = [
   'comparePlatforms', 'createIndex', 'diffIndexes', 'digest', 'editIndex', 'formatPlatform', 'init',
-  'initSync', 'parsePlatform', 'parseReference', 'platformMatches', 'platformMatchesStrict',
+  'initSync', 'parsePlatform', 'parseReference', 'platformFromConfig', 'platformMatches', 'platformMatchesStrict',
   'resolvePlatform', 'validate', 'validateDescriptor', 'version',
 ];
 
@@ -45,7 +45,7 @@ test('import and require expose the same API, and nothing else', () => {
 for (const [label, api] of [['import', esm], ['require', cjs]]) {
   const { validate, validateDescriptor, digest, version, parseReference, parsePlatform, formatPlatform,
     platformMatches, platformMatchesStrict, comparePlatforms, resolvePlatform, createIndex, editIndex,
-    diffIndexes, init, initSync } = api;
+    diffIndexes, init, initSync, platformFromConfig } = api;
 
   test(`${label}: version and init`, async () => {
     const pkg = JSON.parse(readFileSync(require.resolve('indexsmith/package.json'), 'utf8'));
@@ -308,6 +308,24 @@ for (const [label, api] of [['import', esm], ['require', cjs]]) {
     const strict = resolvePlatform(text, 'linux/arm/v8', { strict: true });
     assert.equal(strict.selected, null, 'arm/v8 is not in the index, and strict allows no fallback');
     assert.equal(resolvePlatform(text, 'linux/arm/v8').selectedIndex, 2, 'arm/v8 falls back to arm/v7');
+  });
+
+  test(`${label}: platformFromConfig reads an image config`, () => {
+    const cases = [
+      ['regclient-config-amd64-buildkit.json', { os: 'linux', architecture: 'amd64', variant: null, osVersion: null, osFeatures: [] }],
+      ['image-spec-compat-dockerhub-docker-1.12.1-config.json', { os: 'linux', architecture: 'amd64', variant: null, osVersion: null, osFeatures: [] }],
+    ];
+    for (const [file, expected] of cases) {
+      const r = platformFromConfig(corpus(file));
+      assert.deepEqual(r.platform, expected, file);
+      assert.ok(Array.isArray(r.diagnostics), file);
+    }
+    const none = platformFromConfig('{"rootfs": {}}');
+    assert.equal(none.platform, null);
+    assert.ok(none.diagnostics.some((d) => d.code === 'config/missing-platform'), JSON.stringify(none.diagnostics));
+    const notJson = platformFromConfig('nope');
+    assert.equal(notJson.platform, null);
+    assert.ok(notJson.diagnostics.some((d) => d.code === 'json/syntax'));
   });
 
   test(`${label}: createIndex from corpus children`, () => {

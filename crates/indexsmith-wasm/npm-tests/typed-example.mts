@@ -37,6 +37,7 @@ const edited: Composed = editIndex(created.text, edits, { style: 'compact' });
 const diff: IndexDiff = diffIndexes(created.text, edited.text);
 const change: 'added' | 'removed' | 'changed' | 'unchanged' | undefined = diff.entries[0]?.change;
 const v: string = version();
+const fromConfig: Platform | null = (await import('indexsmith')).platformFromConfig('{}').platform;
 
 // The declarations are precise: these must not compile.
 // @ts-expect-error a number is not an input
@@ -50,4 +51,4 @@ const badEdit: Edit = { op: 'paint' };
 // @ts-expect-error the algorithm is sha256 or sha512
 digest('x', 'md5');
 
-export { valid, kind, mediaType, size, where, d, tag, variant, s, m, order, selectedDigest, reason, change, v, notNull, badEdit };
+export { fromConfig, valid, kind, mediaType, size, where, d, tag, variant, s, m, order, selectedDigest, reason, change, v, notNull, badEdit };

@@ -198,3 +198,23 @@ pub fn resolve_platform(
     };
     to_js(&out)
 }
+
+/// The platform an image config describes, with the findings of reading it.
+#[derive(Clone, Debug, Serialize, Tsify)]
+#[tsify(missing_as_null)]
+#[serde(rename_all = "camelCase")]
+pub struct ConfigPlatform {
+    /// `null` when the config has no usable `os` and `architecture`.
+    pub platform: Option<Platform>,
+    pub diagnostics: Vec<crate::types::Diagnostic>,
+}
+
+/// Reads the platform (`os`, `architecture`, `variant`, `os.version`, `os.features`) of an image
+/// config blob, as `docker manifest create` takes it for an index entry. Never throws for a bad
+/// config: the findings are diagnostics.
+#[wasm_bindgen(js_name = platformFromConfig, unchecked_return_type = "ConfigPlatform")]
+pub fn platform_from_config(#[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] config: JsValue) -> Result<JsValue, JsValue> {
+    let input = Input::from_js(&config)?;
+    let (platform, diagnostics) = indexsmith::validate::platform_from_config(input.bytes());
+    to_js(&ConfigPlatform { platform: platform.map(Into::into), diagnostics: diagnostics.into_iter().map(Into::into).collect() })
+}
