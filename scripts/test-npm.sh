@@ -60,4 +60,4 @@ CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=$runner \
   cargo test --locked --target wasm32-unknown-unknown -p indexsmith-wasm --test api
 
 echo "== size =="
-./scripts/size-report.sh
+./scripts/size-report.sh --check

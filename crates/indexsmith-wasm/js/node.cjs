@@ -66,8 +66,16 @@ api.digest = (input, algorithm) => {
   return call('digest', [input, algorithm]); // throws the error for a bad input or algorithm
 };
 
-// The registry API (async, over the global fetch): js/registry.js.
-Object.assign(api, require('./registry.cjs').registryApi(glue, api.validate));
+// The registry API (async, over the global fetch; registry.cjs) runs on a second module, the core
+// with the registry protocol, loaded on the first registry call.
+let registry = null;
+const registryApi = () => {
+  registry ??= require('./registry.cjs').registryApi(require('./registry_glue.node.cjs'), api.validate);
+  return registry;
+};
+for (const name of ['fetchManifest', 'inspect', 'listTags', 'createIndexFromReferences', 'planPush', 'pushIndex', 'copyImage']) {
+  api[name] = async (...args) => registryApi()[name](...args);
+}
 
 // The module is ready as soon as this file has loaded; init exists so that code written for
 // browsers runs unchanged.

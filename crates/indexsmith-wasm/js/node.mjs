@@ -21,6 +21,7 @@ export const {
   platformMatchesStrict,
   comparePlatforms,
   resolvePlatform,
+  platformFromConfig,
   fetchManifest,
   inspect,
   listTags,

@@ -358,14 +358,14 @@ function registryApi(glue, validate) {
 
   async function planPush(index, target, opts) {
     const { sources, rest } = pushOptions(opts);
-    return drive(Op.pushIndex(indexBytes(index), target, sources, undefined, true, rest), opts);
+    return drive(Op.pushIndex(indexBytes(index), target, sources, true, rest), opts);
   }
 
   async function pushIndex(index, target, opts) {
     const bytes = indexBytes(index);
     const { sources, rest } = pushOptions(opts);
-    const plan = await drive(Op.pushIndex(bytes, target, sources, undefined, true, rest), opts);
-    const report = await drive(Op.pushIndex(bytes, target, sources, undefined, false, rest), opts);
+    const plan = await drive(Op.pushIndex(bytes, target, sources, true, rest), opts);
+    const report = await drive(Op.pushIndex(bytes, target, sources, false, rest), opts);
     return { digest: report.digest ?? plan.digest, plan, report };
   }
 

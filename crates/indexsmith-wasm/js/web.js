@@ -6,6 +6,7 @@
 // turned into an Error with code "internal" after the module is re-instantiated.
 
 import initGlue, * as glue from './glue.web.js';
+import initRegistryGlue, * as registryGlue from './registry_glue.web.js';
 import { registryApi } from './registry.web.js';
 
 let ready = false;
@@ -62,21 +63,31 @@ export const platformMatches = wrap(glue.platformMatches);
 export const platformMatchesStrict = wrap(glue.platformMatchesStrict);
 export const comparePlatforms = wrap(glue.comparePlatforms);
 export const resolvePlatform = wrap(glue.resolvePlatform);
+export const platformFromConfig = wrap(glue.platformFromConfig);
 
-// The registry API (async, over the global fetch): registry.web.js.
-const registry = registryApi(glue, validate);
-function wrapAsync(fn) {
+// The registry API (async, over the global fetch; registry.web.js) runs on a second module, the
+// core with the registry protocol: `indexsmith_registry_bg.wasm` next to this file, fetched on the
+// first registry call.
+let registry = null;
+async function registryReady() {
+  if (!registry) {
+    await initRegistryGlue();
+    registry = registryApi(registryGlue, registryGlue.validate);
+  }
+  return registry;
+}
+function wrapAsync(name) {
   return async (...args) => {
     if (!ready) {
       throw error('uninitialized', 'indexsmith: call `await init()` before using the module');
     }
-    return fn(...args);
+    return (await registryReady())[name](...args);
   };
 }
-export const fetchManifest = wrapAsync(registry.fetchManifest);
-export const inspect = wrapAsync(registry.inspect);
-export const listTags = wrapAsync(registry.listTags);
-export const createIndexFromReferences = wrapAsync(registry.createIndexFromReferences);
-export const planPush = wrapAsync(registry.planPush);
-export const pushIndex = wrapAsync(registry.pushIndex);
-export const copyImage = wrapAsync(registry.copyImage);
+export const fetchManifest = wrapAsync('fetchManifest');
+export const inspect = wrapAsync('inspect');
+export const listTags = wrapAsync('listTags');
+export const createIndexFromReferences = wrapAsync('createIndexFromReferences');
+export const planPush = wrapAsync('planPush');
+export const pushIndex = wrapAsync('pushIndex');
+export const copyImage = wrapAsync('copyImage');

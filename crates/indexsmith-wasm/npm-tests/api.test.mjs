@@ -20,8 +20,8 @@ const sha256 = (bytes) => `sha256:${createHash('sha256').update(bytes).digest('h
 const API = [
   'comparePlatforms', 'copyImage', 'createIndex', 'createIndexFromReferences', 'diffIndexes', 'digest',
   'editIndex', 'fetchManifest', 'formatPlatform', 'init', 'initSync', 'inspect', 'listTags',
-  'parsePlatform', 'parseReference', 'planPush', 'platformMatches', 'platformMatchesStrict',
-  'pushIndex', 'resolvePlatform', 'validate', 'validateDescriptor', 'version',
+  'parsePlatform', 'parseReference', 'planPush', 'platformFromConfig', 'platformMatches',
+  'platformMatchesStrict', 'pushIndex', 'resolvePlatform', 'validate', 'validateDescriptor', 'version',
 ];
 
 /** Asserts that `fn` throws an Error with string `code`. */
@@ -46,7 +46,7 @@ test('import and require expose the same API, and nothing else', () => {
 for (const [label, api] of [['import', esm], ['require', cjs]]) {
   const { validate, validateDescriptor, digest, version, parseReference, parsePlatform, formatPlatform,
     platformMatches, platformMatchesStrict, comparePlatforms, resolvePlatform, createIndex, editIndex,
-    diffIndexes, init, initSync } = api;
+    diffIndexes, init, initSync, platformFromConfig } = api;
 
   test(`${label}: version and init`, async () => {
     const pkg = JSON.parse(readFileSync(require.resolve('indexsmith/package.json'), 'utf8'));
@@ -57,7 +57,10 @@ for (const [label, api] of [['import', esm], ['require', cjs]]) {
 
   test(`${label}: validate reports kind, media type, digest and size of the exact bytes`, () => {
     const bytes = corpus('regclient-v3-index-arm-variants.json');
-    for (const [name, input] of [['bytes', new Uint8Array(bytes)], ['Buffer', bytes], ['string', bytes.toString('utf8')]]) {
+    const padded = new Uint8Array(bytes.length + 7).fill(0x20);
+    padded.set(bytes, 3);
+    const view = new Uint8Array(padded.buffer, 3, bytes.length);
+    for (const [name, input] of [['bytes', new Uint8Array(bytes)], ['Buffer', bytes], ['string', bytes.toString('utf8')], ['view into a larger buffer', view]]) {
       const r = validate(input);
       assert.deepEqual(Object.keys(r), ['valid', 'kind', 'mediaType', 'digest', 'size', 'diagnostics'], name);
       assert.equal(r.valid, true, name);
@@ -120,6 +123,8 @@ for (const [label, api] of [['import', esm], ['require', cjs]]) {
       ['resolvePlatform manifest', () => resolvePlatform(corpus('regclient-oci-manifest-2layers.json'), 'linux/amd64'), 'compose/not-an-index'],
       ['createIndex no manifests', () => createIndex({ format: 'oci' }), 'invalid-options'],
       ['createIndex bad child', () => createIndex({ manifests: [{ manifest: 'nope' }] }), 'compose/invalid-child'],
+      ['createIndex bad platform', () => createIndex({ manifests: [{ manifest: '{}', platform: 'linux/' }] }), 'platform/invalid-component'],
+      ['createIndex manifest type', () => createIndex({ manifests: [{ manifest: 3 }] }), 'invalid-options'],
       ['editIndex bad op', () => editIndex(corpus('regclient-v3-index-arm-variants.json'), [{ op: 'paint' }]), 'invalid-options'],
       ['editIndex not array', () => editIndex(corpus('regclient-v3-index-arm-variants.json'), { op: 'move' }), 'invalid-options'],
       ['editIndex out of range', () => editIndex(corpus('regclient-v3-index-arm-variants.json'), [{ op: 'move', from: 9, to: 0 }]), 'compose/entry-out-of-range'],
@@ -306,6 +311,24 @@ for (const [label, api] of [['import', esm], ['require', cjs]]) {
     assert.equal(resolvePlatform(text, 'linux/arm/v8').selectedIndex, 2, 'arm/v8 falls back to arm/v7');
   });
 
+  test(`${label}: platformFromConfig reads an image config`, () => {
+    const cases = [
+      ['regclient-config-amd64-buildkit.json', { os: 'linux', architecture: 'amd64', variant: null, osVersion: null, osFeatures: [] }],
+      ['image-spec-compat-dockerhub-docker-1.12.1-config.json', { os: 'linux', architecture: 'amd64', variant: null, osVersion: null, osFeatures: [] }],
+    ];
+    for (const [file, expected] of cases) {
+      const r = platformFromConfig(corpus(file));
+      assert.deepEqual(r.platform, expected, file);
+      assert.ok(Array.isArray(r.diagnostics), file);
+    }
+    const none = platformFromConfig('{"rootfs": {}}');
+    assert.equal(none.platform, null);
+    assert.ok(none.diagnostics.some((d) => d.code === 'config/missing-platform'), JSON.stringify(none.diagnostics));
+    const notJson = platformFromConfig('nope');
+    assert.equal(notJson.platform, null);
+    assert.ok(notJson.diagnostics.some((d) => d.code === 'json/syntax'));
+  });
+
   test(`${label}: createIndex from corpus children`, () => {
     const manifest = corpus('regclient-oci-manifest-2layers.json');
     const config = corpus('regclient-config-amd64-buildkit.json');
@@ -327,7 +350,7 @@ for (const [label, api] of [['import', esm], ['require', cjs]]) {
       style: 'docker',
       manifests: [
         { manifest: corpusText('hello-world-2022-docker-v2-manifest-amd64.json'), platform: { os: 'linux', architecture: 'amd64' } },
-        { manifest: corpusText('distribution-spec-v2s2-example.json'), platform: { os: 'linux', architecture: 'arm', variant: 'v7' } },
+        { manifest: corpusText('distribution-spec-v2s2-example.json'), platform: 'linux/arm/v7' },
       ],
     });
     assert.equal(docker.mediaType, 'application/vnd.docker.distribution.manifest.list.v2+json');
@@ -357,6 +380,11 @@ for (const [label, api] of [['import', esm], ['require', cjs]]) {
 
     const filtered = editIndex(text, [{ op: 'filter', platforms: [{ os: 'linux', architecture: 'amd64' }] }]);
     assert.deepEqual(JSON.parse(filtered.text).manifests.map((m) => m.platform.architecture), ['amd64']);
+    const byString = editIndex(text, [{ op: 'filter', platforms: ['linux/arm/v7', 'linux/arm64'] }, { op: 'remove', select: { platform: 'linux/arm64' } }]);
+    assert.deepEqual(JSON.parse(byString.text).manifests.map((m) => m.platform.variant), ['v7']);
+    const replatformed = editIndex(text, [{ op: 'setPlatform', index: 0, platform: 'linux/riscv64' }, { op: 'setPlatform', index: 1, platform: null }]);
+    assert.deepEqual(JSON.parse(replatformed.text).manifests[0].platform, { architecture: 'riscv64', os: 'linux' });
+    assert.equal(JSON.parse(replatformed.text).manifests[1].platform, undefined);
 
     const converted = editIndex(text, [{ op: 'convert', to: 'docker' }], { style: 'compact' });
     assert.equal(converted.mediaType, 'application/vnd.docker.distribution.manifest.list.v2+json');

@@ -23,7 +23,8 @@ import * as api from '/pkg/web.js';
 window.run = async () => {
   const out = { names: Object.keys(api).sort() };
   try { api.validate('{}'); } catch (e) { out.beforeInit = { isError: e instanceof Error, code: e.code }; }
-  await api.default(new URL('/pkg/indexsmith_bg.wasm', location.href));
+  await api.default(); // the .wasm next to web.js, found through import.meta.url
+  await api.init(); // a second call does nothing
   const text = await (await fetch('/corpus/regclient-v3-index-arm-variants.json')).text();
   out.report = api.validate(text);
   out.bytesReport = api.validate(new Uint8Array(await (await fetch('/corpus/regclient-v3-index-arm-variants.json')).arrayBuffer()));
@@ -37,6 +38,14 @@ window.run = async () => {
   out.badExpectedSize = encoded.length;
   out.platform = api.parsePlatform('linux/arm');
   try { api.parseReference('UPPER'); } catch (e) { out.referenceError = { isError: e instanceof Error, code: e.code }; }
+  // What the entry point does after a trap, done by hand on the glue it wraps (same module
+  // instance): a real trap, then re-instantiation, after which calls work.
+  const glue = await import('/pkg/glue.web.js');
+  const instance = glue.initSync();
+  try { glue.abortForTest(); } catch (e) { out.trapped = e instanceof WebAssembly.RuntimeError; }
+  glue.__wbg_reset_state();
+  out.reinstantiated = glue.initSync() !== instance;
+  out.afterReset = api.validate(text).digest;
   return out;
 };
 window.ready = true;
@@ -119,6 +128,9 @@ test('the web build validates in Chromium', async () => {
 
     assert.deepEqual(out.platform, { os: 'linux', architecture: 'arm', variant: 'v7', osVersion: null, osFeatures: [] });
     assert.deepEqual(out.referenceError, { isError: true, code: 'reference/name-contains-uppercase' });
+    assert.equal(out.trapped, true);
+    assert.equal(out.reinstantiated, true);
+    assert.equal(out.afterReset, 'sha256:2e024d7fe67394cef7f0df9c303f288c7420d1fb27f7657398e897b7eb2ee1d8');
   } finally {
     await context.close();
   }

@@ -28,14 +28,16 @@ const edits: Edit[] = [
   { op: 'move', from: 0, to: 1 },
   { op: 'annotate', key: 'k', value: null },
   { op: 'setPlatform', index: 0, platform: null },
-  { op: 'filter', platforms: [{ os: 'linux', architecture: 'amd64' }], keepAttestations: true },
+  { op: 'filter', platforms: [{ os: 'linux', architecture: 'amd64' }, 'linux/arm64'], keepAttestations: true },
+  { op: 'remove', select: { platform: 'linux/s390x' } },
   { op: 'convert', to: 'docker' },
 ];
-const created: Composed = createIndex({ format: 'oci', manifests: [{ manifest: '{}', annotations: { a: 'b' } }], style: 'docker' });
+const created: Composed = createIndex({ format: 'oci', manifests: [{ manifest: '{}', platform: 'linux/amd64', annotations: { a: 'b' } }], style: 'docker' });
 const edited: Composed = editIndex(created.text, edits, { style: 'compact' });
 const diff: IndexDiff = diffIndexes(created.text, edited.text);
 const change: 'added' | 'removed' | 'changed' | 'unchanged' | undefined = diff.entries[0]?.change;
 const v: string = version();
+const fromConfig: Platform | null = (await import('indexsmith')).platformFromConfig('{}').platform;
 
 // The declarations are precise: these must not compile.
 // @ts-expect-error a number is not an input
@@ -49,7 +51,7 @@ const badEdit: Edit = { op: 'paint' };
 // @ts-expect-error the algorithm is sha256 or sha512
 digest('x', 'md5');
 
-export { valid, kind, mediaType, size, where, d, tag, variant, s, m, order, selectedDigest, reason, change, v, notNull, badEdit };
+export { fromConfig, valid, kind, mediaType, size, where, d, tag, variant, s, m, order, selectedDigest, reason, change, v, notNull, badEdit };
 
 // The registry API (compiled only: nothing here is run).
 import { fetchManifest, inspect, listTags, createIndexFromReferences, planPush, pushIndex, copyImage } from 'indexsmith';

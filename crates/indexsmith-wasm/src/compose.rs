@@ -1,16 +1,16 @@
 //! `createIndex`, `editIndex` and `diffIndexes`.
 
-use crate::bytes::{Bytes, StringMap};
-use crate::convert::{from_js, options_or_default, to_js, Input};
-use crate::error::{error, error_with_code, ErrorCode};
-use crate::types::{Diagnostic, PlatformInput};
+use crate::convert::{to_js, Input};
+use crate::error::error_with_code;
+use crate::read::{invalid, Obj};
+use crate::types::{platform_member, read_platform, Diagnostic, PlatformInput};
 use indexsmith::compose::{self, ComposeError};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use tsify::Tsify;
 use wasm_bindgen::prelude::*;
 
 /// An index format.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Deserialize, Tsify)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Tsify)]
 #[serde(rename_all = "lowercase")]
 pub enum Format {
     #[default]
@@ -29,7 +29,7 @@ impl From<Format> for compose::Format {
 
 /// Output layout: `compact` (no whitespace, as crane and regctl write), `docker` (3-space indent,
 /// as `docker manifest push` writes) or `tab`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Deserialize, Tsify)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Tsify)]
 #[serde(rename_all = "lowercase")]
 pub enum Style {
     #[default]
@@ -51,40 +51,61 @@ impl From<Style> for indexsmith::json::write::Style {
 
 /// A child manifest for an index: its exact bytes, optionally its config's bytes (the platform is
 /// read from it), a platform that overrides the config's, and entry annotations.
-#[derive(Clone, Debug, Deserialize, Tsify)]
+#[derive(Clone, Debug, Tsify)]
 #[serde(rename_all = "camelCase")]
 pub struct ChildInput {
     #[tsify(type = "string | Uint8Array")]
-    pub manifest: Bytes,
+    pub manifest: Vec<u8>,
     #[tsify(optional, type = "string | Uint8Array")]
     #[serde(default)]
-    pub config: Option<Bytes>,
-    #[tsify(optional)]
+    pub config: Option<Vec<u8>>,
+    #[tsify(optional, type = "PlatformInput | string")]
     #[serde(default)]
-    pub platform: Option<PlatformInput>,
+    pub platform: Option<indexsmith::Platform>,
     #[tsify(optional, type = "Record<string, string>")]
     #[serde(default)]
-    pub annotations: Option<StringMap>,
+    pub annotations: Option<Vec<(String, String)>>,
+}
+
+impl ChildInput {
+    fn read(o: &Obj) -> Result<ChildInput, JsValue> {
+        Ok(ChildInput {
+            manifest: o.bytes("manifest")?.ok_or_else(|| o.missing("manifest"))?,
+            config: o.bytes("config")?,
+            platform: platform_member(o, "platform")?,
+            annotations: o.string_map("annotations")?,
+        })
+    }
 }
 
 impl From<ChildInput> for compose::Child {
     fn from(c: ChildInput) -> compose::Child {
-        let mut child = compose::Child::new(c.manifest.0);
+        let mut child = compose::Child::new(c.manifest);
         if let Some(config) = c.config {
-            child = child.with_config(config.0);
+            child = child.with_config(config);
         }
         if let Some(p) = c.platform {
-            child = child.with_platform(p.into());
+            child = child.with_platform(p);
         }
-        for (k, v) in c.annotations.unwrap_or_default().0 {
+        for (k, v) in c.annotations.unwrap_or_default() {
             child = child.with_annotation(k, v);
         }
         child
     }
 }
 
+const FORMATS: &[(&str, Format)] = &[("oci", Format::Oci), ("docker", Format::Docker)];
+const STYLES: &[(&str, Style)] = &[("compact", Style::Compact), ("docker", Style::Docker), ("tab", Style::Tab)];
+const PLATFORM_FIELDS: &[(&str, PlatformField)] = &[
+    ("os", PlatformField::Os),
+    ("architecture", PlatformField::Architecture),
+    ("variant", PlatformField::Variant),
+    ("osVersion", PlatformField::OsVersion),
+    ("osFeatures", PlatformField::OsFeatures),
+];
+
 /// What `createIndex` builds.
-#[derive(Clone, Debug, Deserialize, Tsify)]
+#[derive(Clone, Debug, Tsify)]
 #[serde(rename_all = "camelCase")]
 pub struct CreateIndexRequest {
     #[tsify(optional)]
@@ -93,7 +114,7 @@ pub struct CreateIndexRequest {
     pub manifests: Vec<ChildInput>,
     #[tsify(optional, type = "Record<string, string>")]
     #[serde(default)]
-    pub annotations: Option<StringMap>,
+    pub annotations: Option<Vec<(String, String)>>,
     #[tsify(optional)]
     #[serde(default)]
     pub style: Option<Style>,
@@ -101,12 +122,26 @@ pub struct CreateIndexRequest {
 
 /// Which entries an edit applies to: `{ index }`, `{ digest }` or `{ platform }` (entries whose
 /// platform satisfies it; fields left out match anything).
-#[derive(Clone, Debug, Deserialize, Tsify)]
+#[derive(Clone, Debug, Tsify)]
 #[serde(rename_all = "camelCase")]
 pub enum Selector {
     Index(usize),
     Digest(String),
-    Platform(PlatformInput),
+    Platform(#[tsify(type = "PlatformInput | string")] indexsmith::Platform),
+}
+
+impl Selector {
+    fn read(o: &Obj) -> Result<Selector, JsValue> {
+        if let Some(i) = o.index("index")? {
+            Ok(Selector::Index(i))
+        } else if let Some(d) = o.string("digest")? {
+            Ok(Selector::Digest(d))
+        } else if let Some(p) = platform_member(o, "platform")? {
+            Ok(Selector::Platform(p))
+        } else {
+            Err(invalid(&o.path_of("index"), "a selector needs `index`, `digest` or `platform`"))
+        }
+    }
 }
 
 impl From<Selector> for compose::Selector {
@@ -114,13 +149,13 @@ impl From<Selector> for compose::Selector {
         match s {
             Selector::Index(i) => compose::Selector::Index(i),
             Selector::Digest(d) => compose::Selector::Digest(d),
-            Selector::Platform(p) => compose::Selector::Platform(p.into()),
+            Selector::Platform(p) => compose::Selector::Platform(p),
         }
     }
 }
 
 /// One field of a platform, for `setPlatformField`.
-#[derive(Clone, Copy, Debug, Deserialize, Tsify)]
+#[derive(Clone, Copy, Debug, Tsify)]
 #[serde(rename_all = "camelCase")]
 pub enum PlatformField {
     Os,
@@ -145,9 +180,7 @@ impl From<PlatformField> for compose::PlatformField {
 
 /// An edit of an index, told by `op`. Edits apply in order; positions are 0-based.
 ///
-/// The enum gives the TypeScript type; each edit is read from JS by its `op` into the struct of
-/// that variant ([`edit_from_js`]), which keeps serde's buffering of tagged enums (and its code
-/// size) out of the module.
+/// Applied by `editIndex`; what each does is said on its type.
 #[derive(Clone, Debug, Tsify)]
 #[serde(untagged)]
 pub enum Edit {
@@ -166,30 +199,31 @@ pub enum Edit {
 }
 
 /// `op: "add"`: adds the entry for a child manifest, at `position` or at the end.
-#[derive(Clone, Debug, Deserialize, Tsify)]
+#[derive(Clone, Debug, Tsify)]
+#[allow(dead_code)]
 #[serde(rename_all = "camelCase")]
 pub struct AddEdit {
     #[tsify(type = "string | Uint8Array")]
-    pub manifest: Bytes,
+    pub manifest: Vec<u8>,
     #[tsify(optional, type = "string | Uint8Array")]
     #[serde(default)]
-    pub config: Option<Bytes>,
-    #[tsify(optional)]
+    pub config: Option<Vec<u8>>,
+    #[tsify(optional, type = "PlatformInput | string")]
     #[serde(default)]
     pub platform: Option<PlatformInput>,
     #[tsify(optional, type = "Record<string, string>")]
     #[serde(default)]
-    pub annotations: Option<StringMap>,
+    pub annotations: Option<Vec<(String, String)>>,
     #[tsify(optional)]
     #[serde(default)]
     pub position: Option<usize>,
     #[tsify(type = "\"add\"")]
-    #[allow(dead_code)]
     op: Op,
 }
 
 /// `op: "addDescriptor"`: adds an entry given as a descriptor (JSON text).
-#[derive(Clone, Debug, Deserialize, Tsify)]
+#[derive(Clone, Debug, Tsify)]
+#[allow(dead_code)]
 #[serde(rename_all = "camelCase")]
 pub struct AddDescriptorEdit {
     pub descriptor: String,
@@ -197,67 +231,68 @@ pub struct AddDescriptorEdit {
     #[serde(default)]
     pub position: Option<usize>,
     #[tsify(type = "\"addDescriptor\"")]
-    #[allow(dead_code)]
     op: Op,
 }
 
 /// `op: "remove"`: removes the selected entries, and the attestation entries that describe them.
-#[derive(Clone, Debug, Deserialize, Tsify)]
+#[derive(Clone, Debug, Tsify)]
+#[allow(dead_code)]
 #[serde(rename_all = "camelCase")]
 pub struct RemoveEdit {
     pub select: Selector,
     #[tsify(type = "\"remove\"")]
-    #[allow(dead_code)]
     op: Op,
 }
 
 /// `op: "replace"`: replaces the entry at `index` with the entry for a child manifest, keeping
 /// its annotations and platform unless given.
-#[derive(Clone, Debug, Deserialize, Tsify)]
+#[derive(Clone, Debug, Tsify)]
+#[allow(dead_code)]
 #[serde(rename_all = "camelCase")]
 pub struct ReplaceEdit {
     pub index: usize,
     #[tsify(type = "string | Uint8Array")]
-    pub manifest: Bytes,
+    pub manifest: Vec<u8>,
     #[tsify(optional, type = "string | Uint8Array")]
     #[serde(default)]
-    pub config: Option<Bytes>,
-    #[tsify(optional)]
+    pub config: Option<Vec<u8>>,
+    #[tsify(optional, type = "PlatformInput | string")]
     #[serde(default)]
     pub platform: Option<PlatformInput>,
     #[tsify(optional, type = "Record<string, string>")]
     #[serde(default)]
-    pub annotations: Option<StringMap>,
+    pub annotations: Option<Vec<(String, String)>>,
     #[tsify(type = "\"replace\"")]
-    #[allow(dead_code)]
     op: Op,
 }
 
 /// `op: "move"`: moves the entry at `from` to `to`.
-#[derive(Clone, Debug, Deserialize, Tsify)]
+#[derive(Clone, Debug, Tsify)]
+#[allow(dead_code)]
 #[serde(rename_all = "camelCase")]
 pub struct MoveEdit {
     pub from: usize,
     pub to: usize,
     #[tsify(type = "\"move\"")]
-    #[allow(dead_code)]
     op: Op,
 }
 
 /// `op: "setPlatform"`: sets the platform of an entry, or removes it with `null`.
-#[derive(Clone, Debug, Deserialize, Tsify)]
+#[derive(Clone, Debug, Tsify)]
+#[allow(dead_code)]
 #[tsify(missing_as_null)]
 #[serde(rename_all = "camelCase")]
 pub struct SetPlatformEdit {
     pub index: usize,
+    #[tsify(type = "PlatformInput | string | null")]
     pub platform: Option<PlatformInput>,
     #[tsify(type = "\"setPlatform\"")]
-    #[allow(dead_code)]
     op: Op,
 }
 
 /// `op: "setPlatformField"`: sets one platform field of an entry, or removes it with `null`.
-#[derive(Clone, Debug, Deserialize, Tsify)]
+#[derive(Clone, Debug, Tsify)]
+#[allow(dead_code)]
 #[tsify(missing_as_null)]
 #[serde(rename_all = "camelCase")]
 pub struct SetPlatformFieldEdit {
@@ -265,13 +300,13 @@ pub struct SetPlatformFieldEdit {
     pub field: PlatformField,
     pub value: Option<String>,
     #[tsify(type = "\"setPlatformField\"")]
-    #[allow(dead_code)]
     op: Op,
 }
 
 /// `op: "annotate"`: sets an annotation on the index (no `entry`) or on an entry; a `null` value
 /// removes it.
-#[derive(Clone, Debug, Deserialize, Tsify)]
+#[derive(Clone, Debug, Tsify)]
+#[allow(dead_code)]
 #[tsify(missing_as_null)]
 #[serde(rename_all = "camelCase")]
 pub struct AnnotateEdit {
@@ -281,120 +316,98 @@ pub struct AnnotateEdit {
     pub key: String,
     pub value: Option<String>,
     #[tsify(type = "\"annotate\"")]
-    #[allow(dead_code)]
     op: Op,
 }
 
 /// `op: "setArtifactType"`: sets the index's `artifactType` (OCI only), or removes it with `null`.
-#[derive(Clone, Debug, Deserialize, Tsify)]
+#[derive(Clone, Debug, Tsify)]
+#[allow(dead_code)]
 #[tsify(missing_as_null)]
 #[serde(rename_all = "camelCase")]
 pub struct SetArtifactTypeEdit {
     pub artifact_type: Option<String>,
     #[tsify(type = "\"setArtifactType\"")]
-    #[allow(dead_code)]
     op: Op,
 }
 
 /// `op: "setSubject"`: sets the index's `subject` (descriptor JSON text; OCI only), or removes it
 /// with `null`.
-#[derive(Clone, Debug, Deserialize, Tsify)]
+#[derive(Clone, Debug, Tsify)]
+#[allow(dead_code)]
 #[tsify(missing_as_null)]
 #[serde(rename_all = "camelCase")]
 pub struct SetSubjectEdit {
     pub descriptor: Option<String>,
     #[tsify(type = "\"setSubject\"")]
-    #[allow(dead_code)]
     op: Op,
 }
 
 /// `op: "filter"`: keeps only the entries whose platform satisfies one of `platforms`
 /// (attestations of kept entries stay with `keepAttestations`).
-#[derive(Clone, Debug, Deserialize, Tsify)]
+#[derive(Clone, Debug, Tsify)]
+#[allow(dead_code)]
 #[serde(rename_all = "camelCase")]
 pub struct FilterEdit {
+    #[tsify(type = "(PlatformInput | string)[]")]
     pub platforms: Vec<PlatformInput>,
     #[tsify(optional)]
     #[serde(default)]
     pub keep_attestations: bool,
     #[tsify(type = "\"filter\"")]
-    #[allow(dead_code)]
     op: Op,
 }
 
 /// `op: "convert"`: converts between an OCI index and a Docker manifest list; what is lost is
 /// reported as diagnostics.
-#[derive(Clone, Debug, Deserialize, Tsify)]
+#[derive(Clone, Debug, Tsify)]
+#[allow(dead_code)]
 #[serde(rename_all = "camelCase")]
 pub struct ConvertEdit {
     pub to: Format,
     #[tsify(type = "\"convert\"")]
-    #[allow(dead_code)]
     op: Op,
 }
 
-/// The `op` member, already read by [`edit_from_js`].
+/// The `op` member of an edit: its TypeScript type is the edit's name.
 #[derive(Clone, Copy, Debug)]
 struct Op;
 
-impl<'de> Deserialize<'de> for Op {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Op, D::Error> {
-        serde::de::IgnoredAny::deserialize(d).map(|_| Op)
-    }
-}
-
-fn child(manifest: Bytes, config: Option<Bytes>, platform: Option<PlatformInput>, annotations: Option<StringMap>) -> compose::Child {
-    ChildInput { manifest, config, platform, annotations }.into()
-}
-
-/// Reads one edit: its `op`, then the fields of that edit.
+/// Reads one edit: its `op`, then the members that edit has.
 fn edit_from_js(value: JsValue, i: u32) -> Result<compose::Edit, JsValue> {
-    let op = js_sys::Reflect::get(&value, &JsValue::from_str("op")).ok().and_then(|o| o.as_string());
-    let what = format!("edits[{i}]");
-    let w = what.as_str();
-    Ok(match op.as_deref() {
-        Some("add") => {
-            let e: AddEdit = from_js(value, w)?;
-            compose::Edit::Add { child: child(e.manifest, e.config, e.platform, e.annotations), position: e.position }
+    let o = Obj::new(value, format!("edits[{i}]"))?;
+    let op = o.req_string("op")?;
+    let child = || -> Result<compose::Child, JsValue> { ChildInput::read(&o).map(Into::into) };
+    Ok(match op.as_str() {
+        "add" => compose::Edit::Add { child: child()?, position: o.index("position")? },
+        "addDescriptor" => compose::Edit::AddDescriptor { descriptor: o.req_string("descriptor")?, position: o.index("position")? },
+        "remove" => {
+            let select = o.object("select")?.ok_or_else(|| o.missing("select"))?;
+            compose::Edit::Remove { selector: Selector::read(&select)?.into() }
         }
-        Some("addDescriptor") => {
-            let e: AddDescriptorEdit = from_js(value, w)?;
-            compose::Edit::AddDescriptor { descriptor: e.descriptor, position: e.position }
+        "replace" => compose::Edit::Replace { index: o.req_index("index")?, child: child()? },
+        "move" => compose::Edit::Move { from: o.req_index("from")?, to: o.req_index("to")? },
+        "setPlatform" => compose::Edit::SetPlatform { index: o.req_index("index")?, platform: platform_member(&o, "platform")? },
+        "setPlatformField" => compose::Edit::SetPlatformField {
+            index: o.req_index("index")?,
+            field: o.choice("field", PLATFORM_FIELDS)?.ok_or_else(|| o.missing("field"))?.into(),
+            value: o.string("value")?,
+        },
+        "annotate" => compose::Edit::Annotate { entry: o.index("entry")?, key: o.req_string("key")?, value: o.string("value")? },
+        "setArtifactType" => compose::Edit::SetArtifactType { artifact_type: o.string("artifactType")? },
+        "setSubject" => compose::Edit::SetSubject { descriptor: o.string("descriptor")? },
+        "filter" => {
+            let list = o.array("platforms")?.ok_or_else(|| o.missing("platforms"))?;
+            let mut platforms = Vec::new();
+            for (j, p) in list.iter().enumerate() {
+                platforms.push(read_platform(p, &format!("{}[{j}]", o.path_of("platforms")))?);
+            }
+            compose::Edit::Filter { platforms, keep_attestations: o.bool("keepAttestations")?.unwrap_or(false) }
         }
-        Some("remove") => compose::Edit::Remove { selector: from_js::<RemoveEdit>(value, w)?.select.into() },
-        Some("replace") => {
-            let e: ReplaceEdit = from_js(value, w)?;
-            compose::Edit::Replace { index: e.index, child: child(e.manifest, e.config, e.platform, e.annotations) }
-        }
-        Some("move") => {
-            let e: MoveEdit = from_js(value, w)?;
-            compose::Edit::Move { from: e.from, to: e.to }
-        }
-        Some("setPlatform") => {
-            let e: SetPlatformEdit = from_js(value, w)?;
-            compose::Edit::SetPlatform { index: e.index, platform: e.platform.map(Into::into) }
-        }
-        Some("setPlatformField") => {
-            let e: SetPlatformFieldEdit = from_js(value, w)?;
-            compose::Edit::SetPlatformField { index: e.index, field: e.field.into(), value: e.value }
-        }
-        Some("annotate") => {
-            let e: AnnotateEdit = from_js(value, w)?;
-            compose::Edit::Annotate { entry: e.entry, key: e.key, value: e.value }
-        }
-        Some("setArtifactType") => {
-            compose::Edit::SetArtifactType { artifact_type: from_js::<SetArtifactTypeEdit>(value, w)?.artifact_type }
-        }
-        Some("setSubject") => compose::Edit::SetSubject { descriptor: from_js::<SetSubjectEdit>(value, w)?.descriptor },
-        Some("filter") => {
-            let e: FilterEdit = from_js(value, w)?;
-            compose::Edit::Filter { platforms: e.platforms.into_iter().map(Into::into).collect(), keep_attestations: e.keep_attestations }
-        }
-        Some("convert") => compose::Edit::Convert { to: from_js::<ConvertEdit>(value, w)?.to.into() },
+        "convert" => compose::Edit::Convert { to: o.choice("to", FORMATS)?.ok_or_else(|| o.missing("to"))?.into() },
         _ => {
-            return Err(error(
-                ErrorCode::InvalidOptions,
-                format!("{what}: `op` must be one of add, addDescriptor, remove, replace, move, setPlatform, setPlatformField, annotate, setArtifactType, setSubject, filter, convert"),
+            return Err(invalid(
+                &o.path_of("op"),
+                "expected one of add, addDescriptor, remove, replace, move, setPlatform, setPlatformField, annotate, setArtifactType, setSubject, filter, convert",
             ))
         }
     })
@@ -403,13 +416,13 @@ fn edit_from_js(value: JsValue, i: u32) -> Result<compose::Edit, JsValue> {
 /// Reads the `edits` array.
 fn edits_from_js(edits: JsValue) -> Result<Vec<compose::Edit>, JsValue> {
     let Some(array) = edits.dyn_ref::<js_sys::Array>() else {
-        return Err(error(ErrorCode::InvalidOptions, "edits: expected an array of edits"));
+        return Err(invalid("edits", "expected an array of edits"));
     };
     array.iter().enumerate().map(|(i, e)| edit_from_js(e, i as u32)).collect()
 }
 
 /// Options of `editIndex`.
-#[derive(Clone, Debug, Default, Deserialize, Tsify)]
+#[derive(Clone, Debug, Default, Tsify)]
 #[serde(rename_all = "camelCase")]
 pub struct EditOptions {
     /// Re-lay the output out in this style; by default the input's layout is kept.
@@ -518,12 +531,15 @@ pub(crate) fn compose_error(e: ComposeError) -> JsValue {
 /// Creates an index (OCI by default) from child manifests (`docker manifest create`).
 #[wasm_bindgen(js_name = createIndex, unchecked_return_type = "Composed")]
 pub fn create_index(#[wasm_bindgen(unchecked_param_type = "CreateIndexRequest")] request: JsValue) -> Result<JsValue, JsValue> {
-    let r: CreateIndexRequest = from_js(request, "request")?;
-    let mut req = compose::CreateRequest::new(r.format.unwrap_or_default().into()).style(r.style.unwrap_or_default().into());
-    for c in r.manifests {
-        req = req.child(c.into());
+    let o = Obj::new(request, "request")?;
+    let format = o.choice("format", FORMATS)?.unwrap_or_default();
+    let style = o.choice("style", STYLES)?.unwrap_or_default();
+    let mut req = compose::CreateRequest::new(format.into()).style(style.into());
+    let manifests = o.array("manifests")?.ok_or_else(|| o.missing("manifests"))?;
+    for (i, c) in manifests.iter().enumerate() {
+        req = req.child(ChildInput::read(&Obj::new(c, format!("request.manifests[{i}]"))?)?.into());
     }
-    for (k, v) in r.annotations.unwrap_or_default().0 {
+    for (k, v) in o.string_map("annotations")?.unwrap_or_default() {
         req = req.annotation(k, v);
     }
     let composed = compose::create_index(&req).map_err(compose_error)?;
@@ -540,8 +556,11 @@ pub fn edit_index(
 ) -> Result<JsValue, JsValue> {
     let input = Input::from_js(&input)?;
     let edits = edits_from_js(edits)?;
-    let options: EditOptions = options_or_default(options, "options")?;
-    let composed = compose::edit_index(input.bytes(), &edits, options.style.map(Into::into)).map_err(compose_error)?;
+    let style = match Obj::optional(options, "options")? {
+        Some(o) => o.choice("style", STYLES)?,
+        None => None,
+    };
+    let composed = compose::edit_index(input.bytes(), &edits, style.map(Into::into)).map_err(compose_error)?;
     to_js(&Composed::from(composed))
 }
 

@@ -1,7 +1,6 @@
-//! Crossing the boundary: the shared serializer, input bytes, and deserialized options.
+//! Crossing the boundary: the shared serializer of results, and input bytes.
 
 use crate::error::{error, ErrorCode};
-use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_wasm_bindgen::Serializer;
 use wasm_bindgen::{JsCast, JsValue};
@@ -16,18 +15,6 @@ pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
     value.serialize(&SERIALIZER).map_err(|e| error(ErrorCode::InvalidOptions, e.to_string()))
 }
 
-/// Deserializes an options or request object; `undefined` and `null` give `T::default()`.
-pub fn options_or_default<T: DeserializeOwned + Default>(value: JsValue, what: &str) -> Result<T, JsValue> {
-    if value.is_undefined() || value.is_null() {
-        return Ok(T::default());
-    }
-    from_js(value, what)
-}
-
-/// Deserializes a required value.
-pub fn from_js<T: DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsValue> {
-    serde_wasm_bindgen::from_value(value).map_err(|e| error(ErrorCode::InvalidOptions, format!("{what}: {e}")))
-}
 
 /// The bytes of a `string | Uint8Array` input: a string as its UTF-8 encoding (an unpaired
 /// surrogate becomes U+FFFD, as `TextEncoder` encodes it), a `Uint8Array` as is.

@@ -6,12 +6,13 @@
 //! throws a JS `Error` with a string `code`; a bad *document* is never thrown, it is reported as
 //! diagnostics. The TypeScript types are generated from the Rust types in [`types`] by `tsify`.
 
-mod bytes;
 pub mod compose;
 mod convert;
 mod error;
 pub mod platform;
 pub mod reference;
+mod read;
+#[cfg(feature = "registry")]
 pub mod registry;
 pub mod types;
 pub mod validate;

@@ -1,27 +1,23 @@
 //! `parsePlatform`, `formatPlatform`, the matchers, `comparePlatforms` and `resolvePlatform`.
 
 use crate::compose::compose_error;
-use crate::convert::{from_js, options_or_default, to_js, Input};
+use crate::convert::{to_js, Input};
+use crate::read::Obj;
 use crate::error::error_with_code;
-use crate::types::{Platform, PlatformInput};
+use crate::types::Platform;
 use indexsmith::platform::{only, only_strict};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use tsify::Tsify;
 use wasm_bindgen::prelude::*;
 
-/// A platform given as a specifier (`linux/arm64/v8`, `windows(10.0.20348)/amd64`) or an object.
-fn platform_from_js(value: JsValue, what: &str) -> Result<indexsmith::Platform, JsValue> {
-    match value.as_string() {
-        Some(s) => indexsmith::platform::parse(&s).map_err(|e| error_with_code(e.code(), e.to_string())),
-        None => Ok(from_js::<PlatformInput>(value, what)?.into()),
-    }
-}
+use crate::types::read_platform as platform_from_js;
 
 /// Parses a platform specifier the way containerd does, and normalizes it (`aarch64` → `arm64`,
 /// `linux/arm` → `linux/arm/v7`, …). Throws an `Error` whose `code` is `platform/…`.
 #[wasm_bindgen(js_name = parsePlatform, unchecked_return_type = "Platform")]
-pub fn parse_platform(specifier: &str) -> Result<JsValue, JsValue> {
-    let p = indexsmith::platform::parse(specifier).map_err(|e| error_with_code(e.code(), e.to_string()))?;
+pub fn parse_platform(#[wasm_bindgen(unchecked_param_type = "string")] specifier: JsValue) -> Result<JsValue, JsValue> {
+    let specifier = crate::read::string_arg(&specifier, "specifier")?;
+    let p = indexsmith::platform::parse(&specifier).map_err(|e| error_with_code(e.code(), e.to_string()))?;
     to_js(&Platform::from(p.normalize()))
 }
 
@@ -77,7 +73,7 @@ pub fn compare_platforms(
 }
 
 /// Options of `resolvePlatform`.
-#[derive(Clone, Debug, Default, Deserialize, Tsify)]
+#[derive(Clone, Debug, Default, Tsify)]
 #[serde(rename_all = "camelCase")]
 pub struct ResolveOptions {
     /// Use containerd's `OnlyStrict` (no fallbacks such as `arm/v6` for `arm/v7`).
@@ -168,9 +164,12 @@ pub fn resolve_platform(
 ) -> Result<JsValue, JsValue> {
     let input = Input::from_js(&index)?;
     let requested = platform_from_js(requested, "requested")?;
-    let options: ResolveOptions = options_or_default(options, "options")?;
+    let strict = match Obj::optional(options, "options")? {
+        Some(o) => o.bool("strict")?.unwrap_or(false),
+        None => false,
+    };
     let bytes = input.bytes();
-    let r = indexsmith::compose::resolve_index(bytes, &requested, options.strict).map_err(compose_error)?;
+    let r = indexsmith::compose::resolve_index(bytes, &requested, strict).map_err(compose_error)?;
     // The selected entry, as written: re-read from the index the core just accepted.
     let selected = match r.selected {
         Some(i) => {
@@ -198,4 +197,24 @@ pub fn resolve_platform(
             .collect(),
     };
     to_js(&out)
+}
+
+/// The platform an image config describes, with the findings of reading it.
+#[derive(Clone, Debug, Serialize, Tsify)]
+#[tsify(missing_as_null)]
+#[serde(rename_all = "camelCase")]
+pub struct ConfigPlatform {
+    /// `null` when the config has no usable `os` and `architecture`.
+    pub platform: Option<Platform>,
+    pub diagnostics: Vec<crate::types::Diagnostic>,
+}
+
+/// Reads the platform (`os`, `architecture`, `variant`, `os.version`, `os.features`) of an image
+/// config blob, as `docker manifest create` takes it for an index entry. Never throws for a bad
+/// config: the findings are diagnostics.
+#[wasm_bindgen(js_name = platformFromConfig, unchecked_return_type = "ConfigPlatform")]
+pub fn platform_from_config(#[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] config: JsValue) -> Result<JsValue, JsValue> {
+    let input = Input::from_js(&config)?;
+    let (platform, diagnostics) = indexsmith::validate::platform_from_config(input.bytes());
+    to_js(&ConfigPlatform { platform: platform.map(Into::into), diagnostics: diagnostics.into_iter().map(Into::into).collect() })
 }

@@ -1,31 +1,23 @@
 //! `parseReference`.
 
-use crate::convert::{options_or_default, to_js};
+use crate::convert::to_js;
+use crate::read::Obj;
 use crate::error::error_with_code;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use tsify::Tsify;
 use wasm_bindgen::prelude::*;
 
 /// Options of `parseReference`.
-#[derive(Clone, Debug, Deserialize, Tsify)]
+#[derive(Clone, Debug, Tsify)]
 #[serde(rename_all = "camelCase")]
 pub struct ParseReferenceOptions {
     /// Apply Docker's normalization (`ubuntu` → `docker.io/library/ubuntu`); default `true`.
     /// With `false` only the grammar applies and `domain` is `""` when absent.
     #[tsify(optional)]
-    #[serde(default = "yes")]
+    #[serde(default)]
     pub normalize: bool,
 }
 
-fn yes() -> bool {
-    true
-}
-
-impl Default for ParseReferenceOptions {
-    fn default() -> Self {
-        ParseReferenceOptions { normalize: true }
-    }
-}
 
 /// A parsed image reference.
 #[derive(Clone, Debug, Serialize, Tsify)]
@@ -50,11 +42,15 @@ pub struct Reference {
 /// `code` is `reference/…` for an invalid one.
 #[wasm_bindgen(js_name = parseReference, unchecked_return_type = "Reference")]
 pub fn parse_reference(
-    s: &str,
+    #[wasm_bindgen(unchecked_param_type = "string")] s: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "ParseReferenceOptions")] options: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let options: ParseReferenceOptions = options_or_default(options, "options")?;
-    let parsed = if options.normalize { indexsmith::reference::parse_normalized(s) } else { indexsmith::reference::parse_grammar(s) };
+    let s = crate::read::string_arg(&s, "s")?;
+    let normalize = match Obj::optional(options, "options")? {
+        Some(o) => o.bool("normalize")?.unwrap_or(true),
+        None => true,
+    };
+    let parsed = if normalize { indexsmith::reference::parse_normalized(&s) } else { indexsmith::reference::parse_grammar(&s) };
     let r = parsed.map_err(|e| error_with_code(e.code(), e.to_string()))?;
     to_js(&Reference {
         name: r.name(),

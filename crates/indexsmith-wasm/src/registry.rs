@@ -9,7 +9,8 @@
 //! Results are shaped for the npm API and typed with `tsify`; the async functions themselves
 //! (`fetchManifest`, `inspect`, …) are in `js/registry.js`.
 
-use crate::convert::{from_js, to_js};
+use crate::convert::to_js;
+use crate::read::{as_index, invalid, Obj};
 use crate::error::{error, ErrorCode};
 use crate::types::{Diagnostic, Platform};
 use indexsmith::compose;
@@ -17,13 +18,13 @@ use indexsmith_registry::ops::{
     ChildAction, CreateIndex, FetchManifest, Inspect, Inspection, ListTags, NestedIndex, PushPlan, PushReport, Transfer, TransferOutput,
 };
 use indexsmith_registry::{Body, Credentials, Event, FailureKind, ImageRef, Method, Operation, RegistryError, Repository, RequestId, Response, Session, SessionConfig, TransportFailure};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use tsify::Tsify;
 use wasm_bindgen::prelude::*;
 
 /// Credentials for the registry of the operation: a user name and password (or personal access
 /// token as the password), or a bearer token the registry issued.
-#[derive(Clone, Debug, Deserialize, Tsify)]
+#[derive(Clone, Debug, Tsify)]
 #[serde(untagged)]
 pub enum RegistryAuth {
     Basic { username: String, password: String },
@@ -32,40 +33,33 @@ pub enum RegistryAuth {
 
 /// Options of every registry function (the JS functions also take `onProgress` and `signal`:
 /// `RegistryCallOptions`).
-#[derive(Clone, Debug, Default, Deserialize, Tsify)]
+#[derive(Clone, Debug, Default, Tsify)]
 #[serde(rename_all = "camelCase")]
 pub struct RegistryOptions {
     /// Credentials, sent only to the registries named in the call and to the token realm they
     /// name. Never stored.
     #[tsify(optional)]
-    #[serde(default)]
     pub auth: Option<RegistryAuth>,
     /// A proxy base URL (e.g. `http://127.0.0.1:8080/proxy`): `https://host/v2/…` is sent as
     /// `<proxy>/host/v2/…`.
     #[tsify(optional)]
-    #[serde(default)]
     pub proxy: Option<String>,
     /// Speak plain HTTP to the registries of this call (loopback hosts always use it).
     #[tsify(optional)]
-    #[serde(default)]
     pub plain_http: Option<bool>,
     /// Seconds after which a request without an answer fails with `TIMEOUT` (default: none).
     #[tsify(optional)]
-    #[serde(default)]
     pub timeout: Option<f64>,
     /// The largest upload range in bytes, i.e. the most blob bytes a request carries (default:
     /// 8 MiB in Node, streamed; 4 MiB in browsers, buffered).
     #[tsify(optional)]
-    #[serde(default)]
     pub chunk_size: Option<u64>,
     /// The most requests in flight at once (default: 32 in Node; 6 in browsers, their limit per
     /// host).
     #[tsify(optional)]
-    #[serde(default)]
     pub max_concurrent: Option<usize>,
     /// The most blob copies streaming at once (default 2).
     #[tsify(optional)]
-    #[serde(default)]
     pub max_streams: Option<usize>,
 }
 
@@ -138,34 +132,55 @@ fn parse_repo(s: &str) -> Result<Repository, JsValue> {
     Ok(parse_ref(s)?.repository)
 }
 
+/// A non-negative integer option.
+fn count(o: &Obj, key: &str) -> Result<Option<usize>, JsValue> {
+    match o.get(key) {
+        None => Ok(None),
+        Some(v) => as_index(&v).map(Some).ok_or_else(|| invalid(&o.path_of(key), "expected a non-negative integer")),
+    }
+}
+
+/// The session for a call: its options read member by member (`proxy`, `timeout`, `onProgress`
+/// and `signal` are the JS driver's).
 fn session(options: JsValue, registries: &[&Repository]) -> Result<Session, JsValue> {
-    let opts: RegistryOptions = if options.is_undefined() || options.is_null() { RegistryOptions::default() } else { from_js(options, "options")? };
     let mut config = SessionConfig::default();
-    if let Some(n) = opts.chunk_size {
-        config = config.with_chunk_size(n);
-    }
-    if let Some(n) = opts.max_concurrent {
-        config = config.with_max_concurrent(n);
-    }
-    if let Some(n) = opts.max_streams {
-        config = config.with_max_streams(n);
-    }
-    if opts.plain_http == Some(true) {
-        for r in registries {
-            config = config.with_plain_http(r.registry.clone());
+    let mut session_auth = None;
+    if let Some(o) = Obj::optional(options, "options")? {
+        if let Some(n) = o.get("chunkSize") {
+            let n = n.as_f64().filter(|f| *f >= 1.0 && f.fract() == 0.0).ok_or_else(|| invalid(&o.path_of("chunkSize"), "expected a positive integer"))?;
+            config = config.with_chunk_size(n as u64);
+        }
+        if let Some(n) = count(&o, "maxConcurrent")? {
+            config = config.with_max_concurrent(n);
+        }
+        if let Some(n) = count(&o, "maxStreams")? {
+            config = config.with_max_streams(n);
+        }
+        if o.bool("plainHttp")? == Some(true) {
+            for r in registries {
+                config = config.with_plain_http(r.registry.clone());
+            }
+        }
+        if let Some(auth) = o.object("auth")? {
+            if auth.get("token").is_some() {
+                auth.req_string("token")?; // sent by the JS driver as a bearer token
+            } else {
+                session_auth = Some(Credentials::new(auth.req_string("username")?, auth.req_string("password")?));
+            }
         }
     }
     let mut session = Session::new(config);
-    if let Some(RegistryAuth::Basic { username, password }) = opts.auth {
+    if let Some(credentials) = session_auth {
         for r in registries {
-            session.set_credentials(&r.registry, Credentials::new(username.clone(), password.clone()));
+            session.set_credentials(&r.registry, credentials.clone());
         }
     }
     Ok(session)
 }
 
 fn strings(value: JsValue, what: &str) -> Result<Vec<String>, JsValue> {
-    from_js(value, what)
+    let array = value.dyn_into::<js_sys::Array>().map_err(|_| invalid(what, "expected an array of strings"))?;
+    array.iter().enumerate().map(|(i, v)| v.as_string().ok_or_else(|| invalid(&format!("{what}[{i}]"), "expected a string"))).collect()
 }
 
 #[wasm_bindgen]
@@ -214,13 +229,11 @@ impl RegistryOperation {
     }
 
     /// Plans (`dry_run`) or pushes an index (or image manifest) given as bytes to `target`,
-    /// taking missing children from `sources` (the first is the default; `childSources` maps
-    /// child digests to the others).
+    /// taking missing children from the first of `sources`.
     #[wasm_bindgen(js_name = pushIndex)]
-    pub fn push_index(index: &[u8], target: &str, sources: JsValue, child_sources: JsValue, dry_run: bool, options: JsValue) -> Result<RegistryOperation, JsValue> {
+    pub fn push_index(index: &[u8], target: &str, sources: JsValue, dry_run: bool, options: JsValue) -> Result<RegistryOperation, JsValue> {
         let target = parse_ref(target)?;
         let sources: Vec<Repository> = strings(sources, "sources")?.iter().map(|s| parse_repo(s)).collect::<Result<_, _>>()?;
-        let child_sources: Vec<(String, String)> = if child_sources.is_undefined() || child_sources.is_null() { Vec::new() } else { from_js(child_sources, "childSources")? };
         let validation = indexsmith::validate::validate_document(index, &indexsmith::ValidateOptions::default());
         let Some(kind) = validation.kind else {
             return Err(invalid_input("the index is not an OCI or Docker index or manifest"));
@@ -231,15 +244,11 @@ impl RegistryOperation {
         let session = session(options, &repos)?;
         let source = sources.first().cloned();
         let tag = target.tag.clone();
-        let mut op = if dry_run {
+        let op = if dry_run {
             Transfer::plan(&session, &target.repository, tag, index.to_vec(), &media_type, source)
         } else {
             Transfer::push(&session, &target.repository, tag, index.to_vec(), &media_type, source)
         };
-        for (digest, repo) in child_sources {
-            let digest = digest.parse().map_err(|e| invalid_input(format!("digest {digest:?}: {e}")))?;
-            op = op.with_child_source(digest, parse_repo(&repo)?);
-        }
         let shape = if dry_run { TransferShape::Plan } else { TransferShape::Push };
         Ok(RegistryOperation { session, op: Op::Transfer(op, shape) })
     }

@@ -1,6 +1,6 @@
 //! `validate`, `validateDescriptor` and `digest`.
 
-use crate::convert::{options_or_default, to_js, Input};
+use crate::convert::{to_js, Input};
 use crate::error::{error, ErrorCode};
 use crate::types::{DigestAlgorithm, Report, ValidateOptions, Validation};
 use wasm_bindgen::prelude::*;
@@ -18,7 +18,7 @@ pub fn validate(
     #[wasm_bindgen(unchecked_optional_param_type = "ValidateOptions")] options: JsValue,
 ) -> Result<JsValue, JsValue> {
     let input = Input::from_js(&input)?;
-    let opts: ValidateOptions = options_or_default(options, "options")?;
+    let opts = ValidateOptions::read(options)?;
     let v = indexsmith::validate::validate_document(input.bytes(), &opts.into());
     to_js(&report(&input, v))
 }
@@ -30,7 +30,7 @@ pub fn validate_descriptor(
     #[wasm_bindgen(unchecked_optional_param_type = "ValidateOptions")] options: JsValue,
 ) -> Result<JsValue, JsValue> {
     let input = Input::from_js(&input)?;
-    let opts: ValidateOptions = options_or_default(options, "options")?;
+    let opts = ValidateOptions::read(options)?;
     let v = indexsmith::validate::validate_descriptor_only(input.bytes(), &opts.into());
     to_js(&report(&input, v))
 }
@@ -39,7 +39,7 @@ pub fn validate_descriptor(
 #[wasm_bindgen(js_name = validateDocument, skip_typescript)]
 pub fn validate_document(input: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
     let input = Input::from_js(&input)?;
-    let opts: ValidateOptions = options_or_default(options, "options")?;
+    let opts = ValidateOptions::read(options)?;
     let v: Validation = indexsmith::validate::validate_document(input.bytes(), &opts.into()).into();
     to_js(&v)
 }
@@ -48,7 +48,7 @@ pub fn validate_document(input: JsValue, options: JsValue) -> Result<JsValue, Js
 #[wasm_bindgen(js_name = validateDescriptorDocument, skip_typescript)]
 pub fn validate_descriptor_document(input: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
     let input = Input::from_js(&input)?;
-    let opts: ValidateOptions = options_or_default(options, "options")?;
+    let opts = ValidateOptions::read(options)?;
     let v: Validation = indexsmith::validate::validate_descriptor_only(input.bytes(), &opts.into()).into();
     to_js(&v)
 }
@@ -57,14 +57,16 @@ pub fn validate_descriptor_document(input: JsValue, options: JsValue) -> Result<
 #[wasm_bindgen]
 pub fn digest(
     #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] input: JsValue,
-    #[wasm_bindgen(unchecked_optional_param_type = "DigestAlgorithm")] algorithm: Option<String>,
+    #[wasm_bindgen(unchecked_optional_param_type = "DigestAlgorithm")] algorithm: JsValue,
 ) -> Result<String, JsValue> {
     let input = Input::from_js(&input)?;
-    let algorithm = match algorithm.as_deref() {
-        None | Some("sha256") => DigestAlgorithm::Sha256,
-        Some("sha512") => DigestAlgorithm::Sha512,
-        Some(other) => {
-            return Err(error(ErrorCode::InvalidAlgorithm, format!("unsupported digest algorithm {other:?}: use \"sha256\" or \"sha512\"")))
+    let algorithm = if algorithm.is_undefined() || algorithm.is_null() {
+        DigestAlgorithm::Sha256
+    } else {
+        match algorithm.as_string().as_deref() {
+            Some("sha256") => DigestAlgorithm::Sha256,
+            Some("sha512") => DigestAlgorithm::Sha512,
+            _ => return Err(error(ErrorCode::InvalidAlgorithm, "the digest algorithm must be \"sha256\" or \"sha512\"")),
         }
     };
     Ok(match algorithm {

@@ -71,8 +71,8 @@ fn bad_calls_throw_errors_with_codes() {
     let cases: Vec<(&str, Result<JsValue, JsValue>, &str)> = vec![
         ("input type", validate(JsValue::from_f64(1.0), JsValue::UNDEFINED), "invalid-input"),
         ("expect", validate(JsValue::from_str("{}"), json(r#"{"expect":"oci"}"#)), "invalid-options"),
-        ("reference", reference::parse_reference("", JsValue::UNDEFINED), "reference/empty"),
-        ("platform", platform::parse_platform("linux/*"), "platform/wildcard"),
+        ("reference", reference::parse_reference(JsValue::from_str(""), JsValue::UNDEFINED), "reference/empty"),
+        ("platform", platform::parse_platform(JsValue::from_str("linux/*")), "platform/wildcard"),
         ("edit op", compose::edit_index(JsValue::from_str(INDEX), json(r#"[{"op":"paint"}]"#), JsValue::UNDEFINED), "invalid-options"),
         ("not an index", compose::edit_index(JsValue::from_str(MANIFEST), json("[]"), JsValue::UNDEFINED), "compose/not-an-index"),
     ];
@@ -80,19 +80,19 @@ fn bad_calls_throw_errors_with_codes() {
         assert_eq!(code_of(result.expect_err(name)), code, "{name}");
     }
     assert_eq!(
-        indexsmith_wasm::digest(JsValue::from_str("x"), Some("md5".into())).map_err(code_of),
+        indexsmith_wasm::digest(JsValue::from_str("x"), JsValue::from_str("md5")).map_err(code_of),
         Err("invalid-algorithm".to_owned())
     );
 }
 
 #[wasm_bindgen_test]
 fn platforms_and_references_cross_as_plain_objects() {
-    let p = platform::parse_platform("linux/arm").unwrap();
+    let p = platform::parse_platform(JsValue::from_str("linux/arm")).unwrap();
     assert_eq!(JSON::stringify(&p).unwrap(), r#"{"os":"linux","architecture":"arm","variant":"v7","osVersion":null,"osFeatures":[]}"#);
     assert_eq!(platform::format_platform(p).unwrap(), "linux/arm/v7");
     assert_eq!(platform::platform_matches(JsValue::from_str("linux/arm64"), JsValue::from_str("linux/arm/v7")), Ok(true));
     assert_eq!(platform::platform_matches_strict(JsValue::from_str("linux/arm64"), JsValue::from_str("linux/arm/v7")), Ok(false));
-    let r = reference::parse_reference("ubuntu:24.04", JsValue::UNDEFINED).unwrap();
+    let r = reference::parse_reference(JsValue::from_str("ubuntu:24.04"), JsValue::UNDEFINED).unwrap();
     assert_eq!(
         JSON::stringify(&r).unwrap(),
         r#"{"domain":"docker.io","path":"library/ubuntu","tag":"24.04","digest":null,"name":"docker.io/library/ubuntu","familiar":"ubuntu:24.04","string":"docker.io/library/ubuntu:24.04"}"#
