@@ -55,7 +55,7 @@ mod tests {
             (HELLO_WORLD_LIST, Some(Kind::DockerManifestList), 3, true),
             (OCI_ATTESTATIONS, Some(Kind::OciIndex), 16, true),
             (WINDOWS_OS_VERSION, Some(Kind::DockerManifestList), 6, true),
-            (BROKEN, None, 2, false),
+            (BROKEN, Some(Kind::DockerManifestList), 2, false),
         ];
         for (example, kind, entries, valid) in cases {
             let report = validate(example.text.as_bytes(), &ValidateOptions::default());
