@@ -112,12 +112,11 @@ fn check_child_media_type(ctx: &mut Context<'_, '_>, node: NodeId, media_type: &
     }
 }
 
-/// The identity of a platform for duplicate detection: arm64's `v8` equals no variant.
+/// The identity of a platform for duplicate detection: its containerd-normalized form, so that
+/// `arm64` equals `arm64/v8` and `arm` equals `arm/v7`.
 fn platform_key(p: &Platform) -> (String, String, String, String, Vec<String>) {
-    let variant = match (p.architecture.as_str(), p.variant.as_deref()) {
-        ("arm64", Some("v8")) | (_, None) => String::new(),
-        (_, Some(v)) => v.to_owned(),
-    };
+    let p = &p.normalize();
+    let variant = p.variant.clone().unwrap_or_default();
     let mut features = p.os_features.clone();
     features.sort();
     (p.os.clone(), p.architecture.clone(), variant, p.os_version.clone().unwrap_or_default(), features)
@@ -133,7 +132,7 @@ fn lint_duplicates(ctx: &mut Context<'_, '_>, entries: &[Entry]) {
         match seen.entry(platform_key(p)) {
             std::collections::hash_map::Entry::Occupied(first) => {
                 let at = ctx.member(e.node, "platform").unwrap_or(e.node);
-                let f = ctx.report(Code::IndexDuplicatePlatform, at, format!("platform {p} already appears at manifests[{}]; clients pick one of them arbitrarily", first.get()));
+                let f = ctx.report(Code::IndexDuplicatePlatform, at, format!("platform {p} already appears at manifests[{}]; clients pull the first and never this one", first.get()));
                 f.help = Some("remove one entry, or tell them apart (variant, os.version, os.features)".into());
             }
             std::collections::hash_map::Entry::Vacant(slot) => {
