@@ -9,6 +9,7 @@ pub mod examples;
 pub mod fragment;
 pub mod highlight;
 pub mod hooks;
+pub mod resolution;
 pub mod rows;
 pub mod services;
 pub mod state;
