@@ -22,6 +22,10 @@ pub fn output_panel() -> Html {
         let text = ctx.text.clone();
         Callback::from(move |_: MouseEvent| browser::copy(&text))
     };
+    let copy_snippet = {
+        let snippet = embed_snippet(&ctx);
+        Callback::from(move |_: MouseEvent| browser::copy(&snippet))
+    };
     let read = |r: &NodeRef| r.cast::<HtmlInputElement>().map(|i| i.value().trim().to_owned()).unwrap_or_default();
     let plan = {
         let (ctx, settings, target, source) = (ctx.clone(), settings.clone(), target.clone(), source.clone());
@@ -87,6 +91,12 @@ pub fn output_panel() -> Html {
                 </details>
             </section>
             <section>
+                <h3>{"Embed this playground"}</h3>
+                <p class="muted">{"Paste into a documentation page; the document travels in the link."}</p>
+                <pre class="bytes mono snippet" aria-label="Embed snippet">{embed_snippet(&ctx)}</pre>
+                <button type="button" onclick={copy_snippet}>{"Copy snippet"}</button>
+            </section>
+            <section>
                 <h3>{"Push to a registry"}</h3>
                 <form class="stack" onsubmit={plan}>
                     <label>
@@ -105,4 +115,14 @@ pub fn output_panel() -> Html {
             </section>
         </div>
     }
+}
+
+/// The `<iframe>` snippet that embeds the playground on the current document.
+pub fn embed_snippet(doc: &crate::state::Document) -> String {
+    let fragment = crate::fragment::encode(&doc.url_state());
+    let origin = browser::page_url();
+    let hash = if fragment.is_empty() { String::new() } else { format!("#{fragment}") };
+    format!(
+        "<iframe src=\"{origin}?embed{hash}\"\n  title=\"indexsmith playground\" width=\"100%\" height=\"560\"\n  style=\"border: 1px solid #dde1e8; border-radius: 6px\" loading=\"lazy\"></iframe>"
+    )
 }

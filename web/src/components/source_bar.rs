@@ -70,7 +70,7 @@ pub fn source_bar(props: &SourceBarProps) -> Html {
     let share = {
         let copied = copied.clone();
         Callback::from(move |_: MouseEvent| {
-            if let Some(href) = web_sys::window().and_then(|w| w.location().href().ok()) {
+            if let Some(href) = crate::services::browser::window().and_then(|w| w.location().href().ok()) {
                 browser::copy(&href);
                 copied.set(true);
             }

@@ -27,7 +27,7 @@ pub fn tabs(props: &TabsProps) -> Html {
             };
             e.prevent_default();
             on_select.emit(tabs[next]);
-            if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(&format!("tab-{}", tabs[next].as_str()))) {
+            if let Some(el) = crate::services::browser::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(&format!("tab-{}", tabs[next].as_str()))) {
                 if let Ok(el) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el) {
                     let _ = el.focus();
                 }

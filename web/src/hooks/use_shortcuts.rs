@@ -32,7 +32,7 @@ pub fn use_shortcuts(ctx: DocumentContext) {
                 ctx.dispatch(action);
             }
         });
-        let window = web_sys::window();
+        let window = crate::services::browser::window();
         if let Some(w) = &window {
             let _ = w.add_event_listener_with_callback("keydown", listener.as_ref().unchecked_ref());
         }

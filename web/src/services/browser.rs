@@ -11,8 +11,23 @@ pub const DRAFT_KEY: &str = "indexsmith.draft.v1";
 /// Drafts larger than this are not stored (localStorage quotas are a few MiB, shared).
 pub const DRAFT_LIMIT: usize = 512 * 1024;
 
-fn window() -> Option<Window> {
-    web_sys::window()
+/// The window, or `None` off the browser (host tests, server rendering).
+pub fn window() -> Option<Window> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        web_sys::window()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        None
+    }
+}
+
+/// `origin + pathname` of the page (the app's address without query or fragment).
+pub fn page_url() -> String {
+    window()
+        .and_then(|w| Some(format!("{}{}", w.location().origin().ok()?, w.location().pathname().ok()?)))
+        .unwrap_or_default()
 }
 
 /// The fragment without `#`.
