@@ -14,8 +14,10 @@ pub fn add_entry() -> Html {
     let manifest = use_node_ref();
     let config = use_node_ref();
     let reference = use_node_ref();
+    let platform = use_node_ref();
+    let platform_error = use_state(|| None::<String>);
     let add = {
-        let (ctx, manifest, config) = (ctx.clone(), manifest.clone(), config.clone());
+        let (ctx, manifest, config, platform, platform_error) = (ctx.clone(), manifest.clone(), config.clone(), platform.clone(), platform_error.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let Some(m) = manifest.cast::<HtmlTextAreaElement>() else { return };
@@ -25,6 +27,19 @@ pub fn add_entry() -> Html {
                     child = child.with_config(c.value().into_bytes());
                 }
             }
+            if let Some(p) = platform.cast::<HtmlInputElement>() {
+                let spec = p.value().trim().to_owned();
+                if !spec.is_empty() {
+                    match indexsmith::platform::parse(&spec) {
+                        Ok(parsed) => child = child.with_platform(parsed),
+                        Err(e) => {
+                            platform_error.set(Some(format!("{e} ({})", e.code())));
+                            return;
+                        }
+                    }
+                }
+            }
+            platform_error.set(None);
             ctx.dispatch(Action::Edit(Edit::Add { child, position: None }));
         })
     };
@@ -54,6 +69,11 @@ pub fn add_entry() -> Html {
                     <span>{"Its config JSON (optional: gives the platform)"}</span>
                     <textarea ref={config} class="small mono" spellcheck="false" rows="3" placeholder="{ \"architecture\": \"arm64\", \"os\": \"linux\", … }" />
                 </label>
+                <label>
+                    <span>{"Platform (optional: overrides the config, e.g. linux/arm/v7)"}</span>
+                    <input ref={platform} type="text" spellcheck="false" placeholder="linux/arm64" />
+                </label>
+                { for platform_error.as_ref().map(|e| html!{ <p class="error" role="alert">{e.clone()}</p> }) }
                 <button type="submit" class="primary">{"Add entry"}</button>
             </form>
             <form class="inline-form" onsubmit={fetch}>
