@@ -3,7 +3,7 @@
 
 use indexsmith_web::components::diagnostics::{Diagnostics, DiagnosticsProps};
 use indexsmith_web::components::editor::{Editor, EditorProps};
-use indexsmith_web::components::platform_table::{PlatformTable, PlatformTableProps};
+use indexsmith_web::components::platform_table::PlatformTable;
 use indexsmith_web::components::summary::{Summary, SummaryProps};
 use indexsmith_web::examples;
 use indexsmith_web::state::{Analysis, Document, DocumentContext, Source};
