@@ -246,8 +246,9 @@ pub struct Document {
     /// The text the diff compares against: the document as loaded.
     pub original: Rc<String>,
     pub source: Source,
-    pub undo: Vec<String>,
-    pub redo: Vec<String>,
+    /// Earlier texts, most recent last (shared, so cloning the state per action stays cheap).
+    pub undo: Vec<Rc<str>>,
+    pub redo: Vec<Rc<str>>,
     /// Keystrokes merged into the current undo step.
     pub typing_run: u32,
     pub options: ViewOptions,
@@ -357,7 +358,7 @@ impl Document {
             return;
         }
         let old = std::mem::replace(&mut self.text, text);
-        self.undo.push(old);
+        self.undo.push(old.into());
         if self.undo.len() > UNDO_LIMIT {
             self.undo.remove(0);
         }
@@ -483,15 +484,15 @@ impl Reducible for Document {
             Action::CancelConvert => doc.convert = None,
             Action::Undo => {
                 let Some(previous) = doc.undo.pop() else { return self };
-                let current = std::mem::replace(&mut doc.text, previous);
-                doc.redo.push(current);
+                let current = std::mem::replace(&mut doc.text, previous.to_string());
+                doc.redo.push(current.into());
                 doc.typing_run = 0;
                 doc.reanalyse();
             }
             Action::Redo => {
                 let Some(next) = doc.redo.pop() else { return self };
-                let current = std::mem::replace(&mut doc.text, next);
-                doc.undo.push(current);
+                let current = std::mem::replace(&mut doc.text, next.to_string());
+                doc.undo.push(current.into());
                 doc.typing_run = 0;
                 doc.reanalyse();
             }
