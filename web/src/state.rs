@@ -401,6 +401,8 @@ pub enum Action {
     EditText(String),
     /// A new document (example, file, registry): it becomes the diff's baseline too.
     Load { text: String, source: Source },
+    /// A link was opened in this page (the fragment changed): its document and options.
+    OpenLink(UrlState),
     /// An edit through the table or a form, applied by the core's `compose::edit_index`.
     Edit(Edit),
     /// Several edits as one undo step.
@@ -464,6 +466,14 @@ impl Reducible for Document {
                 doc.replace_text(text);
                 doc.original = Rc::new(doc.text.clone());
                 doc.source = source;
+                doc.edit_notes.clear();
+            }
+            Action::OpenLink(state) => {
+                let linked = Document::from_url_state(&state, Source::Link);
+                doc.replace_text(linked.text);
+                doc.original = Rc::new(doc.text.clone());
+                doc.source = linked.source;
+                doc.options = linked.options;
                 doc.edit_notes.clear();
             }
             Action::Edit(edit) => doc.apply(&[edit], None),

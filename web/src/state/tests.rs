@@ -167,3 +167,14 @@ fn url_state_round_trips_and_leaves_out_defaults() {
         assert_eq!(restored.options, doc.options, "{name}: options");
     }
 }
+
+#[test]
+fn opening_a_link_replaces_document_and_options_undoably() {
+    let other = reduce(example(examples::WINDOWS_OS_VERSION), [Action::SetTab(Tab::Diff), Action::SetFilter("windows".into())]);
+    let state = other.url_state();
+    let doc = reduce(Document::default(), [Action::OpenLink(state)]);
+    assert_eq!(doc.text, examples::WINDOWS_OS_VERSION.text);
+    assert_eq!(doc.options, other.options);
+    assert_eq!(*doc.original, doc.text, "the linked document is the diff baseline");
+    assert_eq!(reduce(doc, [Action::Undo]).text, examples::DEFAULT.text);
+}
