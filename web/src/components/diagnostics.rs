@@ -4,6 +4,9 @@ use crate::state::Analysis;
 use std::rc::Rc;
 use yew::prelude::*;
 
+/// Diagnostics listed at most, so a pathological document keeps the page responsive.
+pub const LIST_LIMIT: usize = 1000;
+
 #[derive(Properties, PartialEq)]
 pub struct DiagnosticsProps {
     pub analysis: Rc<Analysis>,
@@ -24,7 +27,7 @@ pub fn diagnostics(props: &DiagnosticsProps) -> Html {
     html! {
         <section class="diagnostics" aria-label="Diagnostics">
             <ul>
-                { for list.iter().enumerate().map(|(i, d)| {
+                { for list.iter().enumerate().take(LIST_LIMIT).map(|(i, d)| {
                     let on_select = props.on_select.clone();
                     let onclick = Callback::from(move |_| on_select.emit(i));
                     let sev = d.severity.as_str();
@@ -42,6 +45,9 @@ pub fn diagnostics(props: &DiagnosticsProps) -> Html {
                     }
                 }) }
             </ul>
+            { if list.len() > LIST_LIMIT {
+                html!{ <p class="muted more">{format!("…and {} more; fix these first.", list.len() - LIST_LIMIT)}</p> }
+            } else { html!{} } }
         </section>
     }
 }

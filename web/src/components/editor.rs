@@ -8,6 +8,9 @@ use std::rc::Rc;
 use web_sys::{DragEvent, HtmlTextAreaElement};
 use yew::prelude::*;
 
+/// Diagnostics marked in the text at most (the list shows every one).
+pub const MARK_LIMIT: usize = 500;
+
 #[derive(Properties, PartialEq)]
 pub struct EditorProps {
     pub text: String,
@@ -79,7 +82,9 @@ pub fn editor(props: &EditorProps) -> Html {
     };
 
     let text = props.text.as_str();
-    let diagnostics = &props.analysis.report.diagnostics;
+    let all = &props.analysis.report.diagnostics;
+    // Marking is quadratic in the number of marks; past this many, only the first are marked.
+    let diagnostics = &all[..all.len().min(MARK_LIMIT)];
     let marked: Html = segments(text, diagnostics)
         .into_iter()
         .map(|s| {
