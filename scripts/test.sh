@@ -12,3 +12,6 @@ if cargo tree -p indexsmith -e normal --prefix none | grep -E '^(gloo|web-sys|re
   exit 1
 fi
 echo "ok"
+
+echo "== npm package: build, Node tests (require and import), Chromium, npm pack, tsc, size =="
+./scripts/test-npm.sh
