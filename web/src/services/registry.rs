@@ -92,6 +92,10 @@ pub fn plan_steps(plan: &PushPlan) -> Vec<PlanStep> {
             PlanStep { digest: c.digest.to_string(), action: action.to_owned(), detail: format!("{platform}{detail}") }
         })
         .collect();
+    if steps.iter().any(|s| s.digest == plan.digest.to_string()) {
+        // The machine already reported the root itself (present: nothing below it is checked).
+        return steps;
+    }
     steps.push(PlanStep {
         digest: plan.digest.to_string(),
         action: if plan.root_present { "present" } else { "push" }.to_owned(),
