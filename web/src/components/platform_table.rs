@@ -88,7 +88,7 @@ pub fn platform_table(props: &PlatformTableProps) -> Html {
         let expanded = *open == Some(i);
         let field = |field: PlatformField, value: String, placeholder: &'static str| {
             let size = match field {
-                PlatformField::Os => 6,
+                PlatformField::Os => 7,
                 PlatformField::Architecture => 6,
                 PlatformField::Variant => 3,
                 PlatformField::OsVersion => 10,
