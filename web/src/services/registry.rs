@@ -402,6 +402,55 @@ mod tests {
         assert_eq!(unproxied(&there, origin, "/proxy"), url);
     }
 
+    fn child(hex: char, action: ChildAction) -> indexsmith_registry::ops::ChildPlan {
+        indexsmith_registry::ops::ChildPlan {
+            digest: format!("sha256:{}", hex.to_string().repeat(64)).parse().expect("digest"),
+            media_type: "application/vnd.oci.image.manifest.v1+json".into(),
+            platform: Some(indexsmith::Platform::new("linux", "arm64")),
+            action,
+            blobs: 3,
+            blobs_present: 1,
+            blobs_to_mount: 2,
+            blobs_to_copy: 0,
+            bytes_to_mount: 700,
+            bytes_to_copy: 0,
+        }
+    }
+
+    #[test]
+    fn plan_steps_name_each_child_and_the_root() {
+        let from = Repository::new("127.0.0.1:5000", "sample/parts");
+        let root: indexsmith::Digest = format!("sha256:{}", "f".repeat(64)).parse().expect("digest");
+        let plan = |children, root_present| PushPlan {
+            digest: root.clone(),
+            media_type: "application/vnd.oci.image.index.v1+json".into(),
+            root_present,
+            children,
+            blobs_present: 0,
+            blobs_to_mount: 0,
+            blobs_to_copy: 0,
+            bytes_to_mount: 0,
+            bytes_to_copy: 0,
+        };
+        let cases = [
+            (
+                "one of each",
+                plan(vec![child('a', ChildAction::Present), child('b', ChildAction::ManifestOnly), child('c', ChildAction::Mount { from: from.clone() }), child('d', ChildAction::Copy { from: from.clone() })], false),
+                vec!["present", "manifest", "mount", "copy", "push"],
+            ),
+            ("root already there", plan(vec![], true), vec!["present"]),
+            ("root reported as its own child", plan(vec![child('f', ChildAction::Present)], true), vec!["present"]),
+        ];
+        for (name, plan, expected) in cases {
+            let steps = plan_steps(&plan);
+            let actions: Vec<&str> = steps.iter().map(|s| s.action.as_str()).collect();
+            assert_eq!(actions, expected, "{name}");
+            assert_eq!(steps.last().map(|s| s.digest.clone()), Some(root.to_string()), "{name}: the root comes last");
+        }
+        let mount = &plan_steps(&plan(vec![child('c', ChildAction::Mount { from: from.clone() })], false))[0];
+        assert!(mount.detail.contains("linux/arm64") && mount.detail.contains("sample/parts") && mount.detail.contains("700 bytes"), "{}", mount.detail);
+    }
+
     #[test]
     fn push_targets() {
         let ok = push_target("localhost:5000/sample/hello:multi", "localhost:5000/sample/hello").expect("valid");
