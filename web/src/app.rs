@@ -110,10 +110,17 @@ pub fn app() -> Html {
     let tabs: Vec<Tab> = if embed { vec![Tab::Platforms, Tab::Resolve, Tab::Diff] } else { Tab::ALL.to_vec() };
     let current = if tabs.contains(&doc.options.tab) { doc.options.tab } else { Tab::Platforms };
     let editable = doc.analysis.format.is_some() && doc.analysis.report.diagnostics.iter().all(|d| !(d.severity == indexsmith::Severity::Error && d.code.as_str().starts_with("json/")));
+    let pulled = (*use_memo((doc.text.clone(), doc.options.platform.clone()), |(text, platform)| {
+        match crate::resolution::preview(text, platform, false) {
+            crate::resolution::Preview::Resolved(r) => r.selected.map(|i| (i, platform.trim().to_owned())),
+            _ => None,
+        }
+    }))
+    .clone();
     let panel = match current {
         Tab::Platforms => html! {
             <>
-                <PlatformTable rows={doc.analysis.rows.clone()} filter={doc.options.filter.clone()} {editable} />
+                <PlatformTable rows={doc.analysis.rows.clone()} filter={doc.options.filter.clone()} {editable} {pulled} />
                 { if !editable && doc.analysis.format.is_some() {
                     html!{ <p class="muted">{"Fix the JSON errors to edit the table; the editor keeps your text as it is."}</p> }
                 } else { html!{} } }

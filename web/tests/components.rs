@@ -25,7 +25,7 @@ fn table_host(props: &WithDocumentProps) -> Html {
     let doc = use_reducer(move || Document::new(text, Source::Typed));
     html! {
         <ContextProvider<DocumentContext> context={doc.clone()}>
-            <PlatformTable rows={doc.analysis.rows.clone()} filter={props.filter.clone()} editable={doc.analysis.format.is_some()} />
+            <PlatformTable rows={doc.analysis.rows.clone()} filter={props.filter.clone()} editable={doc.analysis.format.is_some()} pulled={Some((1, "linux/arm64".to_owned()))} />
         </ContextProvider<DocumentContext>>
     }
 }
@@ -38,7 +38,7 @@ async fn render_table(text: &str, filter: &str) -> String {
 async fn platform_table_has_one_row_per_entry() {
     // (case, document, filter, rows, texts that must appear)
     let cases = [
-        ("hello-world list", examples::HELLO_WORLD_LIST.text, "", 3, vec!["aria-label=\"Platforms\"", "value=\"windows\"", "10.0.17763.1697"]),
+        ("hello-world list", examples::HELLO_WORLD_LIST.text, "", 3, vec!["aria-label=\"Platforms\"", "value=\"windows\"", "10.0.17763.1697", "a client on linux/arm64 pulls this entry"]),
         ("filtered", examples::HELLO_WORLD_LIST.text, "windows", 1, vec!["value=\"windows\""]),
         ("attestations get a badge", examples::OCI_ATTESTATIONS.text, "", 16, vec!["badge attest", "attestation"]),
     ];

@@ -56,6 +56,9 @@ pub struct PlatformTableProps {
     pub filter: String,
     /// Whether the document can be edited (it parses as an index).
     pub editable: bool,
+    /// The entry a client on the Resolve view's platform pulls, with that platform.
+    #[prop_or_default]
+    pub pulled: Option<(usize, String)>,
 }
 
 #[function_component(PlatformTable)]
@@ -86,6 +89,7 @@ pub fn platform_table(props: &PlatformTableProps) -> Html {
             Callback::from(move |_: MouseEvent| open.set(if *open == Some(i) { None } else { Some(i) }))
         };
         let expanded = *open == Some(i);
+        let pulled_here = props.pulled.as_ref().filter(|(p, _)| *p == i).map(|(_, platform)| platform.clone());
         let field = |field: PlatformField, value: String, placeholder: &'static str| {
             let size = match field {
                 PlatformField::Os => 7,
@@ -102,7 +106,7 @@ pub fn platform_table(props: &PlatformTableProps) -> Html {
         };
         html! {
             <>
-            <tr class={classes!(r.is_attestation().then_some("attestation"))}>
+            <tr class={classes!(r.is_attestation().then_some("attestation"), pulled_here.is_some().then_some("pulled"))}>
                 <td class="num">{i}</td>
                 <td>{field(PlatformField::Os, p.os.clone(), "os")}</td>
                 <td>{field(PlatformField::Architecture, p.architecture.clone(), "arch")}</td>
@@ -123,6 +127,7 @@ pub fn platform_table(props: &PlatformTableProps) -> Html {
                     { if r.is_attestation() {
                         html!{ <span class="badge attest" title={format!("attestation of {}", r.attests.clone().unwrap_or_default())}>{"attestation"}</span> }
                     } else { html!{} } }
+                    { for pulled_here.map(|p| html!{ <span class="badge ok" title={format!("a client on {p} pulls this entry")}>{"pulled"}</span> }) }
                 </td>
                 <td class="actions">
                     <button type="button" class="icon" onclick={up} disabled={!props.editable || i == 0} aria-label={format!("Move entry {i} up")} title="Move up">{"↑"}</button>
