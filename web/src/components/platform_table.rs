@@ -96,7 +96,7 @@ pub fn platform_table(props: &PlatformTableProps) -> Html {
                 PlatformField::Architecture => 6,
                 PlatformField::Variant => 3,
                 PlatformField::OsVersion => 10,
-                PlatformField::OsFeatures => 5,
+                PlatformField::OsFeatures => 4,
             };
             if props.editable {
                 html! { <FieldInput index={i} {field} {value} placeholder={placeholder} {size} /> }
@@ -116,18 +116,16 @@ pub fn platform_table(props: &PlatformTableProps) -> Html {
                 <td class="entry-id">
                     <code title={r.digest.clone()}>{r.short_digest()}</code>
                     <span class="meta"><span title={r.media_type.clone()}>{media_type_label(&r.media_type).to_owned()}</span>{" · "}{format!("{} B", r.size)}</span>
+                    { if r.is_attestation() {
+                        html!{ <span class="badge attest" title={format!("attestation of {}", r.attests.clone().unwrap_or_default())}>{"attestation"}</span> }
+                    } else { html!{} } }
+                    { for pulled_here.map(|p| html!{ <span class="badge ok" title={format!("a client on {p} pulls this entry")}>{"pulled"}</span> }) }
                 </td>
                 <td class="num">
                     <button type="button" class="link" onclick={toggle} aria-expanded={expanded.to_string()}
                             aria-label={format!("Annotations of entry {i} ({})", r.annotations.len())}>
                         {r.annotations.len()}
                     </button>
-                </td>
-                <td>
-                    { if r.is_attestation() {
-                        html!{ <span class="badge attest" title={format!("attestation of {}", r.attests.clone().unwrap_or_default())}>{"attestation"}</span> }
-                    } else { html!{} } }
-                    { for pulled_here.map(|p| html!{ <span class="badge ok" title={format!("a client on {p} pulls this entry")}>{"pulled"}</span> }) }
                 </td>
                 <td class="actions">
                     <button type="button" class="icon" onclick={up} disabled={!props.editable || i == 0} aria-label={format!("Move entry {i} up")} title="Move up">{"↑"}</button>
@@ -138,7 +136,7 @@ pub fn platform_table(props: &PlatformTableProps) -> Html {
             { if expanded {
                 html! {
                     <tr class="annotations-row">
-                        <td colspan="10">
+                        <td colspan="9">
                             <Annotations entry={Some(i)} items={r.annotations.clone()} editable={props.editable} />
                         </td>
                     </tr>
@@ -169,7 +167,6 @@ pub fn platform_table(props: &PlatformTableProps) -> Html {
                             <th scope="col"><abbr title="os.features">{"features"}</abbr></th>
                             <th scope="col" title="digest, media type and size">{"entry"}</th>
                             <th scope="col" title="annotations">{"ann."}</th>
-                            <th scope="col"><span class="visually-hidden">{"badges"}</span></th>
                             <th scope="col"><span class="visually-hidden">{"actions"}</span></th>
                         </tr>
                     </thead>
