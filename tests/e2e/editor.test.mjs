@@ -186,6 +186,7 @@ browserTest("keyboard access: Tab reaches the editor, typing validates, the view
     await page.keyboard.press("Tab");
   }
   assert.equal(await page.evaluate(() => document.activeElement?.getAttribute("aria-label")), "Manifest JSON", `Tab reached the editor (${presses} presses)`);
+  console.log(`keyboard: Tab reaches the editor after ${presses} presses`);
   await page.keyboard.press("Control+End");
   await page.keyboard.type("\n");
   await editorIs(page, `${start}\n`);
@@ -209,6 +210,32 @@ browserTest("keyboard access: Tab reaches the editor, typing validates, the view
   await page.keyboard.press("Home");
   await until(() => tab(page, "Platforms").getAttribute("aria-selected"), (v) => v === "true", "Platforms selected");
   await platformsTable(page).waitFor();
+});
+
+browserTest("every control has an accessible name, in every view", async ({ page, context }) => {
+  await openApp(page);
+  // The OCI example, so the Format view shows its OCI-only fields too.
+  await page.getByRole("combobox", { name: "Load an example" }).selectOption("alpine-attestations");
+  await until(() => digestOutput(page).textContent(), (d) => d !== sha256(HELLO_WORLD), "the example to load");
+  const cdp = await context.newCDPSession(page);
+  const interactive = new Set(["button", "checkbox", "combobox", "link", "listbox", "radio", "searchbox", "slider", "spinbutton", "switch", "tab", "textbox", "DisclosureTriangle"]);
+  const seen = new Set();
+  for (const view of ["Platforms", "Resolve", "Format", "Diff", "Output", "Registry"]) {
+    await tab(page, view).click();
+    await until(() => tab(page, view).getAttribute("aria-selected"), (v) => v === "true", `${view} selected`);
+    if (view === "Platforms") {
+      await page.getByText("Add an entry", { exact: true }).click();
+      await page.getByRole("button", { name: /^Annotations of entry 0 / }).click();
+    }
+    const { nodes } = await cdp.send("Accessibility.getFullAXTree");
+    const controls = nodes.filter((n) => !n.ignored && interactive.has(n.role?.value));
+    const unnamed = controls.filter((n) => !(n.name?.value ?? "").trim()).map((n) => n.role.value);
+    assert.deepEqual(unnamed, [], `${view}: controls without a name`);
+    controls.forEach((n) => seen.add(`${n.role.value}:${n.name.value}`));
+  }
+  for (const name of ["textbox:Manifest JSON", "button:Download", "button:Push", "button:Fetch", "button:Add entry"]) {
+    assert.ok(seen.has(name), `the contract name ${name} exists`);
+  }
 });
 
 browserTest("an annotation that looks like HTML shows as text and runs nothing", async ({ page }) => {

@@ -89,6 +89,22 @@ browserTest("fetch through the proxy from a registry without CORS headers", asyn
   assert.equal(await platformRows(page).count(), 4);
 });
 
+browserTest("list a repository's tags and open one", async ({ page }) => {
+  const expected = await getManifest(direct(env.registry), "sample/hello", "latest-docker");
+  await openApp(page);
+  await tab(page, "Registry").click();
+  await page.getByRole("textbox", { name: "Repository", exact: true }).fill(`${env.registry}/sample/hello`);
+  await button(page, "List tags").click();
+  const list = page.getByRole("list", { name: `Tags of ${env.registry}/sample/hello`, exact: true });
+  await list.waitFor();
+  const tags = await list.locator("li code").allTextContents();
+  assert.deepEqual([...tags].sort(), ["amd64", "arm64", "armv7", "latest", "latest-docker", "windows-amd64"], "the sample's tags");
+  await button(page, `Open ${env.registry}/sample/hello:latest-docker`).click();
+  await expectFetched(page, `${env.registry}/sample/hello:latest-docker`, expected);
+  const summary = await page.getByRole("region", { name: "Summary" }).textContent();
+  assert.match(summary, /docker-manifest-list valid/);
+});
+
 // Builds an index in the page from the sample's parts: two entries fetched by reference, one
 // pasted (manifest bytes and a platform). Returns what the entries must be.
 async function createFromReferences(page) {
