@@ -18,7 +18,7 @@ use crate::components::tabs::Tabs;
 use crate::fragment;
 use crate::highlight::utf16_offset;
 use crate::hooks::use_shortcuts::use_shortcuts;
-use crate::hooks::use_url_sync::use_url_sync;
+use crate::hooks::use_url_sync::{use_link_listener, use_url_sync};
 use crate::services::browser;
 use crate::services::registry::RegistrySettings;
 use crate::state::{Action, Document, DocumentContext, Source, Tab};
@@ -57,6 +57,7 @@ pub fn app() -> Html {
     let textarea = use_node_ref();
     use_url_sync(&doc, embed);
     use_shortcuts(doc.clone());
+    use_link_listener(doc.clone());
 
     let on_input = {
         let doc = doc.clone();

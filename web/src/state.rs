@@ -246,8 +246,9 @@ pub struct Document {
     /// The text the diff compares against: the document as loaded.
     pub original: Rc<String>,
     pub source: Source,
-    pub undo: Vec<String>,
-    pub redo: Vec<String>,
+    /// Earlier texts, most recent last (shared, so cloning the state per action stays cheap).
+    pub undo: Vec<Rc<str>>,
+    pub redo: Vec<Rc<str>>,
     /// Keystrokes merged into the current undo step.
     pub typing_run: u32,
     pub options: ViewOptions,
@@ -357,7 +358,7 @@ impl Document {
             return;
         }
         let old = std::mem::replace(&mut self.text, text);
-        self.undo.push(old);
+        self.undo.push(old.into());
         if self.undo.len() > UNDO_LIMIT {
             self.undo.remove(0);
         }
@@ -400,6 +401,8 @@ pub enum Action {
     EditText(String),
     /// A new document (example, file, registry): it becomes the diff's baseline too.
     Load { text: String, source: Source },
+    /// A link was opened in this page (the fragment changed): its document and options.
+    OpenLink(UrlState),
     /// An edit through the table or a form, applied by the core's `compose::edit_index`.
     Edit(Edit),
     /// Several edits as one undo step.
@@ -465,6 +468,14 @@ impl Reducible for Document {
                 doc.source = source;
                 doc.edit_notes.clear();
             }
+            Action::OpenLink(state) => {
+                let linked = Document::from_url_state(&state, Source::Link);
+                doc.replace_text(linked.text);
+                doc.original = Rc::new(doc.text.clone());
+                doc.source = linked.source;
+                doc.options = linked.options;
+                doc.edit_notes.clear();
+            }
             Action::Edit(edit) => doc.apply(&[edit], None),
             Action::EditMany(edits) => doc.apply(&edits, None),
             Action::Reformat(style) => doc.apply(&[], Some(style)),
@@ -483,15 +494,15 @@ impl Reducible for Document {
             Action::CancelConvert => doc.convert = None,
             Action::Undo => {
                 let Some(previous) = doc.undo.pop() else { return self };
-                let current = std::mem::replace(&mut doc.text, previous);
-                doc.redo.push(current);
+                let current = std::mem::replace(&mut doc.text, previous.to_string());
+                doc.redo.push(current.into());
                 doc.typing_run = 0;
                 doc.reanalyse();
             }
             Action::Redo => {
                 let Some(next) = doc.redo.pop() else { return self };
-                let current = std::mem::replace(&mut doc.text, next);
-                doc.undo.push(current);
+                let current = std::mem::replace(&mut doc.text, next.to_string());
+                doc.undo.push(current.into());
                 doc.typing_run = 0;
                 doc.reanalyse();
             }

@@ -58,7 +58,7 @@ pub fn add_entry() -> Html {
         Remote::Failed(f) => html! { <p class="error" role="alert">{format!("{}: {}", f.code, f.message)}</p> },
     };
     html! {
-        <details class="add-entry">
+        <details class="add-entry" open=true>
             <summary>{"Add an entry"}</summary>
             <form onsubmit={add}>
                 <label>

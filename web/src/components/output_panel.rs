@@ -44,14 +44,20 @@ pub fn output_panel() -> Html {
         Remote::Failed(f) => html! { <p class="error" role="alert">{format!("{}: {}", f.code, f.message)}</p> },
         Remote::Loaded(steps) => html! {
             <div class="plan" role="region" aria-label="Push plan">
+                <div class="table-wrap">
                 <table aria-label="Push plan">
-                    <thead><tr><th scope="col">{"child"}</th><th scope="col">{"action"}</th><th scope="col">{"detail"}</th></tr></thead>
+                    <thead><tr><th scope="col">{"manifest"}</th><th scope="col">{"action"}</th><th scope="col">{"detail"}</th></tr></thead>
                     <tbody>
                         { for steps.iter().map(|s| html!{
-                            <tr class={s.action.clone()}><td><code>{s.digest.clone()}</code></td><td><span class="badge">{s.action.clone()}</span></td><td>{s.detail.clone()}</td></tr>
+                            <tr class={s.action.clone()}>
+                                <td><code title={s.digest.clone()}>{short_digest(&s.digest)}</code></td>
+                                <td><span class="badge">{s.action.clone()}</span></td>
+                                <td class="detail">{s.detail.clone()}</td>
+                            </tr>
                         }) }
                     </tbody>
                 </table>
+                </div>
                 <button type="button" class="primary" onclick={confirm} disabled={ctx.push.is_loading()}>{"Confirm push"}</button>
             </div>
         },
@@ -91,12 +97,6 @@ pub fn output_panel() -> Html {
                 </details>
             </section>
             <section>
-                <h3>{"Embed this playground"}</h3>
-                <p class="muted">{"Paste into a documentation page; the document travels in the link."}</p>
-                <pre class="bytes mono snippet" aria-label="Embed snippet">{embed_snippet(&ctx)}</pre>
-                <button type="button" onclick={copy_snippet}>{"Copy snippet"}</button>
-            </section>
-            <section>
                 <h3>{"Push to a registry"}</h3>
                 <form class="stack" onsubmit={plan}>
                     <label>
@@ -113,6 +113,12 @@ pub fn output_panel() -> Html {
                 {plan_view}
                 {push_view}
             </section>
+            <section>
+                <h3>{"Embed this playground"}</h3>
+                <p class="muted">{"Paste into a documentation page; the document travels in the link."}</p>
+                <pre class="bytes mono snippet" aria-label="Embed snippet">{embed_snippet(&ctx)}</pre>
+                <button type="button" onclick={copy_snippet}>{"Copy snippet"}</button>
+            </section>
         </div>
     }
 }
@@ -125,4 +131,11 @@ pub fn embed_snippet(doc: &crate::state::Document) -> String {
     format!(
         "<iframe src=\"{origin}?embed{hash}\"\n  title=\"indexsmith playground\" width=\"100%\" height=\"560\"\n  style=\"border: 1px solid #dde1e8; border-radius: 6px\" loading=\"lazy\"></iframe>"
     )
+}
+
+fn short_digest(d: &str) -> String {
+    match d.split_once(':') {
+        Some((alg, hex)) => format!("{alg}:{}", hex.get(..12).unwrap_or(hex)),
+        None => d.to_owned(),
+    }
 }

@@ -2,7 +2,9 @@
 
 use crate::fragment;
 use crate::services::browser;
-use crate::state::Document;
+use crate::state::{Action, Document, DocumentContext};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 /// After every change of the shareable state: `history.replaceState` with the new fragment, and
@@ -15,6 +17,30 @@ pub fn use_url_sync(doc: &Document, embed: bool) {
         browser::replace_fragment(&encoded);
         if !embed {
             browser::save_draft(&encoded);
+        }
+    });
+}
+
+/// Opens a link pasted into this tab's address bar: the fragment changes without a reload, so
+/// `hashchange` loads its state (our own `replaceState` calls never fire it).
+#[hook]
+pub fn use_link_listener(ctx: DocumentContext) {
+    use_effect_with((), move |_| {
+        let listener = Closure::<dyn Fn(web_sys::Event)>::new(move |_: web_sys::Event| {
+            match fragment::decode(&browser::fragment()) {
+                Ok(Some(state)) => ctx.dispatch(Action::OpenLink(state)),
+                Ok(None) => {}
+                Err(e) => ctx.dispatch(Action::Notice(e.to_string())),
+            }
+        });
+        let window = browser::window();
+        if let Some(w) = &window {
+            let _ = w.add_event_listener_with_callback("hashchange", listener.as_ref().unchecked_ref());
+        }
+        move || {
+            if let Some(w) = window {
+                let _ = w.remove_event_listener_with_callback("hashchange", listener.as_ref().unchecked_ref());
+            }
         }
     });
 }

@@ -55,7 +55,7 @@ fn table_edits_go_through_compose_and_replace_the_text() {
         let labels: Vec<String> = doc.analysis.rows.iter().map(|r| r.platform_label()).collect();
         assert_eq!(labels, expected, "{name}");
         assert_ne!(doc.text, examples::HELLO_WORLD_LIST.text, "{name}: text replaced");
-        assert_eq!(doc.undo.last().map(String::as_str), Some(examples::HELLO_WORLD_LIST.text), "{name}: undoable");
+        assert_eq!(doc.undo.last().map(|t| &**t), Some(examples::HELLO_WORLD_LIST.text), "{name}: undoable");
         // The table is derived from the new text: re-analysing the text gives the same rows.
         assert_eq!(Analysis::of(&doc.text).rows, doc.analysis.rows, "{name}: in sync");
     }
@@ -166,4 +166,15 @@ fn url_state_round_trips_and_leaves_out_defaults() {
         assert_eq!(restored.text, doc.text, "{name}: text");
         assert_eq!(restored.options, doc.options, "{name}: options");
     }
+}
+
+#[test]
+fn opening_a_link_replaces_document_and_options_undoably() {
+    let other = reduce(example(examples::WINDOWS_OS_VERSION), [Action::SetTab(Tab::Diff), Action::SetFilter("windows".into())]);
+    let state = other.url_state();
+    let doc = reduce(Document::default(), [Action::OpenLink(state)]);
+    assert_eq!(doc.text, examples::WINDOWS_OS_VERSION.text);
+    assert_eq!(doc.options, other.options);
+    assert_eq!(*doc.original, doc.text, "the linked document is the diff baseline");
+    assert_eq!(reduce(doc, [Action::Undo]).text, examples::DEFAULT.text);
 }
