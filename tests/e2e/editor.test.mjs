@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import {
   browserTest, openApp, paste, editor, digestOutput, digestIs, editorIs, platformRows, platformsTable,
-  tableRows, button, tab, diagnostics, until,
+  tableRows, button, tab, diagnostics, until, openDetails,
 } from "./support/browser.mjs";
 import { env, fixturePath } from "./support/env.mjs";
 import { sha256, lineColumn } from "./support/digest.mjs";
@@ -224,7 +224,7 @@ browserTest("every control has an accessible name, in every view", async ({ page
     await tab(page, view).click();
     await until(() => tab(page, view).getAttribute("aria-selected"), (v) => v === "true", `${view} selected`);
     if (view === "Platforms") {
-      await page.getByText("Add an entry", { exact: true }).click();
+      await openDetails(page, "Add an entry");
       await page.getByRole("button", { name: /^Annotations of entry 0 / }).click();
     }
     const { nodes } = await cdp.send("Accessibility.getFullAXTree");

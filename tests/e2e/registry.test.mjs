@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import {
-  browserTest, openApp, paste, editor, digestOutput, digestIs, platformRows, tableRows, button, tab, until,
+  browserTest, openApp, paste, editor, digestOutput, digestIs, platformRows, tableRows, button, tab, until, openDetails,
 } from "./support/browser.mjs";
 import { env } from "./support/env.mjs";
 import { sha256 } from "./support/digest.mjs";
@@ -118,7 +118,7 @@ async function createFromReferences(page) {
   await digestIs(page, sha256(EMPTY_INDEX));
   assert.equal(await platformRows(page).count(), 0);
 
-  await page.getByText("Add an entry", { exact: true }).click();
+  await openDetails(page, "Add an entry");
   const child = page.getByRole("textbox", { name: "Child reference", exact: true });
   const status = page.locator(".add-entry").getByRole("status");
   for (const [arch, manifest] of [["amd64", amd64], ["arm64", arm64]]) {
@@ -161,7 +161,7 @@ async function planAndPush(page, target, source, childAction, children) {
   await button(page, "Push").click();
   const plan = page.getByRole("table", { name: "Push plan", exact: true });
   await plan.waitFor();
-  const steps = await plan.locator("tbody tr").evaluateAll((rows) => rows.map((r) => [r.cells[0].textContent, r.cells[1].textContent]));
+  const steps = await plan.locator("tbody tr").evaluateAll((rows) => rows.map((r) => [r.cells[0].querySelector("code").title, r.cells[1].textContent]));
   const digest = await digestOutput(page).textContent();
   assert.deepEqual(
     steps,

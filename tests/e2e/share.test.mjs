@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import {
-  browserTest, openApp, paste, editor, digestOutput, digestIs, editorIs, platformRows, button, tab, until,
+  browserTest, openApp, paste, editor, digestOutput, digestIs, editorIs, platformRows, button, tab, until, openDetails,
 } from "./support/browser.mjs";
 import { env } from "./support/env.mjs";
 import { sha256 } from "./support/digest.mjs";
@@ -35,7 +35,7 @@ browserTest("download: the file's bytes are the previewed bytes", async ({ page 
   await paste(page, DOC);
   await digestIs(page, sha256(DOC));
   await tab(page, "Output").click();
-  await page.getByText("Show the bytes as they will be written").click();
+  await openDetails(page, "Show the bytes as they will be written");
   const preview = await page.locator("pre.bytes").first().textContent();
   assert.equal(preview, DOC, "the preview shows the editor's text");
 

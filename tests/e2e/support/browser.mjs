@@ -169,3 +169,12 @@ export async function tableRows(page) {
     }),
   );
 }
+
+// Opens the <details> whose summary reads `summary`, unless it is open already.
+export async function openDetails(page, summary) {
+  const details = page.locator("details", { has: page.locator("summary", { hasText: summary }) }).first();
+  if (!(await details.evaluate((d) => d.open))) {
+    await details.locator("summary").first().click();
+  }
+  await until(() => details.evaluate((d) => d.open), (open) => open, `"${summary}" to be open`);
+}
