@@ -178,13 +178,32 @@ browserTest("keyboard access: Tab reaches the editor, typing validates, the view
   await openApp(page);
   const start = await editor(page).inputValue();
   let presses = 0;
+  const unmarked = [];
   for (; presses < 40; presses++) {
-    const label = await page.evaluate(() => document.activeElement?.getAttribute("aria-label"));
-    if (label === "Manifest JSON") {
+    const stop = await page.evaluate(() => {
+      const el = document.activeElement;
+      // The focus must be visible: an outline or inset shadow on the control, or on the label
+      // that wraps a visually hidden one (the file input).
+      const marked = (e) => {
+        if (!e) return false;
+        const style = getComputedStyle(e);
+        return (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0) || style.boxShadow !== "none";
+      };
+      return {
+        label: el?.getAttribute("aria-label"),
+        name: `${el?.tagName} ${el?.getAttribute("aria-label") ?? el?.textContent?.trim().slice(0, 30)}`,
+        visible: el === document.body || marked(el) || marked(el?.closest("label")),
+      };
+    });
+    if (!stop.visible) {
+      unmarked.push(stop.name);
+    }
+    if (stop.label === "Manifest JSON") {
       break;
     }
     await page.keyboard.press("Tab");
   }
+  assert.deepEqual(unmarked, [], "every focus stop shows the focus");
   assert.equal(await page.evaluate(() => document.activeElement?.getAttribute("aria-label")), "Manifest JSON", `Tab reached the editor (${presses} presses)`);
   console.log(`keyboard: Tab reaches the editor after ${presses} presses`);
   await page.keyboard.press("Control+End");
