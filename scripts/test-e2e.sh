@@ -23,6 +23,9 @@ REGISTRY_PROGRAM=$(command -v docker-registry || echo /usr/bin/docker-registry)
 for tool in node npm; do
   command -v "$tool" >/dev/null || { echo "test-e2e: $tool is required" >&2; exit 1; }
 done
+# node --test with --test-concurrency and several reporters needs Node 20.10 or later.
+node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 10) ? 0 : 1)' \
+  || { echo "test-e2e: Node $(node --version) is too old; Node 20.10 or later is needed" >&2; exit 1; }
 [ -x "$CHROMIUM" ] || { echo "test-e2e: no browser at $CHROMIUM (scripts/setup.sh installs Debian's chromium)" >&2; exit 1; }
 [ -x "$REGISTRY_PROGRAM" ] || { echo "test-e2e: docker-registry is missing (scripts/setup.sh installs it)" >&2; exit 1; }
 
