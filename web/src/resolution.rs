@@ -34,10 +34,12 @@ mod tests {
     use super::*;
     use crate::examples;
 
+    /// (case, document, request, strict, expected selected entry or outcome)
+    type Case = (&'static str, &'static str, &'static str, bool, Result<Option<usize>, &'static str>);
+
     #[test]
     fn previews() {
-        // (case, document, request, strict, expected selected entry or outcome)
-        let cases: [(&str, &str, &str, bool, Result<Option<usize>, &str>); 8] = [
+        let cases: [Case; 8] = [
             ("linux/amd64", examples::HELLO_WORLD_LIST.text, "linux/amd64", false, Ok(Some(0))),
             ("arm64", examples::HELLO_WORLD_LIST.text, "linux/arm64", false, Ok(Some(1))),
             ("arm/v7 has no match", examples::HELLO_WORLD_LIST.text, "linux/arm/v7", false, Ok(None)),
