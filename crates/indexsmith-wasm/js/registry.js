@@ -168,7 +168,17 @@ function registryApi(glue, validate) {
     const options = opts || {};
     const { signal, onProgress, proxy } = options;
     const timeoutMs = typeof options.timeout === 'number' && options.timeout > 0 ? options.timeout * 1000 : 0;
+    // A bearer token given as `auth: { token }` goes only to the API hosts of the call's
+    // registries (never to a token realm, a redirect target or another registry).
     const bearer = options.auth && typeof options.auth.token === 'string' ? options.auth.token : null;
+    const bearerHosts = bearer ? new Set(op.apiHosts()) : null;
+    const hostOf = (url) => {
+      try {
+        return new URL(url).host.toLowerCase();
+      } catch {
+        return '';
+      }
+    };
     const held = new Map(); // request id -> HeldBody
     const inflight = new Map(); // request id -> Promise
     const controller = new AbortController();
@@ -188,7 +198,7 @@ function registryApi(glue, validate) {
         if (lower === 'content-length' || lower === 'host') continue; // fetch sets them
         headers.append(name, value);
       }
-      if (bearer && !headers.has('authorization')) headers.set('authorization', `Bearer ${bearer}`);
+      if (bearer && !headers.has('authorization') && bearerHosts.has(hostOf(req.url))) headers.set('authorization', `Bearer ${bearer}`);
       let body = req.body;
       let refused = null;
       let duplex;

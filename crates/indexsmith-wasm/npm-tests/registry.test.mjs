@@ -275,7 +275,11 @@ test('auth { token }: a bearer token issued beforehand is sent as is', async () 
   const { token } = await (await fetch(url, { headers: { authorization: basic } })).json();
   const m = await api.fetchManifest(`${tokenRegistry.host}/private/app:v1`, { auth: { token } });
   assert.equal(m.mediaType, OCI_MANIFEST);
+  const before = tokens.requests.length;
   await rejectsWith(api.fetchManifest(`${tokenRegistry.host}/private/app:v1`, { auth: { token: 'not-a-jwt' } }), 'UNAUTHORIZED', 401);
+  const realm = tokens.requests.slice(before);
+  assert.ok(realm.length > 0, 'the refused token led to the realm');
+  assert.ok(realm.every((q) => !q.basic), 'the bearer token is not sent to the token realm, another host');
 });
 
 test('a request without an answer within `timeout` fails with TIMEOUT', async () => {

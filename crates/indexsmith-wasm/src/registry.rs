@@ -97,6 +97,9 @@ macro_rules! each_op {
 #[wasm_bindgen(skip_typescript)]
 pub struct RegistryOperation {
     session: Session,
+    /// The API hosts (`host[:port]`) of the registries the call names: the only hosts a bearer
+    /// token given as `auth: { token }` is sent to.
+    hosts: Vec<String>,
     op: Op,
 }
 
@@ -142,7 +145,7 @@ fn count(o: &Obj, key: &str) -> Result<Option<usize>, JsValue> {
 
 /// The session for a call: its options read member by member (`proxy`, `timeout`, `onProgress`
 /// and `signal` are the JS driver's).
-fn session(options: JsValue, registries: &[&Repository]) -> Result<Session, JsValue> {
+fn session(options: JsValue, registries: &[&Repository]) -> Result<(Session, Vec<String>), JsValue> {
     let mut config = SessionConfig::default();
     let mut session_auth = None;
     if let Some(o) = Obj::optional(options, "options")? {
@@ -175,7 +178,8 @@ fn session(options: JsValue, registries: &[&Repository]) -> Result<Session, JsVa
             session.set_credentials(&r.registry, credentials.clone());
         }
     }
-    Ok(session)
+    let hosts = registries.iter().map(|r| r.api_host().to_ascii_lowercase()).collect();
+    Ok((session, hosts))
 }
 
 fn strings(value: JsValue, what: &str) -> Result<Vec<String>, JsValue> {
@@ -189,26 +193,26 @@ impl RegistryOperation {
     #[wasm_bindgen(js_name = fetchManifest)]
     pub fn fetch_manifest(reference: &str, options: JsValue) -> Result<RegistryOperation, JsValue> {
         let r = parse_ref(reference)?;
-        let session = session(options, &[&r.repository])?;
+        let (session, hosts) = session(options, &[&r.repository])?;
         let op = FetchManifest::new(&session, &r.repository, r.manifest_ref());
-        Ok(RegistryOperation { session, op: Op::Fetch(op) })
+        Ok(RegistryOperation { session, hosts, op: Op::Fetch(op) })
     }
 
     /// A manifest and, for an index, every child and its config.
     pub fn inspect(reference: &str, options: JsValue) -> Result<RegistryOperation, JsValue> {
         let r = parse_ref(reference)?;
-        let session = session(options, &[&r.repository])?;
+        let (session, hosts) = session(options, &[&r.repository])?;
         let op = Inspect::new(&session, &r.repository, r.manifest_ref());
-        Ok(RegistryOperation { session, op: Op::Inspect(op) })
+        Ok(RegistryOperation { session, hosts, op: Op::Inspect(op) })
     }
 
     /// Every tag of a repository.
     #[wasm_bindgen(js_name = listTags)]
     pub fn list_tags(repository: &str, options: JsValue) -> Result<RegistryOperation, JsValue> {
         let repo = parse_repo(repository)?;
-        let session = session(options, &[&repo])?;
+        let (session, hosts) = session(options, &[&repo])?;
         let op = ListTags::new(&session, &repo, None);
-        Ok(RegistryOperation { session, op: Op::Tags(op) })
+        Ok(RegistryOperation { session, hosts, op: Op::Tags(op) })
     }
 
     /// Resolves image references to index entries, for `createIndexFromReferences`.
@@ -222,10 +226,10 @@ impl RegistryOperation {
         };
         let parsed = refs.iter().map(|s| parse_ref(s)).collect::<Result<Vec<_>, _>>()?;
         let repos: Vec<&Repository> = parsed.iter().map(|r| &r.repository).collect();
-        let session = session(options, &repos)?;
+        let (session, hosts) = session(options, &repos)?;
         let sources = parsed.iter().map(|r| (r.repository.clone(), r.manifest_ref())).collect();
         let op = CreateIndex::new(&session, sources, NestedIndex::Refuse);
-        Ok(RegistryOperation { session, op: Op::Create(op, format) })
+        Ok(RegistryOperation { session, hosts, op: Op::Create(op, format) })
     }
 
     /// Plans (`dry_run`) or pushes an index (or image manifest) given as bytes to `target`,
@@ -241,7 +245,7 @@ impl RegistryOperation {
         let media_type = validation.media_type.clone().unwrap_or_else(|| kind.media_type().to_owned());
         let mut repos: Vec<&Repository> = vec![&target.repository];
         repos.extend(sources.iter());
-        let session = session(options, &repos)?;
+        let (session, hosts) = session(options, &repos)?;
         let source = sources.first().cloned();
         let tag = target.tag.clone();
         let op = if dry_run {
@@ -250,7 +254,7 @@ impl RegistryOperation {
             Transfer::push(&session, &target.repository, tag, index.to_vec(), &media_type, source)
         };
         let shape = if dry_run { TransferShape::Plan } else { TransferShape::Push };
-        Ok(RegistryOperation { session, op: Op::Transfer(op, shape) })
+        Ok(RegistryOperation { session, hosts, op: Op::Transfer(op, shape) })
     }
 
     /// Copies an image or index with every child and blob (`skopeo copy --all`).
@@ -258,10 +262,10 @@ impl RegistryOperation {
     pub fn copy_image(source: &str, target: &str, options: JsValue) -> Result<RegistryOperation, JsValue> {
         let source = parse_ref(source)?;
         let target = parse_ref(target)?;
-        let session = session(options, &[&source.repository, &target.repository])?;
+        let (session, hosts) = session(options, &[&source.repository, &target.repository])?;
         let tag = target.tag.clone().or_else(|| source.tag.clone().filter(|_| target.digest.is_none()));
         let op = Transfer::copy(&session, &source.repository, source.manifest_ref(), &target.repository, tag);
-        Ok(RegistryOperation { session, op: Op::Transfer(op, TransferShape::Copy) })
+        Ok(RegistryOperation { session, hosts, op: Op::Transfer(op, TransferShape::Copy) })
     }
 
     /// The requests ready to send: `{ id, method, url, headers: [name, value][], body,
@@ -384,6 +388,12 @@ impl RegistryOperation {
                 },
             },
         }
+    }
+
+    /// The API hosts of the registries this call names (lower case `host[:port]`).
+    #[wasm_bindgen(js_name = apiHosts)]
+    pub fn api_hosts(&self) -> Vec<String> {
+        self.hosts.clone()
     }
 
     /// The most requests this operation had in flight at once.
