@@ -193,6 +193,21 @@ test('copyImage copies an index with every child and blob to a second registry',
   assert.equal((await api.fetchManifest(target)).digest, index.digest);
   const again = await api.copyImage(`${plain.host}/src/app:multi`, target);
   assert.equal(again.bytes, 0, 'a second copy uploads nothing');
+
+  // Small ranges: every blob goes up in several streamed PATCH requests, then a closing PUT.
+  const ranged = [];
+  const proxy = await startFaultProxy(() => undefined);
+  try {
+    const small = await api.copyImage(`${plain.host}/src/app:multi`, `${second.host}/ranged/app:multi`, { chunkSize: 7, proxy: proxy.base, onProgress: (e) => ranged.push(e) });
+    assert.equal(small.bytes, expectedBytes);
+    assert.deepEqual(small.blobs, { copied: 9, mounted: 0, skipped: 0 });
+    const patches = proxy.log.filter((l) => l.startsWith('PATCH /v2/ranged/app/blobs/uploads/')).length;
+    assert.ok(patches >= Math.ceil(expectedBytes / 7) - 9, `${patches} PATCH requests of at most 7 bytes`);
+    assert.ok(ranged.filter((e) => e.type === 'blobProgress').length >= patches, 'progress for each range');
+  } finally {
+    await proxy.stop();
+  }
+  assert.equal((await api.fetchManifest(`${second.host}/ranged/app:multi`)).digest, index.digest);
 });
 
 test('basic auth: the right password works, none or a wrong one is UNAUTHORIZED', async () => {
@@ -230,6 +245,20 @@ test('bytes that do not match their digest are DIGEST_MISMATCH, and nothing is t
     await rejectsWith(api.fetchManifest(target), 'MANIFEST_UNKNOWN', 404); // blobs may have arrived, the tag did not
   } finally {
     await proxy.stop();
+  }
+  // Blobs only, in ranges: the last range of a blob is refused before it is sent, so no upload of
+  // a corrupted blob is closed.
+  const blobs = await startFaultProxy((req, path) => (req.method === 'GET' && /\/blobs\/sha256:/.test(path) && !path.includes(images[0].config.digest) ? 'corrupt' : undefined));
+  try {
+    const ranged = `${second.host}/corrupt-ranged/app:v1`;
+    await rejectsWith(api.copyImage(`${plain.host}/src/app:amd64`, ranged, { proxy: blobs.base, chunkSize: 7 }), 'DIGEST_MISMATCH');
+    await assert.rejects(api.fetchManifest(ranged), (e) => ['NAME_UNKNOWN', 'MANIFEST_UNKNOWN'].includes(e.code));
+    const patches = blobs.log.filter((l) => l.startsWith('PATCH /v2/corrupt-ranged/app/blobs/uploads/'));
+    assert.ok(patches.length > 0, 'ranges of the corrupted layers were sent before the last one');
+    const closes = blobs.log.filter((l) => l.startsWith('PUT /v2/corrupt-ranged/app/blobs/uploads/'));
+    assert.ok(closes.length <= 1, `only the intact config may be closed (${closes.length} closed)`);
+  } finally {
+    await blobs.stop();
   }
 });
 

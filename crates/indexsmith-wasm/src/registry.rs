@@ -51,7 +51,7 @@ pub struct RegistryOptions {
     #[tsify(optional)]
     pub timeout: Option<f64>,
     /// The largest upload range in bytes, i.e. the most blob bytes a request carries (default:
-    /// 8 MiB in Node, streamed; 4 MiB in browsers, buffered).
+    /// 16 MiB in Node, streamed; 4 MiB in browsers, buffered).
     #[tsify(optional)]
     pub chunk_size: Option<u64>,
     /// The most requests in flight at once (default: 32 in Node; 6 in browsers, their limit per
