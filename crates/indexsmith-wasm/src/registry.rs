@@ -63,7 +63,8 @@ pub struct RegistryOptions {
     pub max_streams: Option<usize>,
 }
 
-/// The running operation.
+/// The running operation. One per handle, and the handle lives in the heap already.
+#[allow(clippy::large_enum_variant)]
 enum Op {
     Fetch(FetchManifest),
     Inspect(Inspect),
@@ -109,7 +110,7 @@ fn registry_error(e: &RegistryError) -> JsValue {
         let _ = js_sys::Reflect::set(&err, &JsValue::from_str(k), &v);
     };
     set("code", JsValue::from_str(e.code()));
-    set("status", e.status.map_or(JsValue::NULL, |s| JsValue::from(s)));
+    set("status", e.status.map_or(JsValue::NULL, JsValue::from));
     set("detail", e.detail.as_deref().map_or(JsValue::NULL, JsValue::from_str));
     set("url", e.url.as_deref().map_or(JsValue::NULL, JsValue::from_str));
     set("retryable", JsValue::from_bool(e.is_retryable()));
