@@ -66,7 +66,7 @@ export async function registryExample(signal: AbortSignal): Promise<string> {
   const tags: string[] = await listTags('127.0.0.1:5000/a/b', { auth: { token: 't' } });
   const created: CreatedIndex = await createIndexFromReferences(['127.0.0.1:5000/a/b:amd64'], { format: 'docker' });
   const plan: PlanResult = await planPush(created.text, '127.0.0.1:5000/a/c:v1', { sources: ['127.0.0.1:5000/a/b'] });
-  const action: 'present' | 'manifest' | 'mount' | 'copy' | undefined = plan.children[0]?.action;
+  const action: 'present' | 'mount' | 'copy' | undefined = plan.children[0]?.action;
   const pushed: PushResult = await pushIndex(created.text, '127.0.0.1:5000/a/c:v1');
   const copied: CopyResult = await copyImage('127.0.0.1:5000/a/b:v1', '127.0.0.1:5001/a/b:v1', { plainHttp: true, timeout: 30 });
   let code = '';

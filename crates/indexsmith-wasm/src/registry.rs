@@ -590,14 +590,13 @@ pub struct CreatedIndex {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// What a push does for one manifest: `present` (nothing), `manifest` (every blob is there; only
-/// the manifest is pushed), `mount` (blobs mounted from another repository of the registry) or
-/// `copy` (blob bytes copied).
+/// What a push does for one manifest: `present` (nothing), `mount` (blobs mounted from another
+/// repository of the registry, then the manifest pushed) or `copy` (the manifest pushed, with the
+/// blob bytes that are missing; `manifestOnly` says none are).
 #[derive(Clone, Copy, Debug, Serialize, Tsify)]
 #[serde(rename_all = "camelCase")]
 pub enum PlanAction {
     Present,
-    Manifest,
     Mount,
     Copy,
 }
@@ -612,6 +611,8 @@ pub struct PlannedChild {
     /// The platform the index declares.
     pub platform: Option<Platform>,
     pub action: PlanAction,
+    /// Every blob is already in the target: only the manifest itself is pushed.
+    pub manifest_only: bool,
     /// The repository blobs are mounted or copied from.
     pub from: Option<String>,
     /// Blobs the manifest references.
@@ -648,9 +649,10 @@ impl From<PushPlan> for PlanResult {
             .children
             .into_iter()
             .map(|c| {
+                let manifest_only = matches!(c.action, ChildAction::ManifestOnly);
                 let (action, from) = match c.action {
                     ChildAction::Present => (PlanAction::Present, None),
-                    ChildAction::ManifestOnly => (PlanAction::Manifest, None),
+                    ChildAction::ManifestOnly => (PlanAction::Copy, None),
                     ChildAction::Mount { from } => (PlanAction::Mount, Some(from.to_string())),
                     ChildAction::Copy { from } => (PlanAction::Copy, Some(from.to_string())),
                 };
@@ -659,6 +661,7 @@ impl From<PushPlan> for PlanResult {
                     media_type: c.media_type,
                     platform: c.platform.map(Into::into),
                     action,
+                    manifest_only,
                     from,
                     blobs: c.blobs,
                     bytes: c.bytes_to_copy,
