@@ -6,7 +6,7 @@ use super::endpoints::{blob_get, check_manifest, manifest_get, verify, Manifest}
 use super::{Event, Operation};
 use crate::engine::Engine;
 use crate::error::{Action, ErrorKind, RegistryError};
-use crate::http::{Method, Request, RequestId, Response, TransportFailure};
+use crate::http::{Method, Response};
 use crate::manifest::{config_platform, Descriptor, ManifestContent};
 use crate::reference::{ManifestRef, Repository};
 use crate::session::Session;
@@ -166,32 +166,6 @@ impl CreateIndex {
 impl Operation for CreateIndex {
     type Output = Vec<IndexEntry>;
 
-    fn poll_request(&mut self, session: &mut Session, now: u64) -> Option<Request> {
-        if self.finished {
-            return None;
-        }
-        self.engine.poll_request(session, now)
-    }
-
-    fn handle_response(&mut self, session: &mut Session, id: RequestId, response: Response, now: u64) {
-        self.engine.handle_response(session, id, response, now);
-        self.process(session);
-    }
-
-    fn handle_failure(&mut self, session: &mut Session, id: RequestId, failure: TransportFailure, _now: u64) {
-        self.engine.handle_failure(id, failure);
-        self.process(session);
-    }
-
-    fn poll_event(&mut self) -> Option<Event> {
-        (!self.events.is_empty()).then(|| self.events.remove(0))
-    }
-
-    fn poll_output(&mut self) -> Option<Result<Vec<IndexEntry>, RegistryError>> {
-        self.output.take()
-    }
-
-    fn peak_in_flight(&self) -> usize {
-        self.engine.peak_in_flight
-    }
+    engine_driven!();
+    queued_events!();
 }

@@ -6,7 +6,7 @@ use super::endpoints::{check_manifest, manifest_get};
 use super::Operation;
 use crate::engine::Engine;
 use crate::error::{Action, RegistryError};
-use crate::http::{Method, Request, RequestId, Response, TransportFailure};
+use crate::http::Method;
 use crate::reference::{ManifestRef, Repository};
 use crate::session::Session;
 use indexsmith::digest::Digest;
@@ -87,28 +87,5 @@ impl HeadManifest {
 impl Operation for HeadManifest {
     type Output = ManifestHead;
 
-    fn poll_request(&mut self, session: &mut Session, now: u64) -> Option<Request> {
-        if self.finished {
-            return None;
-        }
-        self.engine.poll_request(session, now)
-    }
-
-    fn handle_response(&mut self, session: &mut Session, id: RequestId, response: Response, now: u64) {
-        self.engine.handle_response(session, id, response, now);
-        self.process(session);
-    }
-
-    fn handle_failure(&mut self, session: &mut Session, id: RequestId, failure: TransportFailure, _now: u64) {
-        self.engine.handle_failure(id, failure);
-        self.process(session);
-    }
-
-    fn poll_output(&mut self) -> Option<Result<ManifestHead, RegistryError>> {
-        self.output.take()
-    }
-
-    fn peak_in_flight(&self) -> usize {
-        self.engine.peak_in_flight
-    }
+    engine_driven!();
 }

@@ -5,7 +5,7 @@ use super::endpoints::{blob_get, check_manifest, manifest_get, verify, Manifest}
 use super::{Event, Operation};
 use crate::engine::Engine;
 use crate::error::RegistryError;
-use crate::http::{Method, Request, RequestId, Response, TransportFailure};
+use crate::http::Method;
 use crate::manifest::{config_platform, Descriptor, ManifestContent, ManifestInfo};
 use crate::media_type;
 use crate::reference::{ManifestRef, Repository};
@@ -252,32 +252,6 @@ impl Inspect {
 impl Operation for Inspect {
     type Output = Inspection;
 
-    fn poll_request(&mut self, session: &mut Session, now: u64) -> Option<Request> {
-        if self.finished {
-            return None;
-        }
-        self.engine.poll_request(session, now)
-    }
-
-    fn handle_response(&mut self, session: &mut Session, id: RequestId, response: Response, now: u64) {
-        self.engine.handle_response(session, id, response, now);
-        self.process(session);
-    }
-
-    fn handle_failure(&mut self, session: &mut Session, id: RequestId, failure: TransportFailure, _now: u64) {
-        self.engine.handle_failure(id, failure);
-        self.process(session);
-    }
-
-    fn poll_event(&mut self) -> Option<Event> {
-        (!self.events.is_empty()).then(|| self.events.remove(0))
-    }
-
-    fn poll_output(&mut self) -> Option<Result<Inspection, RegistryError>> {
-        self.output.take()
-    }
-
-    fn peak_in_flight(&self) -> usize {
-        self.engine.peak_in_flight
-    }
+    engine_driven!();
+    queued_events!();
 }

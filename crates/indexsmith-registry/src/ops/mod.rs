@@ -11,6 +11,47 @@
 //! | [`CreateIndex`] | resolve references to descriptors with platforms, for an index to be composed |
 //! | [`Transfer`] | plan (dry run), push or copy an index or image: blobs, then children, then the root |
 
+/// The methods every operation built on the request engine shares: requests come from the engine,
+/// answers go to it and then to the operation's own `process(&mut self, &Session)`, and the output
+/// is taken once. Used inside each `impl Operation`.
+macro_rules! engine_driven {
+    () => {
+        fn poll_request(&mut self, session: &mut $crate::session::Session, now: u64) -> Option<$crate::http::Request> {
+            if self.finished {
+                return None;
+            }
+            self.engine.poll_request(session, now)
+        }
+
+        fn handle_response(&mut self, session: &mut $crate::session::Session, id: $crate::http::RequestId, response: $crate::http::Response, now: u64) {
+            self.engine.handle_response(session, id, response, now);
+            self.process(session);
+        }
+
+        fn handle_failure(&mut self, session: &mut $crate::session::Session, id: $crate::http::RequestId, failure: $crate::http::TransportFailure, _now: u64) {
+            self.engine.handle_failure(id, failure);
+            self.process(session);
+        }
+
+        fn poll_output(&mut self) -> Option<Result<Self::Output, $crate::error::RegistryError>> {
+            self.output.take()
+        }
+
+        fn peak_in_flight(&self) -> usize {
+            self.engine.peak_in_flight
+        }
+    };
+}
+
+/// `poll_event` for operations that queue their events in `self.events`.
+macro_rules! queued_events {
+    () => {
+        fn poll_event(&mut self) -> Option<$crate::ops::Event> {
+            (!self.events.is_empty()).then(|| self.events.remove(0))
+        }
+    };
+}
+
 mod create_index;
 mod endpoints;
 mod fetch;

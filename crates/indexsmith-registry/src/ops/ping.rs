@@ -5,7 +5,7 @@
 use super::Operation;
 use crate::engine::{Call, Engine};
 use crate::error::{Action, ErrorKind, RegistryError};
-use crate::http::{Method, Request, RequestId, Response, TransportFailure};
+use crate::http::Method;
 use crate::session::Session;
 
 /// What `/v2/` said.
@@ -33,7 +33,7 @@ impl Ping {
         Ping { engine, output: None, finished: false }
     }
 
-    fn process(&mut self) {
+    fn process(&mut self, _session: &Session) {
         while let Some(((), outcome)) = self.engine.next_outcome() {
             self.finished = true;
             self.output = Some(outcome.result.and_then(|r| {
@@ -56,28 +56,5 @@ impl Ping {
 impl Operation for Ping {
     type Output = PingResult;
 
-    fn poll_request(&mut self, session: &mut Session, now: u64) -> Option<Request> {
-        if self.finished {
-            return None;
-        }
-        self.engine.poll_request(session, now)
-    }
-
-    fn handle_response(&mut self, session: &mut Session, id: RequestId, response: Response, now: u64) {
-        self.engine.handle_response(session, id, response, now);
-        self.process();
-    }
-
-    fn handle_failure(&mut self, _session: &mut Session, id: RequestId, failure: TransportFailure, _now: u64) {
-        self.engine.handle_failure(id, failure);
-        self.process();
-    }
-
-    fn poll_output(&mut self) -> Option<Result<PingResult, RegistryError>> {
-        self.output.take()
-    }
-
-    fn peak_in_flight(&self) -> usize {
-        self.engine.peak_in_flight
-    }
+    engine_driven!();
 }

@@ -6,7 +6,7 @@ use super::tags::parse_next_link;
 use super::Operation;
 use crate::engine::{Call, Engine};
 use crate::error::{Action, ErrorCode, ErrorKind, RegistryError};
-use crate::http::{append_query, resolve_url, Method, Request, RequestId, Response, TransportFailure};
+use crate::http::{append_query, resolve_url, Method};
 use crate::manifest::{parse_manifest, Descriptor};
 use crate::media_type;
 use crate::reference::{ManifestRef, Repository};
@@ -131,28 +131,5 @@ impl ListReferrers {
 impl Operation for ListReferrers {
     type Output = Referrers;
 
-    fn poll_request(&mut self, session: &mut Session, now: u64) -> Option<Request> {
-        if self.finished {
-            return None;
-        }
-        self.engine.poll_request(session, now)
-    }
-
-    fn handle_response(&mut self, session: &mut Session, id: RequestId, response: Response, now: u64) {
-        self.engine.handle_response(session, id, response, now);
-        self.process(session);
-    }
-
-    fn handle_failure(&mut self, session: &mut Session, id: RequestId, failure: TransportFailure, _now: u64) {
-        self.engine.handle_failure(id, failure);
-        self.process(session);
-    }
-
-    fn poll_output(&mut self) -> Option<Result<Referrers, RegistryError>> {
-        self.output.take()
-    }
-
-    fn peak_in_flight(&self) -> usize {
-        self.engine.peak_in_flight
-    }
+    engine_driven!();
 }

@@ -4,7 +4,7 @@ use super::endpoints::pull_scope;
 use super::Operation;
 use crate::engine::{Call, Engine};
 use crate::error::{Action, ErrorKind, RegistryError};
-use crate::http::{append_query, resolve_url, Method, Request, RequestId, Response, TransportFailure};
+use crate::http::{append_query, resolve_url, Method};
 use crate::reference::Repository;
 use crate::session::Session;
 use std::collections::HashSet;
@@ -85,7 +85,7 @@ impl ListTags {
         self.engine.abort();
     }
 
-    fn process(&mut self) {
+    fn process(&mut self, _session: &Session) {
         while let Some(((), outcome)) = self.engine.next_outcome() {
             let response = match outcome.result {
                 Ok(r) if r.status == 200 => r,
@@ -128,28 +128,5 @@ impl ListTags {
 impl Operation for ListTags {
     type Output = Vec<String>;
 
-    fn poll_request(&mut self, session: &mut Session, now: u64) -> Option<Request> {
-        if self.finished {
-            return None;
-        }
-        self.engine.poll_request(session, now)
-    }
-
-    fn handle_response(&mut self, session: &mut Session, id: RequestId, response: Response, now: u64) {
-        self.engine.handle_response(session, id, response, now);
-        self.process();
-    }
-
-    fn handle_failure(&mut self, _session: &mut Session, id: RequestId, failure: TransportFailure, _now: u64) {
-        self.engine.handle_failure(id, failure);
-        self.process();
-    }
-
-    fn poll_output(&mut self) -> Option<Result<Vec<String>, RegistryError>> {
-        self.output.take()
-    }
-
-    fn peak_in_flight(&self) -> usize {
-        self.engine.peak_in_flight
-    }
+    engine_driven!();
 }

@@ -20,7 +20,7 @@ use super::endpoints::{blob_get, blob_head, blob_mount, check_manifest, check_ma
 use super::{Event, Operation};
 use crate::engine::{Call, Engine, Outcome};
 use crate::error::{Action, ErrorCode, ErrorKind, RegistryError};
-use crate::http::{append_query, resolve_url, Body, Method, Request, RequestId, Response, TransportFailure};
+use crate::http::{append_query, resolve_url, Body, Method, RequestId, Response};
 use crate::manifest::{Descriptor, ManifestContent};
 use crate::reference::{ManifestRef, Repository};
 use crate::session::Session;
@@ -757,22 +757,8 @@ impl Transfer {
 impl Operation for Transfer {
     type Output = TransferOutput;
 
-    fn poll_request(&mut self, session: &mut Session, now: u64) -> Option<Request> {
-        if self.finished {
-            return None;
-        }
-        self.engine.poll_request(session, now)
-    }
-
-    fn handle_response(&mut self, session: &mut Session, id: RequestId, response: Response, now: u64) {
-        self.engine.handle_response(session, id, response, now);
-        self.process(session);
-    }
-
-    fn handle_failure(&mut self, session: &mut Session, id: RequestId, failure: TransportFailure, _now: u64) {
-        self.engine.handle_failure(id, failure);
-        self.process(session);
-    }
+    engine_driven!();
+    queued_events!();
 
     fn handle_stream_data(&mut self, source: RequestId, bytes: &[u8]) -> Result<(), RegistryError> {
         if self.finished {
@@ -801,17 +787,5 @@ impl Operation for Transfer {
             blob.verified = true;
         }
         Ok(())
-    }
-
-    fn poll_event(&mut self) -> Option<Event> {
-        (!self.events.is_empty()).then(|| self.events.remove(0))
-    }
-
-    fn poll_output(&mut self) -> Option<Result<TransferOutput, RegistryError>> {
-        self.output.take()
-    }
-
-    fn peak_in_flight(&self) -> usize {
-        self.engine.peak_in_flight
     }
 }
