@@ -151,6 +151,33 @@ const fn string_stops() -> [bool; 256] {
 }
 static STRING_STOP: [bool; 256] = string_stops();
 
+/// The position of the first byte at or after `p` that ends a run of plain string content (or
+/// the end of the text). Eight bytes at a time: strings are most of a manifest's bytes.
+#[inline]
+fn skip_plain(t: &[u8], mut p: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    while let Some(chunk) = t.get(p..p + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(word);
+        let quote = w ^ (ONES * b'"' as u64);
+        let backslash = w ^ (ONES * b'\\' as u64);
+        // A byte is zero (or below 0x20) exactly when its lane of the expression has the high bit.
+        let stops = (quote.wrapping_sub(ONES) & !quote)
+            | (backslash.wrapping_sub(ONES) & !backslash)
+            | (w.wrapping_sub(ONES * 0x20) & !w);
+        if stops & HIGH != 0 {
+            break;
+        }
+        p += 8;
+    }
+    while p < t.len() && !STRING_STOP[t[p] as usize] {
+        p += 1;
+    }
+    p
+}
+
 struct Parser<'a> {
     text: &'a [u8],
     pos: usize,
@@ -441,11 +468,10 @@ impl<'a> Parser<'a> {
         let mut p = start + 1;
         let mut needs_decoding = false;
         loop {
-            while p < t.len() && !STRING_STOP[t[p] as usize] {
-                if !self.utf8_ok && t[p] >= 0x80 {
-                    needs_decoding = true;
-                }
-                p += 1;
+            let run_start = p;
+            p = skip_plain(t, p);
+            if !self.utf8_ok && t[run_start..p].iter().any(|&b| b >= 0x80) {
+                needs_decoding = true;
             }
             let Some(&b) = t.get(p) else {
                 self.pos = start;

@@ -138,6 +138,20 @@ impl<'a> Tree<'a> {
         found
     }
 
+    /// The values of several members of an object in one pass over its members (the last one
+    /// of each key, should a key repeat), in the order of `keys`.
+    pub fn get_many<const N: usize>(&self, object: NodeId, keys: [&str; N]) -> [Option<NodeId>; N] {
+        let mut found = [None; N];
+        for (k, v) in self.members(object) {
+            for (slot, key) in found.iter_mut().zip(keys) {
+                if self.str_eq(k, key) {
+                    *slot = Some(v);
+                }
+            }
+        }
+        found
+    }
+
     /// The RFC 6901 pointer of a node.
     pub fn pointer(&self, id: NodeId) -> String {
         let mut tokens: Vec<String> = Vec::new();

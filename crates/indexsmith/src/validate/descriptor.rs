@@ -21,21 +21,21 @@ pub(crate) fn check_descriptor(ctx: &mut Context<'_, '_>, node: NodeId, what: &s
     if !ctx.expect_kind(node, NodeKind::Object, what) {
         return facts;
     }
-    if ctx.require(node, "mediaType", Code::DescriptorMissingMediaType, what).is_some() {
-        if let Some((n, media_type)) = ctx.string_member(node, "mediaType") {
-            check_media_type(ctx, n, &media_type, Code::DescriptorInvalidMediaType, "mediaType");
-            facts.media_type = Some(media_type.into_owned());
-        }
+    let [media_type, digest, size, urls, annotations, artifact_type, data] =
+        ctx.tree.get_many(node, ["mediaType", "digest", "size", "urls", "annotations", "artifactType", "data"]);
+    ctx.required(media_type, node, "mediaType", Code::DescriptorMissingMediaType, what);
+    if let Some((n, media_type)) = ctx.string_value(media_type, "mediaType") {
+        check_media_type(ctx, n, &media_type, Code::DescriptorInvalidMediaType, "mediaType");
+        facts.media_type = Some(media_type.into_owned());
     }
-    if ctx.require(node, "digest", Code::DescriptorMissingDigest, what).is_some() {
-        if let Some((n, digest)) = ctx.string_member(node, "digest") {
-            facts.digest = check_digest(ctx, n, &digest);
-        }
+    ctx.required(digest, node, "digest", Code::DescriptorMissingDigest, what);
+    if let Some((n, digest)) = ctx.string_value(digest, "digest") {
+        facts.digest = check_digest(ctx, n, &digest);
     }
-    if let Some(n) = ctx.require(node, "size", Code::DescriptorMissingSize, what) {
+    if let Some(n) = ctx.required(size, node, "size", Code::DescriptorMissingSize, what) {
         facts.size = check_size(ctx, n);
     }
-    if let Some(urls) = ctx.typed_member(node, "urls", NodeKind::Array) {
+    if let Some(urls) = urls.filter(|&n| ctx.expect_kind(n, NodeKind::Array, "urls")) {
         let items: Vec<NodeId> = ctx.tree.elements(urls).collect();
         for item in items {
             if ctx.expect_kind(item, NodeKind::String, "urls[]") {
@@ -46,13 +46,13 @@ pub(crate) fn check_descriptor(ctx: &mut Context<'_, '_>, node: NodeId, what: &s
             }
         }
     }
-    if let Some(annotations) = ctx.member(node, "annotations") {
+    if let Some(annotations) = annotations {
         check_annotations(ctx, annotations);
     }
-    if let Some((n, artifact_type)) = ctx.string_member(node, "artifactType") {
+    if let Some((n, artifact_type)) = ctx.string_value(artifact_type, "artifactType") {
         check_media_type(ctx, n, &artifact_type, Code::DescriptorInvalidArtifactType, "artifactType");
     }
-    if let Some((n, data)) = ctx.string_member(node, "data") {
+    if let Some((n, data)) = ctx.string_value(data, "data") {
         check_data(ctx, n, &data, &facts);
     }
     if facts.media_type.as_deref() == Some(OCI_EMPTY) {
