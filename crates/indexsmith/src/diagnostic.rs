@@ -215,6 +215,18 @@ codes! {
     /// A field that a Docker image manifest cannot carry.
     ManifestDockerField = "manifest/docker-field", Warning;
 
+    // Composition and conversion.
+    /// A field the target format cannot carry, dropped by a conversion.
+    ConvertDroppedField = "convert/dropped-field", Warning;
+    /// A child keeps its media type of the other family after a conversion.
+    ConvertChildMediaType = "convert/child-media-type", Warning;
+    /// An entry added without a platform (no config and none given).
+    ComposeMissingPlatform = "compose/missing-platform", Warning;
+    /// An attestation entry dropped because the entry it describes was removed.
+    ComposeDroppedAttestation = "compose/dropped-attestation", Info;
+    /// A child manifest given to compose has problems of its own.
+    ComposeChildInvalid = "compose/child-invalid", Warning;
+
     // Image configs.
     /// A config without `os` or `architecture`: no platform can be derived.
     ConfigMissingPlatform = "config/missing-platform", Warning;

@@ -17,3 +17,4 @@ pub mod position;
 pub mod validate;
 
 pub use validate::{validate, validate_descriptor, Kind, Report, ValidateOptions};
+pub mod compose;

@@ -16,6 +16,8 @@ pub enum Style {
     Compact,
     /// Go's `json.MarshalIndent` with this many spaces; `docker manifest push` uses 3.
     Indent(u8),
+    /// Go's `json.MarshalIndent` with a tab.
+    Tab,
 }
 
 impl Style {
@@ -28,22 +30,36 @@ pub fn to_vec(value: &Value, style: Style) -> Vec<u8> {
     let mut out = String::with_capacity(256);
     let indent = match style {
         Style::Compact => None,
-        Style::Indent(n) => Some(n as usize),
+        Style::Indent(n) => Some((' ', n as usize)),
+        Style::Tab => Some(('\t', 1)),
     };
     write_value(&mut out, value, indent, 0);
     out.into_bytes()
 }
 
-fn newline(out: &mut String, indent: Option<usize>, level: usize) {
-    if let Some(n) = indent {
+/// The style a document was written in, judged from its first indented line.
+pub fn detect_style(text: &[u8]) -> Style {
+    let Some(newline) = text.iter().position(|&b| b == b'\n') else { return Style::Compact };
+    let rest = &text[newline + 1..];
+    match rest.first() {
+        Some(b'\t') => Style::Tab,
+        Some(b' ') => Style::Indent(rest.iter().take_while(|&&b| b == b' ').count().min(16) as u8),
+        _ => Style::Indent(2),
+    }
+}
+
+type Indent = Option<(char, usize)>;
+
+fn newline(out: &mut String, indent: Indent, level: usize) {
+    if let Some((c, n)) = indent {
         out.push('\n');
         for _ in 0..n * level {
-            out.push(' ');
+            out.push(c);
         }
     }
 }
 
-fn write_value(out: &mut String, value: &Value, indent: Option<usize>, level: usize) {
+fn write_value(out: &mut String, value: &Value, indent: Indent, level: usize) {
     match value {
         Value::Null => out.push_str("null"),
         Value::Bool(true) => out.push_str("true"),
@@ -140,11 +156,26 @@ mod tests {
                 "{\n   \"schemaVersion\": 2,\n   \"manifests\": [\n      {\n         \"size\": 1\n      }\n   ]\n}",
             ),
             ("two-space", r#"{"a":[1]}"#, Style::Indent(2), "{\n  \"a\": [\n    1\n  ]\n}"),
+            ("tab", r#"{"a":[1]}"#, Style::Tab, "{\n\t\"a\": [\n\t\t1\n\t]\n}"),
             ("numbers kept", r#"[1.50,-0,1E+3]"#, Style::Compact, "[1.50,-0,1E+3]"),
             ("go escaping", r#"["<a href=\"x\">&amp;</a>", "\u2028", "\u0001", "/é😀"]"#, Style::Compact, r#"["\u003ca href=\"x\"\u003e\u0026amp;\u003c/a\u003e","\u2028","\u0001","/é😀"]"#),
         ];
         for (name, input, style, expected) in cases {
             assert_eq!(round(input, style), expected, "{name}");
+        }
+    }
+
+    #[test]
+    fn detects_styles() {
+        let cases: [(&[u8], Style); 5] = [
+            (b"{}", Style::Compact),
+            (b"{\n   \"a\": 1\n}", Style::DOCKER),
+            (b"{\n  \"a\": 1\n}", Style::Indent(2)),
+            (b"{\n\t\"a\": 1\n}", Style::Tab),
+            (b"{\n\"a\": 1\n}", Style::Indent(2)),
+        ];
+        for (text, style) in cases {
+            assert_eq!(detect_style(text), style, "{}", String::from_utf8_lossy(text));
         }
     }
 

@@ -1,0 +1,68 @@
+//! Platforms as JSON values, in the member order Go's structs give them.
+
+use crate::json::value::Value;
+use crate::platform::Platform;
+
+/// `architecture, os, os.version, os.features, variant` (image-spec and distribution structs).
+pub(crate) const PLATFORM_ORDER: &[&str] = &["architecture", "os", "os.version", "os.features", "variant", "features"];
+
+pub(crate) fn to_value(p: &Platform) -> Value {
+    let mut members = vec![("architecture".to_owned(), Value::string(&p.architecture)), ("os".to_owned(), Value::string(&p.os))];
+    if let Some(v) = &p.os_version {
+        members.push(("os.version".into(), Value::string(v)));
+    }
+    if !p.os_features.is_empty() {
+        members.push(("os.features".into(), Value::Array(p.os_features.iter().map(Value::string).collect())));
+    }
+    if let Some(v) = &p.variant {
+        members.push(("variant".into(), Value::string(v)));
+    }
+    Value::Object(members)
+}
+
+/// Reads a platform value; `None` without both `os` and `architecture` strings.
+pub(crate) fn from_value(v: &Value) -> Option<Platform> {
+    let os = v.get("os")?.as_str()?;
+    let architecture = v.get("architecture")?.as_str()?;
+    let mut p = Platform::new(os, architecture);
+    p.variant = v.get("variant").and_then(Value::as_str).map(str::to_owned);
+    p.os_version = v.get("os.version").and_then(Value::as_str).map(str::to_owned);
+    p.os_features = v
+        .get("os.features")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+        .unwrap_or_default();
+    Some(p)
+}
+
+/// The platform of an index entry.
+pub(crate) fn entry_platform(entry: &Value) -> Option<Platform> {
+    entry.get("platform").and_then(from_value)
+}
+
+/// An entry's annotation.
+pub(crate) fn annotation<'a>(entry: &'a Value, key: &str) -> Option<&'a str> {
+    entry.get("annotations")?.get(key)?.as_str()
+}
+
+/// True for buildkit attestation entries.
+pub(crate) fn is_attestation(entry: &Value) -> bool {
+    annotation(entry, crate::validate::REFERENCE_TYPE) == Some(crate::validate::ATTESTATION_MANIFEST)
+}
+
+/// `requested` is satisfied by `candidate`: os and architecture equal, and each optional field the
+/// request sets equal too (`os.features`: a subset). arm64's `v8` is the same as no variant.
+/// This is the selection rule of `crane index filter --platform`, not containerd's pull matcher.
+pub(crate) fn satisfies(requested: &Platform, candidate: &Platform) -> bool {
+    fn variant(p: &Platform) -> Option<&str> {
+        match (p.architecture.as_str(), p.variant.as_deref()) {
+            ("arm64", Some("v8")) => None,
+            (_, v) => v,
+        }
+    }
+    requested.os == candidate.os
+        && requested.architecture == candidate.architecture
+        && (requested.variant.is_none() || variant(requested) == variant(candidate))
+        && requested.os_version.as_ref().map_or(true, |v| candidate.os_version.as_ref() == Some(v))
+        && requested.os_features.iter().all(|f| candidate.os_features.contains(f))
+}
