@@ -3,6 +3,11 @@
 
 use super::tree::{Node, NodeId, NodeKind, Tree, NONE};
 use crate::diagnostic::Code;
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+/// Objects up to this many members find duplicate keys by comparison, larger ones by hashing.
+const LINEAR_KEYS: usize = 16;
 
 /// Bounds that keep parsing linear and memory bounded on hostile input.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -243,6 +248,7 @@ impl<'a> Parser<'a> {
             len: 0,
             ordinal,
             is_key,
+            shadowed: false,
         });
         id
     }
@@ -281,6 +287,7 @@ impl<'a> Parser<'a> {
         let id = self.push(NodeKind::Object, self.pos, parent, ordinal, false);
         self.pos += 1;
         let keys_base = self.keys.len();
+        let mut seen = None;
         let mut count = 0u32;
         self.skip_ws();
         if self.text.get(self.pos) == Some(&b'}') {
@@ -294,7 +301,7 @@ impl<'a> Parser<'a> {
                 return Err(self.unexpected("a string key"));
             }
             let key = self.string(id, count, true)?;
-            self.check_duplicate(keys_base, key);
+            self.check_duplicate(keys_base, key, &mut seen);
             self.keys.push(key);
             self.skip_ws();
             if self.text.get(self.pos) != Some(&b':') {
@@ -329,34 +336,43 @@ impl<'a> Parser<'a> {
         Ok(id)
     }
 
-    fn check_duplicate(&mut self, keys_base: usize, key: NodeId) {
+    /// The decoded content of a key, borrowed when it has no escapes.
+    fn key_content(&self, key: NodeId) -> Cow<'a, [u8]> {
         let n = self.nodes[key as usize];
-        let raw = &self.text[n.start as usize..n.end as usize];
-        let mut duplicate = false;
-        for &other in &self.keys[keys_base..] {
-            let o = self.nodes[other as usize];
-            let other_raw = &self.text[o.start as usize..o.end as usize];
-            let same = if !n.needs_decoding && !o.needs_decoding {
-                raw == other_raw
-            } else {
-                decode_string(&raw[1..raw.len() - 1]) == decode_string(&other_raw[1..other_raw.len() - 1])
-            };
-            if same {
-                duplicate = true;
-                break;
+        let inner = &self.text[n.start as usize + 1..n.end as usize - 1];
+        if n.needs_decoding {
+            Cow::Owned(decode_string(inner).into_bytes())
+        } else {
+            Cow::Borrowed(inner)
+        }
+    }
+
+    /// Records a duplicate key and marks the member it shadows. Small objects compare keys
+    /// directly; past [`LINEAR_KEYS`] members a hash map (seeded at random, so hostile keys
+    /// cannot make it degrade) keeps the check linear in the number of members.
+    fn check_duplicate(&mut self, keys_base: usize, key: NodeId, seen: &mut Option<HashMap<Cow<'a, [u8]>, NodeId>>) {
+        let previous = match seen {
+            Some(map) => map.insert(self.key_content(key), key),
+            None => {
+                let content = self.key_content(key);
+                let found = self.keys[keys_base..].iter().rev().copied().find(|&other| self.key_content(other) == content);
+                if self.keys.len() - keys_base + 1 >= LINEAR_KEYS {
+                    let mut map = HashMap::with_capacity(LINEAR_KEYS * 2);
+                    for &k in &self.keys[keys_base..] {
+                        map.insert(self.key_content(k), k);
+                    }
+                    map.insert(content, key);
+                    *seen = Some(map);
+                }
+                found
             }
-        }
-        if duplicate {
-            let name = decode_string(&raw[1..raw.len() - 1]);
-            self.finding(
-                Code::JsonDuplicateKey,
-                format!("duplicate key {name:?}: parsers disagree on which value wins"),
-                n.start,
-                n.end,
-                Some(key),
-            );
-            self.findings.last_mut().map(|f| f.help = Some("keep one of the members"));
-        }
+        };
+        let Some(previous) = previous else { return };
+        self.nodes[previous as usize].shadowed = true;
+        let n = self.nodes[key as usize];
+        let name = decode_string(&self.text[n.start as usize + 1..n.end as usize - 1]);
+        self.finding(Code::JsonDuplicateKey, format!("duplicate key {name:?}: parsers disagree on which value wins"), n.start, n.end, Some(key));
+        self.findings.last_mut().map(|f| f.help = Some("keep one of the members"));
     }
 
     fn array(&mut self, parent: NodeId, ordinal: u32, depth: u32) -> Result<NodeId, Stop> {
