@@ -420,9 +420,22 @@ impl<'a> Parser<'a> {
             self.pos += word.len();
             self.finish(id);
             Ok(id)
+        } else if word.starts_with(&self.text[self.pos..]) {
+            // The input ends inside the literal.
+            self.pos = self.text.len();
+            Err(self.unexpected(&format!("the rest of `{}`", String::from_utf8_lossy(word))))
         } else {
             Err(self.unexpected("a value"))
         }
+    }
+
+    /// A number cut short by the end of the input is an unexpected end, not a bad number.
+    fn number_error(&mut self, p: usize, message: &str) -> Stop {
+        self.pos = p;
+        if p >= self.text.len() {
+            return self.unexpected("the digits of a number");
+        }
+        self.stop(Code::JsonInvalidNumber, message, None)
     }
 
     fn number(&mut self, parent: NodeId, ordinal: u32) -> Result<NodeId, Stop> {
@@ -440,15 +453,13 @@ impl<'a> Parser<'a> {
                 }
             }
             _ => {
-                self.pos = p;
-                return Err(self.stop(Code::JsonInvalidNumber, "a number needs digits after '-'", None));
+                return Err(self.number_error(p, "a number needs digits after '-'"));
             }
         }
         if t.get(p) == Some(&b'.') {
             p += 1;
             if !matches!(t.get(p), Some(b'0'..=b'9')) {
-                self.pos = p;
-                return Err(self.stop(Code::JsonInvalidNumber, "a number needs digits after '.'", None));
+                return Err(self.number_error(p, "a number needs digits after '.'"));
             }
             while matches!(t.get(p), Some(b'0'..=b'9')) {
                 p += 1;
@@ -460,8 +471,7 @@ impl<'a> Parser<'a> {
                 p += 1;
             }
             if !matches!(t.get(p), Some(b'0'..=b'9')) {
-                self.pos = p;
-                return Err(self.stop(Code::JsonInvalidNumber, "a number needs digits in its exponent", None));
+                return Err(self.number_error(p, "a number needs digits in its exponent"));
             }
             while matches!(t.get(p), Some(b'0'..=b'9')) {
                 p += 1;
@@ -490,9 +500,17 @@ impl<'a> Parser<'a> {
                 needs_decoding = true;
             }
             let Some(&b) = t.get(p) else {
-                self.pos = start;
-                let stop = self.stop(Code::JsonUnexpectedEnd, "unterminated string", Some("add the closing '\"'"));
-                return Err(stop);
+                // Located from the opening quote to the end of the input.
+                self.pos = t.len();
+                self.findings.push(ParseFinding {
+                    code: Code::JsonUnexpectedEnd,
+                    message: "unexpected end of input in a string".to_owned(),
+                    help: Some("the string has no closing '\"'; the document may be cut short"),
+                    start: start as u32,
+                    end: t.len() as u32,
+                    node: None,
+                });
+                return Err(Stop);
             };
             match b {
                 b'"' => {
