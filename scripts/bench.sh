@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Runs every benchmark available and writes a Markdown report; prints its path.
+#   scripts/bench.sh            native benches (10 to 10,000 entries), Node when the npm package exists
+#   BENCH_50MB=1 scripts/bench.sh   also the 50 MB document
+#   BENCH_QUICK=1 scripts/bench.sh  shorter measurement (noisier)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+inputs=target/bench-inputs
+report=target/bench-report.md
+node_results=target/bench-node.md
+
+echo "== generating inputs in $inputs =="
+cargo run --quiet --release -p indexsmith-bench --bin gen-inputs -- "$inputs"
+
+criterion_args=()
+if [ -n "${BENCH_QUICK:-}" ]; then
+  criterion_args=(--warm-up-time 1 --measurement-time 3)
+fi
+if [ -n "${BENCH_50MB:-}" ]; then
+  export INDEXSMITH_BENCH_50MB=1
+fi
+
+echo "== native benchmarks =="
+cargo bench -p indexsmith-bench --bench validate -- "${criterion_args[@]}"
+cargo bench -p indexsmith-bench --bench compose -- "${criterion_args[@]}"
+
+node_arg=()
+rm -f "$node_results"
+pkg=crates/indexsmith-wasm/pkg
+if [ -f bench/node.mjs ] && command -v node >/dev/null 2>&1; then
+  if [ ! -d "$pkg" ] && [ -x scripts/build-npm.sh ]; then
+    echo "== building the npm package =="
+    scripts/build-npm.sh
+  fi
+  if [ -d "$pkg" ]; then
+    echo "== Node benchmarks =="
+    node bench/node.mjs "$inputs" "$node_results"
+    node_arg=("$node_results")
+  fi
+fi
+
+cargo run --quiet --release -p indexsmith-bench --bin bench-report -- target/criterion "$inputs" "$report" "${node_arg[@]}"
+
+wasm=$(ls "$pkg"/*/*.wasm "$pkg"/*.wasm 2>/dev/null | head -n 1 || true)
+if [ -n "$wasm" ]; then
+  {
+    echo
+    echo "npm \`.wasm\` ($(basename "$wasm")): $(stat -c %s "$wasm") bytes raw, $(gzip -9 -c "$wasm" | wc -c) bytes gzip -9."
+  } >> "$report"
+fi
+
+echo "report: $report"
