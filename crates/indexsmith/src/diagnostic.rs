@@ -182,7 +182,7 @@ codes! {
     PlatformReservedFeatures = "platform/reserved-features", Warning;
 
     // Indexes and manifest lists.
-    /// Two entries with the same platform: clients pick one arbitrarily.
+    /// Two entries with the same (normalized) platform: clients pull the first, never the second.
     IndexDuplicatePlatform = "index/duplicate-platform", Warning;
     /// A Docker manifest list entry without `platform`.
     IndexMissingPlatform = "index/missing-platform", Error;

@@ -7,11 +7,15 @@ pub mod diagnostic;
 pub mod digest;
 pub mod media_type;
 pub mod platform;
+pub mod reference;
+pub mod resolve;
 
 pub use diagnostic::{Code, Diagnostic, Position, Severity, Span};
 pub use digest::{Algorithm, Digest, ParseDigestError};
 pub use media_type::MediaType;
-pub use platform::Platform;
+pub use platform::{ParsePlatformError, Platform};
+pub use reference::{ParseReferenceError, Reference};
+pub use resolve::{resolve, resolve_platform, Resolution};
 pub mod json;
 pub mod position;
 pub mod validate;

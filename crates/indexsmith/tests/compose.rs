@@ -262,3 +262,19 @@ proptest! {
         prop_assert!(undone.bytes == out.bytes);
     }
 }
+
+#[test]
+fn resolution_on_a_real_index() {
+    let bytes = corpus("regclient-v3-index-arm-variants.json");
+    let cases = [("linux/arm/v7", Some(2)), ("linux/arm64", Some(1)), ("linux/arm/v6", Some(3)), ("linux/amd64", Some(0)), ("windows/amd64", None), ("linux/arm/v8", Some(2))];
+    for (requested, expected) in cases {
+        let p: Platform = requested.parse().unwrap();
+        let r = compose::resolve_index(&bytes, &p, false).unwrap();
+        assert_eq!(r.selected, expected, "{requested}");
+        assert_eq!(r.candidates.len(), 4, "{requested}");
+    }
+    let attested = corpus("alpine-3.23.2-oci-index-attestations.json");
+    let r = compose::resolve_index(&attested, &"linux/amd64".parse().unwrap(), false).unwrap();
+    assert_eq!(r.selected, Some(0));
+    assert_eq!(r.candidates[1].reason.code(), "resolve/attestation");
+}

@@ -187,3 +187,17 @@ pub fn edit_index(bytes: &[u8], edits: &[Edit], style: Option<Style>) -> Result<
 pub fn to_bytes(value: &Value, style: Style) -> Vec<u8> {
     write::to_vec(value, style)
 }
+
+/// Which entry of the index in `bytes` a client pulls for `requested`, and why (containerd's
+/// `Only` matcher, or `OnlyStrict` with `strict`).
+pub fn resolve_index(bytes: &[u8], requested: &crate::Platform, strict: bool) -> Result<crate::Resolution, ComposeError> {
+    let doc = IndexDocument::parse(bytes)?;
+    let entries = doc.entries();
+    let platforms: Vec<Option<crate::Platform>> = entries.iter().map(platform_value::entry_platform).collect();
+    let media_types: Vec<&str> = entries.iter().map(|e| e.get("mediaType").and_then(Value::as_str).unwrap_or("")).collect();
+    let reference_types: Vec<Option<&str>> = entries.iter().map(|e| platform_value::annotation(e, crate::validate::REFERENCE_TYPE)).collect();
+    let resolve_entries: Vec<crate::resolve::Entry<'_>> = (0..entries.len())
+        .map(|i| crate::resolve::Entry::new(platforms[i].as_ref(), media_types[i]).with_reference_type(reference_types[i]))
+        .collect();
+    Ok(crate::resolve::resolve_platform(requested, strict, &resolve_entries))
+}

@@ -50,19 +50,14 @@ pub(crate) fn is_attestation(entry: &Value) -> bool {
     annotation(entry, crate::validate::REFERENCE_TYPE) == Some(crate::validate::ATTESTATION_MANIFEST)
 }
 
-/// `requested` is satisfied by `candidate`: os and architecture equal, and each optional field the
-/// request sets equal too (`os.features`: a subset). arm64's `v8` is the same as no variant.
+/// `requested` is satisfied by `candidate`: os and architecture equal after containerd's
+/// normalization, and each optional field the request sets equal too (`os.features`: a subset).
 /// This is the selection rule of `crane index filter --platform`, not containerd's pull matcher.
 pub(crate) fn satisfies(requested: &Platform, candidate: &Platform) -> bool {
-    fn variant(p: &Platform) -> Option<&str> {
-        match (p.architecture.as_str(), p.variant.as_deref()) {
-            ("arm64", Some("v8")) => None,
-            (_, v) => v,
-        }
-    }
-    requested.os == candidate.os
-        && requested.architecture == candidate.architecture
-        && (requested.variant.is_none() || variant(requested) == variant(candidate))
+    let (r, c) = (requested.normalize(), candidate.normalize());
+    r.os == c.os
+        && r.architecture == c.architecture
+        && (requested.variant.is_none() || r.variant == c.variant)
         && requested.os_version.as_ref().map_or(true, |v| candidate.os_version.as_ref() == Some(v))
         && requested.os_features.iter().all(|f| candidate.os_features.contains(f))
 }

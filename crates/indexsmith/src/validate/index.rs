@@ -114,25 +114,20 @@ fn check_child_media_type(ctx: &mut Context<'_, '_>, node: NodeId, media_type: &
     }
 }
 
-/// The identity of a platform for duplicate detection: arm64's `v8` equals no variant.
+/// The identity of a platform for duplicate detection: its containerd-normalized form, so that
+/// `arm64` equals `arm64/v8` and `arm` equals `arm/v7`.
 ///
-/// One string (fields joined by NUL, which a decoded JSON string may hold but then only makes
-/// two keys differ that differ anyway): hashing one string costs a fraction of hashing five.
+/// One string, each field preceded by its length so that no two platforms share a key: hashing
+/// one string costs a fraction of hashing five.
 fn platform_key(p: &Platform) -> String {
-    let variant = match (p.architecture.as_str(), p.variant.as_deref()) {
-        ("arm64", Some("v8")) | (_, None) => "",
-        (_, Some(v)) => v,
-    };
+    use std::fmt::Write;
+    let p = p.normalize();
     let mut features: Vec<&str> = p.os_features.iter().map(String::as_str).collect();
     features.sort_unstable();
-    let mut key = String::with_capacity(p.os.len() + p.architecture.len() + variant.len() + 32);
-    for part in [p.os.as_str(), p.architecture.as_str(), variant, p.os_version.as_deref().unwrap_or("")] {
-        key.push_str(part);
-        key.push('\0');
-    }
-    for f in features {
-        key.push_str(f);
-        key.push('\0');
+    let mut key = String::with_capacity(p.os.len() + p.architecture.len() + 32);
+    let fields = [p.os.as_str(), p.architecture.as_str(), p.variant.as_deref().unwrap_or(""), p.os_version.as_deref().unwrap_or("")];
+    for part in fields.into_iter().chain(features) {
+        let _ = write!(key, "{}:{part}", part.len());
     }
     key
 }
@@ -147,7 +142,7 @@ fn lint_duplicates(ctx: &mut Context<'_, '_>, entries: &[Entry]) {
         match seen.entry(platform_key(p)) {
             std::collections::hash_map::Entry::Occupied(first) => {
                 let at = ctx.member(e.node, "platform").unwrap_or(e.node);
-                let f = ctx.report(Code::IndexDuplicatePlatform, at, format!("platform {p} already appears at manifests[{}]; clients pick one of them arbitrarily", first.get()));
+                let f = ctx.report(Code::IndexDuplicatePlatform, at, format!("platform {p} already appears at manifests[{}]; clients pull the first and never this one", first.get()));
                 f.help = Some("remove one entry, or tell them apart (variant, os.version, os.features)".into());
             }
             std::collections::hash_map::Entry::Vacant(slot) => {

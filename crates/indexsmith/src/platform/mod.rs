@@ -1,8 +1,26 @@
 //! Platforms: `os`, `architecture`, `variant`, `os.version`, `os.features`.
 //!
 //! There are no host-dependent defaults anywhere in this module: a browser has no host.
+//!
+//! Semantics follow containerd's `platforms` package:
+//! - [`parse`] / [`FromStr`](std::str::FromStr) / [`parse_with_defaults`]: specifiers such as
+//!   `linux/arm64/v8`, `windows(10.0.17763)/amd64` or `windows/amd64:10.0.20348` (syntax in
+//!   [`specifier`]).
+//! - [`Platform::normalize`]: canonical values (`aarch64` → `arm64`, ...; table in [`normalize`]).
+//! - [`Platform::format_all`] and `Display` (containerd `FormatAll` and `Format`).
+//! - [`only`], [`only_strict`], [`ordered`], [`PlatformMatcher`]: which platforms a requested one
+//!   runs, and which it prefers (rules in [`matcher`]).
 
 use std::fmt;
+
+pub mod matcher;
+pub mod normalize;
+pub mod specifier;
+pub mod windows;
+
+pub use matcher::{only, only_strict, ordered, MatchComparer, PlatformMatcher};
+pub use normalize::{normalize_arch, normalize_os};
+pub use specifier::{parse, parse_with_defaults, ParsePlatformError};
 
 /// The platform of an image, as carried by an index entry or derived from an image config.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
