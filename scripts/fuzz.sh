@@ -22,10 +22,19 @@ summary=()
 for target in "${targets[@]}"; do
   corpus="fuzz/corpus/$target"
   mkdir -p "$corpus"
-  # Seeds: the shared corpus of real documents (copied each run; the folder is git-ignored).
-  cp tests/fixtures/corpus/*.json "$corpus/"
+  # Seeds (copied each run; the corpus folder is git-ignored): the target's own seeds when it
+  # has them (text parsers), else the shared corpus of real documents; for edit_index each
+  # document once per edit selector (the first byte of its input).
   if [ -d "fuzz/seeds/$target" ]; then
     cp fuzz/seeds/"$target"/* "$corpus/"
+  elif [ "$target" = edit_index ]; then
+    for f in tests/fixtures/corpus/*.json; do
+      for selector in 1 2 3 4 5 6 7 17 33; do
+        { printf "\\$(printf '%03o' "$selector")"; cat "$f"; } > "$corpus/$(basename "$f" .json)-$selector"
+      done
+    done
+  else
+    cp tests/fixtures/corpus/*.json "$corpus/"
   fi
   echo "== fuzz $target for ${seconds}s =="
   log="fuzz/artifacts/$target.log"

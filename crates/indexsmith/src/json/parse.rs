@@ -227,6 +227,10 @@ impl<'a> Parser<'a> {
 
     #[inline]
     fn skip_ws(&mut self) {
+        // Indentation comes in runs of spaces: eight at a time first.
+        while self.text.get(self.pos..self.pos + 8) == Some(b"        ".as_slice()) {
+            self.pos += 8;
+        }
         while let Some(&b) = self.text.get(self.pos) {
             if matches!(b, b' ' | b'\n' | b'\r' | b'\t') {
                 self.pos += 1;
@@ -355,7 +359,16 @@ impl<'a> Parser<'a> {
             Some(map) => map.insert(self.key_content(key), key),
             None => {
                 let content = self.key_content(key);
-                let found = self.keys[keys_base..].iter().rev().copied().find(|&other| self.key_content(other) == content);
+                let raw = |id: NodeId| {
+                    let n = &self.nodes[id as usize];
+                    (n.needs_decoding, &self.text[n.start as usize..n.end as usize])
+                };
+                let (escaped, key_raw) = raw(key);
+                let found = self.keys[keys_base..].iter().rev().copied().find(|&other| match raw(other) {
+                    // Keys without escapes are equal exactly when their bytes are.
+                    (false, other_raw) if !escaped => other_raw == key_raw,
+                    _ => self.key_content(other) == content,
+                });
                 if self.keys.len() - keys_base + 1 >= LINEAR_KEYS {
                     let mut map = HashMap::with_capacity(LINEAR_KEYS * 2);
                     for &k in &self.keys[keys_base..] {

@@ -67,7 +67,7 @@ impl<'t, 'a> Context<'t, 'a> {
     }
 
     /// Records `code` for a required member of `object` that `found` says is absent.
-    pub fn required(&mut self, found: Option<NodeId>, object: NodeId, key: &str, code: Code, what: &str) -> Option<NodeId> {
+    pub fn required(&mut self, found: Option<NodeId>, object: NodeId, key: &str, code: Code, what: &(impl std::fmt::Display + ?Sized)) -> Option<NodeId> {
         if found.is_none() {
             let f = self.report(code, object, format!("{what} has no `{key}`, which is REQUIRED"));
             f.help = Some(format!("add a `{key}` member"));
@@ -76,7 +76,7 @@ impl<'t, 'a> Context<'t, 'a> {
     }
 
     /// Records `schema/wrong-type` unless `node` is of `kind`.
-    pub fn expect_kind(&mut self, node: NodeId, kind: NodeKind, what: &str) -> bool {
+    pub fn expect_kind(&mut self, node: NodeId, kind: NodeKind, what: &(impl std::fmt::Display + ?Sized)) -> bool {
         let actual = self.tree.kind(node);
         if actual == kind {
             return true;
@@ -90,7 +90,7 @@ impl<'t, 'a> Context<'t, 'a> {
     }
 
     /// Records `schema/missing-field` for a required member that is absent.
-    pub fn require(&mut self, object: NodeId, key: &str, code: Code, what: &str) -> Option<NodeId> {
+    pub fn require(&mut self, object: NodeId, key: &str, code: Code, what: &(impl std::fmt::Display + ?Sized)) -> Option<NodeId> {
         let found = self.member(object, key);
         self.required(found, object, key, code, what)
     }

@@ -16,7 +16,8 @@ pub(crate) struct DescriptorFacts {
 }
 
 /// Checks the descriptor at `node`; `what` names it in messages (e.g. "manifests[2]").
-pub(crate) fn check_descriptor(ctx: &mut Context<'_, '_>, node: NodeId, what: &str) -> DescriptorFacts {
+/// `what` is formatted only when a finding needs it.
+pub(crate) fn check_descriptor(ctx: &mut Context<'_, '_>, node: NodeId, what: &(impl std::fmt::Display + ?Sized)) -> DescriptorFacts {
     let mut facts = DescriptorFacts::default();
     if !ctx.expect_kind(node, NodeKind::Object, what) {
         return facts;

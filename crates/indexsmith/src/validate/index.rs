@@ -59,8 +59,17 @@ pub(crate) fn check_index(ctx: &mut Context<'_, '_>, root: NodeId, docker: bool)
     lint_attestations(ctx, &entries);
 }
 
+/// `manifests[i]` in messages, formatted only when a message is.
+struct EntryName(usize);
+
+impl std::fmt::Display for EntryName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "manifests[{}]", self.0)
+    }
+}
+
 fn check_entry(ctx: &mut Context<'_, '_>, node: NodeId, i: usize, docker: bool) -> Entry {
-    let what = format!("manifests[{i}]");
+    let what = EntryName(i);
     let facts = check_descriptor(ctx, node, &what);
     let digest = facts.digest.map(|d| [d.algorithm().as_str(), ":", d.encoded()].concat());
     let mut entry = Entry { node, digest, platform: None, attestation: false, reference_digest: None };
@@ -117,17 +126,17 @@ fn check_child_media_type(ctx: &mut Context<'_, '_>, node: NodeId, media_type: &
 /// The identity of a platform for duplicate detection: its containerd-normalized form, so that
 /// `arm64` equals `arm64/v8` and `arm` equals `arm/v7`.
 ///
-/// One string, each field preceded by its length so that no two platforms share a key: hashing
-/// one string costs a fraction of hashing five.
-fn platform_key(p: &Platform) -> String {
-    use std::fmt::Write;
+/// One byte string, each field preceded by its length so that no two platforms share a key:
+/// hashing one string costs a fraction of hashing five.
+fn platform_key(p: &Platform) -> Vec<u8> {
     let p = p.normalize();
     let mut features: Vec<&str> = p.os_features.iter().map(String::as_str).collect();
     features.sort_unstable();
-    let mut key = String::with_capacity(p.os.len() + p.architecture.len() + 32);
+    let mut key = Vec::with_capacity(p.os.len() + p.architecture.len() + 48);
     let fields = [p.os.as_str(), p.architecture.as_str(), p.variant.as_deref().unwrap_or(""), p.os_version.as_deref().unwrap_or("")];
     for part in fields.into_iter().chain(features) {
-        let _ = write!(key, "{}:{part}", part.len());
+        key.extend_from_slice(&(part.len() as u32).to_le_bytes());
+        key.extend_from_slice(part.as_bytes());
     }
     key
 }
@@ -167,6 +176,9 @@ fn lint_windows(ctx: &mut Context<'_, '_>, entries: &[Entry]) {
 }
 
 fn lint_attestations(ctx: &mut Context<'_, '_>, entries: &[Entry]) {
+    if !entries.iter().any(|e| e.attestation && e.reference_digest.is_some()) {
+        return;
+    }
     let digests: std::collections::HashSet<&str> = entries.iter().filter_map(|e| e.digest.as_deref()).collect();
     for e in entries.iter().filter(|e| e.attestation) {
         if let Some((node, target)) = &e.reference_digest {
