@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every benchmark available and writes a Markdown report; prints its path.
-#   scripts/bench.sh            native benches (10 to 10,000 entries), Node when the npm package exists
-#   BENCH_50MB=1 scripts/bench.sh   also the 50 MB document
+#   scripts/bench.sh            native benches (10 to 10,000 entries); in Node the JavaScript
+#                               baseline and floor, and the npm package when it is built
+#   BENCH_50MB=1 scripts/bench.sh   also the 50 MB document (native and Node)
 #   BENCH_QUICK=1 scripts/bench.sh  shorter measurement (noisier)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,16 +29,22 @@ cargo bench -p indexsmith-bench --bench compose -- "${criterion_args[@]}"
 node_arg=()
 rm -f "$node_results"
 pkg=crates/indexsmith-wasm/pkg
-if [ -f bench/node.mjs ] && command -v node >/dev/null 2>&1; then
+deps=target/bench-node-deps
+if command -v node >/dev/null 2>&1; then
+  # ajv for the JavaScript baseline, in a git-ignored folder (skipped when present).
+  if [ ! -d "$deps/node_modules/ajv" ]; then
+    echo "== installing ajv into $deps =="
+    mkdir -p "$deps"
+    [ -f "$deps/package.json" ] || echo '{"private": true}' > "$deps/package.json"
+    (cd "$deps" && npm install --no-audit --no-fund ajv@8)
+  fi
   if [ ! -d "$pkg" ] && [ -x scripts/build-npm.sh ]; then
     echo "== building the npm package =="
     scripts/build-npm.sh
   fi
-  if [ -d "$pkg" ]; then
-    echo "== Node benchmarks =="
-    node bench/node.mjs "$inputs" "$node_results"
-    node_arg=("$node_results")
-  fi
+  echo "== Node benchmarks =="
+  node bench/node.mjs "$inputs" "$node_results" "$deps" "$pkg"
+  node_arg=("$node_results")
 fi
 
 cargo run --quiet --release -p indexsmith-bench --bin bench-report -- target/criterion "$inputs" "$report" "${node_arg[@]}"

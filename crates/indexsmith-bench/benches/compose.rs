@@ -16,7 +16,7 @@ fn bench_edit(c: &mut Criterion) {
     assert!(composed.bytes.len() > doc.len(), "the edits add bytes");
     let mut group = c.benchmark_group("compose");
     group.throughput(Throughput::Bytes(doc.len() as u64));
-    group.bench_function("edit_index/1000", |b| b.iter(|| edit_index(black_box(&doc), &edits, None)));
+    group.bench_function(criterion::BenchmarkId::new("edit_index", 1000), |b| b.iter(|| edit_index(black_box(&doc), &edits, None)));
     group.finish();
 }
 

@@ -74,7 +74,7 @@ fn main() {
             }
         }
     } else {
-        md.push_str("Node results: not run (the npm package is not built).\n");
+        md.push_str("Node results: not run (no `node`).\n");
     }
     if let Err(e) = std::fs::write(out, md) {
         eprintln!("{out}: {e}");
