@@ -27,7 +27,7 @@ cargo bench -p indexsmith-bench --bench validate -- "${criterion_args[@]}"
 cargo bench -p indexsmith-bench --bench compose -- "${criterion_args[@]}"
 
 node_arg=()
-rm -f "$node_results"
+rm -f "$node_results" target/bench-wasm-core.md
 pkg=crates/indexsmith-wasm/pkg
 deps=target/bench-node-deps
 if command -v node >/dev/null 2>&1; then
@@ -45,6 +45,13 @@ if command -v node >/dev/null 2>&1; then
   echo "== Node benchmarks =="
   node bench/node.mjs "$inputs" "$node_results" "$deps" "$pkg"
   node_arg=("$node_results")
+  if rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+    echo "== the core in WebAssembly against native =="
+    cargo build --quiet --release --target wasm32-unknown-unknown -p indexsmith-bench-wasm
+    cargo build --quiet --profile wasm-release --target wasm32-unknown-unknown -p indexsmith-bench-wasm
+    node bench/wasm-core.mjs "$inputs" target/bench-wasm-core.md target/criterion
+    node_arg+=(target/bench-wasm-core.md)
+  fi
 fi
 
 cargo run --quiet --release -p indexsmith-bench --bin bench-report -- target/criterion "$inputs" "$report" "${node_arg[@]}"

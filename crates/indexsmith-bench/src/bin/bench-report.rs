@@ -1,8 +1,8 @@
 //! Writes the Markdown benchmark report from criterion's estimates:
-//! `bench-report CRITERION_DIR INPUTS_DIR OUT.md [NODE_RESULTS.md]`.
+//! `bench-report CRITERION_DIR INPUTS_DIR OUT.md [SECTION.md...]`.
 //!
 //! Reads the median of each benchmark (`<group>/<function>/<size>/new/estimates.json`), and
-//! appends the Node results (written by `bench/node.mjs`) when given.
+//! appends the given sections (the Node results of `bench/node.mjs` and `bench/wasm-core.mjs`).
 
 use indexsmith::json::{self, Limits, Tree};
 use std::fmt::Write;
@@ -29,7 +29,7 @@ fn fmt_time(ns: Option<f64>) -> String {
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let [criterion, inputs, out, rest @ ..] = args.as_slice() else {
-        eprintln!("usage: bench-report CRITERION_DIR INPUTS_DIR OUT.md [NODE_RESULTS.md]");
+        eprintln!("usage: bench-report CRITERION_DIR INPUTS_DIR OUT.md [SECTION.md...]");
         std::process::exit(2);
     };
     let criterion = Path::new(criterion);
@@ -66,15 +66,19 @@ fn main() {
     }
     let _ = writeln!(md, "\nTarget: 10,000 entries within 120× the 100-entry time.\n");
     let _ = writeln!(md, "| compose | median |\n|---|---:|\n| edit_index, 1,000 entries (setPlatform + annotate, then validate + digest of the result) | {} |\n", fmt_time(median_ns(criterion, "compose/edit_index/1000")));
-    if let Some(node) = rest.first() {
-        match std::fs::read_to_string(node) {
-            Ok(text) => md.push_str(&text),
+    if rest.is_empty() {
+        md.push_str("Node results: not run (no `node`).\n");
+    }
+    for extra in rest {
+        match std::fs::read_to_string(extra) {
+            Ok(text) => {
+                md.push_str(&text);
+                md.push('\n');
+            }
             Err(e) => {
-                let _ = writeln!(md, "Node results: not available ({node}: {e}).");
+                let _ = writeln!(md, "{extra}: not available ({e}).\n");
             }
         }
-    } else {
-        md.push_str("Node results: not run (no `node`).\n");
     }
     if let Err(e) = std::fs::write(out, md) {
         eprintln!("{out}: {e}");
