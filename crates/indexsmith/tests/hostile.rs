@@ -32,7 +32,7 @@ fn assert_located(case: &str, bytes: &[u8], report: &Report) {
     }
 }
 
-fn find<'r>(report: &'r Report, code: Code) -> Option<&'r Diagnostic> {
+fn find(report: &Report, code: Code) -> Option<&Diagnostic> {
     report.diagnostics.iter().find(|d| d.code == code)
 }
 

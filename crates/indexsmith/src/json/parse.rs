@@ -385,7 +385,9 @@ impl<'a> Parser<'a> {
         let n = self.nodes[key as usize];
         let name = decode_string(&self.text[n.start as usize + 1..n.end as usize - 1]);
         self.finding(Code::JsonDuplicateKey, format!("duplicate key {name:?}: parsers disagree on which value wins"), n.start, n.end, Some(key));
-        self.findings.last_mut().map(|f| f.help = Some("keep one of the members"));
+        if let Some(f) = self.findings.last_mut() {
+            f.help = Some("keep one of the members");
+        }
     }
 
     fn array(&mut self, parent: NodeId, ordinal: u32, depth: u32) -> Result<NodeId, Stop> {
