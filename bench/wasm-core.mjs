@@ -6,11 +6,13 @@
 
 import { readFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 
 const [inputs = 'target/bench-inputs', out = 'target/bench-wasm-core.md', criterion = 'target/criterion'] = process.argv.slice(2);
 
 const builds = [
   ['wasm-release (opt-level z, as the npm package)', 'target/wasm32-unknown-unknown/wasm-release/indexsmith_bench_wasm.wasm'],
+  ['wasm-release with indexsmith and sha2 at opt-level 3', 'target/wasm-o3-core/wasm32-unknown-unknown/wasm-release/indexsmith_bench_wasm.wasm'],
   ['release (opt-level 3)', 'target/wasm32-unknown-unknown/release/indexsmith_bench_wasm.wasm'],
 ].filter(([, path]) => existsSync(path));
 
@@ -49,7 +51,7 @@ md += 'Same code, raw exports, input already in wasm memory. Ratio = wasm median
 for (const [label, path] of builds) {
   const { instance } = await WebAssembly.instantiate(readFileSync(path), {});
   const x = instance.exports;
-  md += `### ${label}: ${readFileSync(path).length} bytes\n\n`;
+  md += `### ${label}: ${readFileSync(path).length} bytes raw, ${gzipSync(readFileSync(path), { level: 9 }).length} bytes gzip -9\n\n`;
   md += '| entries | parse + validate (no digest) | ratio to native | parse only | ratio | SHA-256 only | ratio | validate + digest | ratio |\n';
   md += '|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n';
   for (const size of sizes) {

@@ -49,6 +49,11 @@ if command -v node >/dev/null 2>&1; then
     echo "== the core in WebAssembly against native =="
     cargo build --quiet --release --target wasm32-unknown-unknown -p indexsmith-bench-wasm
     cargo build --quiet --profile wasm-release --target wasm32-unknown-unknown -p indexsmith-bench-wasm
+    # The size profile with the hot crates at full speed: what the npm build could use.
+    cargo build --quiet --profile wasm-release --target wasm32-unknown-unknown -p indexsmith-bench-wasm \
+      --target-dir target/wasm-o3-core \
+      --config 'profile.wasm-release.package.sha2.opt-level=3' \
+      --config 'profile.wasm-release.package.indexsmith.opt-level=3'
     node bench/wasm-core.mjs "$inputs" target/bench-wasm-core.md target/criterion
     node_arg+=(target/bench-wasm-core.md)
   fi
