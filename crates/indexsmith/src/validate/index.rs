@@ -8,6 +8,7 @@ use crate::diagnostic::Code;
 use crate::json::{NodeId, NodeKind};
 use crate::media_type::MediaType;
 use crate::platform::Platform;
+use std::borrow::Cow;
 
 /// The annotation buildkit sets on attestation entries, and its value.
 pub const REFERENCE_TYPE: &str = "vnd.docker.reference.type";
@@ -15,9 +16,9 @@ pub const ATTESTATION_MANIFEST: &str = "attestation-manifest";
 /// The annotation naming the digest of the entry an attestation describes.
 pub const REFERENCE_DIGEST: &str = "vnd.docker.reference.digest";
 
-struct Entry {
+struct Entry<'a> {
     node: NodeId,
-    digest: Option<String>,
+    digest: Option<Cow<'a, str>>,
     platform: Option<Platform>,
     attestation: bool,
     reference_digest: Option<(NodeId, String)>,
@@ -68,10 +69,10 @@ impl std::fmt::Display for EntryName {
     }
 }
 
-fn check_entry(ctx: &mut Context<'_, '_>, node: NodeId, i: usize, docker: bool) -> Entry {
+fn check_entry<'a>(ctx: &mut Context<'_, 'a>, node: NodeId, i: usize, docker: bool) -> Entry<'a> {
     let what = EntryName(i);
     let facts = check_descriptor(ctx, node, &what);
-    let digest = facts.digest.map(|d| [d.algorithm().as_str(), ":", d.encoded()].concat());
+    let digest = facts.digest_text;
     let mut entry = Entry { node, digest, platform: None, attestation: false, reference_digest: None };
     if ctx.tree.kind(node) != NodeKind::Object {
         return entry;
@@ -141,7 +142,7 @@ fn platform_key(p: &Platform) -> Vec<u8> {
     key
 }
 
-fn lint_duplicates(ctx: &mut Context<'_, '_>, entries: &[Entry]) {
+fn lint_duplicates(ctx: &mut Context<'_, '_>, entries: &[Entry<'_>]) {
     let mut seen: std::collections::HashMap<_, usize> = std::collections::HashMap::new();
     for (i, e) in entries.iter().enumerate() {
         let Some(p) = e.platform.as_ref().filter(|_| !e.attestation) else { continue };
@@ -161,7 +162,7 @@ fn lint_duplicates(ctx: &mut Context<'_, '_>, entries: &[Entry]) {
     }
 }
 
-fn lint_windows(ctx: &mut Context<'_, '_>, entries: &[Entry]) {
+fn lint_windows(ctx: &mut Context<'_, '_>, entries: &[Entry<'_>]) {
     let unversioned: Vec<&Entry> = entries
         .iter()
         .filter(|e| e.platform.as_ref().is_some_and(|p| p.os == "windows" && p.os_version.is_none()))
@@ -175,7 +176,7 @@ fn lint_windows(ctx: &mut Context<'_, '_>, entries: &[Entry]) {
     }
 }
 
-fn lint_attestations(ctx: &mut Context<'_, '_>, entries: &[Entry]) {
+fn lint_attestations(ctx: &mut Context<'_, '_>, entries: &[Entry<'_>]) {
     if !entries.iter().any(|e| e.attestation && e.reference_digest.is_some()) {
         return;
     }
