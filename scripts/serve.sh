@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
-# Builds and runs the local server: the app from dist/, the registry proxy, and a local registry
-# seeded with a multi-platform sample image. Arguments go to indexsmith-serve (see --help).
+# Builds the app (release) and runs the local server: the app from dist/, the registry proxy, and a
+# local registry seeded with a multi-platform sample image. Arguments go to indexsmith-serve
+# (see --help), e.g. `./scripts/serve.sh --port 9000`. Ctrl-C stops everything it started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-cargo build --release -p indexsmith-serve
+./scripts/setup.sh
+echo "== building the web app (release) =="
+./scripts/build-web.sh
+echo "== building indexsmith-serve (release) =="
+cargo build --release --locked -p indexsmith-serve
 exec target/release/indexsmith-serve "$@"

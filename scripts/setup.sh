@@ -2,6 +2,7 @@
 # Installs what building, serving and testing indexsmith needs on a fresh Debian machine.
 # Run as root (or with sudo available). Idempotent: only what is missing is installed.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
 WASM_BINDGEN_VERSION=0.2.130
 TRUNK_VERSION=0.21.14
@@ -62,3 +63,13 @@ if [ "$(version_of trunk)" = "$TRUNK_VERSION" ]; then
 else
   cargo install trunk --version "$TRUNK_VERSION" --locked
 fi
+
+# Node.js and npm: the npm package's tests, the app's wasm-opt (npm binaryen) and the browser tests.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  echo "setup: installing nodejs and npm"
+  as_root apt-get update
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends nodejs npm
+fi
+
+# Project-local build tools (git-ignored .tools/): binaryen's wasm-opt from npm.
+./scripts/install-web-tools.sh

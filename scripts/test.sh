@@ -12,3 +12,13 @@ if cargo tree -p indexsmith -e normal --prefix none | grep -E '^(gloo|web-sys|re
   exit 1
 fi
 echo "ok"
+
+echo "== npm package: build, Node tests (require and import), Chromium, npm pack, tsc, size =="
+./scripts/test-npm.sh
+
+echo "== web app: release build and first-load size budget =="
+./scripts/build-web.sh
+
+echo "== end-to-end: the served app in headless Chromium, with the proxy and local registries =="
+cargo build --release --locked -p indexsmith-serve
+E2E_SKIP_BUILD=1 ./scripts/test-e2e.sh

@@ -118,7 +118,7 @@ pub fn parse_grammar(s: &str) -> Result<Reference, ParseReferenceError> {
     let matched = match grammar::match_reference(s) {
         Ok(m) => m,
         Err(mismatch) => {
-            let lower = s.to_lowercase();
+            let lower = s.to_ascii_lowercase();
             if lower != s && grammar::match_reference(&lower).is_ok() {
                 return Err(ParseReferenceError::NameContainsUppercase(s.to_owned()));
             }
@@ -187,7 +187,7 @@ pub fn parse_normalized(s: &str) -> Result<Reference, ParseReferenceError> {
     }
     let (domain, remainder) = split_docker_domain(s);
     let remote = remainder.split(':').next().unwrap_or("");
-    if remote.to_lowercase() != remote {
+    if remote.bytes().any(|b| b.is_ascii_uppercase()) {
         return Err(ParseReferenceError::NameContainsUppercase(remote.to_owned()));
     }
     parse_grammar(&format!("{domain}/{remainder}")).map_err(|e| match e {

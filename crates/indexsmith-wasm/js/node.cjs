@@ -1,0 +1,75 @@
+'use strict';
+// The Node entry point of indexsmith (CommonJS; node.mjs re-exports it for `import`).
+//
+// The WebAssembly module is instantiated synchronously when this file loads. Digests of inputs are
+// computed with node:crypto (native SHA-256); validation runs in WebAssembly. A trap of the module
+// (a bug) is turned into an Error with code "internal" after the module is re-instantiated, so
+// later calls work.
+
+const { createHash } = require('node:crypto');
+const glue = require('./glue.node.cjs');
+
+// Exports of the glue that are not part of the API.
+const HIDDEN = new Set(['__wbg_reset_state', 'validateDocument', 'validateDescriptorDocument', 'start', 'abortForTest']);
+
+function internalError(cause) {
+  const error = new Error(`indexsmith: internal error, the WebAssembly module trapped (${cause.message}); it has been re-instantiated`, { cause });
+  error.code = 'internal';
+  return error;
+}
+
+function call(name, args) {
+  try {
+    return glue[name](...args);
+  } catch (e) {
+    if (e instanceof WebAssembly.RuntimeError) {
+      glue.__wbg_reset_state();
+      throw internalError(e);
+    }
+    throw e;
+  }
+}
+
+const isInput = (input) => typeof input === 'string' || input instanceof Uint8Array;
+
+function hash(algorithm, input) {
+  // A string is hashed as its UTF-8 encoding (an unpaired surrogate as U+FFFD, as TextEncoder does).
+  return `${algorithm}:${createHash(algorithm).update(input).digest('hex')}`;
+}
+
+const byteLength = (input) => (typeof input === 'string' ? Buffer.byteLength(input, 'utf8') : input.byteLength);
+
+function report(validation, input) {
+  return {
+    valid: validation.valid,
+    kind: validation.kind,
+    mediaType: validation.mediaType,
+    digest: hash('sha256', input),
+    size: byteLength(input),
+    diagnostics: validation.diagnostics,
+  };
+}
+
+const api = {};
+for (const name of Object.keys(glue)) {
+  if (!HIDDEN.has(name) && typeof glue[name] === 'function') {
+    api[name] = (...args) => call(name, args);
+  }
+}
+
+api.validate = (input, options) => report(call('validateDocument', [input, options]), input);
+api.validateDescriptor = (input, options) => report(call('validateDescriptorDocument', [input, options]), input);
+api.digest = (input, algorithm) => {
+  if (isInput(input) && (algorithm === undefined || algorithm === 'sha256' || algorithm === 'sha512')) {
+    return hash(algorithm ?? 'sha256', input);
+  }
+  return call('digest', [input, algorithm]); // throws the error for a bad input or algorithm
+};
+
+// The module is ready as soon as this file has loaded; init exists so that code written for
+// browsers runs unchanged.
+api.init = async () => {};
+api.initSync = () => {};
+api.default = api.init;
+
+module.exports = api;

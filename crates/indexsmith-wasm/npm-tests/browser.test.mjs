@@ -1,0 +1,137 @@
+// The web build in headless Chromium: a page served from 127.0.0.1 loads the package's web entry
+// point, initialises it, and validates a corpus document fetched from the same server.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, extname, join, normalize, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '../../..');
+const require = createRequire(import.meta.url);
+const pkgDir = dirname(require.resolve('indexsmith/package.json'));
+const { chromium } = createRequire(join(root, '.tools/npm-test/package.json'))('playwright-core');
+
+const TYPES = { '.js': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json', '.html': 'text/html' };
+
+const PAGE = `<!doctype html><meta charset="utf-8"><title>indexsmith</title>
+<script type="module">
+import * as api from '/pkg/web.js';
+window.run = async () => {
+  const out = { names: Object.keys(api).sort() };
+  try { api.validate('{}'); } catch (e) { out.beforeInit = { isError: e instanceof Error, code: e.code }; }
+  await api.default(); // the .wasm next to web.js, found through import.meta.url
+  await api.init(); // a second call does nothing
+  const text = await (await fetch('/corpus/regclient-v3-index-arm-variants.json')).text();
+  out.report = api.validate(text);
+  out.bytesReport = api.validate(new Uint8Array(await (await fetch('/corpus/regclient-v3-index-arm-variants.json')).arrayBuffer()));
+  out.version = api.version();
+  const bad = '{\\n  "é😀\\uD800": x}';
+  out.bad = api.validate(bad);
+  out.badColumn = bad.split('\\n')[1].indexOf('x') + 1;
+  const encoded = new TextEncoder().encode(bad);
+  const hash = new Uint8Array(await crypto.subtle.digest('SHA-256', encoded));
+  out.badExpectedDigest = 'sha256:' + Array.from(hash, (b) => b.toString(16).padStart(2, '0')).join('');
+  out.badExpectedSize = encoded.length;
+  out.platform = api.parsePlatform('linux/arm');
+  try { api.parseReference('UPPER'); } catch (e) { out.referenceError = { isError: e instanceof Error, code: e.code }; }
+  // What the entry point does after a trap, done by hand on the glue it wraps (same module
+  // instance): a real trap, then re-instantiation, after which calls work.
+  const glue = await import('/pkg/glue.web.js');
+  const instance = glue.initSync();
+  try { glue.abortForTest(); } catch (e) { out.trapped = e instanceof WebAssembly.RuntimeError; }
+  glue.__wbg_reset_state();
+  out.reinstantiated = glue.initSync() !== instance;
+  out.afterReset = api.validate(text).digest;
+  return out;
+};
+window.ready = true;
+</script>`;
+
+let server;
+let origin;
+let profile;
+
+before(async () => {
+  server = createServer((req, res) => {
+    const url = new URL(req.url, 'http://127.0.0.1');
+    let file;
+    if (url.pathname === '/') {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end(PAGE);
+      return;
+    } else if (url.pathname.startsWith('/pkg/')) {
+      file = normalize(join(pkgDir, url.pathname.slice(5)));
+      if (!file.startsWith(pkgDir + sep)) file = null;
+    } else if (url.pathname.startsWith('/corpus/')) {
+      const dir = join(root, 'tests/fixtures/corpus');
+      file = normalize(join(dir, url.pathname.slice(8)));
+      if (!file.startsWith(dir + sep)) file = null;
+    }
+    try {
+      if (!file || !statSync(file).isFile()) throw new Error('not found');
+      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+      res.end(readFileSync(file));
+    } catch {
+      res.writeHead(404);
+      res.end();
+    }
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${server.address().port}`;
+  profile = mkdtempSync(join(tmpdir(), 'indexsmith-chromium-'));
+});
+
+after(() => {
+  server?.close();
+  if (profile) rmSync(profile, { recursive: true, force: true });
+});
+
+test('the web build validates in Chromium', async () => {
+  const env = { ...process.env, HOME: profile, XDG_CONFIG_HOME: join(profile, 'config'), XDG_CACHE_HOME: join(profile, 'cache'), XDG_DATA_HOME: join(profile, 'data') };
+  const context = await chromium.launchPersistentContext(join(profile, 'user-data'), {
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    env,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(origin + '/');
+    await page.waitForFunction(() => window.ready === true);
+    const out = await page.evaluate(() => window.run());
+    assert.deepEqual(errors, []);
+
+    const nodeNames = Object.keys(require('indexsmith')).filter((n) => n !== 'default').sort();
+    assert.deepEqual(out.names.filter((n) => n !== 'default'), nodeNames, 'the web build has the API of the Node build');
+    assert.deepEqual(out.beforeInit, { isError: true, code: 'uninitialized' });
+
+    for (const [name, r] of [['string', out.report], ['bytes', out.bytesReport]]) {
+      assert.equal(r.valid, true, name);
+      assert.equal(r.kind, 'oci-index', name);
+      assert.equal(r.mediaType, 'application/vnd.oci.image.index.v1+json', name);
+      assert.equal(r.digest, 'sha256:2e024d7fe67394cef7f0df9c303f288c7420d1fb27f7657398e897b7eb2ee1d8', name);
+      assert.equal(r.size, 1141, name);
+    }
+    assert.equal(out.version, require('indexsmith').version());
+
+    const d = out.bad.diagnostics.find((x) => x.code === 'json/syntax');
+    assert.equal(d.line, 2);
+    assert.equal(d.column, out.badColumn);
+    assert.equal(out.bad.digest, out.badExpectedDigest, 'a string is digested as its UTF-8 encoding');
+    assert.equal(out.bad.size, out.badExpectedSize);
+    assert.equal(out.bad.kind, null);
+
+    assert.deepEqual(out.platform, { os: 'linux', architecture: 'arm', variant: 'v7', osVersion: null, osFeatures: [] });
+    assert.deepEqual(out.referenceError, { isError: true, code: 'reference/name-contains-uppercase' });
+    assert.equal(out.trapped, true);
+    assert.equal(out.reinstantiated, true);
+    assert.equal(out.afterReset, 'sha256:2e024d7fe67394cef7f0df9c303f288c7420d1fb27f7657398e897b7eb2ee1d8');
+  } finally {
+    await context.close();
+  }
+});

@@ -1,0 +1,33 @@
+// Where the app and the registries are, as scripts/test-e2e.sh exports them.
+//
+//   E2E_APP             the app's origin, e.g. http://127.0.0.1:41234 (indexsmith-serve)
+//   E2E_REGISTRY        host:port of the seeded registry that sends CORS headers
+//   E2E_PLAIN_REGISTRY  host:port of the registry without CORS headers (seeded with sample/hello:latest)
+//   E2E_OUTPUT          folder for screenshots and measured figures
+//   E2E_CHROMIUM        the browser (default /usr/bin/chromium)
+
+import { fileURLToPath } from "node:url";
+import { resolve } from "node:path";
+
+function required(name) {
+  const value = process.env[name];
+  if (!value) {
+    throw new Error(`${name} is not set: run the end-to-end tests with scripts/test-e2e.sh`);
+  }
+  return value;
+}
+
+const here = fileURLToPath(new URL(".", import.meta.url));
+
+export const env = {
+  app: required("E2E_APP").replace(/\/+$/, ""),
+  registry: required("E2E_REGISTRY"),
+  plainRegistry: required("E2E_PLAIN_REGISTRY"),
+  output: process.env.E2E_OUTPUT || resolve(here, "../../output/e2e"),
+  chromium: process.env.E2E_CHROMIUM || "/usr/bin/chromium",
+};
+
+// A fixture of the project's corpus, as bytes.
+export function fixturePath(name) {
+  return resolve(here, "../../fixtures/corpus", name);
+}

@@ -1,0 +1,208 @@
+//! The page: layout, shared context, and the glue between components and services.
+//!
+//! There is one route (the playground); `?embed` switches to the minimal embeddable layout, so
+//! no router is needed.
+
+use crate::components::add_entry::AddEntry;
+use crate::components::diagnostics::Diagnostics;
+use crate::components::diff_panel::DiffPanel;
+use crate::components::editor::Editor;
+use crate::components::format_panel::FormatPanel;
+use crate::components::output_panel::OutputPanel;
+use crate::components::platform_table::PlatformTable;
+use crate::components::registry_panel::RegistryPanel;
+use crate::components::resolve_panel::ResolvePanel;
+use crate::components::source_bar::SourceBar;
+use crate::components::summary::Summary;
+use crate::components::tabs::Tabs;
+use crate::fragment;
+use crate::highlight::utf16_offset;
+use crate::hooks::use_shortcuts::use_shortcuts;
+use crate::hooks::use_url_sync::{use_link_listener, use_url_sync};
+use crate::services::browser;
+use crate::services::registry::RegistrySettings;
+use crate::state::{Action, Document, DocumentContext, Source, Tab};
+use web_sys::HtmlTextAreaElement;
+use yew::prelude::*;
+
+/// Files larger than this are refused (registries only have to accept 4 MiB manifests).
+pub const FILE_LIMIT: f64 = 16.0 * 1024.0 * 1024.0;
+
+/// The document a page load starts with: the link's state, else the stored draft, else the
+/// default example. A link that cannot be decoded says so and keeps the draft.
+fn initial_document(embed: bool) -> Document {
+    let mut notice = None;
+    match fragment::decode(&browser::fragment()) {
+        Ok(Some(state)) => return Document::from_url_state(&state, Source::Link),
+        Ok(None) => {}
+        Err(e) => notice = Some(e.to_string()),
+    }
+    let mut doc = if embed {
+        Document::default()
+    } else {
+        browser::load_draft()
+            .and_then(|d| fragment::decode(&d).ok().flatten())
+            .map(|s| Document::from_url_state(&s, Source::Draft))
+            .unwrap_or_default()
+    };
+    doc.notice = notice;
+    doc
+}
+
+#[function_component(App)]
+pub fn app() -> Html {
+    let embed = *use_memo((), |_| browser::is_embed());
+    let doc = use_reducer(move || initial_document(embed));
+    let settings = use_state(|| RegistrySettings { proxy: "/proxy".into(), ..RegistrySettings::default() });
+    let textarea = use_node_ref();
+    use_url_sync(&doc, embed);
+    use_shortcuts(doc.clone());
+    use_link_listener(doc.clone());
+
+    let on_input = {
+        let doc = doc.clone();
+        Callback::from(move |text: String| doc.dispatch(Action::EditText(text)))
+    };
+    let on_open_file = {
+        let doc = doc.clone();
+        Callback::from(move |file: web_sys::File| {
+            if file.size() > FILE_LIMIT {
+                doc.dispatch(Action::Notice(format!("{} is {} bytes; files over 16 MiB are not opened", file.name(), file.size())));
+                return;
+            }
+            let doc = doc.clone();
+            yew::platform::spawn_local(async move {
+                let name = file.name();
+                match browser::read_file(file).await {
+                    Ok(text) => doc.dispatch(Action::Load { text, source: Source::File(name) }),
+                    Err(e) => doc.dispatch(Action::Notice(format!("{name}: {e}"))),
+                }
+            });
+        })
+    };
+    let on_select = {
+        let (doc, textarea) = (doc.clone(), textarea.clone());
+        Callback::from(move |i: usize| {
+            let Some(d) = doc.analysis.report.diagnostics.get(i) else { return };
+            let start = utf16_offset(&doc.text, d.span.start.line, d.span.start.column);
+            let mut end = utf16_offset(&doc.text, d.span.end.line, d.span.end.column);
+            if end <= start {
+                end = start + 1;
+            }
+            if let Some(area) = textarea.cast::<HtmlTextAreaElement>() {
+                browser::select_range(&area, start, end);
+            }
+        })
+    };
+    let on_tab = {
+        let doc = doc.clone();
+        Callback::from(move |t: Tab| doc.dispatch(Action::SetTab(t)))
+    };
+    let on_settings = {
+        let settings = settings.clone();
+        Callback::from(move |s: RegistrySettings| settings.set(s))
+    };
+    let dismiss = |action: Action| {
+        let doc = doc.clone();
+        Callback::from(move |_: MouseEvent| doc.dispatch(action.clone()))
+    };
+
+    let tabs: Vec<Tab> = if embed { vec![Tab::Platforms, Tab::Resolve, Tab::Diff] } else { Tab::ALL.to_vec() };
+    let current = if tabs.contains(&doc.options.tab) { doc.options.tab } else { Tab::Platforms };
+    let editable = doc.analysis.format.is_some() && doc.analysis.report.diagnostics.iter().all(|d| !(d.severity == indexsmith::Severity::Error && d.code.as_str().starts_with("json/")));
+    let pulled = (*use_memo((doc.text.clone(), doc.options.platform.clone()), |(text, platform)| {
+        match crate::resolution::preview(text, platform, false) {
+            crate::resolution::Preview::Resolved(r) => r.selected.map(|i| (i, platform.trim().to_owned())),
+            _ => None,
+        }
+    }))
+    .clone();
+    let panel = match current {
+        Tab::Platforms => html! {
+            <>
+                <PlatformTable rows={doc.analysis.rows.clone()} filter={doc.options.filter.clone()} {editable} {pulled} />
+                { if !editable && doc.analysis.format.is_some() {
+                    html!{ <p class="muted">{"Fix the JSON errors to edit the table; the editor keeps your text as it is."}</p> }
+                } else { html!{} } }
+                { if editable && !embed { html!{ <AddEntry /> } } else { html!{} } }
+            </>
+        },
+        Tab::Resolve => html! { <ResolvePanel /> },
+        Tab::Format => html! { <FormatPanel /> },
+        Tab::Diff => html! { <DiffPanel /> },
+        Tab::Output => html! { <OutputPanel /> },
+        Tab::Registry => html! { <RegistryPanel /> },
+    };
+    let open_full = browser::app_url(&fragment::encode(&doc.url_state()));
+
+    html! {
+        <ContextProvider<DocumentContext> context={doc.clone()}>
+        <ContextProvider<RegistrySettings> context={(*settings).clone()}>
+        <div class={classes!("app", embed.then_some("embed"))}>
+            <header class="topbar">
+                <a class="brand" href={if embed { open_full.clone() } else { "./".into() }} target={if embed { "_blank" } else { "_self" }}>
+                    <span class="logo" aria-hidden="true">{"◆"}</span>{"indexsmith"}
+                </a>
+                <span class="source" title="Where this document came from">{doc.source.label()}</span>
+                { if embed {
+                    html!{ <a class="open-full" href={open_full} target="_blank" rel="noopener">{"Open in indexsmith ↗"}</a> }
+                } else {
+                    html!{ <SourceBar settings={(*settings).clone()} {on_settings} {on_open_file} /> }
+                } }
+            </header>
+            { for doc.notice.as_ref().map(|n| html!{
+                <div class="banner notice" role="status">{n.clone()}
+                    <button type="button" class="icon" onclick={dismiss(Action::DismissNotice)} aria-label="Dismiss">{"✕"}</button></div>
+            }) }
+            { for doc.edit_error.as_ref().map(|f| html!{
+                <div class="banner error" role="alert"><strong>{"Edit not applied: "}</strong>{f.message.clone()}{" "}<code>{f.code.clone()}</code>
+                    <button type="button" class="icon" onclick={dismiss(Action::DismissError)} aria-label="Dismiss">{"✕"}</button></div>
+            }) }
+            { if doc.edit_notes.is_empty() { html!{} } else { html!{
+                <div class="banner notes" role="status">
+                    <strong>{"Notes on the last edit:"}</strong>
+                    <ul>{ for doc.edit_notes.iter().map(|d| html!{ <li><code>{d.code.as_str()}</code>{" "}{d.message.clone()}</li> }) }</ul>
+                </div>
+            } } }
+            <main class="layout">
+                <section class="pane editor-pane" aria-label="Editor">
+                    <Editor text={doc.text.clone()} analysis={doc.analysis.clone()} {on_input} on_drop_file={on_open_file_drop(&doc)} textarea={textarea.clone()} />
+                </section>
+                <section class="pane side-pane" aria-label="Inspection">
+                    <Summary analysis={doc.analysis.clone()} />
+                    <Diagnostics analysis={doc.analysis.clone()} {on_select} />
+                    <Tabs {current} tabs={tabs} on_select={on_tab} />
+                    <div class="tabpanel" role="tabpanel" id={format!("panel-{}", current.as_str())} aria-labelledby={format!("tab-{}", current.as_str())}>
+                        {panel}
+                    </div>
+                </section>
+            </main>
+            { if embed { html!{} } else { html!{
+                <footer class="footer">
+                    {"Everything runs in your browser: documents are validated and composed locally. "}
+                    {"Shareable links carry the document in the URL fragment, which is never sent to a server."}
+                </footer>
+            } } }
+        </div>
+        </ContextProvider<RegistrySettings>>
+        </ContextProvider<DocumentContext>>
+    }
+}
+
+fn on_open_file_drop(doc: &UseReducerHandle<Document>) -> Callback<web_sys::File> {
+    let doc = doc.clone();
+    Callback::from(move |file: web_sys::File| {
+        if file.size() > FILE_LIMIT {
+            doc.dispatch(Action::Notice(format!("{} is too large to open", file.name())));
+            return;
+        }
+        let doc = doc.clone();
+        yew::platform::spawn_local(async move {
+            let name = file.name();
+            match browser::read_file(file).await {
+                Ok(text) => doc.dispatch(Action::Load { text, source: Source::File(name) }),
+                Err(e) => doc.dispatch(Action::Notice(format!("{name}: {e}"))),
+            }
+        });
+    })
+}

@@ -1,0 +1,15 @@
+//! One component per file, each with its `Props` beside it.
+
+pub mod add_entry;
+pub mod annotations;
+pub mod diagnostics;
+pub mod diff_panel;
+pub mod editor;
+pub mod format_panel;
+pub mod output_panel;
+pub mod platform_table;
+pub mod registry_panel;
+pub mod resolve_panel;
+pub mod source_bar;
+pub mod summary;
+pub mod tabs;

@@ -1,0 +1,181 @@
+//! The platform table: one row per entry, every platform field editable in place.
+//!
+//! Edits go through the core (`compose::edit_index`) and replace the editor text; the table is
+//! re-derived from the new text, so table and JSON never disagree.
+
+use super::annotations::Annotations;
+use crate::rows::{matches_filter, Row};
+use crate::state::{Action, DocumentContext};
+use indexsmith::compose::{Edit, PlatformField, Selector};
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+/// A short name for a child media type.
+pub fn media_type_label(media_type: &str) -> &str {
+    match media_type {
+        "application/vnd.oci.image.manifest.v1+json" => "OCI manifest",
+        "application/vnd.oci.image.index.v1+json" => "OCI index",
+        "application/vnd.docker.distribution.manifest.v2+json" => "Docker v2",
+        "application/vnd.docker.distribution.manifest.list.v2+json" => "Docker list",
+        "" => "—",
+        other => other,
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct FieldProps {
+    index: usize,
+    field: PlatformField,
+    value: String,
+    #[prop_or_default]
+    placeholder: AttrValue,
+    size: u32,
+}
+
+/// One editable platform field; commits on change (blur or Enter).
+#[function_component(FieldInput)]
+fn field_input(props: &FieldProps) -> Html {
+    let ctx = use_context::<DocumentContext>().expect("document context");
+    let (index, field) = (props.index, props.field);
+    let onchange = Callback::from(move |e: Event| {
+        let input: HtmlInputElement = e.target_unchecked_into();
+        let v = input.value().trim().to_owned();
+        let value = (!v.is_empty()).then_some(v);
+        ctx.dispatch(Action::Edit(Edit::SetPlatformField { index, field, value }));
+    });
+    let label = format!("{} of entry {}", field.key(), index);
+    html! {
+        <input class={classes!("cell-input", field.key().replace('.', "-"))} type="text" aria-label={label}
+               spellcheck="false" size={props.size.to_string()} value={props.value.clone()} placeholder={props.placeholder.clone()} {onchange} />
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct PlatformTableProps {
+    pub rows: Vec<Row>,
+    pub filter: String,
+    /// Whether the document can be edited (it parses as an index).
+    pub editable: bool,
+    /// The entry a client on the Resolve view's platform pulls, with that platform.
+    #[prop_or_default]
+    pub pulled: Option<(usize, String)>,
+}
+
+#[function_component(PlatformTable)]
+pub fn platform_table(props: &PlatformTableProps) -> Html {
+    let ctx = use_context::<DocumentContext>().expect("document context");
+    let open = use_state(|| None::<usize>);
+    let on_filter = {
+        let ctx = ctx.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            ctx.dispatch(Action::SetFilter(input.value()));
+        })
+    };
+    let len = props.rows.len();
+    let shown: Vec<&Row> = props.rows.iter().filter(|r| matches_filter(r, &props.filter)).collect();
+    let row = |r: &Row| {
+        let i = r.index;
+        let p = r.platform.clone().unwrap_or_default();
+        let dispatch = |action: Action| {
+            let ctx = ctx.clone();
+            Callback::from(move |_: MouseEvent| ctx.dispatch(action.clone()))
+        };
+        let up = dispatch(Action::Edit(Edit::Move { from: i, to: i.saturating_sub(1) }));
+        let down = dispatch(Action::Edit(Edit::Move { from: i, to: i + 1 }));
+        let remove = dispatch(Action::Edit(Edit::Remove { selector: Selector::Index(i) }));
+        let toggle = {
+            let open = open.clone();
+            Callback::from(move |_: MouseEvent| open.set(if *open == Some(i) { None } else { Some(i) }))
+        };
+        let expanded = *open == Some(i);
+        let pulled_here = props.pulled.as_ref().filter(|(p, _)| *p == i).map(|(_, platform)| platform.clone());
+        let field = |field: PlatformField, value: String, placeholder: &'static str| {
+            let size = match field {
+                PlatformField::Os => 7,
+                PlatformField::Architecture => 6,
+                PlatformField::Variant => 3,
+                PlatformField::OsVersion => 10,
+                PlatformField::OsFeatures => 4,
+            };
+            if props.editable {
+                html! { <FieldInput index={i} {field} {value} placeholder={placeholder} {size} /> }
+            } else {
+                html! { <span class="mono">{value}</span> }
+            }
+        };
+        html! {
+            <>
+            <tr class={classes!(r.is_attestation().then_some("attestation"), pulled_here.is_some().then_some("pulled"))}>
+                <td class="num">{i}</td>
+                <td>{field(PlatformField::Os, p.os.clone(), "os")}</td>
+                <td>{field(PlatformField::Architecture, p.architecture.clone(), "arch")}</td>
+                <td>{field(PlatformField::Variant, p.variant.clone().unwrap_or_default(), "")}</td>
+                <td>{field(PlatformField::OsVersion, p.os_version.clone().unwrap_or_default(), "")}</td>
+                <td>{field(PlatformField::OsFeatures, p.os_features.join(","), "")}</td>
+                <td class="entry-id">
+                    <code title={r.digest.clone()}>{r.short_digest()}</code>
+                    <span class="meta"><span title={r.media_type.clone()}>{media_type_label(&r.media_type).to_owned()}</span>{" · "}{format!("{} B", r.size)}</span>
+                    { if r.is_attestation() {
+                        html!{ <span class="badge attest" title={format!("attestation of {}", r.attests.clone().unwrap_or_default())}>{"attestation"}</span> }
+                    } else { html!{} } }
+                    { for pulled_here.map(|p| html!{ <span class="badge ok" title={format!("a client on {p} pulls this entry")}>{"pulled"}</span> }) }
+                </td>
+                <td class="num">
+                    <button type="button" class="link" onclick={toggle} aria-expanded={expanded.to_string()}
+                            aria-label={format!("Annotations of entry {i} ({})", r.annotations.len())}>
+                        {r.annotations.len()}
+                    </button>
+                </td>
+                <td class="actions">
+                    <button type="button" class="icon" onclick={up} disabled={!props.editable || i == 0} aria-label={format!("Move entry {i} up")} title="Move up">{"↑"}</button>
+                    <button type="button" class="icon" onclick={down} disabled={!props.editable || i + 1 >= len} aria-label={format!("Move entry {i} down")} title="Move down">{"↓"}</button>
+                    <button type="button" class="icon danger" onclick={remove} disabled={!props.editable} aria-label={format!("Remove entry {i}")} title="Remove">{"✕"}</button>
+                </td>
+            </tr>
+            { if expanded {
+                html! {
+                    <tr class="annotations-row">
+                        <td colspan="9">
+                            <Annotations entry={Some(i)} items={r.annotations.clone()} editable={props.editable} />
+                        </td>
+                    </tr>
+                }
+            } else { html!{} } }
+            </>
+        }
+    };
+    html! {
+        <div class="platforms">
+            <div class="toolbar">
+                <label class="inline">
+                    <span>{"Filter"}</span>
+                    <input type="search" aria-label="Filter platforms" placeholder="e.g. linux arm64"
+                           value={props.filter.clone()} oninput={on_filter} />
+                </label>
+                <span class="muted">{format!("{} of {} entries", shown.len(), len)}</span>
+            </div>
+            <div class="table-wrap">
+                <table aria-label="Platforms">
+                    <thead>
+                        <tr>
+                            <th scope="col">{"#"}</th>
+                            <th scope="col">{"os"}</th>
+                            <th scope="col"><abbr title="architecture">{"arch"}</abbr></th>
+                            <th scope="col">{"variant"}</th>
+                            <th scope="col">{"os.version"}</th>
+                            <th scope="col"><abbr title="os.features">{"features"}</abbr></th>
+                            <th scope="col" title="digest, media type and size">{"entry"}</th>
+                            <th scope="col" title="annotations">{"ann."}</th>
+                            <th scope="col"><span class="visually-hidden">{"actions"}</span></th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        { for shown.into_iter().map(row) }
+                    </tbody>
+                </table>
+            </div>
+            { if len == 0 { html!{ <p class="empty">{"No entries."}</p> } } else { html!{} } }
+        </div>
+    }
+}

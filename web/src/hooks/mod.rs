@@ -1,0 +1,4 @@
+//! Custom hooks.
+
+pub mod use_shortcuts;
+pub mod use_url_sync;
