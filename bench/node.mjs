@@ -64,8 +64,10 @@ function floor(text) {
 
 async function loadIndexsmith() {
   if (!existsSync(pkgDir)) return null;
-  // Prefer a Node build; else a web build initialised from its .wasm bytes.
+  // The package's Node entry point; else a wasm-bindgen build (a web one initialised from its
+  // .wasm bytes).
   const candidates = [];
+  if (existsSync(join(pkgDir, 'node.mjs'))) candidates.push({ dir: pkgDir, file: 'node.mjs' });
   for (const sub of ['nodejs', 'node', '', 'web', 'bundler']) {
     const dir = join(pkgDir, sub);
     if (!existsSync(dir)) continue;
