@@ -104,11 +104,20 @@ impl fmt::Display for MediaType {
 /// alphanumerics and `!#$&-^_.+`.
 fn valid_restricted_name(s: &str) -> bool {
     let b = s.as_bytes();
-    !b.is_empty()
-        && b.len() <= 127
-        && b[0].is_ascii_alphanumeric()
-        && b[1..].iter().all(|&c| c.is_ascii_alphanumeric() || b"!#$&-^_.+".contains(&c))
+    !b.is_empty() && b.len() <= 127 && b[0].is_ascii_alphanumeric() && b[1..].iter().all(|&c| RESTRICTED_NAME_CHAR[c as usize])
 }
+
+/// The bytes of `restricted-name-chars`, as a table: media types are checked for every descriptor.
+static RESTRICTED_NAME_CHAR: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = b.is_ascii_alphanumeric() || matches!(b, b'!' | b'#' | b'$' | b'&' | b'-' | b'^' | b'_' | b'.' | b'+');
+        c += 1;
+    }
+    t
+};
 
 /// True when `s` is `type "/" subtype` per RFC 6838 (parameters are not allowed in a
 /// descriptor's `mediaType`).

@@ -3,6 +3,11 @@
 
 use super::tree::{Node, NodeId, NodeKind, Tree, NONE};
 use crate::diagnostic::Code;
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+/// Objects up to this many members find duplicate keys by comparison, larger ones by hashing.
+const LINEAR_KEYS: usize = 16;
 
 /// Bounds that keep parsing linear and memory bounded on hostile input.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -151,6 +156,33 @@ const fn string_stops() -> [bool; 256] {
 }
 static STRING_STOP: [bool; 256] = string_stops();
 
+/// The position of the first byte at or after `p` that ends a run of plain string content (or
+/// the end of the text). Eight bytes at a time: strings are most of a manifest's bytes.
+#[inline]
+fn skip_plain(t: &[u8], mut p: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    while let Some(chunk) = t.get(p..p + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(word);
+        let quote = w ^ (ONES * b'"' as u64);
+        let backslash = w ^ (ONES * b'\\' as u64);
+        // A byte is zero (or below 0x20) exactly when its lane of the expression has the high bit.
+        let stops = (quote.wrapping_sub(ONES) & !quote)
+            | (backslash.wrapping_sub(ONES) & !backslash)
+            | (w.wrapping_sub(ONES * 0x20) & !w);
+        if stops & HIGH != 0 {
+            break;
+        }
+        p += 8;
+    }
+    while p < t.len() && !STRING_STOP[t[p] as usize] {
+        p += 1;
+    }
+    p
+}
+
 struct Parser<'a> {
     text: &'a [u8],
     pos: usize,
@@ -195,6 +227,10 @@ impl<'a> Parser<'a> {
 
     #[inline]
     fn skip_ws(&mut self) {
+        // Indentation comes in runs of spaces: eight at a time first.
+        while self.text.get(self.pos..self.pos + 8) == Some(b"        ".as_slice()) {
+            self.pos += 8;
+        }
         while let Some(&b) = self.text.get(self.pos) {
             if matches!(b, b' ' | b'\n' | b'\r' | b'\t') {
                 self.pos += 1;
@@ -216,6 +252,7 @@ impl<'a> Parser<'a> {
             len: 0,
             ordinal,
             is_key,
+            shadowed: false,
         });
         id
     }
@@ -254,6 +291,7 @@ impl<'a> Parser<'a> {
         let id = self.push(NodeKind::Object, self.pos, parent, ordinal, false);
         self.pos += 1;
         let keys_base = self.keys.len();
+        let mut seen = None;
         let mut count = 0u32;
         self.skip_ws();
         if self.text.get(self.pos) == Some(&b'}') {
@@ -267,7 +305,7 @@ impl<'a> Parser<'a> {
                 return Err(self.unexpected("a string key"));
             }
             let key = self.string(id, count, true)?;
-            self.check_duplicate(keys_base, key);
+            self.check_duplicate(keys_base, key, &mut seen);
             self.keys.push(key);
             self.skip_ws();
             if self.text.get(self.pos) != Some(&b':') {
@@ -302,33 +340,53 @@ impl<'a> Parser<'a> {
         Ok(id)
     }
 
-    fn check_duplicate(&mut self, keys_base: usize, key: NodeId) {
+    /// The decoded content of a key, borrowed when it has no escapes.
+    fn key_content(&self, key: NodeId) -> Cow<'a, [u8]> {
         let n = self.nodes[key as usize];
-        let raw = &self.text[n.start as usize..n.end as usize];
-        let mut duplicate = false;
-        for &other in &self.keys[keys_base..] {
-            let o = self.nodes[other as usize];
-            let other_raw = &self.text[o.start as usize..o.end as usize];
-            let same = if !n.needs_decoding && !o.needs_decoding {
-                raw == other_raw
-            } else {
-                decode_string(&raw[1..raw.len() - 1]) == decode_string(&other_raw[1..other_raw.len() - 1])
-            };
-            if same {
-                duplicate = true;
-                break;
-            }
+        let inner = &self.text[n.start as usize + 1..n.end as usize - 1];
+        if n.needs_decoding {
+            Cow::Owned(decode_string(inner).into_bytes())
+        } else {
+            Cow::Borrowed(inner)
         }
-        if duplicate {
-            let name = decode_string(&raw[1..raw.len() - 1]);
-            self.finding(
-                Code::JsonDuplicateKey,
-                format!("duplicate key {name:?}: parsers disagree on which value wins"),
-                n.start,
-                n.end,
-                Some(key),
-            );
-            self.findings.last_mut().map(|f| f.help = Some("keep one of the members"));
+    }
+
+    /// Records a duplicate key and marks the member it shadows. Small objects compare keys
+    /// directly; past [`LINEAR_KEYS`] members a hash map (seeded at random, so hostile keys
+    /// cannot make it degrade) keeps the check linear in the number of members.
+    fn check_duplicate(&mut self, keys_base: usize, key: NodeId, seen: &mut Option<HashMap<Cow<'a, [u8]>, NodeId>>) {
+        let previous = match seen {
+            Some(map) => map.insert(self.key_content(key), key),
+            None => {
+                let content = self.key_content(key);
+                let raw = |id: NodeId| {
+                    let n = &self.nodes[id as usize];
+                    (n.needs_decoding, &self.text[n.start as usize..n.end as usize])
+                };
+                let (escaped, key_raw) = raw(key);
+                let found = self.keys[keys_base..].iter().rev().copied().find(|&other| match raw(other) {
+                    // Keys without escapes are equal exactly when their bytes are.
+                    (false, other_raw) if !escaped => other_raw == key_raw,
+                    _ => self.key_content(other) == content,
+                });
+                if self.keys.len() - keys_base + 1 >= LINEAR_KEYS {
+                    let mut map = HashMap::with_capacity(LINEAR_KEYS * 2);
+                    for &k in &self.keys[keys_base..] {
+                        map.insert(self.key_content(k), k);
+                    }
+                    map.insert(content, key);
+                    *seen = Some(map);
+                }
+                found
+            }
+        };
+        let Some(previous) = previous else { return };
+        self.nodes[previous as usize].shadowed = true;
+        let n = self.nodes[key as usize];
+        let name = decode_string(&self.text[n.start as usize + 1..n.end as usize - 1]);
+        self.finding(Code::JsonDuplicateKey, format!("duplicate key {name:?}: parsers disagree on which value wins"), n.start, n.end, Some(key));
+        if let Some(f) = self.findings.last_mut() {
+            f.help = Some("keep one of the members");
         }
     }
 
@@ -377,9 +435,22 @@ impl<'a> Parser<'a> {
             self.pos += word.len();
             self.finish(id);
             Ok(id)
+        } else if word.starts_with(&self.text[self.pos..]) {
+            // The input ends inside the literal.
+            self.pos = self.text.len();
+            Err(self.unexpected(&format!("the rest of `{}`", String::from_utf8_lossy(word))))
         } else {
             Err(self.unexpected("a value"))
         }
+    }
+
+    /// A number cut short by the end of the input is an unexpected end, not a bad number.
+    fn number_error(&mut self, p: usize, message: &str) -> Stop {
+        self.pos = p;
+        if p >= self.text.len() {
+            return self.unexpected("the digits of a number");
+        }
+        self.stop(Code::JsonInvalidNumber, message, None)
     }
 
     fn number(&mut self, parent: NodeId, ordinal: u32) -> Result<NodeId, Stop> {
@@ -397,15 +468,13 @@ impl<'a> Parser<'a> {
                 }
             }
             _ => {
-                self.pos = p;
-                return Err(self.stop(Code::JsonInvalidNumber, "a number needs digits after '-'", None));
+                return Err(self.number_error(p, "a number needs digits after '-'"));
             }
         }
         if t.get(p) == Some(&b'.') {
             p += 1;
             if !matches!(t.get(p), Some(b'0'..=b'9')) {
-                self.pos = p;
-                return Err(self.stop(Code::JsonInvalidNumber, "a number needs digits after '.'", None));
+                return Err(self.number_error(p, "a number needs digits after '.'"));
             }
             while matches!(t.get(p), Some(b'0'..=b'9')) {
                 p += 1;
@@ -417,8 +486,7 @@ impl<'a> Parser<'a> {
                 p += 1;
             }
             if !matches!(t.get(p), Some(b'0'..=b'9')) {
-                self.pos = p;
-                return Err(self.stop(Code::JsonInvalidNumber, "a number needs digits in its exponent", None));
+                return Err(self.number_error(p, "a number needs digits in its exponent"));
             }
             while matches!(t.get(p), Some(b'0'..=b'9')) {
                 p += 1;
@@ -441,16 +509,23 @@ impl<'a> Parser<'a> {
         let mut p = start + 1;
         let mut needs_decoding = false;
         loop {
-            while p < t.len() && !STRING_STOP[t[p] as usize] {
-                if !self.utf8_ok && t[p] >= 0x80 {
-                    needs_decoding = true;
-                }
-                p += 1;
+            let run_start = p;
+            p = skip_plain(t, p);
+            if !self.utf8_ok && t[run_start..p].iter().any(|&b| b >= 0x80) {
+                needs_decoding = true;
             }
             let Some(&b) = t.get(p) else {
-                self.pos = start;
-                let stop = self.stop(Code::JsonUnexpectedEnd, "unterminated string", Some("add the closing '\"'"));
-                return Err(stop);
+                // Located from the opening quote to the end of the input.
+                self.pos = t.len();
+                self.findings.push(ParseFinding {
+                    code: Code::JsonUnexpectedEnd,
+                    message: "unexpected end of input in a string".to_owned(),
+                    help: Some("the string has no closing '\"'; the document may be cut short"),
+                    start: start as u32,
+                    end: t.len() as u32,
+                    node: None,
+                });
+                return Err(Stop);
             };
             match b {
                 b'"' => {

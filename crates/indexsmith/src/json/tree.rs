@@ -55,6 +55,9 @@ pub struct Node {
     pub ordinal: u32,
     /// True for the key of an object member.
     pub is_key: bool,
+    /// True for the key of a member that a later member with the same key overrides: no JSON
+    /// pointer reaches into its value.
+    pub shadowed: bool,
 }
 
 /// A parsed document: its bytes and its nodes. The root is node 0.
@@ -138,7 +141,23 @@ impl<'a> Tree<'a> {
         found
     }
 
-    /// The RFC 6901 pointer of a node.
+    /// The values of several members of an object in one pass over its members (the last one
+    /// of each key, should a key repeat), in the order of `keys`.
+    pub fn get_many<const N: usize>(&self, object: NodeId, keys: [&str; N]) -> [Option<NodeId>; N] {
+        let mut found = [None; N];
+        for (k, v) in self.members(object) {
+            for (slot, key) in found.iter_mut().zip(keys) {
+                if self.str_eq(k, key) {
+                    *slot = Some(v);
+                }
+            }
+        }
+        found
+    }
+
+    /// The RFC 6901 pointer of a node. A node inside the value of a shadowed member (one whose
+    /// key repeats later in the same object) has no pointer of its own, as pointers resolve to
+    /// the last member: it gets the pointer of the object holding the repeated key.
     pub fn pointer(&self, id: NodeId) -> String {
         let mut tokens: Vec<String> = Vec::new();
         let mut current = id;
@@ -151,7 +170,11 @@ impl<'a> Tree<'a> {
                 NodeKind::Object => {
                     // A value's key is the node right before it; a key points at its member.
                     let key = if self.node(current).is_key { current } else { current - 1 };
-                    tokens.push(self.str(key).into_owned());
+                    if key != current && self.node(key).shadowed {
+                        tokens.clear();
+                    } else {
+                        tokens.push(self.str(key).into_owned());
+                    }
                 }
                 _ => tokens.push(self.node(current).ordinal.to_string()),
             }

@@ -109,26 +109,46 @@ fn write_value(out: &mut String, value: &Value, indent: Indent, level: usize) {
 /// Writes a JSON string the way Go's `encoding/json` does with HTML escaping on.
 pub fn write_string(out: &mut String, s: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.reserve(s.len() + 2);
     out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' | '\u{0}'..='\u{1f}' => {
-                let n = c as u32;
-                out.push_str("\\u");
-                for shift in [12, 8, 4, 0] {
-                    out.push(HEX[((n >> shift) & 15) as usize] as char);
-                }
+    let bytes = s.as_bytes();
+    // Runs of characters that need no escape are copied whole.
+    let mut run = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let escape: Option<&str> = match b {
+            b'"' => Some("\\\""),
+            b'\\' => Some("\\\\"),
+            b'\n' => Some("\\n"),
+            b'\r' => Some("\\r"),
+            b'\t' => Some("\\t"),
+            0x08 => Some("\\b"),
+            0x0c => Some("\\f"),
+            b'<' | b'>' | b'&' | 0x00..=0x1f => Some(""),
+            // U+2028 and U+2029 are E2 80 A8 and E2 80 A9.
+            0xE2 if bytes.get(i + 1) == Some(&0x80) && matches!(bytes.get(i + 2), Some(0xA8 | 0xA9)) => Some(""),
+            _ => None,
+        };
+        let Some(escape) = escape else {
+            i += 1;
+            continue;
+        };
+        out.push_str(&s[run..i]);
+        if escape.is_empty() {
+            let (n, len) = if b == 0xE2 { (if bytes[i + 2] == 0xA8 { 0x2028 } else { 0x2029 }, 3) } else { (u32::from(b), 1) };
+            out.push_str("\\u");
+            for shift in [12, 8, 4, 0] {
+                out.push(HEX[((n >> shift) & 15) as usize] as char);
             }
-            c => out.push(c),
+            i += len;
+        } else {
+            out.push_str(escape);
+            i += 1;
         }
+        run = i;
     }
+    out.push_str(&s[run..]);
     out.push('"');
 }
 
@@ -142,6 +162,26 @@ mod tests {
         assert!(findings.is_empty(), "{findings:?}");
         let value = Value::from_tree(&tree.unwrap(), 0);
         String::from_utf8(to_vec(&value, style)).unwrap()
+    }
+
+    #[test]
+    fn escapes_strings_as_go_does() {
+        let cases = [
+            ("plain", "abc", r#""abc""#),
+            ("quote and backslash", "a\"b\\c", r#""a\"b\\c""#),
+            ("short escapes", "\n\r\t\u{8}\u{c}", r#""\n\r\t\b\f""#),
+            ("control characters", "\u{0}\u{1}\u{1f}", r#""\u0000\u0001\u001f""#),
+            ("html characters", "<a>&b", r#""\u003ca\u003e\u0026b""#),
+            ("line and paragraph separators", "x\u{2028}y\u{2029}z", r#""x\u2028y\u2029z""#),
+            ("other E2 characters stay", "\u{2027}\u{202a}€", "\"\u{2027}\u{202a}€\""),
+            ("non-ascii stays", "é😀", "\"é😀\""),
+            ("escape at the end", "ab<", r#""ab\u003c""#),
+        ];
+        for (name, input, expected) in cases {
+            let mut out = String::new();
+            write_string(&mut out, input);
+            assert_eq!(out, expected, "{name}");
+        }
     }
 
     #[test]

@@ -56,14 +56,27 @@ impl<'t, 'a> Context<'t, 'a> {
         }
     }
 
-    /// The member `key` when it is of `kind`; a wrong type is recorded.
-    pub fn typed_member(&mut self, object: NodeId, key: &str, kind: NodeKind) -> Option<NodeId> {
-        let node = self.member(object, key)?;
-        self.expect_kind(node, kind, key).then_some(node)
+    /// A member already looked up, when it is a string; a wrong type is recorded.
+    pub fn string_value(&mut self, node: Option<NodeId>, key: &str) -> Option<(NodeId, Cow<'a, str>)> {
+        let node = node?;
+        if self.expect_kind(node, NodeKind::String, key) {
+            Some((node, self.tree.str(node)))
+        } else {
+            None
+        }
+    }
+
+    /// Records `code` for a required member of `object` that `found` says is absent.
+    pub fn required(&mut self, found: Option<NodeId>, object: NodeId, key: &str, code: Code, what: &(impl std::fmt::Display + ?Sized)) -> Option<NodeId> {
+        if found.is_none() {
+            let f = self.report(code, object, format!("{what} has no `{key}`, which is REQUIRED"));
+            f.help = Some(format!("add a `{key}` member"));
+        }
+        found
     }
 
     /// Records `schema/wrong-type` unless `node` is of `kind`.
-    pub fn expect_kind(&mut self, node: NodeId, kind: NodeKind, what: &str) -> bool {
+    pub fn expect_kind(&mut self, node: NodeId, kind: NodeKind, what: &(impl std::fmt::Display + ?Sized)) -> bool {
         let actual = self.tree.kind(node);
         if actual == kind {
             return true;
@@ -77,13 +90,9 @@ impl<'t, 'a> Context<'t, 'a> {
     }
 
     /// Records `schema/missing-field` for a required member that is absent.
-    pub fn require(&mut self, object: NodeId, key: &str, code: Code, what: &str) -> Option<NodeId> {
+    pub fn require(&mut self, object: NodeId, key: &str, code: Code, what: &(impl std::fmt::Display + ?Sized)) -> Option<NodeId> {
         let found = self.member(object, key);
-        if found.is_none() {
-            let f = self.report(code, object, format!("{what} has no `{key}`, which is REQUIRED"));
-            f.help = Some(format!("add a `{key}` member"));
-        }
-        found
+        self.required(found, object, key, code, what)
     }
 
     /// Turns the findings into located diagnostics, in document order.

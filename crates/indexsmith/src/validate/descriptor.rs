@@ -5,37 +5,46 @@ use super::context::Context;
 use crate::diagnostic::Code;
 use crate::digest::{Digest, ParseDigestError};
 use crate::json::{NodeId, NodeKind};
+use std::borrow::Cow;
 use crate::media_type::{is_valid_media_type, OCI_EMPTY};
 
 /// What a descriptor validation learned, for the rules of the enclosing document.
+/// Strings borrow the document's text where they can (no escapes): one index entry after another
+/// would otherwise allocate them.
 #[derive(Default)]
-pub(crate) struct DescriptorFacts {
-    pub media_type: Option<String>,
+pub(crate) struct DescriptorFacts<'a> {
+    pub media_type: Option<Cow<'a, str>>,
     pub digest: Option<Digest>,
+    /// The digest as written, when it parsed.
+    pub digest_text: Option<Cow<'a, str>>,
     pub size: Option<i64>,
 }
 
 /// Checks the descriptor at `node`; `what` names it in messages (e.g. "manifests[2]").
-pub(crate) fn check_descriptor(ctx: &mut Context<'_, '_>, node: NodeId, what: &str) -> DescriptorFacts {
+/// `what` is formatted only when a finding needs it.
+pub(crate) fn check_descriptor<'a>(ctx: &mut Context<'_, 'a>, node: NodeId, what: &(impl std::fmt::Display + ?Sized)) -> DescriptorFacts<'a> {
     let mut facts = DescriptorFacts::default();
     if !ctx.expect_kind(node, NodeKind::Object, what) {
         return facts;
     }
-    if ctx.require(node, "mediaType", Code::DescriptorMissingMediaType, what).is_some() {
-        if let Some((n, media_type)) = ctx.string_member(node, "mediaType") {
-            check_media_type(ctx, n, &media_type, Code::DescriptorInvalidMediaType, "mediaType");
-            facts.media_type = Some(media_type.into_owned());
+    let [media_type, digest, size, urls, annotations, artifact_type, data] =
+        ctx.tree.get_many(node, ["mediaType", "digest", "size", "urls", "annotations", "artifactType", "data"]);
+    ctx.required(media_type, node, "mediaType", Code::DescriptorMissingMediaType, what);
+    if let Some((n, media_type)) = ctx.string_value(media_type, "mediaType") {
+        check_media_type(ctx, n, &media_type, Code::DescriptorInvalidMediaType, "mediaType");
+        facts.media_type = Some(media_type);
+    }
+    ctx.required(digest, node, "digest", Code::DescriptorMissingDigest, what);
+    if let Some((n, digest)) = ctx.string_value(digest, "digest") {
+        facts.digest = check_digest(ctx, n, &digest);
+        if facts.digest.is_some() {
+            facts.digest_text = Some(digest);
         }
     }
-    if ctx.require(node, "digest", Code::DescriptorMissingDigest, what).is_some() {
-        if let Some((n, digest)) = ctx.string_member(node, "digest") {
-            facts.digest = check_digest(ctx, n, &digest);
-        }
-    }
-    if let Some(n) = ctx.require(node, "size", Code::DescriptorMissingSize, what) {
+    if let Some(n) = ctx.required(size, node, "size", Code::DescriptorMissingSize, what) {
         facts.size = check_size(ctx, n);
     }
-    if let Some(urls) = ctx.typed_member(node, "urls", NodeKind::Array) {
+    if let Some(urls) = urls.filter(|&n| ctx.expect_kind(n, NodeKind::Array, "urls")) {
         let items: Vec<NodeId> = ctx.tree.elements(urls).collect();
         for item in items {
             if ctx.expect_kind(item, NodeKind::String, "urls[]") {
@@ -46,13 +55,13 @@ pub(crate) fn check_descriptor(ctx: &mut Context<'_, '_>, node: NodeId, what: &s
             }
         }
     }
-    if let Some(annotations) = ctx.member(node, "annotations") {
+    if let Some(annotations) = annotations {
         check_annotations(ctx, annotations);
     }
-    if let Some((n, artifact_type)) = ctx.string_member(node, "artifactType") {
+    if let Some((n, artifact_type)) = ctx.string_value(artifact_type, "artifactType") {
         check_media_type(ctx, n, &artifact_type, Code::DescriptorInvalidArtifactType, "artifactType");
     }
-    if let Some((n, data)) = ctx.string_member(node, "data") {
+    if let Some((n, data)) = ctx.string_value(data, "data") {
         check_data(ctx, n, &data, &facts);
     }
     if facts.media_type.as_deref() == Some(OCI_EMPTY) {
@@ -144,7 +153,7 @@ pub(crate) fn check_annotations(ctx: &mut Context<'_, '_>, node: NodeId) {
     }
 }
 
-fn check_data(ctx: &mut Context<'_, '_>, node: NodeId, data: &str, facts: &DescriptorFacts) {
+fn check_data(ctx: &mut Context<'_, '_>, node: NodeId, data: &str, facts: &DescriptorFacts<'_>) {
     let Some(bytes) = decode_base64(data) else {
         let f = ctx.report(Code::DescriptorInvalidData, node, "`data` is not padded base64 (RFC 4648 §4)");
         f.help = Some("encode the content with standard base64, with '=' padding".into());

@@ -118,11 +118,13 @@ fn run<T>(
     check: impl FnOnce(&mut Context<'_, '_>) -> T,
 ) -> (Option<T>, Vec<Diagnostic>) {
     let (tree, parse_findings) = json::parse(bytes, limits);
-    let lines = LineIndex::new(bytes);
+    // Indexing lines costs a pass over the text: only documents with findings pay for it.
+    let mut lines: Option<LineIndex<'_>> = None;
     let tree = tree.unwrap_or_else(|| Tree { text: bytes, nodes: Vec::new() });
     let mut out = None;
     let mut diagnostics = Vec::new();
     for f in parse_findings {
+        let lines = lines.get_or_insert_with(|| LineIndex::new(bytes));
         let mut d = Diagnostic::new(f.code, f.message)
             .with_span(lines.span(f.start, f.end))
             .with_pointer(f.node.filter(|_| !tree.nodes.is_empty()).map(|n| tree.pointer(n)).unwrap_or_default());
@@ -132,7 +134,10 @@ fn run<T>(
     if !tree.nodes.is_empty() {
         let mut ctx = Context::new(&tree);
         out = Some(check(&mut ctx));
-        diagnostics.extend(ctx.into_diagnostics(&lines));
+        if !ctx.findings.is_empty() {
+            let lines = lines.get_or_insert_with(|| LineIndex::new(bytes));
+            diagnostics.extend(ctx.into_diagnostics(lines));
+        }
         diagnostics.sort_by_key(|d| d.span.start.offset);
     }
     (out, diagnostics)

@@ -22,14 +22,16 @@ pub(crate) fn check_platform_fields(ctx: &mut Context<'_, '_>, node: NodeId) -> 
 }
 
 fn check_fields(ctx: &mut Context<'_, '_>, node: NodeId, lenient: bool, docker: bool) -> Option<Platform> {
-    let os = ctx.require(node, "os", Code::PlatformMissingOs, "platform").and_then(|_| ctx.string_member(node, "os"));
+    let [os, architecture, variant, os_version, os_features_node, features] =
+        ctx.tree.get_many(node, ["os", "architecture", "variant", "os.version", "os.features", "features"]);
+    let os = ctx.required(os, node, "os", Code::PlatformMissingOs, "platform").and_then(|n| ctx.string_value(Some(n), "os"));
     let architecture = ctx
-        .require(node, "architecture", Code::PlatformMissingArchitecture, "platform")
-        .and_then(|_| ctx.string_member(node, "architecture"));
-    let variant = ctx.string_member(node, "variant");
-    let os_version = ctx.string_member(node, "os.version");
+        .required(architecture, node, "architecture", Code::PlatformMissingArchitecture, "platform")
+        .and_then(|n| ctx.string_value(Some(n), "architecture"));
+    let variant = ctx.string_value(variant, "variant");
+    let os_version = ctx.string_value(os_version, "os.version");
     let mut os_features = Vec::new();
-    if let Some(features) = ctx.typed_member(node, "os.features", NodeKind::Array) {
+    if let Some(features) = os_features_node.filter(|&n| ctx.expect_kind(n, NodeKind::Array, "os.features")) {
         let items: Vec<NodeId> = ctx.tree.elements(features).collect();
         for item in items {
             if ctx.expect_kind(item, NodeKind::String, "os.features[]") {
@@ -38,7 +40,7 @@ fn check_fields(ctx: &mut Context<'_, '_>, node: NodeId, lenient: bool, docker: 
         }
     }
     if !docker {
-        if let Some(features) = ctx.member(node, "features") {
+        if let Some(features) = features {
             ctx.report(Code::PlatformReservedFeatures, features, "`features` is reserved by the OCI image-spec and should not be set");
         }
     }

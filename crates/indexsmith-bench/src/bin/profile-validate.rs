@@ -1,0 +1,18 @@
+//! Runs `validate_document` on one generated index in a loop, for a profiler:
+//! `profile-validate [ENTRIES] [ROUNDS]` (default 10000 entries, 50 rounds).
+
+use indexsmith::validate::validate_document;
+use indexsmith::ValidateOptions;
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let entries = args.next().and_then(|a| a.parse().ok()).unwrap_or(10_000);
+    let rounds: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(50);
+    let doc = indexsmith_bench::index(entries);
+    let options = ValidateOptions::default();
+    let mut diagnostics = 0;
+    for _ in 0..rounds {
+        diagnostics += validate_document(std::hint::black_box(&doc), &options).diagnostics.len();
+    }
+    println!("{entries} entries, {rounds} rounds, {diagnostics} diagnostics");
+}

@@ -1,0 +1,9 @@
+#![no_main]
+//! Any bytes through `validate_descriptor`: no panic, and the report's invariants hold.
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let report = indexsmith::validate_descriptor(data, &indexsmith::ValidateOptions::default());
+    indexsmith_fuzz::check_report(data, &report);
+});
