@@ -35,7 +35,7 @@ pub struct Options {
     #[arg(long)]
     pub no_registry: bool,
 
-    /// Port of the local registry; by default a free port is picked.
+    /// Port of the local registry; by default 5000 when it is free, else a free port.
     #[arg(long)]
     pub registry_port: Option<u16>,
 

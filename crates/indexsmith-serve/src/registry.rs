@@ -42,6 +42,8 @@ pub struct RegistryOptions {
     pub program: Option<PathBuf>,
     /// The port on 127.0.0.1; by default a free one.
     pub port: Option<u16>,
+    /// Without `port`: this port when it is free, else a free one.
+    pub preferred_port: Option<u16>,
     /// Keep storage here instead of in the temporary directory.
     pub data: Option<PathBuf>,
     /// Add the CORS headers to every response.
@@ -77,6 +79,11 @@ pub fn free_port() -> std::io::Result<u16> {
     Ok(std::net::TcpListener::bind(("127.0.0.1", 0))?
         .local_addr()?
         .port())
+}
+
+/// True when nothing listens on 127.0.0.1:`port` (at the moment of asking).
+fn port_is_free(port: u16) -> bool {
+    std::net::TcpListener::bind(("127.0.0.1", port)).is_ok()
 }
 
 /// Finds the registry program.
@@ -199,9 +206,10 @@ impl LocalRegistry {
             }
             None => dir.path().join("storage"),
         };
-        let port = match options.port {
-            Some(port) => port,
-            None => free_port()?,
+        let port = match (options.port, options.preferred_port) {
+            (Some(port), _) => port,
+            (None, Some(preferred)) if port_is_free(preferred) => preferred,
+            (None, _) => free_port()?,
         };
         let config_path = dir.path().join("config.yml");
         std::fs::write(&config_path, config(port, &storage, &secret(), options))?;

@@ -105,6 +105,8 @@ pub async fn run(options: Options) -> Result<(), ServeError> {
         let registry_options = RegistryOptions {
             program: options.registry_bin.clone(),
             port: options.registry_port,
+            // The address the app's examples and placeholders use, when it is free.
+            preferred_port: Some(5000),
             data: options.registry_data.clone(),
             cors: true,
             token_auth: None,
