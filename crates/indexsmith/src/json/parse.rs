@@ -49,7 +49,8 @@ pub fn parse<'a>(text: &'a [u8], limits: &Limits) -> (Option<Tree<'a>>, Vec<Pars
         });
         return (None, findings);
     }
-    let utf8_ok = check_utf8(text, &mut findings);
+    let text_str = check_utf8(text, &mut findings);
+    let utf8_ok = text_str.is_some();
     let mut parser = Parser {
         text,
         pos: 0,
@@ -85,13 +86,14 @@ pub fn parse<'a>(text: &'a [u8], limits: &Limits) -> (Option<Tree<'a>>, Vec<Pars
             None,
         );
     }
-    (Some(Tree { text, nodes: parser.nodes }), parser.findings)
+    (Some(Tree { text, text_str, nodes: parser.nodes }), parser.findings)
 }
 
 /// Records each invalid UTF-8 sequence (up to a few) and says whether the text is UTF-8.
-fn check_utf8(text: &[u8], findings: &mut Vec<ParseFinding>) -> bool {
-    if std::str::from_utf8(text).is_ok() {
-        return true;
+/// The text as `str` when it is all UTF-8; otherwise `None`, with the bad sequences reported.
+fn check_utf8<'a>(text: &'a [u8], findings: &mut Vec<ParseFinding>) -> Option<&'a str> {
+    if let Ok(s) = std::str::from_utf8(text) {
+        return Some(s);
     }
     let mut offset = 0usize;
     let mut reported = 0;
@@ -113,7 +115,7 @@ fn check_utf8(text: &[u8], findings: &mut Vec<ParseFinding>) -> bool {
             offset += bad.len();
         }
     }
-    false
+    None
 }
 
 fn hex_bytes(bytes: &[u8]) -> String {

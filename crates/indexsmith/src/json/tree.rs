@@ -64,6 +64,9 @@ pub struct Node {
 #[derive(Debug)]
 pub struct Tree<'a> {
     pub text: &'a [u8],
+    /// The text as `str` when all of it is UTF-8 (the parser checks that once): string content
+    /// is then sliced from it without checking again.
+    pub text_str: Option<&'a str>,
     pub nodes: Vec<Node>,
 }
 
@@ -89,6 +92,10 @@ impl<'a> Tree<'a> {
         let n = &self.nodes[id as usize];
         let inner = &self.text[n.start as usize + 1..n.end as usize - 1];
         if !n.needs_decoding {
+            // Quotes are ASCII, so the content starts and ends on character boundaries.
+            if let Some(s) = self.text_str.and_then(|t| t.get(n.start as usize + 1..n.end as usize - 1)) {
+                return Cow::Borrowed(s);
+            }
             // The parser checked that unescaped string content is UTF-8.
             match std::str::from_utf8(inner) {
                 Ok(s) => Cow::Borrowed(s),
