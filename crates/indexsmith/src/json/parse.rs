@@ -158,16 +158,20 @@ const fn string_stops() -> [bool; 256] {
 }
 static STRING_STOP: [bool; 256] = string_stops();
 
+/// The eight bytes at `p` as one little-endian word, when there are eight.
+#[inline(always)]
+fn word_at(t: &[u8], p: usize) -> Option<u64> {
+    let chunk: &[u8; 8] = t.get(p..p.checked_add(8)?)?.try_into().ok()?;
+    Some(u64::from_le_bytes(*chunk))
+}
+
 /// The position of the first byte at or after `p` that ends a run of plain string content (or
 /// the end of the text). Eight bytes at a time: strings are most of a manifest's bytes.
 #[inline]
 fn skip_plain(t: &[u8], mut p: usize) -> usize {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
-    while let Some(chunk) = t.get(p..p + 8) {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let w = u64::from_le_bytes(word);
+    while let Some(w) = word_at(t, p) {
         let quote = w ^ (ONES * b'"' as u64);
         let backslash = w ^ (ONES * b'\\' as u64);
         // A byte is zero (or below 0x20) exactly when its lane of the expression has the high bit.
@@ -230,7 +234,9 @@ impl<'a> Parser<'a> {
     #[inline]
     fn skip_ws(&mut self) {
         // Indentation comes in runs of spaces: eight at a time first.
-        while self.text.get(self.pos..self.pos + 8) == Some(b"        ".as_slice()) {
+        // Compared as one word: a slice comparison would be a call to memcmp in a size-tuned build.
+        const SPACES: u64 = u64::from_le_bytes(*b"        ");
+        while matches!(word_at(self.text, self.pos), Some(w) if w == SPACES) {
             self.pos += 8;
         }
         while let Some(&b) = self.text.get(self.pos) {
@@ -368,7 +374,7 @@ impl<'a> Parser<'a> {
                 let (escaped, key_raw) = raw(key);
                 let found = self.keys[keys_base..].iter().rev().copied().find(|&other| match raw(other) {
                     // Keys without escapes are equal exactly when their bytes are.
-                    (false, other_raw) if !escaped => other_raw == key_raw,
+                    (false, other_raw) if !escaped => super::tree::bytes_eq(other_raw, key_raw),
                     _ => self.key_content(other) == content,
                 });
                 if self.keys.len() - keys_base + 1 >= LINEAR_KEYS {

@@ -73,10 +73,12 @@ pub struct Tree<'a> {
 impl<'a> Tree<'a> {
     pub const ROOT: NodeId = 0;
 
+    #[inline(always)]
     pub fn node(&self, id: NodeId) -> &Node {
         &self.nodes[id as usize]
     }
 
+    #[inline(always)]
     pub fn kind(&self, id: NodeId) -> NodeKind {
         self.nodes[id as usize].kind
     }
@@ -120,7 +122,7 @@ impl<'a> Tree<'a> {
         if n.needs_decoding {
             return self.str(id) == s;
         }
-        &self.text[n.start as usize + 1..n.end as usize - 1] == s.as_bytes()
+        bytes_eq(&self.text[n.start as usize + 1..n.end as usize - 1], s.as_bytes())
     }
 
     /// The members of an object as `(key, value)` node pairs, in document order.
@@ -153,9 +155,20 @@ impl<'a> Tree<'a> {
     pub fn get_many<const N: usize>(&self, object: NodeId, keys: [&str; N]) -> [Option<NodeId>; N] {
         let mut found = [None; N];
         for (k, v) in self.members(object) {
-            for (slot, key) in found.iter_mut().zip(keys) {
-                if self.str_eq(k, key) {
-                    *slot = Some(v);
+            let n = &self.nodes[k as usize];
+            if n.needs_decoding {
+                for (slot, key) in found.iter_mut().zip(keys) {
+                    if self.str_eq(k, key) {
+                        *slot = Some(v);
+                    }
+                }
+                continue;
+            }
+            // A key without escapes is its raw content.
+            let raw = &self.text[n.start as usize + 1..n.end as usize - 1];
+            for i in 0..N {
+                if bytes_eq(raw, keys[i].as_bytes()) {
+                    found[i] = Some(v);
                 }
             }
         }
@@ -215,6 +228,13 @@ impl<'a> Tree<'a> {
     }
 }
 
+/// Byte equality for member names: the length and the first byte reject nearly every other
+/// name before the bytes are compared (a call to memcmp in a size-tuned build).
+#[inline(always)]
+pub(crate) fn bytes_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && (a.is_empty() || a[0] == b[0]) && a == b
+}
+
 pub struct Members<'t, 'a> {
     tree: &'t Tree<'a>,
     next: NodeId,
@@ -224,6 +244,7 @@ pub struct Members<'t, 'a> {
 impl Iterator for Members<'_, '_> {
     type Item = (NodeId, NodeId);
 
+    #[inline(always)]
     fn next(&mut self) -> Option<Self::Item> {
         if self.remaining == 0 {
             return None;
@@ -245,6 +266,7 @@ pub struct Elements<'t, 'a> {
 impl Iterator for Elements<'_, '_> {
     type Item = NodeId;
 
+    #[inline(always)]
     fn next(&mut self) -> Option<Self::Item> {
         if self.remaining == 0 {
             return None;

@@ -154,12 +154,29 @@ fn push_platform_key<'p>(key: &mut Vec<u8>, p: &'p PlatformFields<'_>, features:
     }
 }
 
+/// A 64-bit summary of `bytes` (FxHash's mixing) that orders keys before their bytes are compared.
+/// Sorting stays n log n comparisons whatever the input: equal summaries only mean comparing
+/// the bytes.
+fn summary(bytes: &[u8]) -> u64 {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    let mut h = bytes.len() as u64;
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        let word = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+        h = (h.rotate_left(5) ^ word).wrapping_mul(K);
+    }
+    for &b in chunks.remainder() {
+        h = (h.rotate_left(5) ^ b as u64).wrapping_mul(K);
+    }
+    h
+}
+
 /// Entries whose normalized platforms are equal. The keys sit in one buffer and are sorted, not
 /// hashed: no allocation per entry, and no input can make it slower than n log n.
 fn lint_duplicates(ctx: &mut Context<'_, '_>, entries: &[Entry<'_>]) {
     let mut keys: Vec<u8> = Vec::new();
-    // (start, end, entry) of each key in `keys`.
-    let mut spans: Vec<(usize, usize, usize)> = Vec::new();
+    // (summary, start, end, entry) of each key in `keys`.
+    let mut spans: Vec<(u64, usize, usize, usize)> = Vec::new();
     let mut features = Vec::new();
     for (i, e) in entries.iter().enumerate() {
         let Some(p) = e.platform.as_ref().filter(|_| !e.attestation) else { continue };
@@ -168,14 +185,14 @@ fn lint_duplicates(ctx: &mut Context<'_, '_>, entries: &[Entry<'_>]) {
         }
         let start = keys.len();
         push_platform_key(&mut keys, p, &mut features);
-        spans.push((start, keys.len(), i));
+        spans.push((summary(&keys[start..]), start, keys.len(), i));
     }
-    spans.sort_unstable_by(|a, b| keys[a.0..a.1].cmp(&keys[b.0..b.1]).then(a.2.cmp(&b.2)));
+    spans.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| keys[a.1..a.2].cmp(&keys[b.1..b.2])).then(a.3.cmp(&b.3)));
     // (entry, the first entry with its platform), in entry order.
     let mut duplicates: Vec<(usize, usize)> = Vec::new();
     let mut first = None;
-    for (n, &(start, end, i)) in spans.iter().enumerate() {
-        let same = n > 0 && keys[spans[n - 1].0..spans[n - 1].1] == keys[start..end];
+    for (n, &(summary, start, end, i)) in spans.iter().enumerate() {
+        let same = n > 0 && spans[n - 1].0 == summary && keys[spans[n - 1].1..spans[n - 1].2] == keys[start..end];
         match (same, first) {
             (true, Some(f)) => duplicates.push((i, f)),
             _ => first = Some(i),
@@ -210,11 +227,11 @@ fn lint_attestations(ctx: &mut Context<'_, '_>, entries: &[Entry<'_>]) {
         return;
     }
     // Sorted and searched rather than hashed: no input can make it slower than n log n.
-    let mut digests: Vec<&str> = entries.iter().filter_map(|e| e.digest.as_deref()).collect();
+    let mut digests: Vec<(u64, &str)> = entries.iter().filter_map(|e| e.digest.as_deref()).map(|d| (summary(d.as_bytes()), d)).collect();
     digests.sort_unstable();
     for e in entries.iter().filter(|e| e.attestation) {
         if let Some((node, target)) = &e.reference_digest {
-            if digests.binary_search(&target.as_ref()).is_err() {
+            if digests.binary_search(&(summary(target.as_bytes()), target.as_ref())).is_err() {
                 let f = ctx.report(Code::IndexDanglingAttestation, *node, format!("attestation for {target}, which is not an entry of this index"));
                 f.help = Some("remove the attestation entry, or add back the image it describes".into());
             }
