@@ -61,6 +61,9 @@ pub struct Node {
 }
 
 /// A parsed document: its bytes and its nodes. The root is node 0.
+///
+/// Nodes are indexed through `as_slice()`: indexing the `Vec` itself is a call in the npm
+/// module's size-tuned build, and node lookups are most of validation.
 #[derive(Debug)]
 pub struct Tree<'a> {
     pub text: &'a [u8],
@@ -75,23 +78,23 @@ impl<'a> Tree<'a> {
 
     #[inline(always)]
     pub fn node(&self, id: NodeId) -> &Node {
-        &self.nodes[id as usize]
+        &self.nodes.as_slice()[id as usize]
     }
 
     #[inline(always)]
     pub fn kind(&self, id: NodeId) -> NodeKind {
-        self.nodes[id as usize].kind
+        self.nodes.as_slice()[id as usize].kind
     }
 
     /// The raw text of a node.
     pub fn raw(&self, id: NodeId) -> &'a [u8] {
-        let n = &self.nodes[id as usize];
+        let n = &self.nodes.as_slice()[id as usize];
         &self.text[n.start as usize..n.end as usize]
     }
 
     /// The decoded content of a string node (borrowed when it has no escapes).
     pub fn str(&self, id: NodeId) -> Cow<'a, str> {
-        let n = &self.nodes[id as usize];
+        let n = &self.nodes.as_slice()[id as usize];
         let inner = &self.text[n.start as usize + 1..n.end as usize - 1];
         if !n.needs_decoding {
             // Quotes are ASCII, so the content starts and ends on character boundaries.
@@ -115,7 +118,7 @@ impl<'a> Tree<'a> {
 
     /// True when a string node's content equals `s` (no allocation when unescaped).
     pub fn str_eq(&self, id: NodeId, s: &str) -> bool {
-        let n = &self.nodes[id as usize];
+        let n = &self.nodes.as_slice()[id as usize];
         if n.kind != NodeKind::String {
             return false;
         }
@@ -127,14 +130,14 @@ impl<'a> Tree<'a> {
 
     /// The members of an object as `(key, value)` node pairs, in document order.
     pub fn members(&self, object: NodeId) -> Members<'_, 'a> {
-        let n = &self.nodes[object as usize];
+        let n = &self.nodes.as_slice()[object as usize];
         let first = if n.kind == NodeKind::Object && n.len > 0 { object + 1 } else { NONE };
         Members { tree: self, next: first, remaining: if first == NONE { 0 } else { n.len } }
     }
 
     /// The elements of an array, in order.
     pub fn elements(&self, array: NodeId) -> Elements<'_, 'a> {
-        let n = &self.nodes[array as usize];
+        let n = &self.nodes.as_slice()[array as usize];
         let first = if n.kind == NodeKind::Array && n.len > 0 { array + 1 } else { NONE };
         Elements { tree: self, next: first, remaining: if first == NONE { 0 } else { n.len } }
     }
@@ -155,7 +158,7 @@ impl<'a> Tree<'a> {
     pub fn get_many<const N: usize>(&self, object: NodeId, keys: [&str; N]) -> [Option<NodeId>; N] {
         let mut found = [None; N];
         for (k, v) in self.members(object) {
-            let n = &self.nodes[k as usize];
+            let n = &self.nodes.as_slice()[k as usize];
             if n.needs_decoding {
                 for (slot, key) in found.iter_mut().zip(keys) {
                     if self.str_eq(k, key) {
@@ -182,7 +185,7 @@ impl<'a> Tree<'a> {
         let mut tokens: Vec<String> = Vec::new();
         let mut current = id;
         while current != NONE && current != Self::ROOT {
-            let parent = self.nodes[current as usize].parent;
+            let parent = self.nodes.as_slice()[current as usize].parent;
             if parent == NONE {
                 break;
             }
@@ -252,7 +255,7 @@ impl Iterator for Members<'_, '_> {
         self.remaining -= 1;
         let key = self.next;
         let value = key + 1;
-        self.next = self.tree.nodes[value as usize].skip;
+        self.next = self.tree.nodes.as_slice()[value as usize].skip;
         Some((key, value))
     }
 }
@@ -273,7 +276,7 @@ impl Iterator for Elements<'_, '_> {
         }
         self.remaining -= 1;
         let current = self.next;
-        self.next = self.tree.nodes[current as usize].skip;
+        self.next = self.tree.nodes.as_slice()[current as usize].skip;
         Some(current)
     }
 }
