@@ -57,8 +57,18 @@ for (const name of Object.keys(glue)) {
   }
 }
 
-api.validate = (input, options) => report(call('validateDocument', [input, options]), input);
-api.validateDescriptor = (input, options) => report(call('validateDescriptorDocument', [input, options]), input);
+// A string is encoded to UTF-8 once, natively (an unpaired surrogate as U+FFFD, as TextEncoder
+// does); node:crypto hashes those bytes and the module gets one copy of them. Handing the module a
+// string instead would make the glue encode it in a JavaScript loop, character by character.
+const utf8 = (input) => (typeof input === 'string' ? Buffer.from(input, 'utf8') : input);
+
+function validateWith(name, input, options) {
+  const bytes = isInput(input) ? utf8(input) : input; // anything else: the module's error
+  return report(call(name, [bytes, options]), bytes);
+}
+
+api.validate = (input, options) => validateWith('validateDocument', input, options);
+api.validateDescriptor = (input, options) => validateWith('validateDescriptorDocument', input, options);
 api.digest = (input, algorithm) => {
   if (isInput(input) && (algorithm === undefined || algorithm === 'sha256' || algorithm === 'sha512')) {
     return hash(algorithm ?? 'sha256', input);

@@ -49,8 +49,12 @@ export function initSync(module) {
 }
 
 export { init };
-export const validate = wrap(glue.validate);
-export const validateDescriptor = wrap(glue.validateDescriptor);
+// A string is encoded to UTF-8 once, natively (an unpaired surrogate as U+FFFD, as the glue
+// would); handed a string, the glue encodes it in a JavaScript loop, character by character.
+const encoder = new TextEncoder();
+const utf8 = (input) => (typeof input === 'string' ? encoder.encode(input) : input);
+export const validate = wrap((input, options) => glue.validate(utf8(input), options));
+export const validateDescriptor = wrap((input, options) => glue.validateDescriptor(utf8(input), options));
 export const digest = wrap(glue.digest);
 export const version = wrap(glue.version);
 export const createIndex = wrap(glue.createIndex);

@@ -185,35 +185,42 @@ impl FromStr for Digest {
     type Err = ParseDigestError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        if s.is_empty() {
-            return Err(ParseDigestError::Empty);
-        }
-        let (algorithm, encoded) = s.split_once(':').ok_or(ParseDigestError::MissingSeparator)?;
-        if !valid_algorithm(algorithm) {
-            return Err(ParseDigestError::InvalidAlgorithm(algorithm.to_owned()));
-        }
-        let algorithm = Algorithm::from_name(algorithm);
-        // Lowercase hex is a subset of the encoded grammar: registered digests, nearly all of
-        // them, take one pass over the hex, and the grammar is checked only to name an error.
-        let lower_hex = algorithm.is_registered() && all_in(encoded, LOWER_HEX);
-        if !lower_hex && !valid_encoded(encoded) {
-            return Err(ParseDigestError::InvalidEncoded(encoded.to_owned()));
-        }
-        if let Some(expected) = algorithm.encoded_len() {
-            let name = match algorithm {
-                Algorithm::Sha256 => "sha256",
-                Algorithm::Sha384 => "sha384",
-                _ => "sha512",
-            };
-            if !lower_hex {
-                return Err(ParseDigestError::NotLowercaseHex { algorithm: name });
-            }
-            if encoded.len() != expected {
-                return Err(ParseDigestError::WrongLength { algorithm: name, expected, found: encoded.len() });
-            }
-        }
+        let (algorithm, encoded) = parse_parts(s)?;
         Ok(Digest { algorithm, encoded: encoded.to_owned() })
     }
+}
+
+/// Checks `s` as a digest and splits it into its algorithm and encoded part, without copying
+/// the encoded part (validation checks one digest per descriptor).
+pub(crate) fn parse_parts(s: &str) -> Result<(Algorithm, &str), ParseDigestError> {
+    if s.is_empty() {
+        return Err(ParseDigestError::Empty);
+    }
+    let (algorithm, encoded) = s.split_once(':').ok_or(ParseDigestError::MissingSeparator)?;
+    if !valid_algorithm(algorithm) {
+        return Err(ParseDigestError::InvalidAlgorithm(algorithm.to_owned()));
+    }
+    let algorithm = Algorithm::from_name(algorithm);
+    // Lowercase hex is a subset of the encoded grammar: registered digests, nearly all of
+    // them, take one pass over the hex, and the grammar is checked only to name an error.
+    let lower_hex = algorithm.is_registered() && all_in(encoded, LOWER_HEX);
+    if !lower_hex && !valid_encoded(encoded) {
+        return Err(ParseDigestError::InvalidEncoded(encoded.to_owned()));
+    }
+    if let Some(expected) = algorithm.encoded_len() {
+        let name = match algorithm {
+            Algorithm::Sha256 => "sha256",
+            Algorithm::Sha384 => "sha384",
+            _ => "sha512",
+        };
+        if !lower_hex {
+            return Err(ParseDigestError::NotLowercaseHex { algorithm: name });
+        }
+        if encoded.len() != expected {
+            return Err(ParseDigestError::WrongLength { algorithm: name, expected, found: encoded.len() });
+        }
+    }
+    Ok((algorithm, encoded))
 }
 
 impl fmt::Display for Digest {

@@ -49,7 +49,8 @@ pub fn parse<'a>(text: &'a [u8], limits: &Limits) -> (Option<Tree<'a>>, Vec<Pars
         });
         return (None, findings);
     }
-    let utf8_ok = check_utf8(text, &mut findings);
+    let text_str = check_utf8(text, &mut findings);
+    let utf8_ok = text_str.is_some();
     let mut parser = Parser {
         text,
         pos: 0,
@@ -85,13 +86,14 @@ pub fn parse<'a>(text: &'a [u8], limits: &Limits) -> (Option<Tree<'a>>, Vec<Pars
             None,
         );
     }
-    (Some(Tree { text, nodes: parser.nodes }), parser.findings)
+    (Some(Tree { text, text_str, nodes: parser.nodes }), parser.findings)
 }
 
 /// Records each invalid UTF-8 sequence (up to a few) and says whether the text is UTF-8.
-fn check_utf8(text: &[u8], findings: &mut Vec<ParseFinding>) -> bool {
-    if std::str::from_utf8(text).is_ok() {
-        return true;
+/// The text as `str` when it is all UTF-8; otherwise `None`, with the bad sequences reported.
+fn check_utf8<'a>(text: &'a [u8], findings: &mut Vec<ParseFinding>) -> Option<&'a str> {
+    if let Ok(s) = std::str::from_utf8(text) {
+        return Some(s);
     }
     let mut offset = 0usize;
     let mut reported = 0;
@@ -113,7 +115,7 @@ fn check_utf8(text: &[u8], findings: &mut Vec<ParseFinding>) -> bool {
             offset += bad.len();
         }
     }
-    false
+    None
 }
 
 fn hex_bytes(bytes: &[u8]) -> String {
@@ -156,16 +158,27 @@ const fn string_stops() -> [bool; 256] {
 }
 static STRING_STOP: [bool; 256] = string_stops();
 
+/// True when the byte at `p` is `b` (a comparison of `Option`s would be a call in a size-tuned
+/// build).
+#[inline(always)]
+fn byte_is(t: &[u8], p: usize, b: u8) -> bool {
+    matches!(t.get(p), Some(&c) if c == b)
+}
+
+/// The eight bytes at `p` as one little-endian word, when there are eight.
+#[inline(always)]
+fn word_at(t: &[u8], p: usize) -> Option<u64> {
+    let chunk: &[u8; 8] = t.get(p..p.checked_add(8)?)?.try_into().ok()?;
+    Some(u64::from_le_bytes(*chunk))
+}
+
 /// The position of the first byte at or after `p` that ends a run of plain string content (or
 /// the end of the text). Eight bytes at a time: strings are most of a manifest's bytes.
 #[inline]
 fn skip_plain(t: &[u8], mut p: usize) -> usize {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
-    while let Some(chunk) = t.get(p..p + 8) {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let w = u64::from_le_bytes(word);
+    while let Some(w) = word_at(t, p) {
         let quote = w ^ (ONES * b'"' as u64);
         let backslash = w ^ (ONES * b'\\' as u64);
         // A byte is zero (or below 0x20) exactly when its lane of the expression has the high bit.
@@ -228,7 +241,9 @@ impl<'a> Parser<'a> {
     #[inline]
     fn skip_ws(&mut self) {
         // Indentation comes in runs of spaces: eight at a time first.
-        while self.text.get(self.pos..self.pos + 8) == Some(b"        ".as_slice()) {
+        // Compared as one word: a slice comparison would be a call to memcmp in a size-tuned build.
+        const SPACES: u64 = u64::from_le_bytes(*b"        ");
+        while matches!(word_at(self.text, self.pos), Some(w) if w == SPACES) {
             self.pos += 8;
         }
         while let Some(&b) = self.text.get(self.pos) {
@@ -259,7 +274,7 @@ impl<'a> Parser<'a> {
 
     fn finish(&mut self, id: NodeId) {
         let skip = self.nodes.len() as NodeId;
-        let n = &mut self.nodes[id as usize];
+        let n = &mut self.nodes.as_mut_slice()[id as usize];
         n.end = self.pos as u32;
         n.skip = skip;
     }
@@ -294,21 +309,21 @@ impl<'a> Parser<'a> {
         let mut seen = None;
         let mut count = 0u32;
         self.skip_ws();
-        if self.text.get(self.pos) == Some(&b'}') {
+        if byte_is(self.text, self.pos, b'}') {
             self.pos += 1;
             self.finish(id);
             return Ok(id);
         }
         loop {
             self.skip_ws();
-            if self.text.get(self.pos) != Some(&b'"') {
+            if !byte_is(self.text, self.pos, b'"') {
                 return Err(self.unexpected("a string key"));
             }
             let key = self.string(id, count, true)?;
             self.check_duplicate(keys_base, key, &mut seen);
             self.keys.push(key);
             self.skip_ws();
-            if self.text.get(self.pos) != Some(&b':') {
+            if !byte_is(self.text, self.pos, b':') {
                 return Err(self.unexpected("':' after the key"));
             }
             self.pos += 1;
@@ -320,7 +335,7 @@ impl<'a> Parser<'a> {
                     let comma = self.pos;
                     self.pos += 1;
                     self.skip_ws();
-                    if self.text.get(self.pos) == Some(&b'}') {
+                    if byte_is(self.text, self.pos, b'}') {
                         self.finding(Code::JsonTrailingComma, "trailing comma before '}'", comma as u32, comma as u32 + 1, None);
                         self.findings.last_mut().map(|f| f.help = Some("remove the comma after the last member"));
                         self.pos += 1;
@@ -335,14 +350,14 @@ impl<'a> Parser<'a> {
             }
         }
         self.keys.truncate(keys_base);
-        self.nodes[id as usize].len = count;
+        self.nodes.as_mut_slice()[id as usize].len = count;
         self.finish(id);
         Ok(id)
     }
 
     /// The decoded content of a key, borrowed when it has no escapes.
     fn key_content(&self, key: NodeId) -> Cow<'a, [u8]> {
-        let n = self.nodes[key as usize];
+        let n = self.nodes.as_slice()[key as usize];
         let inner = &self.text[n.start as usize + 1..n.end as usize - 1];
         if n.needs_decoding {
             Cow::Owned(decode_string(inner).into_bytes())
@@ -358,31 +373,30 @@ impl<'a> Parser<'a> {
         let previous = match seen {
             Some(map) => map.insert(self.key_content(key), key),
             None => {
-                let content = self.key_content(key);
                 let raw = |id: NodeId| {
-                    let n = &self.nodes[id as usize];
+                    let n = &self.nodes.as_slice()[id as usize];
                     (n.needs_decoding, &self.text[n.start as usize..n.end as usize])
                 };
                 let (escaped, key_raw) = raw(key);
                 let found = self.keys[keys_base..].iter().rev().copied().find(|&other| match raw(other) {
                     // Keys without escapes are equal exactly when their bytes are.
-                    (false, other_raw) if !escaped => other_raw == key_raw,
-                    _ => self.key_content(other) == content,
+                    (false, other_raw) if !escaped => super::tree::bytes_eq(other_raw, key_raw),
+                    _ => self.key_content(other) == self.key_content(key),
                 });
                 if self.keys.len() - keys_base + 1 >= LINEAR_KEYS {
                     let mut map = HashMap::with_capacity(LINEAR_KEYS * 2);
                     for &k in &self.keys[keys_base..] {
                         map.insert(self.key_content(k), k);
                     }
-                    map.insert(content, key);
+                    map.insert(self.key_content(key), key);
                     *seen = Some(map);
                 }
                 found
             }
         };
         let Some(previous) = previous else { return };
-        self.nodes[previous as usize].shadowed = true;
-        let n = self.nodes[key as usize];
+        self.nodes.as_mut_slice()[previous as usize].shadowed = true;
+        let n = self.nodes.as_slice()[key as usize];
         let name = decode_string(&self.text[n.start as usize + 1..n.end as usize - 1]);
         self.finding(Code::JsonDuplicateKey, format!("duplicate key {name:?}: parsers disagree on which value wins"), n.start, n.end, Some(key));
         if let Some(f) = self.findings.last_mut() {
@@ -396,7 +410,7 @@ impl<'a> Parser<'a> {
         self.pos += 1;
         let mut count = 0u32;
         self.skip_ws();
-        if self.text.get(self.pos) == Some(&b']') {
+        if byte_is(self.text, self.pos, b']') {
             self.pos += 1;
             self.finish(id);
             return Ok(id);
@@ -410,7 +424,7 @@ impl<'a> Parser<'a> {
                     let comma = self.pos;
                     self.pos += 1;
                     self.skip_ws();
-                    if self.text.get(self.pos) == Some(&b']') {
+                    if byte_is(self.text, self.pos, b']') {
                         self.finding(Code::JsonTrailingComma, "trailing comma before ']'", comma as u32, comma as u32 + 1, None);
                         self.findings.last_mut().map(|f| f.help = Some("remove the comma after the last element"));
                         self.pos += 1;
@@ -424,7 +438,7 @@ impl<'a> Parser<'a> {
                 _ => return Err(self.unexpected("',' or ']'")),
             }
         }
-        self.nodes[id as usize].len = count;
+        self.nodes.as_mut_slice()[id as usize].len = count;
         self.finish(id);
         Ok(id)
     }
@@ -457,7 +471,7 @@ impl<'a> Parser<'a> {
         let start = self.pos;
         let t = self.text;
         let mut p = self.pos;
-        if t.get(p) == Some(&b'-') {
+        if byte_is(t, p, b'-') {
             p += 1;
         }
         match t.get(p) {
@@ -471,7 +485,7 @@ impl<'a> Parser<'a> {
                 return Err(self.number_error(p, "a number needs digits after '-'"));
             }
         }
-        if t.get(p) == Some(&b'.') {
+        if byte_is(t, p, b'.') {
             p += 1;
             if !matches!(t.get(p), Some(b'0'..=b'9')) {
                 return Err(self.number_error(p, "a number needs digits after '.'"));
@@ -552,7 +566,7 @@ impl<'a> Parser<'a> {
             }
         }
         self.pos = p;
-        let n = &mut self.nodes[id as usize];
+        let n = &mut self.nodes.as_mut_slice()[id as usize];
         n.needs_decoding = needs_decoding;
         self.finish(id);
         Ok(id)
@@ -569,7 +583,7 @@ impl<'a> Parser<'a> {
                     return Ok(p + 2);
                 };
                 if (0xD800..0xDC00).contains(&unit) {
-                    if t.get(p + 6) == Some(&b'\\') && t.get(p + 7) == Some(&b'u') {
+                    if byte_is(t, p + 6, b'\\') && byte_is(t, p + 7, b'u') {
                         if let Some(low) = hex4(t, p + 8) {
                             if (0xDC00..0xE000).contains(&low) {
                                 return Ok(p + 12);
@@ -650,7 +664,7 @@ pub(crate) fn decode_string(inner: &[u8]) -> String {
             b'u' => match hex4(inner, i) {
                 Some(unit) => {
                     i += 4;
-                    if (0xD800..0xDC00).contains(&unit) && inner.get(i) == Some(&b'\\') && inner.get(i + 1) == Some(&b'u') {
+                    if (0xD800..0xDC00).contains(&unit) && byte_is(inner, i, b'\\') && byte_is(inner, i + 1, b'u') {
                         if let Some(low) = hex4(inner, i + 2).filter(|l| (0xDC00..0xE000).contains(l)) {
                             i += 6;
                             let c = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00);

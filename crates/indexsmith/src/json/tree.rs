@@ -61,34 +61,46 @@ pub struct Node {
 }
 
 /// A parsed document: its bytes and its nodes. The root is node 0.
+///
+/// Nodes are indexed through `as_slice()`: indexing the `Vec` itself is a call in the npm
+/// module's size-tuned build, and node lookups are most of validation.
 #[derive(Debug)]
 pub struct Tree<'a> {
     pub text: &'a [u8],
+    /// The text as `str` when all of it is UTF-8 (the parser checks that once): string content
+    /// is then sliced from it without checking again.
+    pub text_str: Option<&'a str>,
     pub nodes: Vec<Node>,
 }
 
 impl<'a> Tree<'a> {
     pub const ROOT: NodeId = 0;
 
+    #[inline(always)]
     pub fn node(&self, id: NodeId) -> &Node {
-        &self.nodes[id as usize]
+        &self.nodes.as_slice()[id as usize]
     }
 
+    #[inline(always)]
     pub fn kind(&self, id: NodeId) -> NodeKind {
-        self.nodes[id as usize].kind
+        self.nodes.as_slice()[id as usize].kind
     }
 
     /// The raw text of a node.
     pub fn raw(&self, id: NodeId) -> &'a [u8] {
-        let n = &self.nodes[id as usize];
+        let n = &self.nodes.as_slice()[id as usize];
         &self.text[n.start as usize..n.end as usize]
     }
 
     /// The decoded content of a string node (borrowed when it has no escapes).
     pub fn str(&self, id: NodeId) -> Cow<'a, str> {
-        let n = &self.nodes[id as usize];
+        let n = &self.nodes.as_slice()[id as usize];
         let inner = &self.text[n.start as usize + 1..n.end as usize - 1];
         if !n.needs_decoding {
+            // Quotes are ASCII, so the content starts and ends on character boundaries.
+            if let Some(s) = self.text_str.and_then(|t| t.get(n.start as usize + 1..n.end as usize - 1)) {
+                return Cow::Borrowed(s);
+            }
             // The parser checked that unescaped string content is UTF-8.
             match std::str::from_utf8(inner) {
                 Ok(s) => Cow::Borrowed(s),
@@ -106,26 +118,26 @@ impl<'a> Tree<'a> {
 
     /// True when a string node's content equals `s` (no allocation when unescaped).
     pub fn str_eq(&self, id: NodeId, s: &str) -> bool {
-        let n = &self.nodes[id as usize];
+        let n = &self.nodes.as_slice()[id as usize];
         if n.kind != NodeKind::String {
             return false;
         }
         if n.needs_decoding {
             return self.str(id) == s;
         }
-        &self.text[n.start as usize + 1..n.end as usize - 1] == s.as_bytes()
+        bytes_eq(&self.text[n.start as usize + 1..n.end as usize - 1], s.as_bytes())
     }
 
     /// The members of an object as `(key, value)` node pairs, in document order.
     pub fn members(&self, object: NodeId) -> Members<'_, 'a> {
-        let n = &self.nodes[object as usize];
+        let n = &self.nodes.as_slice()[object as usize];
         let first = if n.kind == NodeKind::Object && n.len > 0 { object + 1 } else { NONE };
         Members { tree: self, next: first, remaining: if first == NONE { 0 } else { n.len } }
     }
 
     /// The elements of an array, in order.
     pub fn elements(&self, array: NodeId) -> Elements<'_, 'a> {
-        let n = &self.nodes[array as usize];
+        let n = &self.nodes.as_slice()[array as usize];
         let first = if n.kind == NodeKind::Array && n.len > 0 { array + 1 } else { NONE };
         Elements { tree: self, next: first, remaining: if first == NONE { 0 } else { n.len } }
     }
@@ -146,9 +158,20 @@ impl<'a> Tree<'a> {
     pub fn get_many<const N: usize>(&self, object: NodeId, keys: [&str; N]) -> [Option<NodeId>; N] {
         let mut found = [None; N];
         for (k, v) in self.members(object) {
-            for (slot, key) in found.iter_mut().zip(keys) {
-                if self.str_eq(k, key) {
-                    *slot = Some(v);
+            let n = &self.nodes.as_slice()[k as usize];
+            if n.needs_decoding {
+                for (slot, key) in found.iter_mut().zip(keys) {
+                    if self.str_eq(k, key) {
+                        *slot = Some(v);
+                    }
+                }
+                continue;
+            }
+            // A key without escapes is its raw content.
+            let raw = &self.text[n.start as usize + 1..n.end as usize - 1];
+            for i in 0..N {
+                if bytes_eq(raw, keys[i].as_bytes()) {
+                    found[i] = Some(v);
                 }
             }
         }
@@ -162,7 +185,7 @@ impl<'a> Tree<'a> {
         let mut tokens: Vec<String> = Vec::new();
         let mut current = id;
         while current != NONE && current != Self::ROOT {
-            let parent = self.nodes[current as usize].parent;
+            let parent = self.nodes.as_slice()[current as usize].parent;
             if parent == NONE {
                 break;
             }
@@ -208,6 +231,13 @@ impl<'a> Tree<'a> {
     }
 }
 
+/// Byte equality for member names: the length and the first byte reject nearly every other
+/// name before the bytes are compared (a call to memcmp in a size-tuned build).
+#[inline(always)]
+pub(crate) fn bytes_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && (a.is_empty() || a[0] == b[0]) && a == b
+}
+
 pub struct Members<'t, 'a> {
     tree: &'t Tree<'a>,
     next: NodeId,
@@ -217,6 +247,7 @@ pub struct Members<'t, 'a> {
 impl Iterator for Members<'_, '_> {
     type Item = (NodeId, NodeId);
 
+    #[inline(always)]
     fn next(&mut self) -> Option<Self::Item> {
         if self.remaining == 0 {
             return None;
@@ -224,7 +255,7 @@ impl Iterator for Members<'_, '_> {
         self.remaining -= 1;
         let key = self.next;
         let value = key + 1;
-        self.next = self.tree.nodes[value as usize].skip;
+        self.next = self.tree.nodes.as_slice()[value as usize].skip;
         Some((key, value))
     }
 }
@@ -238,13 +269,14 @@ pub struct Elements<'t, 'a> {
 impl Iterator for Elements<'_, '_> {
     type Item = NodeId;
 
+    #[inline(always)]
     fn next(&mut self) -> Option<Self::Item> {
         if self.remaining == 0 {
             return None;
         }
         self.remaining -= 1;
         let current = self.next;
-        self.next = self.tree.nodes[current as usize].skip;
+        self.next = self.tree.nodes.as_slice()[current as usize].skip;
         Some(current)
     }
 }

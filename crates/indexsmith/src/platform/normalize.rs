@@ -21,52 +21,95 @@
 
 use super::Platform;
 
+/// One normalized field, without allocating: a canonical spelling, or the input lowercased.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Part<'a> {
+    Canonical(&'static str),
+    /// The input, to be read ASCII-lowercased.
+    Lowered(&'a str),
+}
+
+impl<'a> Part<'a> {
+    pub(crate) fn is_empty(self) -> bool {
+        match self {
+            Part::Canonical(s) | Part::Lowered(s) => s.is_empty(),
+        }
+    }
+
+    /// The bytes of the normalized field.
+    pub(crate) fn bytes(self) -> impl Iterator<Item = u8> + 'a {
+        let (s, lower) = match self {
+            Part::Canonical(s) => (s, false),
+            Part::Lowered(s) => (s, true),
+        };
+        s.bytes().map(move |b| if lower { b.to_ascii_lowercase() } else { b })
+    }
+
+    fn into_string(self) -> String {
+        match self {
+            Part::Canonical(s) => s.to_owned(),
+            Part::Lowered(s) => s.to_ascii_lowercase(),
+        }
+    }
+}
+
+fn is_any(s: &str, names: &[&str]) -> bool {
+    names.iter().any(|n| s.eq_ignore_ascii_case(n))
+}
+
+/// [`normalize_os`] without allocating.
+pub(crate) fn normalize_os_part(os: &str) -> Part<'_> {
+    if os.eq_ignore_ascii_case("macos") {
+        Part::Canonical("darwin")
+    } else {
+        Part::Lowered(os)
+    }
+}
+
+/// [`normalize_arch`] without allocating; an empty variant part means no variant.
+pub(crate) fn normalize_arch_parts<'a>(architecture: &'a str, variant: &'a str) -> (Part<'a>, Part<'a>) {
+    let lowered = Part::Lowered(variant);
+    let none = Part::Canonical("");
+    if is_any(architecture, &["i386"]) {
+        (Part::Canonical("386"), none)
+    } else if is_any(architecture, &["x86_64", "x86-64", "amd64"]) {
+        (Part::Canonical("amd64"), if is_any(variant, &["v1"]) { none } else { lowered })
+    } else if is_any(architecture, &["aarch64", "arm64"]) {
+        let variant = if is_any(variant, &["8", "v8", "v8.0"]) {
+            none
+        } else if is_any(variant, &["9", "9.0", "v9.0"]) {
+            Part::Canonical("v9")
+        } else {
+            lowered
+        };
+        (Part::Canonical("arm64"), variant)
+    } else if is_any(architecture, &["armhf"]) {
+        (Part::Canonical("arm"), Part::Canonical("v7"))
+    } else if is_any(architecture, &["armel"]) {
+        (Part::Canonical("arm"), Part::Canonical("v6"))
+    } else if is_any(architecture, &["arm"]) {
+        let variant = match variant {
+            "" | "7" => Part::Canonical("v7"),
+            "5" => Part::Canonical("v5"),
+            "6" => Part::Canonical("v6"),
+            "8" => Part::Canonical("v8"),
+            _ => lowered,
+        };
+        (Part::Canonical("arm"), variant)
+    } else {
+        (Part::Lowered(architecture), lowered)
+    }
+}
+
 /// containerd's `normalizeOS`: lowercase, `macos` → `darwin`. An empty OS stays empty.
 pub fn normalize_os(os: &str) -> String {
-    let os = os.to_ascii_lowercase();
-    if os == "macos" {
-        "darwin".to_owned()
-    } else {
-        os
-    }
+    normalize_os_part(os).into_string()
 }
 
 /// containerd's `normalizeArch`: the canonical architecture and variant (`None` for no variant).
 pub fn normalize_arch(architecture: &str, variant: Option<&str>) -> (String, Option<String>) {
-    let arch = architecture.to_ascii_lowercase();
-    let variant = variant.unwrap_or("").to_ascii_lowercase();
-    let (arch, variant): (&str, String) = match arch.as_str() {
-        "i386" => ("386", String::new()),
-        "x86_64" | "x86-64" | "amd64" => ("amd64", if variant == "v1" { String::new() } else { variant }),
-        "aarch64" | "arm64" => (
-            "arm64",
-            match variant.as_str() {
-                "8" | "v8" | "v8.0" => String::new(),
-                "9" | "9.0" | "v9.0" => "v9".to_owned(),
-                _ => variant,
-            },
-        ),
-        "armhf" => ("arm", "v7".to_owned()),
-        "armel" => ("arm", "v6".to_owned()),
-        "arm" => (
-            "arm",
-            match variant.as_str() {
-                "" | "7" => "v7".to_owned(),
-                "5" | "6" | "8" => format!("v{variant}"),
-                _ => variant,
-            },
-        ),
-        _ => return (arch, non_empty(variant)),
-    };
-    (arch.to_owned(), non_empty(variant))
-}
-
-fn non_empty(s: String) -> Option<String> {
-    if s.is_empty() {
-        None
-    } else {
-        Some(s)
-    }
+    let (arch, variant) = normalize_arch_parts(architecture, variant.unwrap_or(""));
+    (arch.into_string(), (!variant.is_empty()).then(|| variant.into_string()))
 }
 
 impl Platform {

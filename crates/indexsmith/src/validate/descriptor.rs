@@ -14,8 +14,8 @@ use crate::media_type::{is_valid_media_type, OCI_EMPTY};
 #[derive(Default)]
 pub(crate) struct DescriptorFacts<'a> {
     pub media_type: Option<Cow<'a, str>>,
-    pub digest: Option<Digest>,
-    /// The digest as written, when it parsed.
+    /// The digest as written, when it parsed (parsed again into a [`Digest`] only by the rules
+    /// that need one).
     pub digest_text: Option<Cow<'a, str>>,
     pub size: Option<i64>,
 }
@@ -36,8 +36,7 @@ pub(crate) fn check_descriptor<'a>(ctx: &mut Context<'_, 'a>, node: NodeId, what
     }
     ctx.required(digest, node, "digest", Code::DescriptorMissingDigest, what);
     if let Some((n, digest)) = ctx.string_value(digest, "digest") {
-        facts.digest = check_digest(ctx, n, &digest);
-        if facts.digest.is_some() {
+        if check_digest(ctx, n, &digest) {
             facts.digest_text = Some(digest);
         }
     }
@@ -65,7 +64,7 @@ pub(crate) fn check_descriptor<'a>(ctx: &mut Context<'_, 'a>, node: NodeId, what
         check_data(ctx, n, &data, &facts);
     }
     if facts.media_type.as_deref() == Some(OCI_EMPTY) {
-        let digest_ok = facts.digest.as_ref().map_or(true, |d| d.to_string() == crate::digest::EMPTY_JSON_SHA256);
+        let digest_ok = facts.digest_text.as_deref().map_or(true, |d| d == crate::digest::EMPTY_JSON_SHA256);
         let size_ok = facts.size.map_or(true, |s| s == 2);
         if !digest_ok || !size_ok {
             let f = ctx.report(
@@ -92,27 +91,28 @@ pub(crate) fn check_media_type(ctx: &mut Context<'_, '_>, node: NodeId, value: &
     false
 }
 
-pub(crate) fn check_digest(ctx: &mut Context<'_, '_>, node: NodeId, value: &str) -> Option<Digest> {
-    match value.parse::<Digest>() {
-        Ok(d) => {
-            if !d.algorithm().is_registered() {
+/// Checks a digest; true when it parses.
+pub(crate) fn check_digest(ctx: &mut Context<'_, '_>, node: NodeId, value: &str) -> bool {
+    match crate::digest::parse_parts(value) {
+        Ok((algorithm, _)) => {
+            if !algorithm.is_registered() {
                 let f = ctx.report(
                     Code::DescriptorUnregisteredAlgorithm,
                     node,
-                    format!("digest algorithm {:?} is not registered; clients may refuse to verify it", d.algorithm().as_str()),
+                    format!("digest algorithm {:?} is not registered; clients may refuse to verify it", algorithm.as_str()),
                 );
                 f.help = Some("use sha256 (or sha512)".into());
             }
-            Some(d)
+            true
         }
         Err(e @ (ParseDigestError::WrongLength { .. } | ParseDigestError::NotLowercaseHex { .. })) => {
             ctx.report(Code::DescriptorInvalidDigestEncoding, node, format!("invalid digest {value:?}: {e}"));
-            None
+            false
         }
         Err(e) => {
             let f = ctx.report(Code::DescriptorInvalidDigest, node, format!("invalid digest {value:?}: {e}"));
             f.help = Some("a digest looks like sha256:<64 lowercase hex characters>".into());
-            None
+            false
         }
     }
 }
@@ -122,17 +122,19 @@ pub(crate) fn check_size(ctx: &mut Context<'_, '_>, node: NodeId) -> Option<i64>
     if !ctx.expect_kind(node, NodeKind::Number, "size") {
         return None;
     }
-    let raw = String::from_utf8_lossy(ctx.tree.raw(node)).into_owned();
-    let integer = raw.bytes().all(|b| b.is_ascii_digit());
-    if !integer {
+    let raw = ctx.tree.raw(node);
+    // All digits is all ASCII, so the text is a str; it is copied only into a message.
+    let digits = raw.iter().all(u8::is_ascii_digit).then(|| std::str::from_utf8(raw).ok()).flatten();
+    let Some(digits) = digits else {
+        let raw = String::from_utf8_lossy(raw);
         let f = ctx.report(Code::DescriptorInvalidSize, node, format!("size {raw} is not a non-negative integer"));
         f.help = Some("size is the exact number of bytes of the content".into());
         return None;
-    }
-    match raw.parse::<i64>() {
+    };
+    match digits.parse::<i64>() {
         Ok(n) => Some(n),
         Err(_) => {
-            ctx.report(Code::DescriptorSizeOutOfRange, node, format!("size {raw} is larger than the int64 maximum"));
+            ctx.report(Code::DescriptorSizeOutOfRange, node, format!("size {digits} is larger than the int64 maximum"));
             None
         }
     }
@@ -142,11 +144,11 @@ pub(crate) fn check_annotations(ctx: &mut Context<'_, '_>, node: NodeId) {
     if !ctx.expect_kind(node, NodeKind::Object, "annotations") {
         return;
     }
-    let members: Vec<(NodeId, NodeId)> = ctx.tree.members(node).collect();
-    for (key, value) in members {
-        if ctx.tree.kind(value) != NodeKind::String {
-            let name = ctx.tree.str(key).into_owned();
-            let kind = ctx.tree.kind(value).name();
+    let tree = ctx.tree;
+    for (key, value) in tree.members(node) {
+        if tree.kind(value) != NodeKind::String {
+            let name = tree.str(key);
+            let kind = tree.kind(value).name();
             let f = ctx.report(Code::DescriptorAnnotationNotString, value, format!("annotation {name:?} has a {kind} value; annotation values are strings"));
             f.help = Some("quote the value".into());
         }
@@ -164,7 +166,7 @@ fn check_data(ctx: &mut Context<'_, '_>, node: NodeId, data: &str, facts: &Descr
             ctx.report(Code::DescriptorDataSizeMismatch, node, format!("`data` decodes to {} bytes but `size` is {size}", bytes.len()));
         }
     }
-    if let Some(digest) = &facts.digest {
+    if let Some(digest) = facts.digest_text.as_deref().and_then(|d| d.parse::<Digest>().ok()) {
         if digest.verify(&bytes) == Some(false) {
             let computed = crate::digest::compute(digest.algorithm(), &bytes).map(|d| d.to_string()).unwrap_or_default();
             ctx.report(Code::DescriptorDataDigestMismatch, node, format!("`data` hashes to {computed}, not {digest}"));

@@ -3,11 +3,11 @@
 
 use super::context::Context;
 use super::descriptor::{check_annotations, check_descriptor, check_media_type};
-use super::platform::check_platform;
+use super::platform::{check_platform, PlatformFields};
 use crate::diagnostic::Code;
 use crate::json::{NodeId, NodeKind};
 use crate::media_type::MediaType;
-use crate::platform::Platform;
+use crate::platform::normalize::{normalize_arch_parts, normalize_os_part, Part};
 use std::borrow::Cow;
 
 /// The annotation buildkit sets on attestation entries, and its value.
@@ -19,9 +19,9 @@ pub const REFERENCE_DIGEST: &str = "vnd.docker.reference.digest";
 struct Entry<'a> {
     node: NodeId,
     digest: Option<Cow<'a, str>>,
-    platform: Option<Platform>,
+    platform: Option<PlatformFields<'a>>,
     attestation: bool,
-    reference_digest: Option<(NodeId, String)>,
+    reference_digest: Option<(NodeId, Cow<'a, str>)>,
 }
 
 pub(crate) fn check_index(ctx: &mut Context<'_, '_>, root: NodeId, docker: bool) {
@@ -83,7 +83,7 @@ fn check_entry<'a>(ctx: &mut Context<'_, 'a>, node: NodeId, i: usize, docker: bo
             entry.attestation = ctx.tree.str_eq(t, ATTESTATION_MANIFEST);
         }
         if let Some(d) = ctx.tree.get(annotations, REFERENCE_DIGEST).filter(|&d| ctx.tree.kind(d) == NodeKind::String) {
-            entry.reference_digest = Some((d, ctx.tree.str(d).into_owned()));
+            entry.reference_digest = Some((d, ctx.tree.str(d)));
         }
     }
     if let Some(media_type) = facts.media_type.as_deref().filter(|m| crate::media_type::is_valid_media_type(m)) {
@@ -124,41 +124,87 @@ fn check_child_media_type(ctx: &mut Context<'_, '_>, node: NodeId, media_type: &
     }
 }
 
-/// The identity of a platform for duplicate detection: its containerd-normalized form, so that
-/// `arm64` equals `arm64/v8` and `arm` equals `arm/v7`.
-///
-/// One byte string, each field preceded by its length so that no two platforms share a key:
-/// hashing one string costs a fraction of hashing five.
-fn platform_key(p: &Platform) -> Vec<u8> {
-    let p = p.normalize();
-    let mut features: Vec<&str> = p.os_features.iter().map(String::as_str).collect();
-    features.sort_unstable();
-    let mut key = Vec::with_capacity(p.os.len() + p.architecture.len() + 48);
-    let fields = [p.os.as_str(), p.architecture.as_str(), p.variant.as_deref().unwrap_or(""), p.os_version.as_deref().unwrap_or("")];
-    for part in fields.into_iter().chain(features) {
-        key.extend_from_slice(&(part.len() as u32).to_le_bytes());
-        key.extend_from_slice(part.as_bytes());
+/// Appends the identity of a platform for duplicate detection to `key`: its containerd-normalized
+/// form, so that `arm64` equals `arm64/v8` and `arm` equals `arm/v7`. Each field is preceded by
+/// its length so that no two platforms share a key; `os.features` are sorted and deduplicated
+/// (in `features`, a scratch list). Nothing is allocated per platform.
+fn push_platform_key<'p>(key: &mut Vec<u8>, p: &'p PlatformFields<'_>, features: &mut Vec<&'p str>) {
+    fn push(key: &mut Vec<u8>, part: Part<'_>) {
+        let len = match part {
+            Part::Canonical(s) | Part::Lowered(s) => s.len(),
+        };
+        key.extend_from_slice(&(len as u32).to_le_bytes());
+        key.extend(part.bytes());
     }
-    key
+    fn push_as_written(key: &mut Vec<u8>, s: &str) {
+        key.extend_from_slice(&(s.len() as u32).to_le_bytes());
+        key.extend_from_slice(s.as_bytes());
+    }
+    let (architecture, variant) = normalize_arch_parts(&p.architecture, p.variant.as_deref().unwrap_or(""));
+    push(key, normalize_os_part(&p.os));
+    push(key, architecture);
+    push(key, variant);
+    push_as_written(key, p.os_version.as_deref().unwrap_or(""));
+    features.clear();
+    features.extend(p.os_features.iter().map(|f| f.as_ref()));
+    features.sort_unstable();
+    features.dedup();
+    for f in features.iter() {
+        push_as_written(key, f);
+    }
 }
 
+/// A 64-bit summary of `bytes` (FxHash's mixing) that orders keys before their bytes are compared.
+/// Sorting stays n log n comparisons whatever the input: equal summaries only mean comparing
+/// the bytes.
+fn summary(bytes: &[u8]) -> u64 {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    let mut h = bytes.len() as u64;
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        let word = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+        h = (h.rotate_left(5) ^ word).wrapping_mul(K);
+    }
+    for &b in chunks.remainder() {
+        h = (h.rotate_left(5) ^ b as u64).wrapping_mul(K);
+    }
+    h
+}
+
+/// Entries whose normalized platforms are equal. The keys sit in one buffer and are sorted, not
+/// hashed: no allocation per entry, and no input can make it slower than n log n.
 fn lint_duplicates(ctx: &mut Context<'_, '_>, entries: &[Entry<'_>]) {
-    let mut seen: std::collections::HashMap<_, usize> = std::collections::HashMap::new();
+    let mut keys: Vec<u8> = Vec::new();
+    // (summary, start, end, entry) of each key in `keys`.
+    let mut spans: Vec<(u64, usize, usize, usize)> = Vec::new();
+    let mut features = Vec::new();
     for (i, e) in entries.iter().enumerate() {
         let Some(p) = e.platform.as_ref().filter(|_| !e.attestation) else { continue };
         if p.os == "unknown" && p.architecture == "unknown" {
             continue;
         }
-        match seen.entry(platform_key(p)) {
-            std::collections::hash_map::Entry::Occupied(first) => {
-                let at = ctx.member(e.node, "platform").unwrap_or(e.node);
-                let f = ctx.report(Code::IndexDuplicatePlatform, at, format!("platform {p} already appears at manifests[{}]; clients pull the first and never this one", first.get()));
-                f.help = Some("remove one entry, or tell them apart (variant, os.version, os.features)".into());
-            }
-            std::collections::hash_map::Entry::Vacant(slot) => {
-                slot.insert(i);
-            }
+        let start = keys.len();
+        push_platform_key(&mut keys, p, &mut features);
+        spans.push((summary(&keys[start..]), start, keys.len(), i));
+    }
+    spans.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| keys[a.1..a.2].cmp(&keys[b.1..b.2])).then(a.3.cmp(&b.3)));
+    // (entry, the first entry with its platform), in entry order.
+    let mut duplicates: Vec<(usize, usize)> = Vec::new();
+    let mut first = None;
+    for (n, &(summary, start, end, i)) in spans.iter().enumerate() {
+        let same = n > 0 && spans[n - 1].0 == summary && keys[spans[n - 1].1..spans[n - 1].2] == keys[start..end];
+        match (same, first) {
+            (true, Some(f)) => duplicates.push((i, f)),
+            _ => first = Some(i),
         }
+    }
+    duplicates.sort_unstable();
+    for (i, first) in duplicates {
+        let e = &entries[i];
+        let Some(p) = e.platform.as_ref() else { continue };
+        let at = ctx.member(e.node, "platform").unwrap_or(e.node);
+        let f = ctx.report(Code::IndexDuplicatePlatform, at, format!("platform {p} already appears at manifests[{first}]; clients pull the first and never this one"));
+        f.help = Some("remove one entry, or tell them apart (variant, os.version, os.features)".into());
     }
 }
 
@@ -180,13 +226,70 @@ fn lint_attestations(ctx: &mut Context<'_, '_>, entries: &[Entry<'_>]) {
     if !entries.iter().any(|e| e.attestation && e.reference_digest.is_some()) {
         return;
     }
-    let digests: std::collections::HashSet<&str> = entries.iter().filter_map(|e| e.digest.as_deref()).collect();
+    // Sorted and searched rather than hashed: no input can make it slower than n log n.
+    let mut digests: Vec<(u64, &str)> = entries.iter().filter_map(|e| e.digest.as_deref()).map(|d| (summary(d.as_bytes()), d)).collect();
+    digests.sort_unstable();
     for e in entries.iter().filter(|e| e.attestation) {
         if let Some((node, target)) = &e.reference_digest {
-            if !digests.contains(target.as_str()) {
+            if digests.binary_search(&(summary(target.as_bytes()), target.as_ref())).is_err() {
                 let f = ctx.report(Code::IndexDanglingAttestation, *node, format!("attestation for {target}, which is not an entry of this index"));
                 f.help = Some("remove the attestation entry, or add back the image it describes".into());
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    type Spec<'a> = (&'a str, &'a str, Option<&'a str>, Option<&'a str>, &'a [&'a str]);
+
+    fn fields<'a>((os, architecture, variant, os_version, features): Spec<'a>) -> PlatformFields<'a> {
+        PlatformFields {
+            os: os.into(),
+            architecture: architecture.into(),
+            variant: variant.map(Cow::from),
+            os_version: os_version.map(Cow::from),
+            os_features: features.iter().map(|&f| Cow::from(f)).collect(),
+        }
+    }
+
+    fn key(p: &PlatformFields<'_>) -> Vec<u8> {
+        let mut key = Vec::new();
+        push_platform_key(&mut key, p, &mut Vec::new());
+        key
+    }
+
+    #[test]
+    fn platform_keys_are_equal_exactly_when_the_normalized_platforms_are() {
+        let none: &[&str] = &[];
+        let cases: &[(Spec<'_>, Spec<'_>, bool)] = &[
+            (("linux", "arm64", None, None, none), ("linux", "arm64", Some("v8"), None, none), true),
+            (("linux", "aarch64", None, None, none), ("linux", "ARM64", Some("V8.0"), None, none), true),
+            (("linux", "arm", None, None, none), ("linux", "arm", Some("v7"), None, none), true),
+            (("linux", "armhf", None, None, none), ("linux", "arm", Some("7"), None, none), true),
+            (("linux", "arm", Some("6"), None, none), ("linux", "armel", None, None, none), true),
+            (("linux", "arm", Some("v6"), None, none), ("linux", "arm", Some("v7"), None, none), false),
+            (("linux", "arm64", Some("9"), None, none), ("linux", "arm64", Some("v9"), None, none), true),
+            (("linux", "amd64", Some("v1"), None, none), ("Linux", "x86_64", None, None, none), true),
+            (("linux", "amd64", Some("v2"), None, none), ("linux", "amd64", None, None, none), false),
+            (("linux", "i386", Some("x"), None, none), ("linux", "386", None, None, none), true),
+            (("MacOS", "arm64", None, None, none), ("darwin", "arm64", None, None, none), true),
+            (("linux", "riscv64", Some("RVA22"), None, none), ("linux", "riscv64", Some("rva22"), None, none), true),
+            (("windows", "amd64", None, Some("10.0.1"), none), ("windows", "amd64", None, Some("10.0.2"), none), false),
+            (("windows", "amd64", None, Some("A"), none), ("windows", "amd64", None, Some("a"), none), false),
+            (("windows", "amd64", None, None, &["b", "a", "a"]), ("windows", "amd64", None, None, &["a", "b"]), true),
+            (("windows", "amd64", None, None, &["a"]), ("windows", "amd64", None, None, none), false),
+            // Field boundaries: the lengths keep fields apart.
+            (("linux", "amd64", None, None, &["x"]), ("linux", "amd64", None, Some("x"), none), false),
+            (("ab", "c", None, None, none), ("a", "bc", None, None, none), false),
+        ];
+        for (a, b, same) in cases {
+            let (pa, pb) = (fields(*a), fields(*b));
+            assert_eq!(key(&pa) == key(&pb), *same, "{a:?} vs {b:?}");
+            // The keys agree with the owned normalization they replace.
+            assert_eq!(pa.into_platform().normalize() == pb.into_platform().normalize(), *same, "normalize: {a:?} vs {b:?}");
         }
     }
 }

@@ -120,7 +120,7 @@ fn run<T>(
     let (tree, parse_findings) = json::parse(bytes, limits);
     // Indexing lines costs a pass over the text: only documents with findings pay for it.
     let mut lines: Option<LineIndex<'_>> = None;
-    let tree = tree.unwrap_or_else(|| Tree { text: bytes, nodes: Vec::new() });
+    let tree = tree.unwrap_or_else(|| Tree { text: bytes, text_str: None, nodes: Vec::new() });
     let mut out = None;
     let mut diagnostics = Vec::new();
     for f in parse_findings {

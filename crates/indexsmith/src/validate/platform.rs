@@ -4,12 +4,48 @@ use super::context::Context;
 use crate::diagnostic::Code;
 use crate::json::{NodeId, NodeKind};
 use crate::platform::{is_known_architecture, is_known_os, known_variants, Platform};
+use std::borrow::Cow;
+use std::fmt;
+
+/// The platform fields of an entry as read, borrowing the document's text where they have no
+/// escapes: an index checks one platform per entry.
+#[derive(Debug)]
+pub(crate) struct PlatformFields<'a> {
+    pub os: Cow<'a, str>,
+    pub architecture: Cow<'a, str>,
+    pub variant: Option<Cow<'a, str>>,
+    pub os_version: Option<Cow<'a, str>>,
+    pub os_features: Vec<Cow<'a, str>>,
+}
+
+impl PlatformFields<'_> {
+    pub fn into_platform(self) -> Platform {
+        Platform {
+            os: self.os.into_owned(),
+            architecture: self.architecture.into_owned(),
+            variant: self.variant.map(Cow::into_owned),
+            os_version: self.os_version.map(Cow::into_owned),
+            os_features: self.os_features.into_iter().map(Cow::into_owned).collect(),
+        }
+    }
+}
+
+impl fmt::Display for PlatformFields<'_> {
+    /// `os/architecture[/variant]`, as [`Platform`] formats.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.os, self.architecture)?;
+        if let Some(v) = &self.variant {
+            write!(f, "/{v}")?;
+        }
+        Ok(())
+    }
+}
 
 /// Reads and checks the `platform` object of an index entry.
 ///
 /// `lenient` skips the unknown-value lints (attestation entries use `unknown/unknown`).
 /// `docker` says the entry is in a Docker list, where `features` is a defined field.
-pub(crate) fn check_platform(ctx: &mut Context<'_, '_>, node: NodeId, lenient: bool, docker: bool) -> Option<Platform> {
+pub(crate) fn check_platform<'a>(ctx: &mut Context<'_, 'a>, node: NodeId, lenient: bool, docker: bool) -> Option<PlatformFields<'a>> {
     if !ctx.expect_kind(node, NodeKind::Object, "platform") {
         return None;
     }
@@ -18,10 +54,10 @@ pub(crate) fn check_platform(ctx: &mut Context<'_, '_>, node: NodeId, lenient: b
 
 /// The platform fields of an image config, which sit at its top level.
 pub(crate) fn check_platform_fields(ctx: &mut Context<'_, '_>, node: NodeId) -> Option<Platform> {
-    check_fields(ctx, node, false, true)
+    check_fields(ctx, node, false, true).map(PlatformFields::into_platform)
 }
 
-fn check_fields(ctx: &mut Context<'_, '_>, node: NodeId, lenient: bool, docker: bool) -> Option<Platform> {
+fn check_fields<'a>(ctx: &mut Context<'_, 'a>, node: NodeId, lenient: bool, docker: bool) -> Option<PlatformFields<'a>> {
     let [os, architecture, variant, os_version, os_features_node, features] =
         ctx.tree.get_many(node, ["os", "architecture", "variant", "os.version", "os.features", "features"]);
     let os = ctx.required(os, node, "os", Code::PlatformMissingOs, "platform").and_then(|n| ctx.string_value(Some(n), "os"));
@@ -32,10 +68,10 @@ fn check_fields(ctx: &mut Context<'_, '_>, node: NodeId, lenient: bool, docker: 
     let os_version = ctx.string_value(os_version, "os.version");
     let mut os_features = Vec::new();
     if let Some(features) = os_features_node.filter(|&n| ctx.expect_kind(n, NodeKind::Array, "os.features")) {
-        let items: Vec<NodeId> = ctx.tree.elements(features).collect();
-        for item in items {
+        let tree = ctx.tree;
+        for item in tree.elements(features) {
             if ctx.expect_kind(item, NodeKind::String, "os.features[]") {
-                os_features.push(ctx.tree.str(item).into_owned());
+                os_features.push(tree.str(item));
             }
         }
     }
@@ -74,13 +110,7 @@ fn check_fields(ctx: &mut Context<'_, '_>, node: NodeId, lenient: bool, docker: 
             }
         }
     }
-    Some(Platform {
-        os: os.into_owned(),
-        architecture: architecture.into_owned(),
-        variant: variant.map(|(_, v)| v.into_owned()),
-        os_version: os_version.map(|(_, v)| v.into_owned()),
-        os_features,
-    })
+    Some(PlatformFields { os, architecture, variant: variant.map(|(_, v)| v), os_version: os_version.map(|(_, v)| v), os_features })
 }
 
 fn suggest_os(os: &str) -> Option<&'static str> {
