@@ -3,6 +3,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+echo "== setup: install what is missing (Debian packages, wasm target, pinned tools, npm tools) =="
+./scripts/setup.sh
+
 echo "== cargo test (workspace) =="
 cargo test --workspace --locked
 
