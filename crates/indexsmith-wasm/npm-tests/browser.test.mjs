@@ -2,20 +2,12 @@
 // point, initialises it, and validates a corpus document fetched from the same server.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, extname, join, normalize, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { launchChromium, root, servePage } from './browser-support.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, '../../..');
 const require = createRequire(import.meta.url);
 const pkgDir = dirname(require.resolve('indexsmith/package.json'));
-const { chromium } = createRequire(join(root, '.tools/npm-test/package.json'))('playwright-core');
-
-const TYPES = { '.js': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json', '.html': 'text/html' };
 
 const PAGE = `<!doctype html><meta charset="utf-8"><title>indexsmith</title>
 <script type="module">
@@ -52,56 +44,20 @@ window.ready = true;
 </script>`;
 
 let server;
-let origin;
-let profile;
 
 before(async () => {
-  server = createServer((req, res) => {
-    const url = new URL(req.url, 'http://127.0.0.1');
-    let file;
-    if (url.pathname === '/') {
-      res.writeHead(200, { 'content-type': 'text/html' });
-      res.end(PAGE);
-      return;
-    } else if (url.pathname.startsWith('/pkg/')) {
-      file = normalize(join(pkgDir, url.pathname.slice(5)));
-      if (!file.startsWith(pkgDir + sep)) file = null;
-    } else if (url.pathname.startsWith('/corpus/')) {
-      const dir = join(root, 'tests/fixtures/corpus');
-      file = normalize(join(dir, url.pathname.slice(8)));
-      if (!file.startsWith(dir + sep)) file = null;
-    }
-    try {
-      if (!file || !statSync(file).isFile()) throw new Error('not found');
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
-      res.end(readFileSync(file));
-    } catch {
-      res.writeHead(404);
-      res.end();
-    }
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${server.address().port}`;
-  profile = mkdtempSync(join(tmpdir(), 'indexsmith-chromium-'));
+  server = await servePage(PAGE, { '/pkg/': pkgDir, '/corpus/': join(root, 'tests/fixtures/corpus') });
 });
 
-after(() => {
-  server?.close();
-  if (profile) rmSync(profile, { recursive: true, force: true });
-});
+after(() => server?.close());
 
 test('the web build validates in Chromium', async () => {
-  const env = { ...process.env, HOME: profile, XDG_CONFIG_HOME: join(profile, 'config'), XDG_CACHE_HOME: join(profile, 'cache'), XDG_DATA_HOME: join(profile, 'data') };
-  const context = await chromium.launchPersistentContext(join(profile, 'user-data'), {
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    env,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await launchChromium();
   try {
-    const page = await context.newPage();
+    const page = await browser.context.newPage();
     const errors = [];
     page.on('pageerror', (e) => errors.push(String(e)));
-    await page.goto(origin + '/');
+    await page.goto(server.origin + '/');
     await page.waitForFunction(() => window.ready === true);
     const out = await page.evaluate(() => window.run());
     assert.deepEqual(errors, []);
@@ -132,6 +88,6 @@ test('the web build validates in Chromium', async () => {
     assert.equal(out.reinstantiated, true);
     assert.equal(out.afterReset, 'sha256:2e024d7fe67394cef7f0df9c303f288c7420d1fb27f7657398e897b7eb2ee1d8');
   } finally {
-    await context.close();
+    await browser.close();
   }
 });

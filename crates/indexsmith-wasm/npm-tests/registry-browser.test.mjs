@@ -3,21 +3,13 @@
 // (CORS_BLOCKED).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, extname, join, normalize, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname } from 'node:path';
+import { launchChromium, servePage } from './browser-support.mjs';
 import { seedImage, seedIndex, startRegistry } from './registry-support.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, '../../..');
 const require = createRequire(import.meta.url);
 const pkgDir = dirname(require.resolve('indexsmith/package.json'));
-const { chromium } = createRequire(join(root, '.tools/npm-test/package.json'))('playwright-core');
-
-const TYPES = { '.js': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json', '.html': 'text/html' };
 
 const PAGE = `<!doctype html><meta charset="utf-8"><title>indexsmith registry</title>
 <script type="module">
@@ -43,8 +35,6 @@ window.ready = true;
 </script>`;
 
 let server;
-let origin;
-let profile;
 let cors;
 let noCors;
 let index;
@@ -58,51 +48,22 @@ before(async () => {
   const other = await seedImage(noCors.host, 'src/app', { os: 'linux', architecture: 'amd64' });
   await seedIndex(noCors.host, 'src/app', 'multi', [other]);
 
-  server = createServer((req, res) => {
-    const url = new URL(req.url, 'http://127.0.0.1');
-    if (url.pathname === '/') {
-      res.writeHead(200, { 'content-type': 'text/html' });
-      res.end(PAGE);
-      return;
-    }
-    let file = null;
-    if (url.pathname.startsWith('/pkg/')) {
-      file = normalize(join(pkgDir, url.pathname.slice(5)));
-      if (!file.startsWith(pkgDir + sep)) file = null;
-    }
-    try {
-      if (!file || !statSync(file).isFile()) throw new Error('not found');
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
-      res.end(readFileSync(file));
-    } catch {
-      res.writeHead(404);
-      res.end();
-    }
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${server.address().port}`;
-  profile = mkdtempSync(join(tmpdir(), 'indexsmith-chromium-registry-'));
+  server = await servePage(PAGE, { '/pkg/': pkgDir });
 });
 
 after(async () => {
   server?.close();
   await cors?.stop();
   await noCors?.stop();
-  if (profile) rmSync(profile, { recursive: true, force: true });
 });
 
 test('fetchManifest from a page in Chromium, and CORS_BLOCKED without CORS headers', async () => {
-  const env = { ...process.env, HOME: profile, XDG_CONFIG_HOME: join(profile, 'config'), XDG_CACHE_HOME: join(profile, 'cache'), XDG_DATA_HOME: join(profile, 'data') };
-  const context = await chromium.launchPersistentContext(join(profile, 'user-data'), {
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    env,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await launchChromium();
   try {
-    const page = await context.newPage();
+    const page = await browser.context.newPage();
     const errors = [];
     page.on('pageerror', (e) => errors.push(String(e)));
-    await page.goto(origin + '/');
+    await page.goto(server.origin + '/');
     await page.waitForFunction(() => window.ready === true);
     const out = await page.evaluate(([a, b]) => window.run(a, b), [cors.host, noCors.host]);
     assert.deepEqual(errors, []);
@@ -117,6 +78,6 @@ test('fetchManifest from a page in Chromium, and CORS_BLOCKED without CORS heade
     assert.deepEqual(out.platforms, ['amd64', 'arm64']);
     assert.deepEqual(out.blocked, { isError: true, code: 'CORS_BLOCKED' });
   } finally {
-    await context.close();
+    await browser.close();
   }
 });
