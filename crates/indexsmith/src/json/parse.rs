@@ -329,24 +329,8 @@ impl<'a> Parser<'a> {
             self.pos += 1;
             self.value(id, count, depth + 1)?;
             count += 1;
-            self.skip_ws();
-            match self.text.get(self.pos) {
-                Some(b',') => {
-                    let comma = self.pos;
-                    self.pos += 1;
-                    self.skip_ws();
-                    if byte_is(self.text, self.pos, b'}') {
-                        self.finding(Code::JsonTrailingComma, "trailing comma before '}'", comma as u32, comma as u32 + 1, None);
-                        self.findings.last_mut().map(|f| f.help = Some("remove the comma after the last member"));
-                        self.pos += 1;
-                        break;
-                    }
-                }
-                Some(b'}') => {
-                    self.pos += 1;
-                    break;
-                }
-                _ => return Err(self.unexpected("',' or '}'")),
+            if self.after_item(b'}', "',' or '}'", "remove the comma after the last member")? {
+                break;
             }
         }
         self.keys.truncate(keys_base);
@@ -404,6 +388,32 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// After a member or element: a comma (then more, or a trailing comma recorded before `close`),
+    /// or `close`. True when the container is closed.
+    fn after_item(&mut self, close: u8, expected: &str, help: &'static str) -> Result<bool, Stop> {
+        self.skip_ws();
+        match self.text.get(self.pos) {
+            Some(b',') => {
+                let comma = self.pos as u32;
+                self.pos += 1;
+                self.skip_ws();
+                if !byte_is(self.text, self.pos, close) {
+                    return Ok(false);
+                }
+                let close = close as char;
+                self.finding(Code::JsonTrailingComma, format!("trailing comma before '{close}'"), comma, comma + 1, None);
+                self.findings.last_mut().map(|f| f.help = Some(help));
+                self.pos += 1;
+                Ok(true)
+            }
+            Some(&b) if b == close => {
+                self.pos += 1;
+                Ok(true)
+            }
+            _ => Err(self.unexpected(expected)),
+        }
+    }
+
     fn array(&mut self, parent: NodeId, ordinal: u32, depth: u32) -> Result<NodeId, Stop> {
         self.enter(depth)?;
         let id = self.push(NodeKind::Array, self.pos, parent, ordinal, false);
@@ -418,24 +428,8 @@ impl<'a> Parser<'a> {
         loop {
             self.value(id, count, depth + 1)?;
             count += 1;
-            self.skip_ws();
-            match self.text.get(self.pos) {
-                Some(b',') => {
-                    let comma = self.pos;
-                    self.pos += 1;
-                    self.skip_ws();
-                    if byte_is(self.text, self.pos, b']') {
-                        self.finding(Code::JsonTrailingComma, "trailing comma before ']'", comma as u32, comma as u32 + 1, None);
-                        self.findings.last_mut().map(|f| f.help = Some("remove the comma after the last element"));
-                        self.pos += 1;
-                        break;
-                    }
-                }
-                Some(b']') => {
-                    self.pos += 1;
-                    break;
-                }
-                _ => return Err(self.unexpected("',' or ']'")),
+            if self.after_item(b']', "',' or ']'", "remove the comma after the last element")? {
+                break;
             }
         }
         self.nodes.as_mut_slice()[id as usize].len = count;
