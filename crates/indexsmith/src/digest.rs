@@ -196,7 +196,9 @@ pub(crate) fn parse_parts(s: &str) -> Result<(Algorithm, &str), ParseDigestError
     if s.is_empty() {
         return Err(ParseDigestError::Empty);
     }
-    let (algorithm, encoded) = s.split_once(':').ok_or(ParseDigestError::MissingSeparator)?;
+    // The separator comes early (after "sha256"): a plain scan beats a general search.
+    let colon = s.bytes().position(|b| b == b':').ok_or(ParseDigestError::MissingSeparator)?;
+    let (algorithm, encoded) = (&s[..colon], &s[colon + 1..]);
     if !valid_algorithm(algorithm) {
         return Err(ParseDigestError::InvalidAlgorithm(algorithm.to_owned()));
     }

@@ -122,8 +122,9 @@ static RESTRICTED_NAME_CHAR: [bool; 256] = {
 /// True when `s` is `type "/" subtype` per RFC 6838 (parameters are not allowed in a
 /// descriptor's `mediaType`).
 pub fn is_valid_media_type(s: &str) -> bool {
-    match s.split_once('/') {
-        Some((t, sub)) => valid_restricted_name(t) && valid_restricted_name(sub),
+    // The slash comes early (after "application"): a plain scan beats a general search.
+    match s.bytes().position(|b| b == b'/') {
+        Some(i) => valid_restricted_name(&s[..i]) && valid_restricted_name(&s[i + 1..]),
         None => false,
     }
 }

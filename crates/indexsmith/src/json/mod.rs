@@ -6,10 +6,12 @@
 //! control characters, bad escapes, lone surrogates and invalid UTF-8 are recorded and parsing goes
 //! on; a syntax error, too deep a nesting or too large an input stops it.
 
+mod name;
 mod parse;
 mod tree;
 pub mod value;
 pub mod write;
 
+pub use name::{Name, UNNAMED};
 pub use parse::{parse, Limits, ParseFinding};
 pub use tree::{Node, NodeId, NodeKind, Tree};

@@ -1,6 +1,7 @@
 //! The one-pass located JSON parser (RFC 8259), strict about everything that makes two parsers
 //! read the same bytes differently.
 
+use super::name::{Name, UNNAMED};
 use super::tree::{Node, NodeId, NodeKind, Tree, NONE};
 use crate::diagnostic::Code;
 use std::borrow::Cow;
@@ -186,7 +187,8 @@ fn skip_plain(t: &[u8], mut p: usize) -> usize {
             | (backslash.wrapping_sub(ONES) & !backslash)
             | (w.wrapping_sub(ONES * 0x20) & !w);
         if stops & HIGH != 0 {
-            break;
+            // Borrows run only towards higher bytes, so the lowest flagged byte is a true stop.
+            return p + ((stops & HIGH).trailing_zeros() / 8) as usize;
         }
         p += 8;
     }
@@ -240,17 +242,20 @@ impl<'a> Parser<'a> {
 
     #[inline]
     fn skip_ws(&mut self) {
-        // Indentation comes in runs of spaces: eight at a time first.
-        // Compared as one word: a slice comparison would be a call to memcmp in a size-tuned build.
+        // Pretty-printed documents put a run of spaces after each line break: a run is counted a
+        // word at a time (the first byte that is not a space ends it).
         const SPACES: u64 = u64::from_le_bytes(*b"        ");
-        while matches!(word_at(self.text, self.pos), Some(w) if w == SPACES) {
-            self.pos += 8;
-        }
-        while let Some(&b) = self.text.get(self.pos) {
-            if matches!(b, b' ' | b'\n' | b'\r' | b'\t') {
-                self.pos += 1;
-            } else {
-                break;
+        loop {
+            match self.text.get(self.pos) {
+                Some(b' ') => match word_at(self.text, self.pos) {
+                    Some(w) => self.pos += match w ^ SPACES {
+                        0 => 8,
+                        other => (other.trailing_zeros() / 8) as usize,
+                    },
+                    None => self.pos += 1,
+                },
+                Some(b'\n' | b'\r' | b'\t') => self.pos += 1,
+                _ => return,
             }
         }
     }
@@ -268,6 +273,7 @@ impl<'a> Parser<'a> {
             ordinal,
             is_key,
             shadowed: false,
+            name: UNNAMED,
         });
         id
     }
@@ -307,6 +313,9 @@ impl<'a> Parser<'a> {
         self.pos += 1;
         let keys_base = self.keys.len();
         let mut seen = None;
+        // The names among the keys so far, a bit each: a named key repeats exactly when its bit
+        // is set. Other keys are compared as text.
+        let mut named = 0u32;
         let mut count = 0u32;
         self.skip_ws();
         if byte_is(self.text, self.pos, b'}') {
@@ -320,8 +329,15 @@ impl<'a> Parser<'a> {
                 return Err(self.unexpected("a string key"));
             }
             let key = self.string(id, count, true)?;
-            self.check_duplicate(keys_base, key, &mut seen);
-            self.keys.push(key);
+            let name = self.nodes.as_slice()[key as usize].name;
+            if name == UNNAMED {
+                self.check_duplicate(keys_base, key, &mut seen);
+                self.keys.push(key);
+            } else if named & (1 << name) == 0 {
+                named |= 1 << name;
+            } else {
+                self.repeated_name(id, key, name);
+            }
             self.skip_ws();
             if !byte_is(self.text, self.pos, b':') {
                 return Err(self.unexpected("':' after the key"));
@@ -337,6 +353,24 @@ impl<'a> Parser<'a> {
         self.nodes.as_mut_slice()[id as usize].len = count;
         self.finish(id);
         Ok(id)
+    }
+
+    /// Records a repeated named key: the last earlier key of `object` with the same name is
+    /// shadowed.
+    #[cold]
+    fn repeated_name(&mut self, object: NodeId, key: NodeId, name: u8) {
+        let nodes = self.nodes.as_slice();
+        let mut previous = None;
+        let mut k = object + 1;
+        while k < key {
+            if nodes[k as usize].name == name {
+                previous = Some(k);
+            }
+            k = nodes[k as usize + 1].skip;
+        }
+        if let Some(previous) = previous {
+            self.duplicate(previous, key);
+        }
     }
 
     /// The decoded content of a key, borrowed when it has no escapes.
@@ -378,7 +412,13 @@ impl<'a> Parser<'a> {
                 found
             }
         };
-        let Some(previous) = previous else { return };
+        if let Some(previous) = previous {
+            self.duplicate(previous, key);
+        }
+    }
+
+    /// Records that `key` repeats the earlier key `previous`, which it shadows.
+    fn duplicate(&mut self, previous: NodeId, key: NodeId) {
         self.nodes.as_mut_slice()[previous as usize].shadowed = true;
         let n = self.nodes.as_slice()[key as usize];
         let name = decode_string(&self.text[n.start as usize + 1..n.end as usize - 1]);
@@ -560,8 +600,14 @@ impl<'a> Parser<'a> {
             }
         }
         self.pos = p;
+        let name = match (is_key, needs_decoding) {
+            (false, _) => UNNAMED,
+            (true, false) => Name::id_in(t, start + 1, p - start - 2),
+            (true, true) => Name::id_of(decode_string(&t[start + 1..p - 1]).as_bytes()),
+        };
         let n = &mut self.nodes.as_mut_slice()[id as usize];
         n.needs_decoding = needs_decoding;
+        n.name = name;
         self.finish(id);
         Ok(id)
     }

@@ -1,5 +1,6 @@
 //! The flat tree the parser builds: nodes in document order, each spanning its text.
 
+use super::name::{Name, UNNAMED};
 use std::borrow::Cow;
 
 /// Index of a node in [`Tree::nodes`].
@@ -58,6 +59,8 @@ pub struct Node {
     /// True for the key of a member that a later member with the same key overrides: no JSON
     /// pointer reaches into its value.
     pub shadowed: bool,
+    /// For a key: the [`Name`] its content spells, as `Name as u8`, or [`UNNAMED`].
+    pub name: u8,
 }
 
 /// A parsed document: its bytes and its nodes. The root is node 0.
@@ -144,6 +147,16 @@ impl<'a> Tree<'a> {
 
     /// The value of the member `key` of an object (the last one, should the key repeat).
     pub fn get(&self, object: NodeId, key: &str) -> Option<NodeId> {
+        let name = Name::id_of(key.as_bytes());
+        if name != UNNAMED {
+            let mut found = None;
+            for (k, v) in self.members(object) {
+                if self.nodes.as_slice()[k as usize].name == name {
+                    found = Some(v);
+                }
+            }
+            return found;
+        }
         let mut found = None;
         for (k, v) in self.members(object) {
             if self.str_eq(k, key) {
@@ -153,24 +166,18 @@ impl<'a> Tree<'a> {
         found
     }
 
-    /// The values of several members of an object in one pass over its members (the last one
-    /// of each key, should a key repeat), in the order of `keys`.
-    pub fn get_many<const N: usize>(&self, object: NodeId, keys: [&str; N]) -> [Option<NodeId>; N] {
+    /// The values of several named members of an object in one pass over its members (the last
+    /// one of each name, should a key repeat), in the order of `names`.
+    #[inline]
+    pub fn get_named<const N: usize>(&self, object: NodeId, names: [Name; N]) -> [Option<NodeId>; N] {
         let mut found = [None; N];
         for (k, v) in self.members(object) {
-            let n = &self.nodes.as_slice()[k as usize];
-            if n.needs_decoding {
-                for (slot, key) in found.iter_mut().zip(keys) {
-                    if self.str_eq(k, key) {
-                        *slot = Some(v);
-                    }
-                }
+            let name = self.nodes.as_slice()[k as usize].name;
+            if name == UNNAMED {
                 continue;
             }
-            // A key without escapes is its raw content.
-            let raw = &self.text[n.start as usize + 1..n.end as usize - 1];
             for i in 0..N {
-                if bytes_eq(raw, keys[i].as_bytes()) {
+                if names[i] as u8 == name {
                     found[i] = Some(v);
                 }
             }

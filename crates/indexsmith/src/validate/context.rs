@@ -21,11 +21,26 @@ pub(crate) struct Finding {
 pub(crate) struct Context<'t, 'a> {
     pub tree: &'t Tree<'a>,
     pub findings: Vec<Finding>,
+    /// The last media type found valid: the entries of an index nearly always share theirs.
+    valid_media_type: String,
 }
 
 impl<'t, 'a> Context<'t, 'a> {
     pub fn new(tree: &'t Tree<'a>) -> Self {
-        Context { tree, findings: Vec::new() }
+        Context { tree, findings: Vec::new(), valid_media_type: String::new() }
+    }
+
+    /// True when `value` is a media type (RFC 6838 `type/subtype`), remembering the last one.
+    pub fn is_valid_media_type(&mut self, value: &str) -> bool {
+        if !value.is_empty() && value == self.valid_media_type {
+            return true;
+        }
+        let valid = crate::media_type::is_valid_media_type(value);
+        if valid {
+            self.valid_media_type.clear();
+            self.valid_media_type.push_str(value);
+        }
+        valid
     }
 
     /// Records a finding about `node` with the code's default severity.
@@ -76,17 +91,23 @@ impl<'t, 'a> Context<'t, 'a> {
     }
 
     /// Records `schema/wrong-type` unless `node` is of `kind`.
+    #[inline]
     pub fn expect_kind(&mut self, node: NodeId, kind: NodeKind, what: &(impl std::fmt::Display + ?Sized)) -> bool {
-        let actual = self.tree.kind(node);
-        if actual == kind {
+        if self.tree.kind(node) == kind {
             return true;
         }
+        self.wrong_kind(node, kind, what);
+        false
+    }
+
+    #[cold]
+    fn wrong_kind(&mut self, node: NodeId, kind: NodeKind, what: &(impl std::fmt::Display + ?Sized)) {
+        let actual = self.tree.kind(node);
         self.report(
             Code::SchemaWrongType,
             node,
             format!("`{what}` must be {} {}, not {} {}", article(kind.name()), kind.name(), article(actual.name()), actual.name()),
         );
-        false
     }
 
     /// Records `schema/missing-field` for a required member that is absent.

@@ -4,9 +4,9 @@
 use super::context::Context;
 use crate::diagnostic::Code;
 use crate::digest::{Digest, ParseDigestError};
-use crate::json::{NodeId, NodeKind};
+use crate::json::{Name, NodeId, NodeKind};
 use std::borrow::Cow;
-use crate::media_type::{is_valid_media_type, OCI_EMPTY};
+use crate::media_type::OCI_EMPTY;
 
 /// What a descriptor validation learned, for the rules of the enclosing document.
 /// Strings borrow the document's text where they can (no escapes): one index entry after another
@@ -14,6 +14,9 @@ use crate::media_type::{is_valid_media_type, OCI_EMPTY};
 #[derive(Default)]
 pub(crate) struct DescriptorFacts<'a> {
     pub media_type: Option<Cow<'a, str>>,
+    /// The `mediaType` member, and whether its value is a media type.
+    pub media_type_node: Option<NodeId>,
+    pub media_type_valid: bool,
     /// The digest as written, when it parsed (parsed again into a [`Digest`] only by the rules
     /// that need one).
     pub digest_text: Option<Cow<'a, str>>,
@@ -28,10 +31,11 @@ pub(crate) fn check_descriptor<'a>(ctx: &mut Context<'_, 'a>, node: NodeId, what
         return facts;
     }
     let [media_type, digest, size, urls, annotations, artifact_type, data] =
-        ctx.tree.get_many(node, ["mediaType", "digest", "size", "urls", "annotations", "artifactType", "data"]);
+        ctx.tree.get_named(node, [Name::MediaType, Name::Digest, Name::Size, Name::Urls, Name::Annotations, Name::ArtifactType, Name::Data]);
     ctx.required(media_type, node, "mediaType", Code::DescriptorMissingMediaType, what);
     if let Some((n, media_type)) = ctx.string_value(media_type, "mediaType") {
-        check_media_type(ctx, n, &media_type, Code::DescriptorInvalidMediaType, "mediaType");
+        facts.media_type_valid = check_media_type(ctx, n, &media_type, Code::DescriptorInvalidMediaType, "mediaType");
+        facts.media_type_node = Some(n);
         facts.media_type = Some(media_type);
     }
     ctx.required(digest, node, "digest", Code::DescriptorMissingDigest, what);
@@ -79,7 +83,7 @@ pub(crate) fn check_descriptor<'a>(ctx: &mut Context<'_, 'a>, node: NodeId, what
 }
 
 pub(crate) fn check_media_type(ctx: &mut Context<'_, '_>, node: NodeId, value: &str, code: Code, field: &str) -> bool {
-    if is_valid_media_type(value) {
+    if ctx.is_valid_media_type(value) {
         return true;
     }
     let f = ctx.report(code, node, format!("`{field}` {value:?} is not a media type (type/subtype, RFC 6838)"));

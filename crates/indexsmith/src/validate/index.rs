@@ -5,7 +5,7 @@ use super::context::Context;
 use super::descriptor::{check_annotations, check_descriptor, check_media_type};
 use super::platform::{check_platform, PlatformFields};
 use crate::diagnostic::Code;
-use crate::json::{NodeId, NodeKind};
+use crate::json::{Name, NodeId, NodeKind};
 use crate::media_type::MediaType;
 use crate::platform::normalize::{normalize_arch_parts, normalize_os_part, Part};
 use std::borrow::Cow;
@@ -77,7 +77,7 @@ fn check_entry<'a>(ctx: &mut Context<'_, 'a>, node: NodeId, i: usize, docker: bo
     if ctx.tree.kind(node) != NodeKind::Object {
         return entry;
     }
-    let [annotations, platform] = ctx.tree.get_many(node, ["annotations", "platform"]);
+    let [annotations, platform] = ctx.tree.get_named(node, [Name::Annotations, Name::Platform]);
     if let Some(annotations) = annotations.filter(|&n| ctx.tree.kind(n) == NodeKind::Object) {
         if let Some(t) = ctx.tree.get(annotations, REFERENCE_TYPE) {
             entry.attestation = ctx.tree.str_eq(t, ATTESTATION_MANIFEST);
@@ -86,8 +86,8 @@ fn check_entry<'a>(ctx: &mut Context<'_, 'a>, node: NodeId, i: usize, docker: bo
             entry.reference_digest = Some((d, ctx.tree.str(d)));
         }
     }
-    if let Some(media_type) = facts.media_type.as_deref().filter(|m| crate::media_type::is_valid_media_type(m)) {
-        check_child_media_type(ctx, node, media_type, docker);
+    if let (Some(media_type), Some(at), true) = (facts.media_type.as_deref(), facts.media_type_node, facts.media_type_valid) {
+        check_child_media_type(ctx, at, media_type, docker);
     }
     match platform {
         Some(p) => entry.platform = check_platform(ctx, p, entry.attestation, docker),
@@ -107,9 +107,9 @@ fn check_entry<'a>(ctx: &mut Context<'_, 'a>, node: NodeId, i: usize, docker: bo
     entry
 }
 
-fn check_child_media_type(ctx: &mut Context<'_, '_>, node: NodeId, media_type: &str, docker: bool) {
+/// Checks the media type of an entry; `at` is its `mediaType` member.
+fn check_child_media_type(ctx: &mut Context<'_, '_>, at: NodeId, media_type: &str, docker: bool) {
     let media_type = MediaType::parse(media_type);
-    let at = ctx.member(node, "mediaType").unwrap_or(node);
     if media_type.is_index() {
         ctx.report(Code::IndexNestedIndex, at, "this entry is itself an index; many clients do not descend into nested indexes");
     }

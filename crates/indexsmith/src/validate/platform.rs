@@ -2,7 +2,7 @@
 
 use super::context::Context;
 use crate::diagnostic::Code;
-use crate::json::{NodeId, NodeKind};
+use crate::json::{Name, NodeId, NodeKind};
 use crate::platform::{is_known_architecture, is_known_os, known_variants, Platform};
 use std::borrow::Cow;
 use std::fmt;
@@ -59,7 +59,7 @@ pub(crate) fn check_platform_fields(ctx: &mut Context<'_, '_>, node: NodeId) -> 
 
 fn check_fields<'a>(ctx: &mut Context<'_, 'a>, node: NodeId, lenient: bool, docker: bool) -> Option<PlatformFields<'a>> {
     let [os, architecture, variant, os_version, os_features_node, features] =
-        ctx.tree.get_many(node, ["os", "architecture", "variant", "os.version", "os.features", "features"]);
+        ctx.tree.get_named(node, [Name::Os, Name::Architecture, Name::Variant, Name::OsVersion, Name::OsFeatures, Name::Features]);
     let os = ctx.required(os, node, "os", Code::PlatformMissingOs, "platform").and_then(|n| ctx.string_value(Some(n), "os"));
     let architecture = ctx
         .required(architecture, node, "architecture", Code::PlatformMissingArchitecture, "platform")
