@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the npm package `indexsmith` into crates/indexsmith-wasm/pkg/ (git-ignored).
 #
-#   cargo (wasm32-unknown-unknown, profile wasm-release) -> wasm-bindgen 0.2.130 (nodejs + web glue)
+#   cargo (wasm32-unknown-unknown; profile wasm-release for browsers, wasm-node for Node)
+#   -> wasm-bindgen 0.2.130 (web and nodejs glue)
 #   -> wasm-opt from the npm package binaryen@132 (skipped when it cannot be installed)
 #   -> package.json, the TypeScript declarations, the JS entry points, README and LICENSE.
 #
@@ -32,44 +33,73 @@ if [ "${SKIP_WASM_OPT:-0}" != 1 ] && [ ! -x "$wasm_opt" ]; then
     || echo "could not install binaryen@$binaryen_version; wasm-opt skipped" >&2
 fi
 
-# Two modules: the core (`indexsmith_bg.wasm`, glue.*) and the core with the registry API
-# (`indexsmith_registry_bg.wasm`, registry_glue.*), which the entry points load on the first
-# registry call so that the core keeps its size budget.
-for variant in core registry; do
-  if [ "$variant" = core ]; then features=(); name=indexsmith; glue=glue; else features=(--features registry); name=indexsmith_registry; glue=registry_glue; fi
-
-  echo "== cargo build ($variant; wasm32-unknown-unknown, wasm-release) =="
+# Wasm module of a build: build_wasm PROFILE [cargo args...]; prints the path of the .wasm.
+build_wasm() {
+  local profile=$1
+  shift
   # Keep the target_features section (strip only debug info) so wasm-bindgen sees the features;
   # wasm-bindgen and wasm-opt remove the names and producers sections afterwards.
-  CARGO_PROFILE_WASM_RELEASE_STRIP=debuginfo \
-    cargo build --locked --target wasm32-unknown-unknown --profile wasm-release -p indexsmith-wasm "${features[@]}"
-  wasm=${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/wasm-release/indexsmith_wasm.wasm
+  env "CARGO_PROFILE_$(echo "$profile" | tr a-z- A-Z_)_STRIP=debuginfo" \
+    cargo build --locked --target wasm32-unknown-unknown --profile "$profile" -p indexsmith-wasm "$@" >&2
+  echo "${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/$profile/indexsmith_wasm.wasm"
+}
 
-  echo "== wasm-bindgen ($variant) =="
-  for target in nodejs web; do
-    "$wasm_bindgen" --target "$target" --out-dir "$tmp/$variant/$target" --out-name "$name" \
-      --experimental-reset-state-function --remove-name-section --remove-producers-section "$wasm"
-  done
-  if ! cmp -s "$tmp/$variant/nodejs/${name}_bg.wasm" "$tmp/$variant/web/${name}_bg.wasm"; then
-    echo "the nodejs and web targets produced different modules; one shared .wasm is assumed" >&2
-    exit 1
-  fi
-  cp "$tmp/$variant/web/${name}_bg.wasm" "$pkg/${name}_bg.wasm"
-  cp "$tmp/$variant/nodejs/$name.js" "$pkg/$glue.node.cjs"
-  cp "$tmp/$variant/web/$name.js" "$pkg/$glue.web.js"
-
-  echo "== wasm-opt ($variant) =="
+# wasm_opt FILE LEVEL: optimizes FILE in place with binaryen's wasm-opt, when it is available.
+wasm_opt_in_place() {
   if [ "${SKIP_WASM_OPT:-0}" != 1 ] && [ -x "$wasm_opt" ]; then
-    # -O1: measured smaller after gzip -9 than -Os/-Oz (which inline and unroll for raw size).
     # The features are those rustc enables by default for wasm32-unknown-unknown.
-    "$wasm_opt" -O1 --strip-debug --strip-producers \
+    "$wasm_opt" "$2" --strip-debug --strip-producers \
       --enable-bulk-memory --enable-mutable-globals --enable-nontrapping-float-to-int \
       --enable-reference-types --enable-multivalue --enable-sign-ext \
-      -o "$pkg/${name}_bg.wasm" "$pkg/${name}_bg.wasm"
+      -o "$1" "$1"
   else
-    echo "wasm-opt not available: the module is left as wasm-bindgen wrote it" >&2
+    echo "wasm-opt not available: $1 is left as wasm-bindgen wrote it" >&2
   fi
+}
+
+# Three modules:
+# - the core for browsers and bundlers (`indexsmith_bg.wasm`, glue.web.js), size-tuned;
+# - the core for Node (`indexsmith_node_bg.wasm`, glue.node.cjs): the same code built for speed,
+#   since Node reads it from disk and nobody downloads it;
+# - the core with the registry API (`indexsmith_registry_bg.wasm`, registry_glue.*), which the
+#   entry points load on the first registry call so that the core keeps its size budget.
+echo "== cargo build (core; wasm-release) =="
+wasm=$(build_wasm wasm-release)
+echo "== wasm-bindgen (core, web) =="
+"$wasm_bindgen" --target web --out-dir "$tmp/core/web" --out-name indexsmith \
+  --experimental-reset-state-function --remove-name-section --remove-producers-section "$wasm"
+cp "$tmp/core/web/indexsmith_bg.wasm" "$pkg/indexsmith_bg.wasm"
+cp "$tmp/core/web/indexsmith.js" "$pkg/glue.web.js"
+echo "== wasm-opt (core, web) =="
+# -O1: measured smaller after gzip -9 than -Os/-Oz (which inline and unroll for raw size).
+wasm_opt_in_place "$pkg/indexsmith_bg.wasm" -O1
+
+echo "== cargo build (core; wasm-node) =="
+wasm=$(build_wasm wasm-node)
+echo "== wasm-bindgen (core, nodejs) =="
+"$wasm_bindgen" --target nodejs --out-dir "$tmp/core/nodejs" --out-name indexsmith_node \
+  --experimental-reset-state-function --remove-name-section --remove-producers-section "$wasm"
+cp "$tmp/core/nodejs/indexsmith_node_bg.wasm" "$pkg/indexsmith_node_bg.wasm"
+cp "$tmp/core/nodejs/indexsmith_node.js" "$pkg/glue.node.cjs"
+echo "== wasm-opt (core, nodejs) =="
+wasm_opt_in_place "$pkg/indexsmith_node_bg.wasm" -O3
+
+echo "== cargo build (registry; wasm-release) =="
+wasm=$(build_wasm wasm-release --features registry)
+echo "== wasm-bindgen (registry) =="
+for target in nodejs web; do
+  "$wasm_bindgen" --target "$target" --out-dir "$tmp/registry/$target" --out-name indexsmith_registry \
+    --experimental-reset-state-function --remove-name-section --remove-producers-section "$wasm"
 done
+if ! cmp -s "$tmp/registry/nodejs/indexsmith_registry_bg.wasm" "$tmp/registry/web/indexsmith_registry_bg.wasm"; then
+  echo "the nodejs and web targets produced different registry modules; one shared .wasm is assumed" >&2
+  exit 1
+fi
+cp "$tmp/registry/web/indexsmith_registry_bg.wasm" "$pkg/indexsmith_registry_bg.wasm"
+cp "$tmp/registry/nodejs/indexsmith_registry.js" "$pkg/registry_glue.node.cjs"
+cp "$tmp/registry/web/indexsmith_registry.js" "$pkg/registry_glue.web.js"
+echo "== wasm-opt (registry) =="
+wasm_opt_in_place "$pkg/indexsmith_registry_bg.wasm" -O1
 
 echo "== package =="
 # The declarations: generated by wasm-bindgen from the Rust types (tsify), without the glue's
@@ -91,6 +121,7 @@ sed "s/\"version\": \"0.0.0\"/\"version\": \"$version\"/" "$crate/js/package.jso
 raw=$(wc -c < "$pkg/indexsmith_bg.wasm")
 gz=$(gzip -9 -c "$pkg/indexsmith_bg.wasm" | wc -c)
 echo "built $pkg (indexsmith_bg.wasm: $raw bytes, $gz bytes gzip -9)"
+echo "  Node module (indexsmith_node_bg.wasm, built for speed): $(wc -c < "$pkg/indexsmith_node_bg.wasm") bytes"
 rraw=$(wc -c < "$pkg/indexsmith_registry_bg.wasm")
 rgz=$(gzip -9 -c "$pkg/indexsmith_registry_bg.wasm" | wc -c)
 echo "  registry API module, loaded on the first registry call (indexsmith_registry_bg.wasm): $rraw bytes, $rgz bytes gzip -9"

@@ -10,7 +10,10 @@ const { createHash } = require('node:crypto');
 const glue = require('./glue.node.cjs');
 
 // Exports of the glue that are not part of the API.
-const HIDDEN = new Set(['__wbg_reset_state', 'validateDocument', 'validateDescriptorDocument', 'start', 'abortForTest', 'RegistryOperation']);
+const HIDDEN = new Set([
+  '__wbg_reset_state', 'validateDocument', 'validateDescriptorDocument', 'validateInput', 'inputBuffer', 'wasmMemory',
+  'start', 'abortForTest', 'RegistryOperation',
+]);
 
 function internalError(cause) {
   const error = new Error(`indexsmith: internal error, the WebAssembly module trapped (${cause.message}); it has been re-instantiated`, { cause });
@@ -39,13 +42,13 @@ function hash(algorithm, input) {
 
 const byteLength = (input) => (typeof input === 'string' ? Buffer.byteLength(input, 'utf8') : input.byteLength);
 
-function report(validation, input) {
+function report(validation, digest, size) {
   return {
     valid: validation.valid,
     kind: validation.kind,
     mediaType: validation.mediaType,
-    digest: hash('sha256', input),
-    size: byteLength(input),
+    digest,
+    size,
     diagnostics: validation.diagnostics,
   };
 }
@@ -57,18 +60,33 @@ for (const name of Object.keys(glue)) {
   }
 }
 
-// A string is encoded to UTF-8 once, natively (an unpaired surrogate as U+FFFD, as TextEncoder
-// does); node:crypto hashes those bytes and the module gets one copy of them. Handing the module a
-// string instead would make the glue encode it in a JavaScript loop, character by character.
-const utf8 = (input) => (typeof input === 'string' ? Buffer.from(input, 'utf8') : input);
+// Inputs up to the core's size limit are written straight into the module's memory (a string
+// encoded to UTF-8 natively there, an unpaired surrogate as U+FFFD as TextEncoder does), hashed
+// there by node:crypto, and validated in place: no copy of the document on either side. Larger
+// ones take the copying path, whose only outcome is the core's json/too-large diagnostic.
+const DIRECT_LIMIT = 64 * 1024 * 1024;
 
-function validateWith(name, input, options) {
-  const bytes = isInput(input) ? utf8(input) : input; // anything else: the module's error
-  return report(call(name, [bytes, options]), bytes);
+function validateWith(descriptor, input, options) {
+  if (!isInput(input)) {
+    // Anything else: the module's error.
+    return call(descriptor ? 'validateDescriptorDocument' : 'validateDocument', [input, options]);
+  }
+  const size = byteLength(input);
+  if (size > DIRECT_LIMIT) {
+    const v = call(descriptor ? 'validateDescriptorDocument' : 'validateDocument', [input, options]);
+    return report(v, hash('sha256', input), size);
+  }
+  const at = call('inputBuffer', [size]);
+  const bytes = Buffer.from(call('wasmMemory', []).buffer, at, size);
+  if (typeof input !== 'string') bytes.set(input);
+  else if (size === input.length) bytes.latin1Write(input); // ASCII: one byte a character
+  else bytes.utf8Write(input);
+  const digest = hash('sha256', bytes); // before validating: the view ends when memory grows
+  return report(call('validateInput', [size, descriptor, options]), digest, size);
 }
 
-api.validate = (input, options) => validateWith('validateDocument', input, options);
-api.validateDescriptor = (input, options) => validateWith('validateDescriptorDocument', input, options);
+api.validate = (input, options) => validateWith(false, input, options);
+api.validateDescriptor = (input, options) => validateWith(true, input, options);
 api.digest = (input, algorithm) => {
   if (isInput(input) && (algorithm === undefined || algorithm === 'sha256' || algorithm === 'sha512')) {
     return hash(algorithm ?? 'sha256', input);

@@ -409,20 +409,20 @@ for (const [label, api] of [['import', esm], ['require', cjs]]) {
 test('a trap of the module becomes an internal Error, and the module is re-instantiated', () => {
   // The glue is private to the package: reach it by file, the way the entry point loads it.
   const glue = require(join(dirname(require.resolve('indexsmith')), 'glue.node.cjs'));
-  const validateDocument = glue.validateDocument;
+  const validateInput = glue.validateInput;
   const reset = glue.__wbg_reset_state;
   let resets = 0;
   glue.__wbg_reset_state = () => {
     resets += 1;
     reset();
   };
-  glue.validateDocument = () => glue.abortForTest(); // a real `unreachable` trap inside the module
+  glue.validateInput = () => glue.abortForTest(); // a real `unreachable` trap inside the module
   try {
     for (const api of [cjs, esm]) {
       assert.throws(() => api.validate('{}'), (e) => e instanceof Error && e.code === 'internal' && e.cause instanceof WebAssembly.RuntimeError);
     }
   } finally {
-    glue.validateDocument = validateDocument;
+    glue.validateInput = validateInput;
     glue.__wbg_reset_state = reset;
   }
   assert.equal(resets, 2);

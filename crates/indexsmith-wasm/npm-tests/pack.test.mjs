@@ -17,7 +17,8 @@ test('npm pack, install the tarball, then require and import it', () => {
     const [packed] = JSON.parse(npm(['pack', '--json', '--pack-destination', dir], pkgDir));
     assert.deepEqual(
       packed.files.map((f) => f.path).sort(),
-      ['LICENSE', 'README.md', 'glue.node.cjs', 'glue.web.js', 'indexsmith.d.ts', 'indexsmith_bg.wasm', 'indexsmith_registry_bg.wasm', 'node.cjs', 'node.mjs', 'package.json', 'registry.cjs', 'registry.web.js', 'registry_glue.node.cjs', 'registry_glue.web.js', 'web.js'],
+      ['LICENSE', 'README.md', 'glue.node.cjs', 'glue.web.js', 'indexsmith.d.ts', 'indexsmith_bg.wasm',
+        'indexsmith_node_bg.wasm', 'indexsmith_registry_bg.wasm', 'node.cjs', 'node.mjs', 'package.json', 'registry.cjs', 'registry.web.js', 'registry_glue.node.cjs', 'registry_glue.web.js', 'web.js'],
     );
     const app = join(dir, 'app');
     execFileSync('mkdir', ['-p', app]);

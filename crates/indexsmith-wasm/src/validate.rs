@@ -3,6 +3,7 @@
 use crate::convert::{to_js, Input};
 use crate::error::{error, ErrorCode};
 use crate::types::{DigestAlgorithm, Report, ValidateOptions, Validation};
+use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
 fn report(input: &Input, validation: indexsmith::validate::Validation) -> Report {
@@ -50,6 +51,55 @@ pub fn validate_descriptor_document(input: JsValue, options: JsValue) -> Result<
     let input = Input::from_js(&input)?;
     let opts = ValidateOptions::read(options)?;
     let v: Validation = indexsmith::validate::validate_descriptor_only(input.bytes(), &opts.into()).into();
+    to_js(&v)
+}
+
+thread_local! {
+    /// The document of the next [`validate_input`] call, written by the entry points straight into
+    /// the module's memory: no intermediate copy of the bytes on either side.
+    static INPUT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Inputs up to this size keep their buffer for the next call; a larger one is freed after use.
+const KEPT_INPUT: usize = 8 * 1024 * 1024;
+
+/// Makes the input buffer `len` bytes long and returns its address in the module's memory
+/// (valid until the next call into the module). For the entry points, not part of the API.
+#[doc(hidden)]
+#[wasm_bindgen(js_name = inputBuffer, skip_typescript)]
+pub fn input_buffer(len: usize) -> *mut u8 {
+    INPUT.with(|b| {
+        let mut b = b.borrow_mut();
+        b.clear();
+        b.resize(len, 0);
+        b.as_mut_ptr()
+    })
+}
+
+/// The module's `WebAssembly.Memory`, in which [`input_buffer`] lies.
+#[doc(hidden)]
+#[wasm_bindgen(js_name = wasmMemory, skip_typescript)]
+pub fn wasm_memory() -> JsValue {
+    wasm_bindgen::memory()
+}
+
+/// `validateDocument` (or, with `descriptor`, `validateDescriptorDocument`) of the first `len`
+/// bytes of the input buffer.
+#[doc(hidden)]
+#[wasm_bindgen(js_name = validateInput, skip_typescript)]
+pub fn validate_input(len: usize, descriptor: bool, options: JsValue) -> Result<JsValue, JsValue> {
+    let opts: indexsmith::ValidateOptions = ValidateOptions::read(options)?.into();
+    let mut bytes = INPUT.with(|b| std::mem::take(&mut *b.borrow_mut()));
+    bytes.truncate(len);
+    let v: Validation = if descriptor {
+        indexsmith::validate::validate_descriptor_only(&bytes, &opts)
+    } else {
+        indexsmith::validate::validate_document(&bytes, &opts)
+    }
+    .into();
+    if bytes.capacity() <= KEPT_INPUT {
+        INPUT.with(|b| *b.borrow_mut() = bytes);
+    }
     to_js(&v)
 }
 
