@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { indexSchema, manifestSchema } from './oci-schema.mjs';
+import { checkDocument, fmt, time as timeFn } from './baseline.mjs';
 
 const [inputs = 'target/bench-inputs', out = 'target/bench-node.md', ajvPrefix = 'target/bench-node-deps', pkgDir = 'crates/indexsmith-wasm/pkg'] = process.argv.slice(2);
 
@@ -22,36 +23,10 @@ const validateManifest = ajv.compile(manifestSchema);
 
 // --- the JavaScript baseline a web developer would write -------------------------------------
 
-function platformKey(p) {
-  const features = [...(p['os.features'] ?? [])].sort().join(',');
-  const variant = p.architecture === 'arm64' && p.variant === 'v8' ? '' : p.variant ?? '';
-  return `${p.os}|${p.architecture}|${variant}|${p['os.version'] ?? ''}|${features}`;
-}
-
-function duplicatePlatforms(doc) {
-  const seen = new Map();
-  const findings = [];
-  (doc.manifests ?? []).forEach((m, i) => {
-    const p = m?.platform;
-    if (!p || typeof p !== 'object') return;
-    if (m.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest') return;
-    if (p.os === 'unknown' && p.architecture === 'unknown') return;
-    const key = platformKey(p);
-    if (seen.has(key)) findings.push({ code: 'index/duplicate-platform', pointer: `/manifests/${i}/platform` });
-    else seen.set(key, i);
-  });
-  return findings;
-}
-
 function baseline(text) {
-  const doc = JSON.parse(text);
-  const isIndex = doc.mediaType === 'application/vnd.oci.image.index.v1+json' || Array.isArray(doc.manifests);
-  const check = isIndex ? validateIndex : validateManifest;
-  const valid = check(doc);
-  const errors = valid ? [] : check.errors;
-  const duplicates = isIndex ? duplicatePlatforms(doc) : [];
+  const checked = checkDocument(text, validateIndex, validateManifest);
   const digest = 'sha256:' + createHash('sha256').update(text).digest('hex');
-  return { valid: valid && duplicates.length === 0, errors, duplicates, digest };
+  return { ...checked, digest };
 }
 
 function floor(text) {
@@ -90,30 +65,6 @@ async function loadIndexsmith() {
   return null;
 }
 
-// --- timing -------------------------------------------------------------------------------------
-
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
-/** Median milliseconds of `fn(text)`, after warm-up, over at least `minRuns` runs and ~1 s. */
-function time(fn, text, minRuns = 15) {
-  for (let i = 0; i < 3; i++) fn(text);
-  const samples = [];
-  const start = performance.now();
-  while (samples.length < minRuns || (performance.now() - start < 1000 && samples.length < 2000)) {
-    const t0 = performance.now();
-    fn(text);
-    samples.push(performance.now() - t0);
-  }
-  return median(samples);
-}
-
-function fmt(ms) {
-  return ms >= 1 ? `${ms.toFixed(2)} ms` : `${(ms * 1000).toFixed(1)} µs`;
-}
-
 const files = [10, 100, 1000, 10000].map((n) => [String(n), `index-${n}.json`]);
 if (process.env.BENCH_50MB) files.push(['50mb', 'index-50mb.json']);
 
@@ -126,12 +77,12 @@ for (const [name, file] of files) {
   // The baseline must agree that the input is valid, or it would time an error path.
   const b = baseline(text);
   if (!b.valid) throw new Error(`${file}: the baseline finds it invalid: ${JSON.stringify(b.errors?.slice(0, 3))}`);
-  const row = { name, bytes: Buffer.byteLength(text), baseline: time(baseline, text), floor: time(floor, text) };
+  const row = { name, bytes: Buffer.byteLength(text), baseline: timeFn(() => baseline(text)), floor: timeFn(() => floor(text)) };
   if (indexsmith) {
     const r = indexsmith.mod.validate(text, {});
     if (r.valid !== true) throw new Error(`${file}: indexsmith finds it invalid`);
     if (r.digest !== b.digest) throw new Error(`${file}: digests differ: ${r.digest} vs ${b.digest}`);
-    row.indexsmith = time((t) => indexsmith.mod.validate(t, {}), text);
+    row.indexsmith = timeFn(() => indexsmith.mod.validate(text, {}));
   }
   rows.push(row);
   console.log(`${name}: ${JSON.stringify(row)}`);

@@ -11,9 +11,8 @@ import { gzipSync } from 'node:zlib';
 const [inputs = 'target/bench-inputs', out = 'target/bench-wasm-core.md', criterion = 'target/criterion'] = process.argv.slice(2);
 
 const builds = [
-  ['wasm-release (opt-level z, as the npm package)', 'target/wasm32-unknown-unknown/wasm-release/indexsmith_bench_wasm.wasm'],
-  ['wasm-release with indexsmith and sha2 at opt-level 3', 'target/wasm-o3-core/wasm32-unknown-unknown/wasm-release/indexsmith_bench_wasm.wasm'],
-  ['release (opt-level 3)', 'target/wasm32-unknown-unknown/release/indexsmith_bench_wasm.wasm'],
+  ['wasm-node (opt-level 3, the npm package in Node)', 'target/wasm32-unknown-unknown/wasm-node/indexsmith_bench_wasm.wasm'],
+  ['wasm-release (opt-level z, the npm package in browsers)', 'target/wasm32-unknown-unknown/wasm-release/indexsmith_bench_wasm.wasm'],
 ].filter(([, path]) => existsSync(path));
 
 function median(xs) {

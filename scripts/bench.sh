@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every benchmark available and writes a Markdown report; prints its path.
 #   scripts/bench.sh            native benches (10 to 10,000 entries); in Node the JavaScript
-#                               baseline and floor, and the npm package when it is built
+#                               baseline and floor, and the npm package when it is built; the
+#                               web build against the baseline in headless Chromium
 #   BENCH_50MB=1 scripts/bench.sh   also the 50 MB document (native and Node)
 #   BENCH_QUICK=1 scripts/bench.sh  shorter measurement (noisier)
 set -euo pipefail
@@ -31,12 +32,13 @@ rm -f "$node_results" target/bench-wasm-core.md
 pkg=crates/indexsmith-wasm/pkg
 deps=target/bench-node-deps
 if command -v node >/dev/null 2>&1; then
-  # ajv for the JavaScript baseline, in a git-ignored folder (skipped when present).
-  if [ ! -d "$deps/node_modules/ajv" ]; then
-    echo "== installing ajv into $deps =="
+  # ajv and @noble/hashes for the JavaScript baseline, in a git-ignored folder (skipped when
+  # present).
+  if [ ! -d "$deps/node_modules/ajv" ] || [ ! -d "$deps/node_modules/@noble/hashes" ]; then
+    echo "== installing ajv and @noble/hashes into $deps =="
     mkdir -p "$deps"
     [ -f "$deps/package.json" ] || echo '{"private": true}' > "$deps/package.json"
-    (cd "$deps" && npm install --no-audit --no-fund ajv@8)
+    (cd "$deps" && npm install --no-audit --no-fund ajv@8.17.1 @noble/hashes@1.8.0)
   fi
   if [ ! -d "$pkg" ] && [ -x scripts/build-npm.sh ]; then
     echo "== building the npm package =="
@@ -45,15 +47,25 @@ if command -v node >/dev/null 2>&1; then
   echo "== Node benchmarks =="
   node bench/node.mjs "$inputs" "$node_results" "$deps" "$pkg"
   node_arg=("$node_results")
+  chromium=${CHROMIUM:-/usr/bin/chromium}
+  if [ -x "$chromium" ]; then
+    tools=.tools/npm-test
+    if [ ! -d "$tools/node_modules/playwright-core" ]; then
+      mkdir -p "$tools"
+      [ -f "$tools/package.json" ] || echo '{"private": true}' > "$tools/package.json"
+      npm install --silent --no-audit --no-fund --prefix "$tools" typescript@5.9.3 playwright-core@1.65.1
+    fi
+    echo "== headless Chromium =="
+    node bench/chromium.mjs "$inputs" target/bench-chromium.md "$deps" "$pkg"
+    node_arg+=(target/bench-chromium.md)
+  else
+    echo "== headless Chromium: skipped ($chromium not found; scripts/setup.sh installs it) =="
+  fi
   if rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
     echo "== the core in WebAssembly against native =="
-    cargo build --quiet --release --target wasm32-unknown-unknown -p indexsmith-bench-wasm
+    # The profiles of the npm package's modules: wasm-release (browsers) and wasm-node (Node).
     cargo build --quiet --profile wasm-release --target wasm32-unknown-unknown -p indexsmith-bench-wasm
-    # The size profile with the hot crates at full speed: what the npm build could use.
-    cargo build --quiet --profile wasm-release --target wasm32-unknown-unknown -p indexsmith-bench-wasm \
-      --target-dir target/wasm-o3-core \
-      --config 'profile.wasm-release.package.sha2.opt-level=3' \
-      --config 'profile.wasm-release.package.indexsmith.opt-level=3'
+    cargo build --quiet --profile wasm-node --target wasm32-unknown-unknown -p indexsmith-bench-wasm
     node bench/wasm-core.mjs "$inputs" target/bench-wasm-core.md target/criterion
     node_arg+=(target/bench-wasm-core.md)
   fi

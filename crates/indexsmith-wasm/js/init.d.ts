@@ -15,3 +15,10 @@ export { init };
 
 /** Like `init`, from bytes or a compiled module, synchronously. */
 export function initSync(module: BufferSource | WebAssembly.Module): void;
+
+/**
+ * `validate`, with the digest computed by the host's native SHA-256: WebCrypto in browsers, which
+ * hashes beside the validation instead of after it; node:crypto in Node. Resolves to the same
+ * report as `validate`; rejects with the errors `validate` throws.
+ */
+export function validateAsync(input: string | Uint8Array, options?: ValidateOptions): Promise<Report>;

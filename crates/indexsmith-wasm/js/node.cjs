@@ -11,7 +11,7 @@ const glue = require('./glue.node.cjs');
 
 // Exports of the glue that are not part of the API.
 const HIDDEN = new Set([
-  '__wbg_reset_state', 'validateDocument', 'validateDescriptorDocument', 'validateInput', 'inputBuffer', 'wasmMemory',
+  '__wbg_reset_state', 'validateDocument', 'validateDescriptorDocument', 'validateInput', 'inputBuffer', 'inputDigest', 'wasmMemory',
   'start', 'abortForTest', 'RegistryOperation',
 ]);
 
@@ -87,6 +87,8 @@ function validateWith(descriptor, input, options) {
 
 api.validate = (input, options) => validateWith(false, input, options);
 api.validateDescriptor = (input, options) => validateWith(true, input, options);
+// node:crypto hashes synchronously and natively: the async variant is the sync one.
+api.validateAsync = async (input, options) => api.validate(input, options);
 api.digest = (input, algorithm) => {
   if (isInput(input) && (algorithm === undefined || algorithm === 'sha256' || algorithm === 'sha512')) {
     return hash(algorithm ?? 'sha256', input);

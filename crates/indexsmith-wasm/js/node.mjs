@@ -9,6 +9,7 @@ export const {
   initSync,
   validate,
   validateDescriptor,
+  validateAsync,
   digest,
   version,
   createIndex,

@@ -49,12 +49,69 @@ export function initSync(module) {
 }
 
 export { init };
-// A string is encoded to UTF-8 once, natively (an unpaired surrogate as U+FFFD, as the glue
-// would); handed a string, the glue encodes it in a JavaScript loop, character by character.
+// A string is encoded to UTF-8 natively (an unpaired surrogate as U+FFFD, as the glue would);
+// handed a string, the glue encodes it in a JavaScript loop, character by character.
 const encoder = new TextEncoder();
 const utf8 = (input) => (typeof input === 'string' ? encoder.encode(input) : input);
-export const validate = wrap((input, options) => glue.validate(utf8(input), options));
-export const validateDescriptor = wrap((input, options) => glue.validateDescriptor(utf8(input), options));
+const isInput = (input) => typeof input === 'string' || input instanceof Uint8Array;
+
+// Inputs up to the core's size limit are written straight into the module's memory (a string
+// encoded there, in at most three bytes a UTF-16 unit) and validated in place. Returns the bytes
+// written, a view into the module's memory valid until the next call into the module, or null for
+// an input that takes the copying path (larger ones, whose only outcome is the core's
+// json/too-large diagnostic).
+const DIRECT_LIMIT = 64 * 1024 * 1024;
+function writeInput(input) {
+  const room = typeof input === 'string' ? input.length * 3 : input.byteLength;
+  if (room > DIRECT_LIMIT) return null;
+  const at = glue.inputBuffer(room);
+  const memory = new Uint8Array(glue.wasmMemory().buffer, at, room);
+  if (typeof input !== 'string') {
+    memory.set(input);
+    return memory;
+  }
+  return memory.subarray(0, encoder.encodeInto(input, memory).written);
+}
+
+function report(validation, digest, size) {
+  return { valid: validation.valid, kind: validation.kind, mediaType: validation.mediaType, digest, size, diagnostics: validation.diagnostics };
+}
+
+function validateWith(descriptor, input, options) {
+  const written = isInput(input) ? writeInput(input) : null;
+  if (written === null) {
+    // The copying path; anything but a string or bytes gets the module's error.
+    return descriptor ? glue.validateDescriptor(utf8(input), options) : glue.validate(utf8(input), options);
+  }
+  const size = written.length;
+  const digest = glue.inputDigest(size);
+  return report(glue.validateInput(size, descriptor, options), digest, size);
+}
+
+export const validate = wrap((input, options) => validateWith(false, input, options));
+export const validateDescriptor = wrap((input, options) => validateWith(true, input, options));
+
+const hex = (buffer) => Array.from(new Uint8Array(buffer), (b) => b.toString(16).padStart(2, '0')).join('');
+
+// WebCrypto takes its copy of the bytes when called, before validation reuses the module's memory.
+const startValidation = wrap((input, options) => {
+  const written = writeInput(input);
+  if (written === null) return null;
+  const digest = crypto.subtle.digest('SHA-256', written);
+  return { digest, validation: report(glue.validateInput(written.length, false, options), null, written.length) };
+});
+
+/**
+ * `validate` with the digest from WebCrypto, which hashes beside the validation (off the main
+ * thread where the browser does so) instead of after it in WebAssembly.
+ */
+export async function validateAsync(input, options) {
+  const started = isInput(input) && globalThis.crypto?.subtle ? startValidation(input, options) : null;
+  if (started === null) return validate(input, options);
+  started.validation.digest = `sha256:${hex(await started.digest)}`;
+  return started.validation;
+}
+
 export const digest = wrap(glue.digest);
 export const version = wrap(glue.version);
 export const createIndex = wrap(glue.createIndex);

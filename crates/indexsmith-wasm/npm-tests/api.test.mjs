@@ -21,7 +21,7 @@ const API = [
   'comparePlatforms', 'copyImage', 'createIndex', 'createIndexFromReferences', 'diffIndexes', 'digest',
   'editIndex', 'fetchManifest', 'formatPlatform', 'init', 'initSync', 'inspect', 'listTags',
   'parsePlatform', 'parseReference', 'planPush', 'platformFromConfig', 'platformMatches',
-  'platformMatchesStrict', 'pushIndex', 'resolvePlatform', 'validate', 'validateDescriptor', 'version',
+  'platformMatchesStrict', 'pushIndex', 'resolvePlatform', 'validate', 'validateAsync', 'validateDescriptor', 'version',
 ];
 
 /** Asserts that `fn` throws an Error with string `code`. */
@@ -44,7 +44,7 @@ test('import and require expose the same API, and nothing else', () => {
 });
 
 for (const [label, api] of [['import', esm], ['require', cjs]]) {
-  const { validate, validateDescriptor, digest, version, parseReference, parsePlatform, formatPlatform,
+  const { validate, validateAsync, validateDescriptor, digest, version, parseReference, parsePlatform, formatPlatform,
     platformMatches, platformMatchesStrict, comparePlatforms, resolvePlatform, createIndex, editIndex,
     diffIndexes, init, initSync, platformFromConfig } = api;
 
@@ -69,6 +69,14 @@ for (const [label, api] of [['import', esm], ['require', cjs]]) {
       assert.equal(r.digest, 'sha256:2e024d7fe67394cef7f0df9c303f288c7420d1fb27f7657398e897b7eb2ee1d8', name);
       assert.equal(r.size, 1141, name);
     }
+  });
+
+  test(`${label}: validateAsync resolves to the report of validate`, async () => {
+    const text = corpusText('regclient-v3-index-arm-variants.json');
+    for (const [name, input] of [['string', text], ['bytes', corpus('regclient-v3-index-arm-variants.json')], ['not JSON', 'hello'], ['unpaired surrogate', '{"\uD800": 1}']]) {
+      assert.deepEqual(await validateAsync(input), validate(input), name);
+    }
+    await assert.rejects(validateAsync(42), (e) => e instanceof Error && e.code === 'invalid-input');
   });
 
   test(`${label}: validate never throws for a bad document, and absent values are null`, () => {

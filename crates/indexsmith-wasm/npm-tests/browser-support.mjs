@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 export const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 const { chromium } = createRequire(join(root, '.tools/npm-test/package.json'))('playwright-core');
 
-const TYPES = { '.js': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json', '.html': 'text/html' };
+const TYPES = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json', '.html': 'text/html' };
 
 /// Serves `page` at `/` and each `{ prefix: folder }` below its prefix; anything else is 404.
 export async function servePage(page, folders) {

@@ -23,6 +23,11 @@ window.run = async () => {
   out.version = api.version();
   const bad = '{\\n  "é😀\\uD800": x}';
   out.bad = api.validate(bad);
+  // The async variant hashes with WebCrypto: the same reports.
+  out.asyncReport = await api.validateAsync(text);
+  out.asyncBad = await api.validateAsync(bad);
+  out.asyncBytes = await api.validateAsync(new TextEncoder().encode(bad));
+  try { await api.validateAsync(42); } catch (e) { out.asyncError = { isError: e instanceof Error, code: e.code }; }
   out.badColumn = bad.split('\\n')[1].indexOf('x') + 1;
   const encoded = new TextEncoder().encode(bad);
   const hash = new Uint8Array(await crypto.subtle.digest('SHA-256', encoded));
@@ -81,6 +86,10 @@ test('the web build validates in Chromium', async () => {
     assert.equal(out.bad.digest, out.badExpectedDigest, 'a string is digested as its UTF-8 encoding');
     assert.equal(out.bad.size, out.badExpectedSize);
     assert.equal(out.bad.kind, null);
+    assert.deepEqual(out.asyncReport, out.report, 'validateAsync: the report of validate');
+    assert.deepEqual(out.asyncBad, out.bad, 'validateAsync of a string with an unpaired surrogate');
+    assert.deepEqual(out.asyncBytes, out.bad, 'validateAsync of bytes');
+    assert.deepEqual(out.asyncError, { isError: true, code: 'invalid-input' });
 
     assert.deepEqual(out.platform, { os: 'linux', architecture: 'arm', variant: 'v7', osVersion: null, osFeatures: [] });
     assert.deepEqual(out.referenceError, { isError: true, code: 'reference/name-contains-uppercase' });

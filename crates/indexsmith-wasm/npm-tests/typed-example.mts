@@ -1,5 +1,5 @@
 // A typed use of the package, compiled with `tsc --strict` against the generated declarations.
-import init, { validate, validateDescriptor, digest, parseReference, parsePlatform, formatPlatform, platformMatches, platformMatchesStrict, comparePlatforms, resolvePlatform, createIndex, editIndex, diffIndexes, version } from 'indexsmith';
+import init, { validate, validateAsync, validateDescriptor, digest, parseReference, parsePlatform, formatPlatform, platformMatches, platformMatchesStrict, comparePlatforms, resolvePlatform, createIndex, editIndex, diffIndexes, version } from 'indexsmith';
 import type { Report, Diagnostic, Kind, Platform, Reference, Composed, Edit, IndexDiff, Resolution, Descriptor } from 'indexsmith';
 
 await init();
@@ -8,6 +8,7 @@ const valid: boolean = report.valid;
 const kind: Kind | null = report.kind;
 const mediaType: string | null = report.mediaType;
 const size: number = validateDescriptor(new Uint8Array([123, 125])).size;
+const later: Report = await validateAsync(new Uint8Array([123, 125]), { expect: 'oci-manifest' });
 const first: Diagnostic | undefined = report.diagnostics[0];
 const where: string = first ? `${first.line}:${first.column} ${first.code} ${first.severity} ${first.span.end.offset} ${first.help ?? ''}` : '';
 const d: string = digest('x', 'sha512');
@@ -51,7 +52,7 @@ const badEdit: Edit = { op: 'paint' };
 // @ts-expect-error the algorithm is sha256 or sha512
 digest('x', 'md5');
 
-export { fromConfig, valid, kind, mediaType, size, where, d, tag, variant, s, m, order, selectedDigest, reason, change, v, notNull, badEdit };
+export { fromConfig, valid, kind, mediaType, size, later, where, d, tag, variant, s, m, order, selectedDigest, reason, change, v, notNull, badEdit };
 
 // The registry API (compiled only: nothing here is run).
 import { fetchManifest, inspect, listTags, createIndexFromReferences, planPush, pushIndex, copyImage } from 'indexsmith';

@@ -83,6 +83,17 @@ pub fn wasm_memory() -> JsValue {
     wasm_bindgen::memory()
 }
 
+/// The SHA-256 digest (`sha256:hex`) of the first `len` bytes of the input buffer, for hosts
+/// without a synchronous native hasher.
+#[doc(hidden)]
+#[wasm_bindgen(js_name = inputDigest, skip_typescript)]
+pub fn input_digest(len: usize) -> String {
+    INPUT.with(|b| {
+        let b = b.borrow();
+        indexsmith::digest::sha256(&b[..len.min(b.len())]).to_string()
+    })
+}
+
 /// `validateDocument` (or, with `descriptor`, `validateDescriptorDocument`) of the first `len`
 /// bytes of the input buffer.
 #[doc(hidden)]

@@ -112,27 +112,47 @@ impl Name {
             }
             (lo, hi)
         }
+        // Evaluated at compile time: a size-tuned build would call `w` in every guard.
+        const OS: (u64, u64) = w("os");
+        const SIZE: (u64, u64) = w("size");
+        const URLS: (u64, u64) = w("urls");
+        const DATA: (u64, u64) = w("data");
+        const DIGEST: (u64, u64) = w("digest");
+        const CONFIG: (u64, u64) = w("config");
+        const LAYERS: (u64, u64) = w("layers");
+        const VARIANT: (u64, u64) = w("variant");
+        const SUBJECT: (u64, u64) = w("subject");
+        const PLATFORM: (u64, u64) = w("platform");
+        const FEATURES: (u64, u64) = w("features");
+        const MEDIA_TYPE: (u64, u64) = w("mediaType");
+        const MANIFESTS: (u64, u64) = w("manifests");
+        const OS_VERSION: (u64, u64) = w("os.version");
+        const ANNOTATIONS: (u64, u64) = w("annotations");
+        const OS_FEATURES: (u64, u64) = w("os.features");
+        const ARCHITECTURE: (u64, u64) = w("architecture");
+        const ARTIFACT_TYPE: (u64, u64) = w("artifactType");
+        const SCHEMA_VERSION: (u64, u64) = w("schemaVersion");
         // Grouped by length, the first thing that tells names apart.
         let name = match len {
-            2 if words == w("os") => Name::Os,
-            4 if words == w("size") => Name::Size,
-            4 if words == w("urls") => Name::Urls,
-            4 if words == w("data") => Name::Data,
-            6 if words == w("digest") => Name::Digest,
-            6 if words == w("config") => Name::Config,
-            6 if words == w("layers") => Name::Layers,
-            7 if words == w("variant") => Name::Variant,
-            7 if words == w("subject") => Name::Subject,
-            8 if words == w("platform") => Name::Platform,
-            8 if words == w("features") => Name::Features,
-            9 if words == w("mediaType") => Name::MediaType,
-            9 if words == w("manifests") => Name::Manifests,
-            10 if words == w("os.version") => Name::OsVersion,
-            11 if words == w("annotations") => Name::Annotations,
-            11 if words == w("os.features") => Name::OsFeatures,
-            12 if words == w("architecture") => Name::Architecture,
-            12 if words == w("artifactType") => Name::ArtifactType,
-            13 if words == w("schemaVersion") => Name::SchemaVersion,
+            2 if words == OS => Name::Os,
+            4 if words == SIZE => Name::Size,
+            4 if words == URLS => Name::Urls,
+            4 if words == DATA => Name::Data,
+            6 if words == DIGEST => Name::Digest,
+            6 if words == CONFIG => Name::Config,
+            6 if words == LAYERS => Name::Layers,
+            7 if words == VARIANT => Name::Variant,
+            7 if words == SUBJECT => Name::Subject,
+            8 if words == PLATFORM => Name::Platform,
+            8 if words == FEATURES => Name::Features,
+            9 if words == MEDIA_TYPE => Name::MediaType,
+            9 if words == MANIFESTS => Name::Manifests,
+            10 if words == OS_VERSION => Name::OsVersion,
+            11 if words == ANNOTATIONS => Name::Annotations,
+            11 if words == OS_FEATURES => Name::OsFeatures,
+            12 if words == ARCHITECTURE => Name::Architecture,
+            12 if words == ARTIFACT_TYPE => Name::ArtifactType,
+            13 if words == SCHEMA_VERSION => Name::SchemaVersion,
             _ => return UNNAMED,
         };
         name as u8

@@ -240,7 +240,7 @@ impl<'a> Parser<'a> {
         self.stop(Code::JsonSyntax, message, help)
     }
 
-    #[inline]
+    #[inline(always)]
     fn skip_ws(&mut self) {
         // Pretty-printed documents put a run of spaces after each line break: a run is counted a
         // word at a time (the first byte that is not a space ends it).
@@ -260,6 +260,7 @@ impl<'a> Parser<'a> {
         }
     }
 
+    #[inline(always)]
     fn push(&mut self, kind: NodeKind, start: usize, parent: NodeId, ordinal: u32, is_key: bool) -> NodeId {
         let id = self.nodes.len() as NodeId;
         self.nodes.push(Node {
@@ -278,6 +279,7 @@ impl<'a> Parser<'a> {
         id
     }
 
+    #[inline(always)]
     fn finish(&mut self, id: NodeId) {
         let skip = self.nodes.len() as NodeId;
         let n = &mut self.nodes.as_mut_slice()[id as usize];

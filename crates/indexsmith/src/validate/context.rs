@@ -23,24 +23,29 @@ pub(crate) struct Context<'t, 'a> {
     pub findings: Vec<Finding>,
     /// The last media type found valid: the entries of an index nearly always share theirs.
     valid_media_type: String,
+    /// The last `os` and `architecture` found known: entries repeat them too.
+    known_os: String,
+    known_architecture: String,
 }
 
 impl<'t, 'a> Context<'t, 'a> {
     pub fn new(tree: &'t Tree<'a>) -> Self {
-        Context { tree, findings: Vec::new(), valid_media_type: String::new() }
+        Context { tree, findings: Vec::new(), valid_media_type: String::new(), known_os: String::new(), known_architecture: String::new() }
+    }
+
+    /// True when `os` is a Go `GOOS` value, remembering the last one.
+    pub fn is_known_os(&mut self, os: &str) -> bool {
+        remembered(&mut self.known_os, os, crate::platform::is_known_os)
+    }
+
+    /// True when `architecture` is a Go `GOARCH` value, remembering the last one.
+    pub fn is_known_architecture(&mut self, architecture: &str) -> bool {
+        remembered(&mut self.known_architecture, architecture, crate::platform::is_known_architecture)
     }
 
     /// True when `value` is a media type (RFC 6838 `type/subtype`), remembering the last one.
     pub fn is_valid_media_type(&mut self, value: &str) -> bool {
-        if !value.is_empty() && value == self.valid_media_type {
-            return true;
-        }
-        let valid = crate::media_type::is_valid_media_type(value);
-        if valid {
-            self.valid_media_type.clear();
-            self.valid_media_type.push_str(value);
-        }
-        valid
+        remembered(&mut self.valid_media_type, value, crate::media_type::is_valid_media_type)
     }
 
     /// Records a finding about `node` with the code's default severity.
@@ -139,6 +144,19 @@ impl<'t, 'a> Context<'t, 'a> {
         out.sort_by_key(|d| d.span.start.offset);
         out
     }
+}
+
+/// `check(value)`, skipped when `value` is the last value that passed (kept in `last`).
+fn remembered(last: &mut String, value: &str, check: impl Fn(&str) -> bool) -> bool {
+    if !value.is_empty() && value == last {
+        return true;
+    }
+    let passed = check(value);
+    if passed {
+        last.clear();
+        last.push_str(value);
+    }
+    passed
 }
 
 /// The span to underline for a node: a member value's key and value together when the value is

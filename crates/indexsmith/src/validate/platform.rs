@@ -3,7 +3,7 @@
 use super::context::Context;
 use crate::diagnostic::Code;
 use crate::json::{Name, NodeId, NodeKind};
-use crate::platform::{is_known_architecture, is_known_os, known_variants, Platform};
+use crate::platform::{is_known_architecture, known_variants, Platform};
 use std::borrow::Cow;
 use std::fmt;
 
@@ -84,11 +84,11 @@ fn check_fields<'a>(ctx: &mut Context<'_, 'a>, node: NodeId, lenient: bool, dock
     let (arch_node, architecture) = architecture?;
     let lenient = lenient || (os == "unknown" && architecture == "unknown");
     if !lenient {
-        if !is_known_os(&os) {
+        if !ctx.is_known_os(&os) {
             let f = ctx.report(Code::PlatformUnknownOs, os_node, format!("unknown os {os:?} (not a Go GOOS value)"));
             f.help = suggest_os(&os).map(|s| format!("did you mean {s:?}?"));
         }
-        if !is_known_architecture(&architecture) {
+        if !ctx.is_known_architecture(&architecture) {
             let f = ctx.report(Code::PlatformUnknownArchitecture, arch_node, format!("unknown architecture {architecture:?} (not a Go GOARCH value)"));
             f.help = suggest_architecture(&architecture).map(|s| format!("did you mean {s}?"));
         }
