@@ -70,8 +70,12 @@ const KEPT_INPUT: usize = 8 * 1024 * 1024;
 pub fn input_buffer(len: usize) -> *mut u8 {
     INPUT.with(|b| {
         let mut b = b.borrow_mut();
-        b.clear();
-        b.resize(len, 0);
+        // The caller overwrites the bytes: only new room is zeroed.
+        if b.len() < len {
+            b.resize(len, 0);
+        } else {
+            b.truncate(len);
+        }
         b.as_mut_ptr()
     })
 }

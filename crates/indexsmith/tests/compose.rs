@@ -221,6 +221,18 @@ fn diff_pairs_entries_by_platform() {
     assert_eq!(err.code(), "compose/not-an-index");
 }
 
+#[test]
+fn diff_tells_repeated_platforms_apart_by_rank() {
+    let entry = |d: char, p: &str| format!(r#"{{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:{}","size":1,"platform":{p}}}"#, d.to_string().repeat(64));
+    let amd64 = r#"{"os":"linux","architecture":"amd64"}"#;
+    let index = |entries: &[String]| format!(r#"{{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[{}]}}"#, entries.join(","));
+    let a = index(&[entry('1', amd64), entry('2', amd64), entry('3', amd64)]);
+    let b = index(&[entry('1', amd64), entry('2', amd64), entry('4', amd64)]);
+    let diff = compose::diff_indexes(a.as_bytes(), b.as_bytes()).unwrap();
+    let rows: Vec<(&str, bool)> = diff.entries.iter().map(|e| (e.key.as_str(), e.change == EntryChange::Unchanged)).collect();
+    assert_eq!(rows, vec![("linux/amd64", true), ("linux/amd64 #2", true), ("linux/amd64 #3", false)]);
+}
+
 fn arb_platform() -> impl Strategy<Value = Platform> {
     (prop::sample::select(vec!["linux", "windows", "freebsd"]), prop::sample::select(vec!["amd64", "arm64", "arm", "s390x"]), prop::option::of(prop::sample::select(vec!["v6", "v7", "v8"])))
         .prop_map(|(os, arch, variant)| {

@@ -4,6 +4,7 @@ use super::document::IndexDocument;
 use super::platform_value::{annotation, entry_platform, is_attestation};
 use super::ComposeError;
 use crate::json::value::Value;
+use std::collections::HashMap;
 
 /// What happened to one entry.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -62,18 +63,27 @@ fn platform_key(entry: &Value) -> Option<String> {
 /// Keys for every entry; attestations are keyed by the key of the entry they describe.
 fn keys(entries: &[Value]) -> Vec<String> {
     let base: Vec<Option<String>> = entries.iter().map(|e| if is_attestation(e) { None } else { platform_key(e) }).collect();
+    // The first entry with each digest, and how often each key has come: linear in the entries.
+    let mut by_digest: HashMap<String, usize> = HashMap::new();
+    for (j, e) in entries.iter().enumerate() {
+        if let Some(d) = digest_of(e) {
+            by_digest.entry(d).or_insert(j);
+        }
+    }
+    let mut seen: HashMap<String, usize> = HashMap::new();
     let mut out: Vec<String> = Vec::with_capacity(entries.len());
     for (i, e) in entries.iter().enumerate() {
         let key = if is_attestation(e) {
             let subject = annotation(e, crate::validate::REFERENCE_DIGEST);
-            let target = subject.and_then(|d| entries.iter().position(|x| digest_of(x).as_deref() == Some(d))).and_then(|j| base[j].clone());
+            let target = subject.and_then(|d| by_digest.get(d)).and_then(|&j| base[j].clone());
             format!("attestation of {}", target.or(subject.map(str::to_owned)).unwrap_or_else(|| "?".into()))
         } else {
             base[i].clone().or_else(|| digest_of(e)).unwrap_or_else(|| format!("#{i}"))
         };
         // Repeated keys (duplicate platforms) are told apart by their rank.
-        let rank = out.iter().filter(|k| k.split(" #").next() == Some(key.as_str())).count();
-        out.push(if rank == 0 { key } else { format!("{key} #{}", rank + 1) });
+        let rank = seen.entry(key.clone()).or_insert(0);
+        *rank += 1;
+        out.push(if *rank == 1 { key } else { format!("{key} #{rank}") });
     }
     out
 }

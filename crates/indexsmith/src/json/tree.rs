@@ -224,7 +224,7 @@ impl<'a> Tree<'a> {
         }
         let mut current = Self::ROOT;
         for raw in pointer.strip_prefix('/')?.split('/') {
-            let token = raw.replace("~1", "/").replace("~0", "~");
+            let token = unescape_pointer_token(raw);
             current = match self.kind(current) {
                 NodeKind::Object => self.get(current, &token)?,
                 NodeKind::Array => {
@@ -236,6 +236,27 @@ impl<'a> Tree<'a> {
         }
         Some(current)
     }
+}
+
+/// An RFC 6901 reference token as text: `~1` is `/`, `~0` is `~` (read left to right, which is
+/// the RFC's "~1 first, then ~0").
+fn unescape_pointer_token(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut chars = raw.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, chars.peek()) {
+            ('~', Some('1')) => {
+                out.push('/');
+                chars.next();
+            }
+            ('~', Some('0')) => {
+                out.push('~');
+                chars.next();
+            }
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 /// Byte equality for member names: the length and the first byte reject nearly every other
@@ -285,5 +306,33 @@ impl Iterator for Elements<'_, '_> {
         let current = self.next;
         self.next = self.tree.nodes.as_slice()[current as usize].skip;
         Some(current)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pointer_tokens_unescape_as_rfc_6901_says() {
+        let cases = [("a", "a"), ("a~1b", "a/b"), ("m~0n", "m~n"), ("~01", "~1"), ("~~1", "~/"), ("~", "~"), ("~2", "~2"), ("é~1", "é/")];
+        for (raw, want) in cases {
+            assert_eq!(unescape_pointer_token(raw), want, "{raw:?}");
+        }
+    }
+
+    #[test]
+    fn pointers_resolve_to_the_nodes_they_were_made_for() {
+        let text = br#"{"a/b": {"m~n": [1, {"": 2}]}, "~1": 3}"#;
+        let (tree, findings) = crate::json::parse(text, &crate::json::Limits::default());
+        assert!(findings.is_empty());
+        let tree = tree.expect("parses");
+        for id in 0..tree.nodes.len() as NodeId {
+            if tree.node(id).is_key {
+                continue;
+            }
+            let pointer = tree.pointer(id);
+            assert_eq!(tree.resolve_pointer(&pointer), Some(id), "{pointer:?}");
+        }
     }
 }

@@ -166,7 +166,10 @@ fn split_docker_domain(s: &str) -> (String, String) {
         (maybe_domain, rest)
     } else if maybe_domain == DOCKER_HUB_LEGACY_DOMAIN {
         (DOCKER_HUB_DOMAIN, rest)
-    } else if maybe_domain.contains(['.', ':']) || maybe_domain.to_lowercase() != maybe_domain {
+    } else if maybe_domain.contains(['.', ':']) || maybe_domain.bytes().any(|b| b.is_ascii_uppercase()) {
+        // Upstream asks whether lowercasing changes the component. Only the ASCII letters are
+        // compared here: a component with any other letter is invalid both as a domain and as a
+        // path, so either reading rejects it (and Unicode's case tables stay out of the module).
         (maybe_domain, rest)
     } else {
         (DOCKER_HUB_DOMAIN, s)
