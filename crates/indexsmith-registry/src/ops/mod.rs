@@ -104,6 +104,32 @@ pub trait Operation {
         Ok(())
     }
 
+    /// The digest the bytes of the held body of request `source` must have, for a driver that
+    /// hashes them itself (natively) and passes only their lengths (`handle_stream_len`) and
+    /// its digest (`handle_stream_digest`). `None` when no blob is streamed from `source`.
+    fn stream_digest(&self, source: RequestId) -> Option<Digest> {
+        let _ = source;
+        None
+    }
+
+    /// `len` bytes of the held body of request `source`, hashed by the driver, are on their way
+    /// into a [`crate::Body::Stream`] request (instead of `handle_stream_data`; one of the two
+    /// for a whole body). Returns `true` once the body is complete: the driver must then call
+    /// `handle_stream_digest` before it sends these last bytes. When it returns an error the
+    /// request must not be sent (the operation has failed).
+    fn handle_stream_len(&mut self, source: RequestId, len: u64) -> Result<bool, RegistryError> {
+        let _ = (source, len);
+        Ok(false)
+    }
+
+    /// The digest (`algorithm:hex`, of the algorithm of `stream_digest`) the driver computed over
+    /// every byte of the held body of request `source`. A mismatch fails the operation, and the
+    /// last bytes must not be sent.
+    fn handle_stream_digest(&mut self, source: RequestId, digest: &str) -> Result<(), RegistryError> {
+        let _ = (source, digest);
+        Ok(())
+    }
+
     /// The next progress event.
     fn poll_event(&mut self) -> Option<Event> {
         None
