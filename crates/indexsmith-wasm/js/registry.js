@@ -7,22 +7,24 @@
 // no answer as network, timeout or CORS failures, honours an AbortSignal and reports progress.
 //
 // This file is shared by the Node (CommonJS) and browser (ES module) entry points: the build
-// appends the export line of each module system. `registryApi(glue, validate)` takes the
-// wasm-bindgen glue and the package's `validate`.
+// appends the export line of each module system. `registryApi(glue, validate, host)` takes the
+// wasm-bindgen glue, the package's `validate`, and what the host offers besides fetch (Node:
+// `sendStream`, a streamed request over node:http, and node:crypto's `createHash`).
 
-function registryApi(glue, validate) {
+function registryApi(glue, validate, host = {}) {
   const isBrowser = typeof window !== 'undefined' && typeof document !== 'undefined';
-  // Node streams upload bodies (fetch with `duplex: "half"`), so a blob goes up in one request
-  // however large, holding no more than one network read; browsers send request streams only over
-  // HTTP/2, so there the driver sends buffered chunks of the session's chunk size.
+  // Outside browsers the driver streams upload bodies, holding no more than one network read;
+  // browsers send request streams only over HTTP/2, so there it sends buffered chunks of the
+  // session's chunk size.
   const streamUploads = !isBrowser;
+  // Node sends streamed bodies with `host.sendStream` (node:http): fetch (undici) with a
+  // ReadableStream body kept every byte of the request until it ended, so a whole 256 MiB blob in
+  // one fetch held 256 MiB, and 16 MiB ranges about 80 MiB (measured with bench/registry.mjs).
+  // Over node:http a blob goes up in one PATCH (`streamUploads`), whatever its size, holding one
+  // read at a time; blobs up to the chunk size in one PUT.
   // Browsers open 6 connections per host over HTTP/1.1; Node has no such limit, and a 16-child
   // index needs its children and configs in flight together to take two round trips.
-  // A whole blob in one streamed request held as much memory as the blob in Node 20 (measured in
-  // bench/registry.mjs), so uploads go in streamed ranges: each range costs a round trip, and
-  // holds at most its size. 16 MiB kept a 256 MiB copy within 1.2x of skopeo's time with about
-  // 28 MiB live (8 MiB: 20 MiB live, 1.26x; 32 MiB and more hold far more).
-  const NODE_DEFAULTS = { maxConcurrent: 32, chunkSize: 16 * 1024 * 1024 };
+  const NODE_DEFAULTS = { maxConcurrent: 32, chunkSize: 16 * 1024 * 1024, streamUploads: typeof host.sendStream === 'function' };
   const nowSeconds = () => Math.floor(Date.now() / 1000);
 
   function apiError(code, message, extra) {
@@ -163,6 +165,34 @@ function registryApi(glue, validate) {
     }
   }
 
+  // Passes bytes of the held body of request `id` to the operation before they are sent: hashed
+  // here with the host's native hasher when it has one for the blob's algorithm (the operation
+  // then gets lengths and the digest), else handed to the operation, which hashes them in
+  // WebAssembly. Throws when they must not be sent.
+  function streamChecker(op) {
+    const hashers = new Map(); // request id -> { algorithm, hash } or null
+    return (id, piece) => {
+      let h = hashers.get(id);
+      if (h === undefined) {
+        h = null;
+        const digest = typeof host.createHash === 'function' ? op.streamDigest(id) : undefined;
+        const algorithm = digest ? digest.slice(0, digest.indexOf(':')) : '';
+        if (algorithm === 'sha256' || algorithm === 'sha384' || algorithm === 'sha512') {
+          h = { algorithm, hash: host.createHash(algorithm) };
+        }
+        hashers.set(id, h);
+      }
+      if (!h) {
+        op.handleStreamData(id, piece);
+        return;
+      }
+      h.hash.update(piece);
+      if (op.handleStreamLen(id, piece.byteLength)) {
+        op.handleStreamDigest(id, `${h.algorithm}:${h.hash.digest('hex')}`);
+      }
+    };
+  }
+
   // Runs one operation to its end with fetch.
   async function drive(op, opts) {
     const options = opts || {};
@@ -180,6 +210,7 @@ function registryApi(glue, validate) {
       }
     };
     const held = new Map(); // request id -> HeldBody
+    const passStream = streamChecker(op);
     const inflight = new Map(); // request id -> Promise
     const controller = new AbortController();
     const onAbort = () => controller.abort(abortReason(signal));
@@ -202,6 +233,43 @@ function registryApi(glue, validate) {
       let body = req.body;
       let refused = null;
       let duplex;
+      const url = viaProxy(proxy, req.url);
+      // One listener on the operation's signal for all requests; a timeout per request.
+      const requestSignal = timeoutMs ? AbortSignal.any([controller.signal, AbortSignal.timeout(timeoutMs)]) : controller.signal;
+      if (body && !(body instanceof Uint8Array) && typeof host.sendStream === 'function') {
+        // Node: the range goes from the download into the upload one read at a time.
+        const source = held.get(body.source);
+        if (!source) throw new Error(`no held download for request ${body.source}`);
+        const { source: id, offset, len } = body;
+        if (offset !== source.position) throw new Error(`a streamed range starts at ${offset}, but the body was read up to ${source.position}`);
+        let left = len;
+        const next = async () => {
+          if (left === 0) return null;
+          const piece = await source.readPiece(left);
+          try {
+            passStream(id, piece);
+          } catch (e) {
+            refused = e;
+            throw e;
+          }
+          left -= piece.byteLength;
+          if (source.finished()) held.delete(id);
+          return piece;
+        };
+        const fields = {};
+        headers.forEach((value, name) => {
+          fields[name] = value;
+        });
+        let answer;
+        try {
+          answer = await host.sendStream(url, { method: req.method, headers: fields, length: len, next, signal: requestSignal });
+        } catch (e) {
+          if (controller.signal.aborted) throw abortReason(controller.signal);
+          if (refused) return { refused };
+          return { failure: failureKind(e, url), message: describe(e) };
+        }
+        return { status: answer.status, headers: answer.headers, body: answer.body, held: false };
+      }
       if (body && !(body instanceof Uint8Array) && streamUploads) {
         // Node: pipe the range straight from the download into the upload.
         const source = held.get(body.source);
@@ -209,7 +277,7 @@ function registryApi(glue, validate) {
         const { source: id, offset, len } = body;
         body = source.stream(offset, len, (piece) => {
           try {
-            op.handleStreamData(id, piece);
+            passStream(id, piece);
           } catch (e) {
             refused = e;
             throw e;
@@ -228,7 +296,7 @@ function registryApi(glue, validate) {
           return { failure: 'network', message: `reading the download: ${describe(e)}` };
         }
         try {
-          op.handleStreamData(body.source, bytes);
+          passStream(body.source, bytes);
         } catch (refused) {
           return { refused }; // the bytes must not be sent; the operation has failed
         }
@@ -238,9 +306,6 @@ function registryApi(glue, validate) {
         }
         body = bytes;
       }
-      const url = viaProxy(proxy, req.url);
-      // One listener on the operation's signal for all requests; a timeout per request.
-      const requestSignal = timeoutMs ? AbortSignal.any([controller.signal, AbortSignal.timeout(timeoutMs)]) : controller.signal;
       let response;
       try {
         response = await fetch(url, {
@@ -327,6 +392,7 @@ function registryApi(glue, validate) {
   const Op = glue.RegistryOperation;
   const sessionOptions = (opts) => {
     const { onProgress, signal, ...rest } = opts || {};
+    if (isBrowser) delete rest.streamUploads;
     return isBrowser ? rest : { ...NODE_DEFAULTS, ...rest };
   };
 
