@@ -55,6 +55,8 @@ struct Run<T> {
     output: Result<T, indexsmith_registry::RegistryError>,
     sent: Vec<(Method, String, Vec<u8>)>,
     max_pending: usize,
+    /// Requests handed out and not answered when the output came.
+    pending: Vec<Request>,
 }
 
 fn run<O: Operation>(name: &str, session: &mut Session, op: &mut O, steps: Vec<Step>, now: u64) -> Run<O::Output> {
@@ -101,7 +103,7 @@ fn run_with<O: Operation>(name: &str, session: &mut Session, op: &mut O, steps: 
         if let Some(out) = op.poll_output() {
             let rest: Vec<String> = steps.map(|(i, s)| format!("step {i}: {} {}", s.method, s.url)).collect();
             assert!(rest.is_empty(), "{name}: finished with steps left: {rest:?}");
-            return Run { output: out, sent, max_pending };
+            return Run { output: out, sent, max_pending, pending };
         }
         let Some((i, s)) = steps.next() else {
             panic!("{name}: transcript ended; pending: {:?}", pending.iter().map(|r| format!("{} {}", r.method, r.url)).collect::<Vec<_>>());
@@ -125,7 +127,7 @@ fn run_with<O: Operation>(name: &str, session: &mut Session, op: &mut O, steps: 
                     // The request must not be sent; the operation has failed.
                     let out = op.poll_output().expect("output after a refused stream");
                     assert!(out.is_err(), "{name}: {e}");
-                    return Run { output: out, sent, max_pending };
+                    return Run { output: out, sent, max_pending, pending };
                 }
                 chunk
             }
@@ -748,6 +750,72 @@ fn streamed_copies_are_verified_before_the_closing_put() {
                 assert!(!r.sent.iter().any(|(m, _, _)| *m == Method::Put), "{name}: nothing may be closed or pushed after a mismatch ({u:?})", u = r.sent.iter().map(|(_, u, _)| u).collect::<Vec<_>>());
             }
         }
+    }
+}
+
+#[test]
+fn abandoned_uploads_are_cancelled() {
+    let f = fixture();
+    let (di, dc) = (sha256(&f.index), sha256(&f.child));
+    let (dconf, dlayer) = (sha256(&f.config), sha256(&f.layer));
+    let up = "http://127.0.0.1:5000/v2/dst/blobs/uploads/u1";
+    let digest_q = dlayer.to_string().replace(':', "%3A");
+    let mut altered = f.layer.clone();
+    altered[0] ^= 1;
+    let accepted = |next: &str| Answer::Respond(ok(202).with_header("Location", format!("/v2/dst/blobs/uploads/u1{next}")));
+    // (name, stream uploads, layer at the source, steps after the layer's GET, the error, the DELETEs expected)
+    let cases: Vec<(&str, bool, Vec<u8>, Vec<Step>, &str, Vec<String>)> = vec![
+        (
+            "a range answered 500",
+            false,
+            f.layer.clone(),
+            vec![step(Method::Patch, up, accepted("?s=1")), step(Method::Patch, format!("{up}?s=1"), Answer::Respond(ok(500)))],
+            "UNEXPECTED_STATUS",
+            vec![format!("{up}?s=1")],
+        ),
+        ("the source's bytes refused", true, altered, vec![step(Method::Patch, up, accepted("?s=1"))], "DIGEST_MISMATCH", vec![up.to_owned()]),
+        ("the closing PUT lost", true, f.layer.clone(), vec![step(Method::Patch, up, accepted("?s=1")), step(Method::Put, format!("{up}?s=1&digest={digest_q}"), Answer::Fail(FailureKind::Network))], "NETWORK", vec![format!("{up}?s=1")]),
+        (
+            "a manifest refused after every blob was closed",
+            true,
+            f.layer.clone(),
+            vec![
+                step(Method::Patch, up, accepted("?s=1")),
+                step(Method::Put, format!("{up}?s=1&digest={digest_q}"), Answer::Respond(ok(201))),
+                step(Method::Put, format!("{REG}/dst/manifests/{dc}"), Answer::Respond(ok(500))),
+            ],
+            "UNEXPECTED_STATUS",
+            vec![],
+        ),
+    ];
+    for (name, stream_uploads, source_bytes, tail, code, deletes) in cases {
+        let mut steps = vec![
+            step(Method::Head, format!("{REG}/dst/manifests/{di}"), Answer::Respond(ok(404))),
+            step(Method::Head, format!("{REG}/dst/manifests/{dc}"), Answer::Respond(ok(404))),
+            step(Method::Get, format!("{REG}/src/manifests/{dc}"), Answer::Respond(manifest_response(&f.child, OCI_MANIFEST))),
+            step(Method::Head, format!("{REG}/dst/blobs/{dconf}"), Answer::Respond(ok(200))),
+            step(Method::Head, format!("{REG}/dst/blobs/{dlayer}"), Answer::Respond(ok(404))),
+            step(Method::Post, format!("{REG}/dst/blobs/uploads/?mount={digest_q}&from=src"), Answer::Respond(ok(202).with_header("Location", "/v2/dst/blobs/uploads/u1"))),
+            step(Method::Get, format!("{REG}/src/blobs/{dlayer}"), Answer::Held(source_bytes)),
+        ];
+        steps.extend(tail);
+        let mut session = Session::new(SessionConfig::default().with_chunk_size(4).with_stream_uploads(stream_uploads));
+        let mut op = Transfer::push(&session, &repo("dst"), Some("v1".into()), f.index.clone(), OCI_INDEX, Some(repo("src")));
+        let r = run_with(name, &mut session, &mut op, steps, NOW, Hashing::Driver);
+        assert_eq!(r.output.err().map(|e| e.code().to_owned()).as_deref(), Some(code), "{name}");
+        let mut after = r.pending;
+        while let Some(request) = op.poll_request(&mut session, NOW) {
+            after.push(request);
+        }
+        let sent: Vec<String> = after.iter().map(|r| format!("{} {}", r.method, r.url)).collect();
+        let expected: Vec<String> = deletes.iter().map(|u| format!("DELETE {u}")).collect();
+        assert_eq!(sent, expected, "{name}: requests after the failure");
+        // Their answers change nothing, and nothing else follows.
+        for request in after {
+            op.handle_response(&mut session, request.id, ok(204), NOW);
+        }
+        assert!(op.poll_request(&mut session, NOW).is_none(), "{name}: nothing after the DELETEs");
+        assert!(op.poll_output().is_none(), "{name}: the output was given once");
     }
 }
 

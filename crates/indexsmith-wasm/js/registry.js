@@ -222,7 +222,9 @@ function registryApi(glue, validate, host = {}) {
       signal.addEventListener('abort', onAbort, { once: true });
     }
 
-    const send = async (req) => {
+    // `base`: the signal that ends the request with the operation (the cleanup after a failure
+    // has its own).
+    const send = async (req, base = controller.signal) => {
       const headers = new Headers();
       for (const [name, value] of req.headers) {
         const lower = name.toLowerCase();
@@ -235,7 +237,7 @@ function registryApi(glue, validate, host = {}) {
       let duplex;
       const url = viaProxy(proxy, req.url);
       // One listener on the operation's signal for all requests; a timeout per request.
-      const requestSignal = timeoutMs ? AbortSignal.any([controller.signal, AbortSignal.timeout(timeoutMs)]) : controller.signal;
+      const requestSignal = timeoutMs ? AbortSignal.any([base, AbortSignal.timeout(timeoutMs)]) : base;
       if (body && !(body instanceof Uint8Array) && typeof host.sendStream === 'function') {
         // Node: the range goes from the download into the upload one read at a time.
         const source = held.get(body.source);
@@ -264,7 +266,7 @@ function registryApi(glue, validate, host = {}) {
         try {
           answer = await host.sendStream(url, { method: req.method, headers: fields, length: len, next, signal: requestSignal });
         } catch (e) {
-          if (controller.signal.aborted) throw abortReason(controller.signal);
+          if (base.aborted) throw abortReason(base);
           if (refused) return { refused };
           return { failure: failureKind(e, url), message: describe(e) };
         }
@@ -292,7 +294,7 @@ function registryApi(glue, validate, host = {}) {
         try {
           bytes = await source.read(body.offset, body.len);
         } catch (e) {
-          if (controller.signal.aborted) throw abortReason(controller.signal);
+          if (base.aborted) throw abortReason(base);
           return { failure: 'network', message: `reading the download: ${describe(e)}` };
         }
         try {
@@ -320,7 +322,7 @@ function registryApi(glue, validate, host = {}) {
           cache: 'no-store',
         });
       } catch (e) {
-        if (controller.signal.aborted) throw abortReason(controller.signal);
+        if (base.aborted) throw abortReason(base);
         if (refused) return { refused };
         return { failure: failureKind(e, url), message: describe(e) };
       }
@@ -334,7 +336,7 @@ function registryApi(glue, validate, host = {}) {
       try {
         bytes = req.method === 'HEAD' ? undefined : new Uint8Array(await response.arrayBuffer());
       } catch (e) {
-        if (controller.signal.aborted) throw abortReason(controller.signal);
+        if (base.aborted) throw abortReason(base);
         return { failure: failureKind(e, url), message: describe(e) };
       }
       return { status: response.status, headers: flat, body: bytes, held: false };
@@ -348,6 +350,46 @@ function registryApi(glue, validate, host = {}) {
       inflight.set(req.id, p);
     };
 
+    // The operation failed: it hands out only DELETEs of the upload sessions it abandoned
+    // (distribution-spec "cancel an upload"), sent after every other request was stopped, on a
+    // best-effort basis, within the call's timeout (10 s without one) or until the call's signal
+    // aborts.
+    let failed = false;
+    const outputOf = () => {
+      try {
+        return op.pollOutput();
+      } catch (e) {
+        failed = true;
+        throw e;
+      }
+    };
+    const cancelAbandonedUploads = async () => {
+      controller.abort();
+      for (const body of held.values()) body.cancel();
+      held.clear();
+      const cleanup = new AbortController();
+      const timer = setTimeout(() => cleanup.abort(), timeoutMs || 10000);
+      const stop = () => cleanup.abort();
+      if (signal) signal.addEventListener('abort', stop, { once: true });
+      try {
+        for (let round = 0; round < 4 && !cleanup.signal.aborted; round++) {
+          const requests = op.pollRequests(nowSeconds()).filter((req) => req.method === 'DELETE' && !req.body);
+          if (requests.length === 0) break;
+          const answers = await Promise.all(requests.map((req) => send(req, cleanup.signal).then((outcome) => ({ id: req.id, outcome }), () => null)));
+          for (const a of answers) {
+            if (!a || a.outcome.refused) continue;
+            if (a.outcome.failure) op.handleFailure(a.id, a.outcome.failure, a.outcome.message, nowSeconds());
+            else op.handleResponse(a.id, a.outcome.status, a.outcome.headers, a.outcome.body, a.outcome.held, nowSeconds());
+          }
+        }
+      } catch {
+        // best effort: the operation's error is what the call reports
+      } finally {
+        clearTimeout(timer);
+        if (signal) signal.removeEventListener('abort', stop);
+      }
+    };
+
     const emit = () => {
       const events = op.pollEvents();
       if (onProgress) for (const e of events) onProgress(e);
@@ -355,10 +397,11 @@ function registryApi(glue, validate, host = {}) {
 
     try {
       for (;;) {
-        for (const req of op.pollRequests(nowSeconds())) start(req);
         emit();
-        const output = op.pollOutput(); // throws the operation's error
+        // The output first: after a failure, the operation's requests are the cleanup's.
+        const output = outputOf(); // throws the operation's error
         if (output !== undefined) return output;
+        for (const req of op.pollRequests(nowSeconds())) start(req);
         if (inflight.size === 0) {
           throw apiError('INTERNAL', 'indexsmith: the registry operation stopped without a result (a bug)');
         }
@@ -371,7 +414,7 @@ function registryApi(glue, validate, host = {}) {
         const { outcome } = done;
         if (outcome.refused) {
           // The operation has its error in pollOutput (which throws it).
-          const output = op.pollOutput();
+          const output = outputOf();
           if (output === undefined) throw outcome.refused;
           return output;
         }
@@ -381,6 +424,9 @@ function registryApi(glue, validate, host = {}) {
           op.handleResponse(done.id, outcome.status, outcome.headers, outcome.body, outcome.held, nowSeconds());
         }
       }
+    } catch (error) {
+      if (failed) await cancelAbandonedUploads();
+      throw error;
     } finally {
       if (signal) signal.removeEventListener('abort', onAbort);
       if (!controller.signal.aborted) controller.abort();

@@ -313,6 +313,43 @@ test('bytes that do not match their digest are DIGEST_MISMATCH, and nothing is t
   }
 });
 
+test('an upload abandoned by a failure is cancelled with DELETE, and nothing is tagged', async () => {
+  const configDigest = images[0].config.digest;
+  // (name, options, fault for the proxy given a counter, error)
+  const cases = [
+    {
+      name: 'a range answered 500',
+      repo: 'cancel-ranged',
+      options: { chunkSize: 7, streamUploads: false },
+      fault: (count) => (req) => (req.method === 'PATCH' && ++count.patches === 2 ? 'fail' : undefined),
+      code: 'UNEXPECTED_STATUS',
+    },
+    {
+      name: 'corrupted bytes refused',
+      repo: 'cancel-streamed',
+      options: { chunkSize: 7 },
+      fault: () => (req, path) => (req.method === 'GET' && /\/blobs\/sha256:/.test(path) && !path.includes(configDigest) ? 'corrupt' : undefined),
+      code: 'DIGEST_MISMATCH',
+    },
+  ];
+  for (const c of cases) {
+    const proxy = await startFaultProxy(c.fault({ patches: 0 }));
+    const target = `${second.host}/${c.repo}/app:v1`;
+    try {
+      await rejectsWith(api.copyImage(`${plain.host}/src/app:amd64`, target, { ...c.options, proxy: proxy.base }), c.code);
+      const deletes = proxy.log.filter((l) => l.startsWith(`DELETE /v2/${c.repo}/app/blobs/uploads/`));
+      assert.ok(deletes.length >= 1, `${c.name}: the abandoned upload was cancelled (${proxy.log.join(', ')})`);
+      for (const d of deletes) {
+        const session = await fetch(`http://${second.host}${d.slice('DELETE '.length)}`);
+        assert.equal(session.status, 404, `${c.name}: upload session ${d} is gone`);
+      }
+      await assert.rejects(api.fetchManifest(target), (e) => ['NAME_UNKNOWN', 'MANIFEST_UNKNOWN'].includes(e.code), `${c.name}: nothing tagged`);
+    } finally {
+      await proxy.stop();
+    }
+  }
+});
+
 test('a 500 in the middle of a push tags nothing, and a retry completes', async () => {
   let manifestPuts = 0;
   const proxy = await startFaultProxy((req, path) => {

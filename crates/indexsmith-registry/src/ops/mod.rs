@@ -23,6 +23,13 @@ macro_rules! engine_driven {
             self.engine.poll_request(session, now)
         }
 
+        engine_answers!();
+    };
+}
+
+/// The `Operation` methods of an engine-driven operation besides `poll_request`.
+macro_rules! engine_answers {
+    () => {
         fn handle_response(&mut self, session: &mut $crate::session::Session, id: $crate::http::RequestId, response: $crate::http::Response, now: u64) {
             self.engine.handle_response(session, id, response, now);
             self.process(session);
@@ -83,7 +90,8 @@ use indexsmith::digest::Digest;
 /// A driver loop: take every request `poll_request` gives (send them concurrently), feed back
 /// each answer with `handle_response` (or `handle_failure` when there was no HTTP answer), pass
 /// streamed bytes through `handle_stream_data`, drain `poll_event` for progress, and stop when
-/// `poll_output` returns `Some`.
+/// `poll_output` returns `Some`. After an error, an operation may still hand out cleanup requests
+/// (a transfer cancels the uploads it abandoned): a driver sends them on a best-effort basis.
 pub trait Operation {
     type Output;
 

@@ -14,6 +14,11 @@
 //! are hashed as they pass through (by the operation, or by the driver, which then reports lengths
 //! and the digest) and must match the blob's digest before the upload is closed.
 //!
+//! When the transfer fails, every upload session it opened and did not close is cancelled
+//! (distribution-spec "cancel an upload": `DELETE <location>`): `poll_output` gives the error at
+//! once, and `poll_request` then hands out those `DELETE`s, which a driver sends on a best-effort
+//! basis (their answers change nothing).
+//!
 //! A dry run ([`Transfer::plan`]) does only the HEADs and manifest GETs and reports, per child,
 //! whether it is present, mountable or needs a copy, with blob counts and bytes.
 
@@ -47,6 +52,8 @@ enum Tag {
     BlobGet(usize),
     BlobChunk(usize, u64),
     BlobPut(usize),
+    /// `DELETE` of an abandoned upload session.
+    BlobCancel,
 }
 
 struct Node {
@@ -104,6 +111,8 @@ pub struct Transfer {
     events: Vec<Event>,
     output: Option<Result<TransferOutput, RegistryError>>,
     finished: bool,
+    /// `DELETE`s of abandoned uploads not yet handed out, after a failure.
+    cancelling: usize,
 }
 
 impl Transfer {
@@ -130,6 +139,7 @@ impl Transfer {
             events: Vec::new(),
             output: None,
             finished: false,
+            cancelling: 0,
         }
     }
 
@@ -210,6 +220,19 @@ impl Transfer {
             self.output = Some(Err(e));
             self.finished = true;
             self.engine.abort();
+            self.cancel_uploads();
+        }
+    }
+
+    /// Queues a `DELETE` of every upload session opened and not closed: those streaming and those
+    /// waiting for a stream slot.
+    fn cancel_uploads(&mut self) {
+        let mut open: Vec<String> = self.blobs.iter().filter(|b| !b.done).filter_map(|b| b.location.clone()).collect();
+        open.extend(self.waiting_copies.drain(..).map(|(_, location)| location));
+        for location in open {
+            let call = Call::new(Action::UploadBlob, Method::Delete, location, self.target.api_host(), self.target_scope());
+            self.engine.submit(Tag::BlobCancel, call);
+            self.cancelling += 1;
         }
     }
 
@@ -625,6 +648,8 @@ impl Transfer {
                     self.send_next_chunk(session, b);
                 }
             }
+            // Answered after the transfer failed; never processed.
+            Tag::BlobCancel => {}
             Tag::BlobPut(b) => {
                 if response.status != 201 {
                     return Err(RegistryError::from_response(&response, Action::UploadBlob, url));
@@ -793,7 +818,19 @@ impl Transfer {
 impl Operation for Transfer {
     type Output = TransferOutput;
 
-    engine_driven!();
+    /// After a failure, only the `DELETE`s of abandoned uploads.
+    fn poll_request(&mut self, session: &mut Session, now: u64) -> Option<crate::http::Request> {
+        if self.finished && self.cancelling == 0 {
+            return None;
+        }
+        let request = self.engine.poll_request(session, now)?;
+        if self.finished {
+            self.cancelling = self.cancelling.saturating_sub(1);
+        }
+        Some(request)
+    }
+
+    engine_answers!();
     queued_events!();
 
     fn stream_digest(&self, source: RequestId) -> Option<Digest> {
