@@ -259,6 +259,21 @@ test('a blob larger than the chunk size goes up in one streamed PATCH, verified 
       await proxy.stop();
     }
   }
+
+  // Aborted while the streamed PATCH waits for its answer: the call rejects with the reason.
+  const controller = new AbortController();
+  const reason = new Error('stop during the upload');
+  const proxy = await startFaultProxy((req, path) => {
+    if (req.method === 'PATCH' && path.startsWith('/v2/big-aborted/')) controller.abort(reason);
+    return undefined;
+  });
+  try {
+    await assert.rejects(api.copyImage(`${plain.host}/src/big:v1`, `${second.host}/big-aborted/app:v1`, { proxy: proxy.base, signal: controller.signal }), (e) => e === reason);
+    assert.equal(proxy.log.filter((l) => l.startsWith('PATCH /v2/big-aborted/')).length, 1, 'the PATCH was under way');
+    await assert.rejects(api.fetchManifest(`${second.host}/big-aborted/app:v1`), (e) => ['NAME_UNKNOWN', 'MANIFEST_UNKNOWN'].includes(e.code));
+  } finally {
+    await proxy.stop();
+  }
 });
 
 test('basic auth: the right password works, none or a wrong one is UNAUTHORIZED', async () => {
