@@ -20,11 +20,16 @@ pub struct SessionConfig {
     /// proceeds; keeping this below `max_concurrent` leaves connections for the uploads when
     /// source and target share a host (browsers cap connections per host).
     pub max_streams: usize,
+    /// The driver streams request bodies without holding them (Node): a blob larger than
+    /// `chunk_size` then goes up in one `PATCH` of all its bytes (`Content-Range: 0-<size-1>`)
+    /// instead of `chunk_size` ranges, and the closing `PUT ?digest=` follows once they were
+    /// verified. Browsers send request streams only over HTTP/2, so their drivers leave this off.
+    pub stream_uploads: bool,
 }
 
 impl Default for SessionConfig {
     fn default() -> Self {
-        SessionConfig { plain_http: Vec::new(), chunk_size: 4 * 1024 * 1024, max_concurrent: 6, max_streams: 2 }
+        SessionConfig { plain_http: Vec::new(), chunk_size: 4 * 1024 * 1024, max_concurrent: 6, max_streams: 2, stream_uploads: false }
     }
 }
 
@@ -41,6 +46,11 @@ impl SessionConfig {
 
     pub fn with_max_streams(mut self, n: usize) -> Self {
         self.max_streams = n.max(1);
+        self
+    }
+
+    pub fn with_stream_uploads(mut self, on: bool) -> Self {
+        self.stream_uploads = on;
         self
     }
 

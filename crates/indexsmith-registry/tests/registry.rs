@@ -264,6 +264,30 @@ fn copy_to_a_second_registry_in_chunks() {
 }
 
 #[test]
+fn copy_with_stream_uploads_sends_each_blob_in_one_patch() {
+    let (reg1, seed1) = plain();
+    let (reg2, seed2) = plain();
+    let images = [image("stream", "amd64", &[5000, 1]), image("stream", "arm64/v8", &[2500])];
+    let refs: Vec<&Image> = images.iter().collect();
+    let idx = seed1.index("lib/app", "1.0", &refs);
+    let src = Repository::new(reg1.host(), "lib/app");
+    let dst = Repository::new(reg2.host(), "mirror/app");
+    let mut session = Session::new(SessionConfig::default().with_chunk_size(1024).with_stream_uploads(true));
+    let mut driver = Driver::new();
+    let mut op = Transfer::copy(&session, &src, ManifestRef::Tag("1.0".into()), &dst, Some("1.0".into()));
+    let report = pushed(driver.run(&mut session, &mut op).unwrap());
+    let blob_bytes: u64 = images.iter().map(|i| (i.config.len() + i.layers.iter().map(Vec::len).sum::<usize>()) as u64).sum();
+    assert_eq!((report.blobs_uploaded, report.bytes_uploaded, report.manifests_pushed), (5, blob_bytes, 3));
+    let patches: Vec<&str> = driver.log.iter().filter(|(m, _, _)| *m == indexsmith_registry::Method::Patch).map(|(_, u, _)| u.as_str()).collect();
+    assert_eq!(patches.len(), 2, "the 5000- and 2500-byte layers in one PATCH each: {patches:?}");
+    let back = driver.go(&mut session, |s| FetchManifest::new(s, &dst, ManifestRef::Tag("1.0".into()))).unwrap();
+    assert_eq!(back.digest, sha256(&idx));
+    for img in &images {
+        assert_eq!(seed2.manifest_status("mirror/app", &img.digest.to_string()), 200);
+    }
+}
+
+#[test]
 fn basic_auth() {
     let reg = Registry::start(Auth::Basic { user: "alice".into(), password: "s3cret".into() });
     let seed = Seeder { host: reg.host(), authorization: Some(Credentials::new("alice", "s3cret").basic_header()) };

@@ -55,9 +55,41 @@ struct Run<T> {
     output: Result<T, indexsmith_registry::RegistryError>,
     sent: Vec<(Method, String, Vec<u8>)>,
     max_pending: usize,
+    /// Requests handed out and not answered when the output came.
+    pending: Vec<Request>,
 }
 
 fn run<O: Operation>(name: &str, session: &mut Session, op: &mut O, steps: Vec<Step>, now: u64) -> Run<O::Output> {
+    run_with(name, session, op, steps, now, Hashing::Operation)
+}
+
+/// Who hashes streamed bytes: the operation (`handle_stream_data`), or the driver, which passes
+/// lengths and then the digest it computed (`handle_stream_len`, `handle_stream_digest`).
+#[derive(Clone, Copy, PartialEq)]
+enum Hashing {
+    Operation,
+    Driver,
+}
+
+/// Passes one streamed chunk to the operation as a driver hashing with `hashing` does; `hashers`
+/// keeps the driver's running hash per source.
+fn pass_stream_chunk<O: Operation>(op: &mut O, hashing: Hashing, hashers: &mut HashMap<u64, Vec<u8>>, source: indexsmith_registry::RequestId, chunk: &[u8]) -> Result<(), indexsmith_registry::RegistryError> {
+    if hashing == Hashing::Operation {
+        return op.handle_stream_data(source, chunk);
+    }
+    // The driver's hasher: here it keeps the bytes and hashes them at the end.
+    let seen = hashers.entry(source.0).or_default();
+    seen.extend_from_slice(chunk);
+    if op.handle_stream_len(source, chunk.len() as u64)? {
+        let expected = op.stream_digest(source).expect("a digest for a streamed blob");
+        assert_eq!(expected.algorithm().to_string(), "sha256");
+        op.handle_stream_digest(source, &sha256(seen).to_string())?;
+    }
+    Ok(())
+}
+
+fn run_with<O: Operation>(name: &str, session: &mut Session, op: &mut O, steps: Vec<Step>, now: u64, hashing: Hashing) -> Run<O::Output> {
+    let mut hashers: HashMap<u64, Vec<u8>> = HashMap::new();
     let mut pending: Vec<Request> = Vec::new();
     let mut held: HashMap<u64, Vec<u8>> = HashMap::new();
     let mut sent = Vec::new();
@@ -71,7 +103,7 @@ fn run<O: Operation>(name: &str, session: &mut Session, op: &mut O, steps: Vec<S
         if let Some(out) = op.poll_output() {
             let rest: Vec<String> = steps.map(|(i, s)| format!("step {i}: {} {}", s.method, s.url)).collect();
             assert!(rest.is_empty(), "{name}: finished with steps left: {rest:?}");
-            return Run { output: out, sent, max_pending };
+            return Run { output: out, sent, max_pending, pending };
         }
         let Some((i, s)) = steps.next() else {
             panic!("{name}: transcript ended; pending: {:?}", pending.iter().map(|r| format!("{} {}", r.method, r.url)).collect::<Vec<_>>());
@@ -91,11 +123,11 @@ fn run<O: Operation>(name: &str, session: &mut Session, op: &mut O, steps: Vec<S
             Body::Stream { source, offset, len } => {
                 let bytes = held.get(&source.0).unwrap_or_else(|| panic!("{name}: step {i} streams from unknown {source}"));
                 let chunk = bytes[*offset as usize..(*offset + *len) as usize].to_vec();
-                if let Err(e) = op.handle_stream_data(*source, &chunk) {
+                if let Err(e) = pass_stream_chunk(op, hashing, &mut hashers, *source, &chunk) {
                     // The request must not be sent; the operation has failed.
                     let out = op.poll_output().expect("output after a refused stream");
                     assert!(out.is_err(), "{name}: {e}");
-                    return Run { output: out, sent, max_pending };
+                    return Run { output: out, sent, max_pending, pending };
                 }
                 chunk
             }
@@ -641,6 +673,206 @@ fn push_falls_back_to_a_streamed_copy() {
     let r = run("altered", &mut session, &mut op, steps, NOW);
     assert_eq!(r.output.unwrap_err().code(), "DIGEST_MISMATCH");
     assert_eq!(r.sent.iter().filter(|(m, _, _)| *m == Method::Patch).count(), 2, "the third chunk was not sent");
+}
+
+#[test]
+fn streamed_copies_are_verified_before_the_closing_put() {
+    let f = fixture();
+    let (di, dc) = (sha256(&f.index), sha256(&f.child));
+    let (dconf, dlayer) = (sha256(&f.config), sha256(&f.layer));
+    let up = "http://127.0.0.1:5000/v2/dst/blobs/uploads/u1";
+    let digest_q = dlayer.to_string().replace(':', "%3A");
+    let mut altered = f.layer.clone();
+    altered[9] = b'X';
+    let patch = |suffix: &str, next: &str, range: &str, len: &str| {
+        step(Method::Patch, format!("{up}{suffix}"), Answer::Respond(ok(202).with_header("Location", format!("/v2/dst/blobs/uploads/u1{next}")).with_header("Range", format!("0-{}", range.split('-').nth(1).unwrap_or("0")))))
+            .has("Content-Range", range)
+            .has("Content-Length", len)
+    };
+    let close = |suffix: &str| step(Method::Put, format!("{up}{suffix}&digest={digest_q}"), Answer::Respond(ok(201))).has("Content-Length", "0");
+    // (name, stream uploads, who hashes, layer at the source, upload steps, PATCH bodies sent, error)
+    let cases: Vec<(&str, bool, Hashing, Vec<u8>, Vec<Step>, Vec<usize>, Option<&str>)> = vec![
+        ("one PATCH, the operation hashes", true, Hashing::Operation, f.layer.clone(), vec![patch("", "?s=1", "0-9", "10"), close("?s=1")], vec![10], None),
+        ("one PATCH, the driver hashes", true, Hashing::Driver, f.layer.clone(), vec![patch("", "?s=1", "0-9", "10"), close("?s=1")], vec![10], None),
+        (
+            "4-byte ranges, the driver hashes",
+            false,
+            Hashing::Driver,
+            f.layer.clone(),
+            vec![patch("", "?s=1", "0-3", "4"), patch("?s=1", "?s=2", "4-7", "4"), patch("?s=2", "?s=3", "8-9", "2"), close("?s=3")],
+            vec![4, 4, 2],
+            None,
+        ),
+        // Altered bytes: the request carrying the last bytes is refused before it is sent (its
+        // step is taken, never answered).
+        ("one PATCH of altered bytes, the operation hashes", true, Hashing::Operation, altered.clone(), vec![patch("", "?s=1", "0-9", "10")], vec![], Some("DIGEST_MISMATCH")),
+        ("one PATCH of altered bytes, the driver hashes", true, Hashing::Driver, altered.clone(), vec![patch("", "?s=1", "0-9", "10")], vec![], Some("DIGEST_MISMATCH")),
+        (
+            "4-byte ranges of altered bytes, the driver hashes",
+            false,
+            Hashing::Driver,
+            altered.clone(),
+            vec![patch("", "?s=1", "0-3", "4"), patch("?s=1", "?s=2", "4-7", "4"), patch("?s=2", "?s=3", "8-9", "2")],
+            vec![4, 4],
+            Some("DIGEST_MISMATCH"),
+        ),
+    ];
+    for (name, stream_uploads, hashing, source_bytes, uploads, patches, error) in cases {
+        let mut steps = vec![
+            step(Method::Head, format!("{REG}/dst/manifests/{di}"), Answer::Respond(ok(404))),
+            step(Method::Head, format!("{REG}/dst/manifests/{dc}"), Answer::Respond(ok(404))),
+            step(Method::Get, format!("{REG}/src/manifests/{dc}"), Answer::Respond(manifest_response(&f.child, OCI_MANIFEST))),
+            step(Method::Head, format!("{REG}/dst/blobs/{dconf}"), Answer::Respond(ok(200))),
+            step(Method::Head, format!("{REG}/dst/blobs/{dlayer}"), Answer::Respond(ok(404))),
+            step(Method::Post, format!("{REG}/dst/blobs/uploads/?mount={digest_q}&from=src"), Answer::Respond(ok(202).with_header("Location", "/v2/dst/blobs/uploads/u1"))),
+            step(Method::Get, format!("{REG}/src/blobs/{dlayer}"), Answer::Held(source_bytes)),
+        ];
+        steps.extend(uploads);
+        if error.is_none() {
+            steps.push(step(Method::Put, format!("{REG}/dst/manifests/{dc}"), Answer::Respond(ok(201))));
+            steps.push(step(Method::Put, format!("{REG}/dst/manifests/v1"), Answer::Respond(ok(201))));
+        }
+        let config = SessionConfig::default().with_chunk_size(4).with_stream_uploads(stream_uploads);
+        let mut session = Session::new(config);
+        let mut op = Transfer::push(&session, &repo("dst"), Some("v1".into()), f.index.clone(), OCI_INDEX, Some(repo("src")));
+        let r = run_with(name, &mut session, &mut op, steps, NOW, hashing);
+        let sent: Vec<usize> = r.sent.iter().filter(|(m, _, _)| *m == Method::Patch).map(|(_, _, b)| b.len()).collect();
+        assert_eq!(sent, patches, "{name}: PATCH bodies");
+        match error {
+            None => {
+                let TransferOutput::Pushed(report) = r.output.unwrap_or_else(|e| panic!("{name}: {e}")) else { panic!("{name}: not a push report") };
+                assert_eq!((report.blobs_uploaded, report.bytes_uploaded), (1, 10), "{name}");
+                let body: Vec<u8> = r.sent.iter().filter(|(m, _, _)| *m == Method::Patch).flat_map(|(_, _, b)| b.clone()).collect();
+                assert_eq!(body, f.layer, "{name}: the bytes uploaded");
+            }
+            Some(code) => {
+                assert_eq!(r.output.err().map(|e| e.code().to_owned()).as_deref(), Some(code), "{name}");
+                assert!(!r.sent.iter().any(|(m, _, _)| *m == Method::Put), "{name}: nothing may be closed or pushed after a mismatch ({u:?})", u = r.sent.iter().map(|(_, u, _)| u).collect::<Vec<_>>());
+            }
+        }
+    }
+}
+
+#[test]
+fn abandoned_uploads_are_cancelled() {
+    let f = fixture();
+    let (di, dc) = (sha256(&f.index), sha256(&f.child));
+    let (dconf, dlayer) = (sha256(&f.config), sha256(&f.layer));
+    let up = "http://127.0.0.1:5000/v2/dst/blobs/uploads/u1";
+    let digest_q = dlayer.to_string().replace(':', "%3A");
+    let mut altered = f.layer.clone();
+    altered[0] ^= 1;
+    let accepted = |next: &str| Answer::Respond(ok(202).with_header("Location", format!("/v2/dst/blobs/uploads/u1{next}")));
+    // (name, stream uploads, layer at the source, steps after the layer's GET, the error, the DELETEs expected)
+    let cases: Vec<(&str, bool, Vec<u8>, Vec<Step>, &str, Vec<String>)> = vec![
+        (
+            "a range answered 500",
+            false,
+            f.layer.clone(),
+            vec![step(Method::Patch, up, accepted("?s=1")), step(Method::Patch, format!("{up}?s=1"), Answer::Respond(ok(500)))],
+            "UNEXPECTED_STATUS",
+            vec![format!("{up}?s=1")],
+        ),
+        ("the source's bytes refused", true, altered, vec![step(Method::Patch, up, accepted("?s=1"))], "DIGEST_MISMATCH", vec![up.to_owned()]),
+        ("the closing PUT lost", true, f.layer.clone(), vec![step(Method::Patch, up, accepted("?s=1")), step(Method::Put, format!("{up}?s=1&digest={digest_q}"), Answer::Fail(FailureKind::Network))], "NETWORK", vec![format!("{up}?s=1")]),
+        (
+            "a manifest refused after every blob was closed",
+            true,
+            f.layer.clone(),
+            vec![
+                step(Method::Patch, up, accepted("?s=1")),
+                step(Method::Put, format!("{up}?s=1&digest={digest_q}"), Answer::Respond(ok(201))),
+                step(Method::Put, format!("{REG}/dst/manifests/{dc}"), Answer::Respond(ok(500))),
+            ],
+            "UNEXPECTED_STATUS",
+            vec![],
+        ),
+    ];
+    for (name, stream_uploads, source_bytes, tail, code, deletes) in cases {
+        let mut steps = vec![
+            step(Method::Head, format!("{REG}/dst/manifests/{di}"), Answer::Respond(ok(404))),
+            step(Method::Head, format!("{REG}/dst/manifests/{dc}"), Answer::Respond(ok(404))),
+            step(Method::Get, format!("{REG}/src/manifests/{dc}"), Answer::Respond(manifest_response(&f.child, OCI_MANIFEST))),
+            step(Method::Head, format!("{REG}/dst/blobs/{dconf}"), Answer::Respond(ok(200))),
+            step(Method::Head, format!("{REG}/dst/blobs/{dlayer}"), Answer::Respond(ok(404))),
+            step(Method::Post, format!("{REG}/dst/blobs/uploads/?mount={digest_q}&from=src"), Answer::Respond(ok(202).with_header("Location", "/v2/dst/blobs/uploads/u1"))),
+            step(Method::Get, format!("{REG}/src/blobs/{dlayer}"), Answer::Held(source_bytes)),
+        ];
+        steps.extend(tail);
+        let mut session = Session::new(SessionConfig::default().with_chunk_size(4).with_stream_uploads(stream_uploads));
+        let mut op = Transfer::push(&session, &repo("dst"), Some("v1".into()), f.index.clone(), OCI_INDEX, Some(repo("src")));
+        let r = run_with(name, &mut session, &mut op, steps, NOW, Hashing::Driver);
+        assert_eq!(r.output.err().map(|e| e.code().to_owned()).as_deref(), Some(code), "{name}");
+        let mut after = r.pending;
+        while let Some(request) = op.poll_request(&mut session, NOW) {
+            after.push(request);
+        }
+        let sent: Vec<String> = after.iter().map(|r| format!("{} {}", r.method, r.url)).collect();
+        let expected: Vec<String> = deletes.iter().map(|u| format!("DELETE {u}")).collect();
+        assert_eq!(sent, expected, "{name}: requests after the failure");
+        // Their answers change nothing, and nothing else follows.
+        for request in after {
+            op.handle_response(&mut session, request.id, ok(204), NOW);
+        }
+        assert!(op.poll_request(&mut session, NOW).is_none(), "{name}: nothing after the DELETEs");
+        assert!(op.poll_output().is_none(), "{name}: the output was given once");
+    }
+}
+
+#[test]
+fn driver_hashing_is_refused_when_out_of_order() {
+    let f = fixture();
+    let (di, dc) = (sha256(&f.index), sha256(&f.child));
+    let (dconf, dlayer) = (sha256(&f.config), sha256(&f.layer));
+    let digest_q = dlayer.to_string().replace(':', "%3A");
+    // (name, what the driver does with the 10 bytes; the error expected)
+    type Misuse = fn(&mut Transfer, indexsmith_registry::RequestId, &[u8]) -> Result<(), indexsmith_registry::RegistryError>;
+    let cases: Vec<(&str, Misuse, &str)> = vec![
+        ("digest before the last bytes", |op, s, b| {
+            op.handle_stream_len(s, 4)?;
+            op.handle_stream_digest(s, &sha256(b).to_string())
+        }, "INVALID_INPUT"),
+        ("bytes then lengths", |op, s, b| {
+            op.handle_stream_data(s, &b[..4])?;
+            op.handle_stream_len(s, 6).map(|_| ())
+        }, "INVALID_INPUT"),
+        ("more bytes than the blob", |op, s, _| op.handle_stream_len(s, 11).map(|_| ()), "INVALID_RESPONSE"),
+        ("a digest of other bytes", |op, s, _| {
+            op.handle_stream_len(s, 10)?;
+            op.handle_stream_digest(s, &sha256(b"other").to_string())
+        }, "DIGEST_MISMATCH"),
+    ];
+    for (name, misuse, code) in cases {
+        let mut session = Session::new(SessionConfig::default().with_stream_uploads(true).with_chunk_size(4));
+        let mut op = Transfer::push(&session, &repo("dst"), Some("v1".into()), f.index.clone(), OCI_INDEX, Some(repo("src")));
+        let answers: Vec<(Method, String, Response)> = vec![
+            (Method::Head, format!("{REG}/dst/manifests/{di}"), ok(404)),
+            (Method::Head, format!("{REG}/dst/manifests/{dc}"), ok(404)),
+            (Method::Get, format!("{REG}/src/manifests/{dc}"), manifest_response(&f.child, OCI_MANIFEST)),
+            (Method::Head, format!("{REG}/dst/blobs/{dconf}"), ok(200)),
+            (Method::Head, format!("{REG}/dst/blobs/{dlayer}"), ok(404)),
+            (Method::Post, format!("{REG}/dst/blobs/uploads/?mount={digest_q}&from=src"), ok(202).with_header("Location", "/v2/dst/blobs/uploads/u1")),
+            (Method::Get, format!("{REG}/src/blobs/{dlayer}"), Response { status: 200, headers: vec![("Content-Length".into(), "10".into())], body: Body::Held }),
+        ];
+        let mut pending: Vec<Request> = Vec::new();
+        let mut source = None;
+        for (method, url, answer) in answers {
+            while let Some(r) = op.poll_request(&mut session, NOW) {
+                pending.push(r);
+            }
+            let pos = pending.iter().position(|r| r.method == method && r.url == url).unwrap_or_else(|| panic!("{name}: no pending {method} {url}"));
+            let request = pending.remove(pos);
+            if method == Method::Get && url.contains("/blobs/") {
+                source = Some(request.id);
+            }
+            op.handle_response(&mut session, request.id, answer, NOW);
+        }
+        let source = source.expect("the blob GET");
+        assert_eq!(op.stream_digest(source), Some(dlayer.clone()), "{name}");
+        let err = misuse(&mut op, source, &f.layer).expect_err(name);
+        assert_eq!(err.code(), code, "{name}: {err}");
+        assert_eq!(op.poll_output().and_then(|o| o.err()).map(|e| e.code().to_owned()).as_deref(), Some(code), "{name}: the operation failed with it");
+    }
 }
 
 #[test]

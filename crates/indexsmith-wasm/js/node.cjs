@@ -96,11 +96,71 @@ api.digest = (input, algorithm) => {
   return call('digest', [input, algorithm]); // throws the error for a bad input or algorithm
 };
 
-// The registry API (async, over the global fetch; registry.cjs) runs on a second module, the core
-// with the registry protocol, loaded on the first registry call.
+// A request whose body streams from `next()` (a Uint8Array, or null at the end; `length` bytes in
+// all) over node:http(s), for the registry driver's uploads. fetch (undici) kept every byte of a
+// streamed request body until the request ended; here each piece is written, and the next one
+// read only once the socket has taken it, so the request holds about one network read. Resolves
+// to `{ status, headers: [name, value, …], body }`; rejects when `next` throws, on a network error
+// and when `signal` aborts (with its reason).
+function sendStream(url, { method, headers, length, next, signal }) {
+  const http = url.startsWith('https:') ? require('node:https') : url.startsWith('http:') ? require('node:http') : null;
+  if (!http) return Promise.reject(new TypeError(`cannot send a request to ${url}`));
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    let answered = false;
+    const req = http.request(url, { method, headers: { ...headers, 'content-length': String(length) }, signal });
+    const fail = (error) => {
+      if (settled) return;
+      settled = true;
+      req.destroy();
+      reject(signal && signal.aborted ? signal.reason : error);
+    };
+    req.on('error', fail);
+    req.on('response', (res) => {
+      answered = true;
+      const chunks = [];
+      res.on('data', (chunk) => chunks.push(chunk));
+      res.on('error', fail);
+      res.on('end', () => {
+        if (settled) return;
+        settled = true;
+        // An answer before the whole body was sent (an error status): the connection cannot be
+        // reused.
+        if (!req.writableFinished) req.destroy();
+        const flat = [];
+        for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) flat.push(res.rawHeaders[i].toLowerCase(), res.rawHeaders[i + 1]);
+        resolve({ status: res.statusCode, headers: flat, body: new Uint8Array(Buffer.concat(chunks)) });
+      });
+    });
+    const drained = () =>
+      new Promise((done) => {
+        const go = () => {
+          req.off('drain', go);
+          req.off('close', go);
+          done();
+        };
+        req.on('drain', go);
+        req.on('close', go);
+      });
+    (async () => {
+      for (;;) {
+        if (answered || settled) return;
+        const piece = await next();
+        if (piece === null) break;
+        if (settled) return;
+        if (!req.write(piece)) await drained();
+      }
+      req.end();
+    })().catch(fail);
+  });
+}
+
+// The registry API (async, over the global fetch, and node:http for streamed uploads;
+// registry.cjs) runs on a second module, the core with the registry protocol, loaded on the first
+// registry call.
 let registry = null;
 const registryApi = () => {
-  registry ??= require('./registry.cjs').registryApi(require('./registry_glue.node.cjs'), api.validate);
+  registry ??= require('./registry.cjs').registryApi(require('./registry_glue.node.cjs'), api.validate, { sendStream, createHash });
   return registry;
 };
 for (const name of ['fetchManifest', 'inspect', 'listTags', 'createIndexFromReferences', 'planPush', 'pushIndex', 'copyImage']) {

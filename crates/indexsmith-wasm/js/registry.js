@@ -7,22 +7,24 @@
 // no answer as network, timeout or CORS failures, honours an AbortSignal and reports progress.
 //
 // This file is shared by the Node (CommonJS) and browser (ES module) entry points: the build
-// appends the export line of each module system. `registryApi(glue, validate)` takes the
-// wasm-bindgen glue and the package's `validate`.
+// appends the export line of each module system. `registryApi(glue, validate, host)` takes the
+// wasm-bindgen glue, the package's `validate`, and what the host offers besides fetch (Node:
+// `sendStream`, a streamed request over node:http, and node:crypto's `createHash`).
 
-function registryApi(glue, validate) {
+function registryApi(glue, validate, host = {}) {
   const isBrowser = typeof window !== 'undefined' && typeof document !== 'undefined';
-  // Node streams upload bodies (fetch with `duplex: "half"`), so a blob goes up in one request
-  // however large, holding no more than one network read; browsers send request streams only over
-  // HTTP/2, so there the driver sends buffered chunks of the session's chunk size.
+  // Outside browsers the driver streams upload bodies, holding no more than one network read;
+  // browsers send request streams only over HTTP/2, so there it sends buffered chunks of the
+  // session's chunk size.
   const streamUploads = !isBrowser;
+  // Node sends streamed bodies with `host.sendStream` (node:http): fetch (undici) with a
+  // ReadableStream body kept every byte of the request until it ended, so a whole 256 MiB blob in
+  // one fetch held 256 MiB, and 16 MiB ranges about 80 MiB (measured with bench/registry.mjs).
+  // Over node:http a blob goes up in one PATCH (`streamUploads`), whatever its size, holding one
+  // read at a time; blobs up to the chunk size in one PUT.
   // Browsers open 6 connections per host over HTTP/1.1; Node has no such limit, and a 16-child
   // index needs its children and configs in flight together to take two round trips.
-  // A whole blob in one streamed request held as much memory as the blob in Node 20 (measured in
-  // bench/registry.mjs), so uploads go in streamed ranges: each range costs a round trip, and
-  // holds at most its size. 16 MiB kept a 256 MiB copy within 1.2x of skopeo's time with about
-  // 28 MiB live (8 MiB: 20 MiB live, 1.26x; 32 MiB and more hold far more).
-  const NODE_DEFAULTS = { maxConcurrent: 32, chunkSize: 16 * 1024 * 1024 };
+  const NODE_DEFAULTS = { maxConcurrent: 32, chunkSize: 16 * 1024 * 1024, streamUploads: typeof host.sendStream === 'function' };
   const nowSeconds = () => Math.floor(Date.now() / 1000);
 
   function apiError(code, message, extra) {
@@ -163,6 +165,34 @@ function registryApi(glue, validate) {
     }
   }
 
+  // Passes bytes of the held body of request `id` to the operation before they are sent: hashed
+  // here with the host's native hasher when it has one for the blob's algorithm (the operation
+  // then gets lengths and the digest), else handed to the operation, which hashes them in
+  // WebAssembly. Throws when they must not be sent.
+  function streamChecker(op) {
+    const hashers = new Map(); // request id -> { algorithm, hash } or null
+    return (id, piece) => {
+      let h = hashers.get(id);
+      if (h === undefined) {
+        h = null;
+        const digest = typeof host.createHash === 'function' ? op.streamDigest(id) : undefined;
+        const algorithm = digest ? digest.slice(0, digest.indexOf(':')) : '';
+        if (algorithm === 'sha256' || algorithm === 'sha384' || algorithm === 'sha512') {
+          h = { algorithm, hash: host.createHash(algorithm) };
+        }
+        hashers.set(id, h);
+      }
+      if (!h) {
+        op.handleStreamData(id, piece);
+        return;
+      }
+      h.hash.update(piece);
+      if (op.handleStreamLen(id, piece.byteLength)) {
+        op.handleStreamDigest(id, `${h.algorithm}:${h.hash.digest('hex')}`);
+      }
+    };
+  }
+
   // Runs one operation to its end with fetch.
   async function drive(op, opts) {
     const options = opts || {};
@@ -180,6 +210,7 @@ function registryApi(glue, validate) {
       }
     };
     const held = new Map(); // request id -> HeldBody
+    const passStream = streamChecker(op);
     const inflight = new Map(); // request id -> Promise
     const controller = new AbortController();
     const onAbort = () => controller.abort(abortReason(signal));
@@ -191,7 +222,9 @@ function registryApi(glue, validate) {
       signal.addEventListener('abort', onAbort, { once: true });
     }
 
-    const send = async (req) => {
+    // `base`: the signal that ends the request with the operation (the cleanup after a failure
+    // has its own).
+    const send = async (req, base = controller.signal) => {
       const headers = new Headers();
       for (const [name, value] of req.headers) {
         const lower = name.toLowerCase();
@@ -202,6 +235,43 @@ function registryApi(glue, validate) {
       let body = req.body;
       let refused = null;
       let duplex;
+      const url = viaProxy(proxy, req.url);
+      // One listener on the operation's signal for all requests; a timeout per request.
+      const requestSignal = timeoutMs ? AbortSignal.any([base, AbortSignal.timeout(timeoutMs)]) : base;
+      if (body && !(body instanceof Uint8Array) && typeof host.sendStream === 'function') {
+        // Node: the range goes from the download into the upload one read at a time.
+        const source = held.get(body.source);
+        if (!source) throw new Error(`no held download for request ${body.source}`);
+        const { source: id, offset, len } = body;
+        if (offset !== source.position) throw new Error(`a streamed range starts at ${offset}, but the body was read up to ${source.position}`);
+        let left = len;
+        const next = async () => {
+          if (left === 0) return null;
+          const piece = await source.readPiece(left);
+          try {
+            passStream(id, piece);
+          } catch (e) {
+            refused = e;
+            throw e;
+          }
+          left -= piece.byteLength;
+          if (source.finished()) held.delete(id);
+          return piece;
+        };
+        const fields = {};
+        headers.forEach((value, name) => {
+          fields[name] = value;
+        });
+        let answer;
+        try {
+          answer = await host.sendStream(url, { method: req.method, headers: fields, length: len, next, signal: requestSignal });
+        } catch (e) {
+          if (base.aborted) throw abortReason(base);
+          if (refused) return { refused };
+          return { failure: failureKind(e, url), message: describe(e) };
+        }
+        return { status: answer.status, headers: answer.headers, body: answer.body, held: false };
+      }
       if (body && !(body instanceof Uint8Array) && streamUploads) {
         // Node: pipe the range straight from the download into the upload.
         const source = held.get(body.source);
@@ -209,7 +279,7 @@ function registryApi(glue, validate) {
         const { source: id, offset, len } = body;
         body = source.stream(offset, len, (piece) => {
           try {
-            op.handleStreamData(id, piece);
+            passStream(id, piece);
           } catch (e) {
             refused = e;
             throw e;
@@ -224,11 +294,11 @@ function registryApi(glue, validate) {
         try {
           bytes = await source.read(body.offset, body.len);
         } catch (e) {
-          if (controller.signal.aborted) throw abortReason(controller.signal);
+          if (base.aborted) throw abortReason(base);
           return { failure: 'network', message: `reading the download: ${describe(e)}` };
         }
         try {
-          op.handleStreamData(body.source, bytes);
+          passStream(body.source, bytes);
         } catch (refused) {
           return { refused }; // the bytes must not be sent; the operation has failed
         }
@@ -238,9 +308,6 @@ function registryApi(glue, validate) {
         }
         body = bytes;
       }
-      const url = viaProxy(proxy, req.url);
-      // One listener on the operation's signal for all requests; a timeout per request.
-      const requestSignal = timeoutMs ? AbortSignal.any([controller.signal, AbortSignal.timeout(timeoutMs)]) : controller.signal;
       let response;
       try {
         response = await fetch(url, {
@@ -255,7 +322,7 @@ function registryApi(glue, validate) {
           cache: 'no-store',
         });
       } catch (e) {
-        if (controller.signal.aborted) throw abortReason(controller.signal);
+        if (base.aborted) throw abortReason(base);
         if (refused) return { refused };
         return { failure: failureKind(e, url), message: describe(e) };
       }
@@ -269,7 +336,7 @@ function registryApi(glue, validate) {
       try {
         bytes = req.method === 'HEAD' ? undefined : new Uint8Array(await response.arrayBuffer());
       } catch (e) {
-        if (controller.signal.aborted) throw abortReason(controller.signal);
+        if (base.aborted) throw abortReason(base);
         return { failure: failureKind(e, url), message: describe(e) };
       }
       return { status: response.status, headers: flat, body: bytes, held: false };
@@ -283,6 +350,46 @@ function registryApi(glue, validate) {
       inflight.set(req.id, p);
     };
 
+    // The operation failed: it hands out only DELETEs of the upload sessions it abandoned
+    // (distribution-spec "cancel an upload"), sent after every other request was stopped, on a
+    // best-effort basis, within the call's timeout (10 s without one) or until the call's signal
+    // aborts.
+    let failed = false;
+    const outputOf = () => {
+      try {
+        return op.pollOutput();
+      } catch (e) {
+        failed = true;
+        throw e;
+      }
+    };
+    const cancelAbandonedUploads = async () => {
+      controller.abort();
+      for (const body of held.values()) body.cancel();
+      held.clear();
+      const cleanup = new AbortController();
+      const timer = setTimeout(() => cleanup.abort(), timeoutMs || 10000);
+      const stop = () => cleanup.abort();
+      if (signal) signal.addEventListener('abort', stop, { once: true });
+      try {
+        for (let round = 0; round < 4 && !cleanup.signal.aborted; round++) {
+          const requests = op.pollRequests(nowSeconds()).filter((req) => req.method === 'DELETE' && !req.body);
+          if (requests.length === 0) break;
+          const answers = await Promise.all(requests.map((req) => send(req, cleanup.signal).then((outcome) => ({ id: req.id, outcome }), () => null)));
+          for (const a of answers) {
+            if (!a || a.outcome.refused) continue;
+            if (a.outcome.failure) op.handleFailure(a.id, a.outcome.failure, a.outcome.message, nowSeconds());
+            else op.handleResponse(a.id, a.outcome.status, a.outcome.headers, a.outcome.body, a.outcome.held, nowSeconds());
+          }
+        }
+      } catch {
+        // best effort: the operation's error is what the call reports
+      } finally {
+        clearTimeout(timer);
+        if (signal) signal.removeEventListener('abort', stop);
+      }
+    };
+
     const emit = () => {
       const events = op.pollEvents();
       if (onProgress) for (const e of events) onProgress(e);
@@ -290,10 +397,11 @@ function registryApi(glue, validate) {
 
     try {
       for (;;) {
-        for (const req of op.pollRequests(nowSeconds())) start(req);
         emit();
-        const output = op.pollOutput(); // throws the operation's error
+        // The output first: after a failure, the operation's requests are the cleanup's.
+        const output = outputOf(); // throws the operation's error
         if (output !== undefined) return output;
+        for (const req of op.pollRequests(nowSeconds())) start(req);
         if (inflight.size === 0) {
           throw apiError('INTERNAL', 'indexsmith: the registry operation stopped without a result (a bug)');
         }
@@ -306,7 +414,7 @@ function registryApi(glue, validate) {
         const { outcome } = done;
         if (outcome.refused) {
           // The operation has its error in pollOutput (which throws it).
-          const output = op.pollOutput();
+          const output = outputOf();
           if (output === undefined) throw outcome.refused;
           return output;
         }
@@ -316,6 +424,9 @@ function registryApi(glue, validate) {
           op.handleResponse(done.id, outcome.status, outcome.headers, outcome.body, outcome.held, nowSeconds());
         }
       }
+    } catch (error) {
+      if (failed) await cancelAbandonedUploads();
+      throw error;
     } finally {
       if (signal) signal.removeEventListener('abort', onAbort);
       if (!controller.signal.aborted) controller.abort();
@@ -327,6 +438,7 @@ function registryApi(glue, validate) {
   const Op = glue.RegistryOperation;
   const sessionOptions = (opts) => {
     const { onProgress, signal, ...rest } = opts || {};
+    if (isBrowser) delete rest.streamUploads;
     return isBrowser ? rest : { ...NODE_DEFAULTS, ...rest };
   };
 

@@ -1,6 +1,7 @@
 // The registry API in headless Chromium: a page on one 127.0.0.1 origin fetches a manifest from a
 // docker-registry on another origin that sends CORS headers, and from one that does not
-// (CORS_BLOCKED).
+// (CORS_BLOCKED), and copies an image between two registries (buffered ranges, hashed in
+// WebAssembly).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
@@ -31,18 +32,27 @@ window.run = async (withCors, withoutCors) => {
   }
   return out;
 };
+window.copy = async (source, target, options) => {
+  await api.default(new URL('/pkg/indexsmith_bg.wasm', location.href));
+  const progress = [];
+  const r = await api.copyImage(source, target, { ...options, onProgress: (e) => progress.push(e.type) });
+  return { result: r, progress: progress.filter((t) => t === 'blobProgress').length };
+};
 window.ready = true;
 </script>`;
 
 let server;
 let cors;
 let noCors;
+let target;
 let index;
+let images;
 
 before(async () => {
   cors = await startRegistry();
   noCors = await startRegistry({ cors: false });
-  const images = [];
+  target = await startRegistry();
+  images = [];
   for (const architecture of ['amd64', 'arm64']) images.push(await seedImage(cors.host, 'src/app', { os: 'linux', architecture }));
   index = await seedIndex(cors.host, 'src/app', 'multi', images);
   const other = await seedImage(noCors.host, 'src/app', { os: 'linux', architecture: 'amd64' });
@@ -55,6 +65,31 @@ after(async () => {
   server?.close();
   await cors?.stop();
   await noCors?.stop();
+  await target?.stop();
+});
+
+test('copyImage from a page in Chromium: blobs in buffered ranges of the chunk size', async () => {
+  const browser = await launchChromium();
+  try {
+    const page = await browser.context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(server.origin + '/');
+    await page.waitForFunction(() => window.ready === true);
+    // `streamUploads` is ignored in browsers: ranges of 7 bytes all the same.
+    const out = await page.evaluate(([a, b]) => window.copy(a, b, { chunkSize: 7, streamUploads: true }), [`${cors.host}/src/app:multi`, `${target.host}/copy/app:multi`]);
+    assert.deepEqual(errors, []);
+    assert.equal(out.result.digest, index.digest);
+    assert.deepEqual(out.result.blobs, { copied: 4, mounted: 0, skipped: 0 });
+    // seedImage's layer: `layer 0 of <os>/<arch> in <repo>`.
+    const layerBytes = images.reduce((n, m) => n + Buffer.byteLength(`layer 0 of linux/${m.platform.architecture} in src/app`), 0);
+    assert.equal(out.result.bytes, images.reduce((n, m) => n + m.config.size, 0) + layerBytes, 'configs and layers');
+    assert.ok(out.progress >= Math.ceil(out.result.bytes / 7) - 4, `${out.progress} ranges of at most 7 bytes`);
+    const back = await fetch(`http://${target.host}/v2/copy/app/manifests/multi`, { headers: { accept: 'application/vnd.oci.image.index.v1+json' } });
+    assert.equal(back.headers.get('docker-content-digest'), index.digest);
+  } finally {
+    await browser.close();
+  }
 });
 
 test('fetchManifest from a page in Chromium, and CORS_BLOCKED without CORS headers', async () => {

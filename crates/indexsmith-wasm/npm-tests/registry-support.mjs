@@ -267,7 +267,13 @@ export async function startFaultProxy(fault) {
     const [, host, rest] = m;
     log.push(`${req.method} ${rest}`);
     const chunks = [];
-    for await (const c of req) chunks.push(c);
+    try {
+      for await (const c of req) chunks.push(c);
+    } catch {
+      // The client abandoned its request mid-body (a refused upload): nothing is forwarded.
+      res.destroy();
+      return;
+    }
     const action = fault?.(req, rest);
     if (action === 'fail') {
       res.writeHead(500, { 'content-type': 'text/plain' });

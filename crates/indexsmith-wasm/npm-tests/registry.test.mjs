@@ -6,6 +6,7 @@ import * as api from 'indexsmith';
 import {
   OCI_INDEX,
   OCI_MANIFEST,
+  pushLargeBlob,
   seedImage,
   seedIndex,
   sha256,
@@ -194,20 +195,85 @@ test('copyImage copies an index with every child and blob to a second registry',
   const again = await api.copyImage(`${plain.host}/src/app:multi`, target);
   assert.equal(again.bytes, 0, 'a second copy uploads nothing');
 
-  // Small ranges: every blob goes up in several streamed PATCH requests, then a closing PUT.
-  const ranged = [];
-  const proxy = await startFaultProxy(() => undefined);
+  // How blobs go up (9 blobs, each over 7 bytes): each then closed with one PUT.
+  const cases = [
+    // Node's default: blobs up to the chunk size (16 MiB) in one streamed PUT.
+    { name: 'monolithic', repo: 'whole', options: {}, patches: (n) => n === 0 },
+    // Stream uploads: each blob over the chunk size in one streamed PATCH of all its bytes.
+    { name: 'one PATCH per blob', repo: 'streamed', options: { chunkSize: 7 }, patches: (n) => n === 9 },
+    // The ranged path (browsers, and Node with `streamUploads: false`): several PATCH requests.
+    { name: 'ranges of 7 bytes', repo: 'ranged', options: { chunkSize: 7, streamUploads: false }, patches: (n) => n >= Math.ceil(expectedBytes / 7) - 9 },
+  ];
+  for (const c of cases) {
+    const progress = [];
+    const proxy = await startFaultProxy(() => undefined);
+    try {
+      const copied = await api.copyImage(`${plain.host}/src/app:multi`, `${second.host}/${c.repo}/app:multi`, { ...c.options, proxy: proxy.base, onProgress: (e) => progress.push(e) });
+      assert.equal(copied.bytes, expectedBytes, c.name);
+      assert.deepEqual(copied.blobs, { copied: 9, mounted: 0, skipped: 0 }, c.name);
+      const patches = proxy.log.filter((l) => l.startsWith(`PATCH /v2/${c.repo}/app/blobs/uploads/`)).length;
+      assert.ok(c.patches(patches), `${c.name}: ${patches} PATCH requests`);
+      const closes = proxy.log.filter((l) => l.startsWith(`PUT /v2/${c.repo}/app/blobs/uploads/`)).length;
+      assert.equal(closes, 9, `${c.name}: one closing PUT per blob`);
+      assert.ok(progress.filter((e) => e.type === 'blobProgress').length >= patches, `${c.name}: progress for each PATCH`);
+    } finally {
+      await proxy.stop();
+    }
+    assert.equal((await api.fetchManifest(`${second.host}/${c.repo}/app:multi`)).digest, index.digest, c.name);
+  }
+});
+
+test('a blob larger than the chunk size goes up in one streamed PATCH, verified before it is closed', async () => {
+  const size = 20 * 1024 * 1024 + 5;
+  const layer = await pushLargeBlob(plain.host, 'src/big', size, 7);
+  const image = await seedImage(plain.host, 'src/big', PLATFORMS[0], { tag: 'v1', layerDescriptors: [layer] });
+  // (name, fault on the layer's GET, the error, PATCH requests expected, closing PUTs allowed)
+  const cases = [
+    { name: 'intact', repo: 'big', fault: undefined, code: null, patches: 1, closes: [2] },
+    // The last byte flipped: the last read of the PATCH is refused, the layer's upload never
+    // closed (the config's may be).
+    { name: 'corrupted', repo: 'big-corrupt', fault: 'corrupt', code: 'DIGEST_MISMATCH', patches: 1, closes: [0, 1] },
+  ];
+  for (const c of cases) {
+    const proxy = await startFaultProxy((req, path) => (req.method === 'GET' && path.endsWith(`/blobs/${layer.digest}`) ? c.fault : undefined));
+    const target = `${second.host}/${c.repo}/app:v1`;
+    try {
+      const copy = api.copyImage(`${plain.host}/src/big:v1`, target, { proxy: proxy.base });
+      if (c.code) {
+        await rejectsWith(copy, c.code);
+        await assert.rejects(api.fetchManifest(target), (e) => ['NAME_UNKNOWN', 'MANIFEST_UNKNOWN'].includes(e.code), `${c.name}: nothing tagged`);
+        const head = await fetch(`http://${second.host}/v2/${c.repo}/app/blobs/${layer.digest}`, { method: 'HEAD' });
+        assert.equal(head.status, 404, `${c.name}: the layer is not in the target`);
+      } else {
+        const r = await copy;
+        assert.equal(r.bytes, size + image.config.size, c.name);
+        assert.equal((await api.fetchManifest(target)).digest, image.digest, c.name);
+        const head = await fetch(`http://${second.host}/v2/${c.repo}/app/blobs/${layer.digest}`, { method: 'HEAD' });
+        assert.equal(head.headers.get('docker-content-digest'), layer.digest, c.name);
+      }
+      const patches = proxy.log.filter((l) => l.startsWith(`PATCH /v2/${c.repo}/app/blobs/uploads/`)).length;
+      const closes = proxy.log.filter((l) => l.startsWith(`PUT /v2/${c.repo}/app/blobs/uploads/`)).length;
+      assert.equal(patches, c.patches, `${c.name}: PATCH requests`);
+      assert.ok(c.closes.includes(closes), `${c.name}: ${closes} uploads closed`);
+    } finally {
+      await proxy.stop();
+    }
+  }
+
+  // Aborted while the streamed PATCH waits for its answer: the call rejects with the reason.
+  const controller = new AbortController();
+  const reason = new Error('stop during the upload');
+  const proxy = await startFaultProxy((req, path) => {
+    if (req.method === 'PATCH' && path.startsWith('/v2/big-aborted/')) controller.abort(reason);
+    return undefined;
+  });
   try {
-    const small = await api.copyImage(`${plain.host}/src/app:multi`, `${second.host}/ranged/app:multi`, { chunkSize: 7, proxy: proxy.base, onProgress: (e) => ranged.push(e) });
-    assert.equal(small.bytes, expectedBytes);
-    assert.deepEqual(small.blobs, { copied: 9, mounted: 0, skipped: 0 });
-    const patches = proxy.log.filter((l) => l.startsWith('PATCH /v2/ranged/app/blobs/uploads/')).length;
-    assert.ok(patches >= Math.ceil(expectedBytes / 7) - 9, `${patches} PATCH requests of at most 7 bytes`);
-    assert.ok(ranged.filter((e) => e.type === 'blobProgress').length >= patches, 'progress for each range');
+    await assert.rejects(api.copyImage(`${plain.host}/src/big:v1`, `${second.host}/big-aborted/app:v1`, { proxy: proxy.base, signal: controller.signal }), (e) => e === reason);
+    assert.equal(proxy.log.filter((l) => l.startsWith('PATCH /v2/big-aborted/')).length, 1, 'the PATCH was under way');
+    await assert.rejects(api.fetchManifest(`${second.host}/big-aborted/app:v1`), (e) => ['NAME_UNKNOWN', 'MANIFEST_UNKNOWN'].includes(e.code));
   } finally {
     await proxy.stop();
   }
-  assert.equal((await api.fetchManifest(`${second.host}/ranged/app:multi`)).digest, index.digest);
 });
 
 test('basic auth: the right password works, none or a wrong one is UNAUTHORIZED', async () => {
@@ -251,7 +317,7 @@ test('bytes that do not match their digest are DIGEST_MISMATCH, and nothing is t
   const blobs = await startFaultProxy((req, path) => (req.method === 'GET' && /\/blobs\/sha256:/.test(path) && !path.includes(images[0].config.digest) ? 'corrupt' : undefined));
   try {
     const ranged = `${second.host}/corrupt-ranged/app:v1`;
-    await rejectsWith(api.copyImage(`${plain.host}/src/app:amd64`, ranged, { proxy: blobs.base, chunkSize: 7 }), 'DIGEST_MISMATCH');
+    await rejectsWith(api.copyImage(`${plain.host}/src/app:amd64`, ranged, { proxy: blobs.base, chunkSize: 7, streamUploads: false }), 'DIGEST_MISMATCH');
     await assert.rejects(api.fetchManifest(ranged), (e) => ['NAME_UNKNOWN', 'MANIFEST_UNKNOWN'].includes(e.code));
     const patches = blobs.log.filter((l) => l.startsWith('PATCH /v2/corrupt-ranged/app/blobs/uploads/'));
     assert.ok(patches.length > 0, 'ranges of the corrupted layers were sent before the last one');
@@ -259,6 +325,43 @@ test('bytes that do not match their digest are DIGEST_MISMATCH, and nothing is t
     assert.ok(closes.length <= 1, `only the intact config may be closed (${closes.length} closed)`);
   } finally {
     await blobs.stop();
+  }
+});
+
+test('an upload abandoned by a failure is cancelled with DELETE, and nothing is tagged', async () => {
+  const configDigest = images[0].config.digest;
+  // (name, options, fault for the proxy given a counter, error)
+  const cases = [
+    {
+      name: 'a range answered 500',
+      repo: 'cancel-ranged',
+      options: { chunkSize: 7, streamUploads: false },
+      fault: (count) => (req) => (req.method === 'PATCH' && ++count.patches === 2 ? 'fail' : undefined),
+      code: 'UNEXPECTED_STATUS',
+    },
+    {
+      name: 'corrupted bytes refused',
+      repo: 'cancel-streamed',
+      options: { chunkSize: 7 },
+      fault: () => (req, path) => (req.method === 'GET' && /\/blobs\/sha256:/.test(path) && !path.includes(configDigest) ? 'corrupt' : undefined),
+      code: 'DIGEST_MISMATCH',
+    },
+  ];
+  for (const c of cases) {
+    const proxy = await startFaultProxy(c.fault({ patches: 0 }));
+    const target = `${second.host}/${c.repo}/app:v1`;
+    try {
+      await rejectsWith(api.copyImage(`${plain.host}/src/app:amd64`, target, { ...c.options, proxy: proxy.base }), c.code);
+      const deletes = proxy.log.filter((l) => l.startsWith(`DELETE /v2/${c.repo}/app/blobs/uploads/`));
+      assert.ok(deletes.length >= 1, `${c.name}: the abandoned upload was cancelled (${proxy.log.join(', ')})`);
+      for (const d of deletes) {
+        const session = await fetch(`http://${second.host}${d.slice('DELETE '.length)}`);
+        assert.equal(session.status, 404, `${c.name}: upload session ${d} is gone`);
+      }
+      await assert.rejects(api.fetchManifest(target), (e) => ['NAME_UNKNOWN', 'MANIFEST_UNKNOWN'].includes(e.code), `${c.name}: nothing tagged`);
+    } finally {
+      await proxy.stop();
+    }
   }
 });
 

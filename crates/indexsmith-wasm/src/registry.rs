@@ -51,9 +51,15 @@ pub struct RegistryOptions {
     #[tsify(optional)]
     pub timeout: Option<f64>,
     /// The largest upload range in bytes, i.e. the most blob bytes a request carries (default:
-    /// 16 MiB in Node, streamed; 4 MiB in browsers, buffered).
+    /// 16 MiB in Node, streamed; 4 MiB in browsers, buffered). With `streamUploads`, blobs up to
+    /// this size go up in one `PUT`, larger ones in one `PATCH`.
     #[tsify(optional)]
     pub chunk_size: Option<u64>,
+    /// Send each blob larger than `chunkSize` in one streamed `PATCH` of all its bytes, holding no
+    /// more than one network read, instead of in `chunkSize` ranges (default: on in Node; off in
+    /// browsers, which stream request bodies only over HTTP/2, and ignored there).
+    #[tsify(optional)]
+    pub stream_uploads: Option<bool>,
     /// The most requests in flight at once (default: 32 in Node; 6 in browsers, their limit per
     /// host).
     #[tsify(optional)]
@@ -156,6 +162,9 @@ fn session(options: JsValue, registries: &[&Repository]) -> Result<(Session, Vec
         }
         if let Some(n) = count(&o, "maxConcurrent")? {
             config = config.with_max_concurrent(n);
+        }
+        if let Some(on) = o.bool("streamUploads")? {
+            config = config.with_stream_uploads(on);
         }
         if let Some(n) = count(&o, "maxStreams")? {
             config = config.with_max_streams(n);
@@ -319,6 +328,36 @@ impl RegistryOperation {
     #[wasm_bindgen(js_name = handleStreamData)]
     pub fn handle_stream_data(&mut self, source: f64, bytes: &[u8]) -> Result<(), JsValue> {
         each_op!(self, op => op.handle_stream_data(RequestId(source as u64), bytes)).map_err(|e| registry_error(&e))
+    }
+
+    /// The digest (`algorithm:hex`) the held body of request `source` must have, for a driver
+    /// that hashes it natively; `undefined` when no blob is streamed from it.
+    #[wasm_bindgen(js_name = streamDigest)]
+    pub fn stream_digest(&self, source: f64) -> Option<String> {
+        let source = RequestId(source as u64);
+        match &self.op {
+            Op::Fetch(op) => op.stream_digest(source),
+            Op::Inspect(op) => op.stream_digest(source),
+            Op::Tags(op) => op.stream_digest(source),
+            Op::Create(op, _) => op.stream_digest(source),
+            Op::Transfer(op, _) => op.stream_digest(source),
+        }
+        .map(|d| d.to_string())
+    }
+
+    /// `len` bytes of the held body of request `source`, hashed by the driver, are about to be
+    /// sent; `true` once the body is complete (then `handleStreamDigest` comes before they are
+    /// sent). Throws (and the operation has failed) when they must not be sent.
+    #[wasm_bindgen(js_name = handleStreamLen)]
+    pub fn handle_stream_len(&mut self, source: f64, len: f64) -> Result<bool, JsValue> {
+        each_op!(self, op => op.handle_stream_len(RequestId(source as u64), len as u64)).map_err(|e| registry_error(&e))
+    }
+
+    /// The driver's digest of the whole held body of request `source`; throws on a mismatch (the
+    /// last bytes must not be sent).
+    #[wasm_bindgen(js_name = handleStreamDigest)]
+    pub fn handle_stream_digest(&mut self, source: f64, digest: &str) -> Result<(), JsValue> {
+        each_op!(self, op => op.handle_stream_digest(RequestId(source as u64), digest)).map_err(|e| registry_error(&e))
     }
 
     /// Progress events since the last call.

@@ -23,6 +23,13 @@ macro_rules! engine_driven {
             self.engine.poll_request(session, now)
         }
 
+        engine_answers!();
+    };
+}
+
+/// The `Operation` methods of an engine-driven operation besides `poll_request`.
+macro_rules! engine_answers {
+    () => {
         fn handle_response(&mut self, session: &mut $crate::session::Session, id: $crate::http::RequestId, response: $crate::http::Response, now: u64) {
             self.engine.handle_response(session, id, response, now);
             self.process(session);
@@ -83,7 +90,8 @@ use indexsmith::digest::Digest;
 /// A driver loop: take every request `poll_request` gives (send them concurrently), feed back
 /// each answer with `handle_response` (or `handle_failure` when there was no HTTP answer), pass
 /// streamed bytes through `handle_stream_data`, drain `poll_event` for progress, and stop when
-/// `poll_output` returns `Some`.
+/// `poll_output` returns `Some`. After an error, an operation may still hand out cleanup requests
+/// (a transfer cancels the uploads it abandoned): a driver sends them on a best-effort basis.
 pub trait Operation {
     type Output;
 
@@ -101,6 +109,32 @@ pub trait Operation {
     /// it returns an error the request must not be sent (the operation has failed).
     fn handle_stream_data(&mut self, source: RequestId, bytes: &[u8]) -> Result<(), RegistryError> {
         let _ = (source, bytes);
+        Ok(())
+    }
+
+    /// The digest the bytes of the held body of request `source` must have, for a driver that
+    /// hashes them itself (natively) and passes only their lengths (`handle_stream_len`) and
+    /// its digest (`handle_stream_digest`). `None` when no blob is streamed from `source`.
+    fn stream_digest(&self, source: RequestId) -> Option<Digest> {
+        let _ = source;
+        None
+    }
+
+    /// `len` bytes of the held body of request `source`, hashed by the driver, are on their way
+    /// into a [`crate::Body::Stream`] request (instead of `handle_stream_data`; one of the two
+    /// for a whole body). Returns `true` once the body is complete: the driver must then call
+    /// `handle_stream_digest` before it sends these last bytes. When it returns an error the
+    /// request must not be sent (the operation has failed).
+    fn handle_stream_len(&mut self, source: RequestId, len: u64) -> Result<bool, RegistryError> {
+        let _ = (source, len);
+        Ok(false)
+    }
+
+    /// The digest (`algorithm:hex`, of the algorithm of `stream_digest`) the driver computed over
+    /// every byte of the held body of request `source`. A mismatch fails the operation, and the
+    /// last bytes must not be sent.
+    fn handle_stream_digest(&mut self, source: RequestId, digest: &str) -> Result<(), RegistryError> {
+        let _ = (source, digest);
         Ok(())
     }
 

@@ -10,8 +10,14 @@
 //! (`POST …/blobs/uploads/?mount=<digest>&from=<source>`: 201 mounted, 202 an upload session to
 //! fall back on), else copied: the source blob is streamed into the upload, one `PUT` for blobs up
 //! to the chunk size, `PATCH` chunks with `Content-Range` then a closing `PUT ?digest=` for larger
-//! ones. The bytes are hashed as they pass through and must match the blob's digest before the
-//! upload is closed.
+//! ones (with [`crate::SessionConfig::stream_uploads`], one `PATCH` of the whole blob). The bytes
+//! are hashed as they pass through (by the operation, or by the driver, which then reports lengths
+//! and the digest) and must match the blob's digest before the upload is closed.
+//!
+//! When the transfer fails, every upload session it opened and did not close is cancelled
+//! (distribution-spec "cancel an upload": `DELETE <location>`): `poll_output` gives the error at
+//! once, and `poll_request` then hands out those `DELETE`s, which a driver sends on a best-effort
+//! basis (their answers change nothing).
 //!
 //! A dry run ([`Transfer::plan`]) does only the HEADs and manifest GETs and reports, per child,
 //! whether it is present, mountable or needs a copy, with blob counts and bytes.
@@ -46,6 +52,8 @@ enum Tag {
     BlobGet(usize),
     BlobChunk(usize, u64),
     BlobPut(usize),
+    /// `DELETE` of an abandoned upload session.
+    BlobCancel,
 }
 
 struct Node {
@@ -72,6 +80,8 @@ struct Blob {
     stream: Option<RequestId>,
     held: Option<Vec<u8>>,
     hasher: Option<Hasher>,
+    /// The driver hashes this blob's bytes itself (`handle_stream_len`).
+    hashed_by_driver: bool,
     hashed: u64,
     verified: bool,
     sent: u64,
@@ -87,6 +97,7 @@ pub struct Transfer {
     child_sources: HashMap<Digest, Repository>,
     source_root: Option<ManifestRef>,
     chunk_size: u64,
+    stream_uploads: bool,
     max_streams: usize,
     /// Blob copies streaming now, and those waiting for a slot (blob, upload location).
     active_copies: usize,
@@ -100,6 +111,8 @@ pub struct Transfer {
     events: Vec<Event>,
     output: Option<Result<TransferOutput, RegistryError>>,
     finished: bool,
+    /// `DELETE`s of abandoned uploads not yet handed out, after a failure.
+    cancelling: usize,
 }
 
 impl Transfer {
@@ -113,6 +126,7 @@ impl Transfer {
             child_sources: HashMap::new(),
             source_root: None,
             chunk_size: session.config.chunk_size.max(1),
+            stream_uploads: session.config.stream_uploads,
             max_streams: session.config.max_streams.max(1),
             active_copies: 0,
             waiting_copies: std::collections::VecDeque::new(),
@@ -125,6 +139,7 @@ impl Transfer {
             events: Vec::new(),
             output: None,
             finished: false,
+            cancelling: 0,
         }
     }
 
@@ -205,6 +220,19 @@ impl Transfer {
             self.output = Some(Err(e));
             self.finished = true;
             self.engine.abort();
+            self.cancel_uploads();
+        }
+    }
+
+    /// Queues a `DELETE` of every upload session opened and not closed: those streaming and those
+    /// waiting for a stream slot.
+    fn cancel_uploads(&mut self) {
+        let mut open: Vec<String> = self.blobs.iter().filter(|b| !b.done).filter_map(|b| b.location.clone()).collect();
+        open.extend(self.waiting_copies.drain(..).map(|(_, location)| location));
+        for location in open {
+            let call = Call::new(Action::UploadBlob, Method::Delete, location, self.target.api_host(), self.target_scope());
+            self.engine.submit(Tag::BlobCancel, call);
+            self.cancelling += 1;
         }
     }
 
@@ -287,6 +315,7 @@ impl Transfer {
                     stream: None,
                     held: None,
                     hasher: None,
+                    hashed_by_driver: false,
                     hashed: 0,
                     verified: false,
                     sent: 0,
@@ -611,11 +640,16 @@ impl Transfer {
                 self.blobs[b].location = Some(self.location(&response, url)?);
                 self.events.push(Event::BlobProgress { digest: self.blobs[b].digest.clone(), sent: end, total: self.blobs[b].size });
                 if end >= self.blobs[b].size {
+                    if !self.blobs[b].verified {
+                        return Err(self.unhashed(b));
+                    }
                     self.close_upload(session, b, Body::Empty);
                 } else {
                     self.send_next_chunk(session, b);
                 }
             }
+            // Answered after the transfer failed; never processed.
+            Tag::BlobCancel => {}
             Tag::BlobPut(b) => {
                 if response.status != 201 {
                     return Err(RegistryError::from_response(&response, Action::UploadBlob, url));
@@ -739,7 +773,9 @@ impl Transfer {
             self.engine.submit(Tag::BlobPut(b), call);
             return;
         }
-        let len = self.chunk_size.min(size - sent);
+        // A streaming driver sends the rest of the blob in one request, holding one network read.
+        let range = if self.stream_uploads { size } else { self.chunk_size };
+        let len = range.min(size - sent);
         let body = self.chunk_body(b, sent, len);
         let call = self.upload_call(Method::Patch, location, body).header("Content-Range", format!("{}-{}", sent, sent + len - 1));
         self.engine.submit(Tag::BlobChunk(b, sent + len), call);
@@ -754,13 +790,10 @@ impl Transfer {
     }
 }
 
-impl Operation for Transfer {
-    type Output = TransferOutput;
-
-    engine_driven!();
-    queued_events!();
-
-    fn handle_stream_data(&mut self, source: RequestId, bytes: &[u8]) -> Result<(), RegistryError> {
+impl Transfer {
+    /// The blob streamed from `source`, with `len` more bytes counted, hashed by the driver or
+    /// not: refuses bytes after the end, after the operation finished, and a change of hasher.
+    fn streamed_blob(&mut self, source: RequestId, len: u64, by_driver: bool) -> Result<usize, RegistryError> {
         if self.finished {
             return Err(RegistryError::new(ErrorKind::InvalidInput, "the operation has already finished; do not send this request"));
         }
@@ -768,12 +801,68 @@ impl Operation for Transfer {
             return Err(RegistryError::new(ErrorKind::InvalidInput, format!("no blob is being streamed from request {source}")));
         };
         let blob = &mut self.blobs[b];
-        blob.hashed += bytes.len() as u64;
-        if blob.hashed > blob.size {
-            let e = RegistryError::new(ErrorKind::InvalidResponse, format!("the source sent more than the {} bytes of blob {}", blob.size, blob.digest));
-            self.fail(e.clone());
-            return Err(e);
+        let e = if blob.hashed > 0 && blob.hashed_by_driver != by_driver {
+            RegistryError::new(ErrorKind::InvalidInput, format!("the driver changed how it hashes blob {} in the middle of its bytes", blob.digest))
+        } else if blob.hashed + len > blob.size {
+            RegistryError::new(ErrorKind::InvalidResponse, format!("the source sent more than the {} bytes of blob {}", blob.size, blob.digest))
+        } else {
+            blob.hashed_by_driver = by_driver;
+            blob.hashed += len;
+            return Ok(b);
+        };
+        self.fail(e.clone());
+        Err(e)
+    }
+}
+
+impl Operation for Transfer {
+    type Output = TransferOutput;
+
+    /// After a failure, only the `DELETE`s of abandoned uploads.
+    fn poll_request(&mut self, session: &mut Session, now: u64) -> Option<crate::http::Request> {
+        if self.finished && self.cancelling == 0 {
+            return None;
         }
+        let request = self.engine.poll_request(session, now)?;
+        if self.finished {
+            self.cancelling = self.cancelling.saturating_sub(1);
+        }
+        Some(request)
+    }
+
+    engine_answers!();
+    queued_events!();
+
+    fn stream_digest(&self, source: RequestId) -> Option<Digest> {
+        self.streams.get(&source).map(|&b| self.blobs[b].digest.clone())
+    }
+
+    fn handle_stream_len(&mut self, source: RequestId, len: u64) -> Result<bool, RegistryError> {
+        let b = self.streamed_blob(source, len, true)?;
+        Ok(self.blobs[b].hashed == self.blobs[b].size)
+    }
+
+    fn handle_stream_digest(&mut self, source: RequestId, digest: &str) -> Result<(), RegistryError> {
+        let b = self.streamed_blob(source, 0, true)?;
+        let blob = &mut self.blobs[b];
+        let e = if blob.hashed != blob.size {
+            RegistryError::new(
+                ErrorKind::InvalidInput,
+                format!("the driver gave the digest of blob {} after {} of its {} bytes", blob.digest, blob.hashed, blob.size),
+            )
+        } else if digest != blob.digest.to_string() {
+            RegistryError::digest_mismatch(&format!("blob {} as streamed from the source", blob.digest), &blob.digest.to_string(), digest)
+        } else {
+            blob.verified = true;
+            return Ok(());
+        };
+        self.fail(e.clone());
+        Err(e)
+    }
+
+    fn handle_stream_data(&mut self, source: RequestId, bytes: &[u8]) -> Result<(), RegistryError> {
+        let b = self.streamed_blob(source, bytes.len() as u64, false)?;
+        let blob = &mut self.blobs[b];
         if let Some(h) = blob.hasher.as_mut() {
             h.update(bytes);
         }
