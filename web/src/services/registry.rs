@@ -196,6 +196,9 @@ async fn drive<O: Operation>(op: &mut O, session: &mut Session, settings: &Regis
             on_event(e);
         }
         if let Some(output) = op.poll_output() {
+            if output.is_err() {
+                clean_up(op, session, batch, &proxy, &origin).await;
+            }
             return output;
         }
         if batch.is_empty() {
@@ -232,6 +235,29 @@ async fn drive<O: Operation>(op: &mut O, session: &mut Session, settings: &Regis
                 }
                 Err(failure) => op.handle_failure(session, r.id, failure, now()),
             }
+        }
+    }
+}
+
+/// After an operation failed: sends what it still hands out (the DELETEs that cancel the upload
+/// sessions it opened), best effort, and ignores the answers' contents.
+async fn clean_up<O: Operation>(op: &mut O, session: &mut Session, mut batch: Vec<Request>, proxy: &str, origin: &str) {
+    // Each round answers the requests handed out; an operation hands out no more than one round
+    // of DELETEs, so the bound is only a guard.
+    for _ in 0..4 {
+        if batch.is_empty() {
+            return;
+        }
+        let sends = batch.iter().filter(|r| matches!(r.body, Body::Empty)).map(|r| async move { (r, send(r, None, proxy, origin).await) });
+        for (r, result) in futures::future::join_all(sends).await {
+            match result {
+                Ok(response) => op.handle_response(session, r.id, response, now()),
+                Err(failure) => op.handle_failure(session, r.id, failure, now()),
+            }
+        }
+        batch.clear();
+        while let Some(r) = op.poll_request(session, now()) {
+            batch.push(r);
         }
     }
 }
