@@ -47,12 +47,13 @@ pub(crate) fn check_index(ctx: &mut Context<'_, '_>, root: NodeId, docker: bool)
     if !ctx.expect_kind(manifests, NodeKind::Array, "manifests") {
         return;
     }
-    let nodes: Vec<NodeId> = ctx.tree.elements(manifests).collect();
-    if nodes.is_empty() {
+    let tree = ctx.tree;
+    let count = tree.node(manifests).len as usize;
+    if count == 0 {
         ctx.report(Code::IndexEmpty, manifests, "the index has no entries");
     }
-    let mut entries = Vec::with_capacity(nodes.len());
-    for (i, node) in nodes.into_iter().enumerate() {
+    let mut entries = Vec::with_capacity(count);
+    for (i, node) in tree.elements(manifests).enumerate() {
         entries.push(check_entry(ctx, node, i, docker));
     }
     lint_duplicates(ctx, &entries);
