@@ -297,13 +297,12 @@ impl RegistryOperation {
     /// response is kept unread.
     #[wasm_bindgen(js_name = handleResponse)]
     pub fn handle_response(&mut self, id: f64, status: u16, headers: &str, body: Option<Vec<u8>>, held: bool, now: f64) {
-        let pairs = header_lines(headers);
         let body = match (held, body) {
             (true, _) => Body::Held,
             (false, Some(b)) if !b.is_empty() => Body::Bytes(b),
             _ => Body::Empty,
         };
-        let response = Response { status, headers: pairs, body };
+        let response = Response { body, ..Response::new(status).with_header_lines(headers) };
         let session = &mut self.session;
         each_op!(self, op => op.handle_response(session, RequestId(id as u64), response, now as u64));
     }
@@ -447,12 +446,6 @@ impl RegistryOperation {
             Op::Transfer(op, _) => op.peak_in_flight(),
         }
     }
-}
-
-/// `name:value` lines (as the JS driver joins a response's headers) as pairs; a line without a
-/// colon is skipped.
-fn header_lines(lines: &str) -> Vec<(String, String)> {
-    lines.split('\n').filter_map(|line| line.split_once(':')).map(|(k, v)| (k.to_owned(), v.to_owned())).collect()
 }
 
 fn request_to_js(req: indexsmith_registry::Request) -> JsValue {
@@ -833,30 +826,6 @@ impl From<Event> for RegistryEvent {
             Event::BlobMounted { digest, size, from } => RegistryEvent::BlobMounted { digest: digest.to_string(), size, from: from.to_string() },
             Event::BlobProgress { digest, sent, total } => RegistryEvent::BlobProgress { digest: digest.to_string(), sent, total },
             Event::BlobUploaded { digest, size } => RegistryEvent::BlobUploaded { digest: digest.to_string(), size },
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::header_lines;
-
-    #[test]
-    fn header_lines_split_at_the_first_colon() {
-        let cases: [(&str, &str, Vec<(&str, &str)>); 4] = [
-            ("none", "", vec![]),
-            ("two", "content-type:application/json\ndocker-content-digest:sha256:abc\n", vec![("content-type", "application/json"), ("docker-content-digest", "sha256:abc")]),
-            (
-                "colons in the value",
-                "www-authenticate:Bearer realm=\"http://127.0.0.1:6000/token\",service=\"s\"\nlocation:http://h:5000/v2/a\n",
-                vec![("www-authenticate", "Bearer realm=\"http://127.0.0.1:6000/token\",service=\"s\""), ("location", "http://h:5000/v2/a")],
-            ),
-            ("empty value, no final line break", "x-empty:\nlink:</v2/a?n=1>; rel=\"next\"", vec![("x-empty", ""), ("link", "</v2/a?n=1>; rel=\"next\"")]),
-        ];
-        for (name, input, expected) in cases {
-            let got = header_lines(input);
-            let expected: Vec<(String, String)> = expected.into_iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect();
-            assert_eq!(got, expected, "{name}");
         }
     }
 }
