@@ -271,7 +271,7 @@ mod tests {
 
     #[test]
     fn header_lines_split_at_the_first_colon() {
-        let cases: [(&str, &str, Vec<(&str, &str)>); 4] = [
+        let cases = [
             ("none", "", vec![]),
             ("two", "content-type:application/json\ndocker-content-digest:sha256:abc\n", vec![("content-type", "application/json"), ("docker-content-digest", "sha256:abc")]),
             (
