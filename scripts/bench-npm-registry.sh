@@ -3,7 +3,8 @@
 # docker-registry instances on 127.0.0.1, side by side with `skopeo copy --all`. Prints the
 # figures and writes bench/report-registry.json (git-ignored; REPORT=<path> writes elsewhere).
 #
-# Environment: LAYER_MIB (default 256), RUNS (inspect runs, default 15), COPY_RUNS (default 3).
+# Environment: LAYER_MIB (default 256), RUNS (inspect runs, default 15), COPY_RUNS (default 3),
+# ONLY=inspect (the inspect budget alone).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -142,6 +142,14 @@ impl Response {
         self
     }
 
+    /// Adds headers given as `name:value` lines, each ended by `\n` (how a JS driver passes a
+    /// fetch response's headers in one string: their names have no colon, their values no line
+    /// break). A value keeps any colon after the first; a line without a colon is skipped.
+    pub fn with_header_lines(mut self, lines: &str) -> Response {
+        self.headers.extend(lines.split('\n').filter_map(|line| line.split_once(':')).map(|(k, v)| (k.to_owned(), v.to_owned())));
+        self
+    }
+
     /// The first header with this name (case-insensitive).
     pub fn header(&self, name: &str) -> Option<&str> {
         find_header(&self.headers, name)
@@ -260,6 +268,25 @@ pub fn append_query(url: &str, params: &[(&str, &str)]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn header_lines_split_at_the_first_colon() {
+        let cases = [
+            ("none", "", vec![]),
+            ("two", "content-type:application/json\ndocker-content-digest:sha256:abc\n", vec![("content-type", "application/json"), ("docker-content-digest", "sha256:abc")]),
+            (
+                "colons in the value",
+                "www-authenticate:Bearer realm=\"http://127.0.0.1:6000/token\",service=\"s\"\nlocation:http://h:5000/v2/a\n",
+                vec![("www-authenticate", "Bearer realm=\"http://127.0.0.1:6000/token\",service=\"s\""), ("location", "http://h:5000/v2/a")],
+            ),
+            ("empty value, no final line break", "x-empty:\nlink:</v2/a?n=1>; rel=\"next\"", vec![("x-empty", ""), ("link", "</v2/a?n=1>; rel=\"next\"")]),
+        ];
+        for (name, input, expected) in cases {
+            let got = Response::new(200).with_header_lines(input).headers;
+            let expected: Vec<(String, String)> = expected.into_iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect();
+            assert_eq!(got, expected, "{name}");
+        }
+    }
 
     #[test]
     fn resolves_urls() {

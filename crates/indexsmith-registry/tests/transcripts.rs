@@ -533,6 +533,64 @@ fn inspect_issues_child_requests_together() {
 }
 
 #[test]
+fn inspect_requests_each_config_as_soon_as_its_child_arrives() {
+    // Children answer in a given order (the rest still pending); after each answer the only new
+    // request is that child's config, not held back until every child has answered. Configs then
+    // answer in another order, and the result keeps index order.
+    let arches = ["amd64", "arm64", "s390x"];
+    let configs: Vec<Vec<u8>> = arches.iter().map(|a| format!(r#"{{"os":"linux","architecture":"{a}"}}"#).into_bytes()).collect();
+    let manifests: Vec<Vec<u8>> = configs.iter().map(|c| image(c, &[b"layer"])).collect();
+    let idx = index(&[(&manifests[0], arches[0]), (&manifests[1], arches[1]), (&manifests[2], arches[2])]);
+    let child_url = |i: usize| format!("{REG}/a/manifests/{}", sha256(&manifests[i]));
+    let config_url = |i: usize| format!("{REG}/a/blobs/{}", sha256(&configs[i]));
+    let cases: [(&str, [usize; 3], [usize; 3]); 3] = [
+        ("in index order", [0, 1, 2], [0, 1, 2]),
+        ("last child first", [2, 0, 1], [1, 2, 0]),
+        ("reversed", [2, 1, 0], [0, 1, 2]),
+    ];
+    for (name, child_order, config_order) in cases {
+        let mut session = Session::new(SessionConfig::default());
+        let mut op = Inspect::new(&session, &repo("a"), ManifestRef::Tag("v1".into()));
+        let poll = |op: &mut Inspect, session: &mut Session| {
+            let mut out = Vec::new();
+            while let Some(r) = op.poll_request(session, NOW) {
+                out.push(r);
+            }
+            out
+        };
+        let root = poll(&mut op, &mut session);
+        assert_eq!(root.iter().map(|r| r.url.clone()).collect::<Vec<_>>(), [format!("{REG}/a/manifests/v1")], "{name}: the index first");
+        op.handle_response(&mut session, root[0].id, manifest_response(&idx, OCI_INDEX), NOW);
+        let mut children = poll(&mut op, &mut session);
+        assert_eq!(children.iter().map(|r| r.url.clone()).collect::<Vec<_>>(), (0..3).map(child_url).collect::<Vec<_>>(), "{name}: every child at once");
+        let mut config_requests = Vec::new();
+        for (n, &i) in child_order.iter().enumerate() {
+            let pos = children.iter().position(|r| r.url == child_url(i)).unwrap_or_else(|| panic!("{name}: child {i} was requested"));
+            let request = children.remove(pos);
+            op.handle_response(&mut session, request.id, manifest_response(&manifests[i], OCI_MANIFEST), NOW);
+            let next = poll(&mut op, &mut session);
+            assert_eq!(
+                next.iter().map(|r| r.url.clone()).collect::<Vec<_>>(),
+                [config_url(i)],
+                "{name}: after child {i} (answer {n}), with {} children still pending, its config alone",
+                children.len()
+            );
+            assert!(op.poll_output().is_none(), "{name}: not finished before the configs");
+            config_requests.push((i, next.into_iter().next().expect("one request")));
+        }
+        for &i in &config_order {
+            let pos = config_requests.iter().position(|(c, _)| *c == i).expect("config requested");
+            let (_, request) = config_requests.remove(pos);
+            op.handle_response(&mut session, request.id, ok(200).with_body(configs[i].clone()), NOW);
+            assert!(poll(&mut op, &mut session).is_empty(), "{name}: nothing more to request after config {i}");
+        }
+        let out = op.poll_output().unwrap_or_else(|| panic!("{name}: finished")).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let platforms: Vec<String> = out.children.iter().map(|c| c.image.as_ref().unwrap().config_platform.as_ref().unwrap().to_string()).collect();
+        assert_eq!(platforms, ["linux/amd64", "linux/arm64", "linux/s390x"], "{name}: index order");
+    }
+}
+
+#[test]
 fn create_index_reads_platforms_from_configs() {
     let config = br#"{"os":"linux","architecture":"arm","variant":"v7"}"#.to_vec();
     let m = image(&config, &[b"l"]);

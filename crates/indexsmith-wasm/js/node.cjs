@@ -100,8 +100,8 @@ api.digest = (input, algorithm) => {
 // all) over node:http(s), for the registry driver's uploads. fetch (undici) kept every byte of a
 // streamed request body until the request ended; here each piece is written, and the next one
 // read only once the socket has taken it, so the request holds about one network read. Resolves
-// to `{ status, headers: [name, value, …], body }`; rejects when `next` throws, on a network error
-// and when `signal` aborts (with its reason).
+// to `{ status, headers, body }` with the headers as `name:value` lines; rejects when `next`
+// throws, on a network error and when `signal` aborts (with its reason).
 function sendStream(url, { method, headers, length, next, signal }) {
   const http = url.startsWith('https:') ? require('node:https') : url.startsWith('http:') ? require('node:http') : null;
   if (!http) return Promise.reject(new TypeError(`cannot send a request to ${url}`));
@@ -127,8 +127,8 @@ function sendStream(url, { method, headers, length, next, signal }) {
         // An answer before the whole body was sent (an error status): the connection cannot be
         // reused.
         if (!req.writableFinished) req.destroy();
-        const flat = [];
-        for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) flat.push(res.rawHeaders[i].toLowerCase(), res.rawHeaders[i + 1]);
+        let flat = '';
+        for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) flat += `${res.rawHeaders[i].toLowerCase()}:${res.rawHeaders[i + 1]}\n`;
         resolve({ status: res.statusCode, headers: flat, body: new Uint8Array(Buffer.concat(chunks)) });
       });
     });

@@ -5,7 +5,7 @@
 import { spawn, execFileSync } from 'node:child_process';
 import { createHash, createPrivateKey, sign } from 'node:crypto';
 import { createServer } from 'node:http';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -25,8 +25,7 @@ process.once('exit', () => {
 
 export const sha256 = (bytes) => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 
-const CORS = `  headers:
-    Access-Control-Allow-Origin: ['*']
+const CORS = `    Access-Control-Allow-Origin: ['*']
     Access-Control-Allow-Methods: [HEAD, GET, OPTIONS, DELETE, POST, PUT, PATCH]
     Access-Control-Allow-Headers: [Authorization, Accept, Content-Type, Content-Range, Range]
     Access-Control-Expose-Headers: [Docker-Content-Digest, Location, WWW-Authenticate, Link, Content-Length, Range, Docker-Upload-UUID]
@@ -43,6 +42,14 @@ async function freePort() {
 /**
  * Starts docker-registry. `auth`: undefined, `{ basic: { username, password } }` or
  * `{ token: { realm, cert } }`. `cors: false` leaves the CORS headers out.
+ *
+ * The configuration is Debian's default one (the docker-registry package's config.yml, itself
+ * upstream's example), as a deployment runs it: log at the default level (info) with the access
+ * log on, the in-memory blob descriptor cache, the storage health check, `X-Content-Type-Options:
+ * nosniff`; only the address, the storage folder, the auth and the CORS headers differ. The log
+ * goes to a file, as a service's log goes to the journal: a pipe read by this process would put
+ * the registry's logging on the test's (or benchmark's) CPU, and one nobody reads blocks the
+ * registry once it is full.
  */
 export async function startRegistry({ auth, cors = true } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'indexsmith-npm-registry-'));
@@ -57,10 +64,11 @@ export async function startRegistry({ auth, cors = true } = {}) {
   }
   const config = `version: 0.1
 log:
-  level: error
-  accesslog:
-    disabled: true
+  fields:
+    service: registry
 storage:
+  cache:
+    blobdescriptor: inmemory
   filesystem:
     rootdirectory: ${join(dir, 'data')}
   delete:
@@ -68,15 +76,32 @@ storage:
 http:
   addr: 127.0.0.1:${port}
   secret: indexsmith-test-secret
-${cors ? CORS : ''}${authYaml}`;
+  headers:
+    X-Content-Type-Options: [nosniff]
+${cors ? CORS : ''}health:
+  storagedriver:
+    enabled: true
+    interval: 10s
+    threshold: 3
+${authYaml}`;
   writeFileSync(join(dir, 'config.yml'), config);
-  const child = spawn(process.env.DOCKER_REGISTRY ?? 'docker-registry', ['serve', join(dir, 'config.yml')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const logPath = join(dir, 'registry.log');
+  const logFd = openSync(logPath, 'a');
+  let child;
+  try {
+    child = spawn(process.env.DOCKER_REGISTRY ?? 'docker-registry', ['serve', join(dir, 'config.yml')], { stdio: ['ignore', 'ignore', logFd] });
+  } finally {
+    closeSync(logFd);
+  }
   running.add(child);
   child.once('exit', () => running.delete(child));
-  let log = '';
-  child.stderr.on('data', (d) => {
-    log += d;
-  });
+  const log = () => {
+    try {
+      return readFileSync(logPath, 'utf8').slice(-4000);
+    } catch {
+      return '';
+    }
+  };
   const host = `127.0.0.1:${port}`;
   // Wait until it answers /v2/ (bounded by attempts).
   for (let i = 0; ; i++) {
@@ -84,7 +109,7 @@ ${cors ? CORS : ''}${authYaml}`;
       await fetch(`http://${host}/v2/`);
       break;
     } catch {
-      if (i > 400 || child.exitCode !== null) throw new Error(`docker-registry did not start on ${host}: ${log}`);
+      if (i > 400 || child.exitCode !== null) throw new Error(`docker-registry did not start on ${host}: ${log()}`);
       await sleep(25);
     }
   }

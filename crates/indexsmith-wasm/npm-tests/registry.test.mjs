@@ -401,6 +401,56 @@ test('an aborted signal rejects with its reason', async () => {
   await assert.rejects(api.fetchManifest(`${second.host}/aborted/app:v1`), (e) => ['NAME_UNKNOWN', 'MANIFEST_UNKNOWN'].includes(e.code));
 });
 
+test('a failed inspect rejects at once; its other requests in flight finish and are ignored', async () => {
+  // A registry of our own: the index of plain/src/app, whose first child fails with a 500 once
+  // all three child requests are in; the other two are answered only after the rejection.
+  const { createServer } = await import('node:http');
+  const diagnostics = await import('node:diagnostics_channel');
+  const pending = new Map(); // digest -> res
+  let allIn;
+  const inFlight = new Promise((resolve) => (allIn = resolve));
+  const server = createServer((req, res) => {
+    if (req.url === '/v2/a/b/manifests/multi') {
+      res.writeHead(200, { 'content-type': OCI_INDEX, 'docker-content-digest': index.digest });
+      res.end(index.bytes);
+      return;
+    }
+    pending.set(req.url.split('/').pop(), res);
+    if (pending.size === images.length) allIn();
+  });
+  // How each of the two late requests ends on the client (fetch's diagnostics channels): its
+  // answer read to the end, or an error (an abort).
+  const ends = new Map(images.slice(1).map((img) => [`/v2/a/b/manifests/${img.digest}`, null]));
+  const endedAs = (kind) => ({ request }) => {
+    const resolve = ends.get(request.path);
+    if (resolve) resolve(kind);
+  };
+  const endings = [...ends.keys()].map((path) => new Promise((resolve) => ends.set(path, resolve)));
+  const onTrailers = endedAs('read to the end');
+  const onError = endedAs('aborted');
+  diagnostics.subscribe('undici:request:trailers', onTrailers);
+  diagnostics.subscribe('undici:request:error', onError);
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const inspected = api.inspect(`127.0.0.1:${server.address().port}/a/b:multi`).catch((e) => e);
+    await inFlight;
+    pending.get(images[0].digest).writeHead(500, { 'content-type': 'text/plain' }).end('injected failure');
+    const e = await inspected;
+    assert.equal(e.status, 500, e.message);
+    for (const img of images.slice(1)) {
+      pending.get(img.digest).writeHead(200, { 'content-type': OCI_MANIFEST, 'docker-content-digest': img.digest }).end(img.bytes);
+    }
+    assert.deepEqual(await Promise.all(endings), ['read to the end', 'read to the end']);
+    const again = await api.inspect(`${plain.host}/src/app:multi`);
+    assert.equal(again.children.length, images.length);
+  } finally {
+    diagnostics.unsubscribe('undici:request:trailers', onTrailers);
+    diagnostics.unsubscribe('undici:request:error', onError);
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
+
 test('auth { token }: a bearer token issued beforehand is sent as is', async () => {
   const basic = `Basic ${Buffer.from(`${USER.username}:${USER.password}`).toString('base64')}`;
   const url = `${tokens.realm}?service=indexsmith-test-registry&scope=${encodeURIComponent('repository:private/app:pull')}`;

@@ -292,21 +292,17 @@ impl RegistryOperation {
         out
     }
 
-    /// The answer to request `id`. `headers` alternates names and values; `body` is the
-    /// buffered body, or `undefined` with `held` when a 2xx streamed response is kept unread.
+    /// The answer to request `id`. `headers` has one `name:value` line per header (ended by
+    /// `\n`); `body` is the buffered body, or `undefined` with `held` when a 2xx streamed
+    /// response is kept unread.
     #[wasm_bindgen(js_name = handleResponse)]
-    pub fn handle_response(&mut self, id: f64, status: u16, headers: Vec<String>, body: Option<Vec<u8>>, held: bool, now: f64) {
-        let mut pairs = Vec::with_capacity(headers.len() / 2);
-        let mut it = headers.into_iter();
-        while let (Some(k), Some(v)) = (it.next(), it.next()) {
-            pairs.push((k, v));
-        }
+    pub fn handle_response(&mut self, id: f64, status: u16, headers: &str, body: Option<Vec<u8>>, held: bool, now: f64) {
         let body = match (held, body) {
             (true, _) => Body::Held,
             (false, Some(b)) if !b.is_empty() => Body::Bytes(b),
             _ => Body::Empty,
         };
-        let response = Response { status, headers: pairs, body };
+        let response = Response { body, ..Response::new(status).with_header_lines(headers) };
         let session = &mut self.session;
         each_op!(self, op => op.handle_response(session, RequestId(id as u64), response, now as u64));
     }
@@ -360,12 +356,15 @@ impl RegistryOperation {
         each_op!(self, op => op.handle_stream_digest(RequestId(source as u64), digest)).map_err(|e| registry_error(&e))
     }
 
-    /// Progress events since the last call.
+    /// Progress events since the last call; with `wanted` false they are dropped unconverted
+    /// (the caller has no `onProgress`).
     #[wasm_bindgen(js_name = pollEvents)]
-    pub fn poll_events(&mut self) -> Result<js_sys::Array, JsValue> {
+    pub fn poll_events(&mut self, wanted: bool) -> Result<js_sys::Array, JsValue> {
         let out = js_sys::Array::new();
         while let Some(e) = each_op!(self, op => op.poll_event()) {
-            out.push(&to_js(&RegistryEvent::from(e))?);
+            if wanted {
+                out.push(&to_js(&RegistryEvent::from(e))?);
+            }
         }
         Ok(out)
     }

@@ -90,6 +90,12 @@ pub(crate) fn verify(what: &str, expected: &Digest, bytes: &[u8]) -> Result<(), 
 /// Checks a manifest GET answer: the bytes must hash to the digest asked for, or to the
 /// `Docker-Content-Digest` the registry announced when fetched by tag.
 pub(crate) fn check_manifest(response: &Response, reference: &ManifestRef, url: &str) -> Result<Manifest, RegistryError> {
+    check_manifest_info(response, reference, url).map(|(manifest, _)| manifest)
+}
+
+/// [`check_manifest`], keeping the references it reads on the way (the same as
+/// [`Manifest::info`] gives, without parsing the bytes a second time).
+pub(crate) fn check_manifest_info(response: &Response, reference: &ManifestRef, url: &str) -> Result<(Manifest, ManifestInfo), RegistryError> {
     if response.status != 200 {
         return Err(RegistryError::from_response(response, Action::FetchManifest, url));
     }
@@ -126,8 +132,11 @@ pub(crate) fn check_manifest(response: &Response, reference: &ManifestRef, url: 
             RegistryError::invalid_response(format!("the manifest from {url} cannot be read: {e}"), response, url)
         }
     })?;
-    let media_type = if info.media_type.is_empty() { content_type.unwrap_or_else(|| media_type::OCI_MANIFEST.to_owned()) } else { info.media_type };
-    Ok(Manifest { digest, media_type, bytes })
+    let mut info = info;
+    if info.media_type.is_empty() {
+        info.media_type = content_type.unwrap_or_else(|| media_type::OCI_MANIFEST.to_owned());
+    }
+    Ok((Manifest { digest, media_type: info.media_type.clone(), bytes }, info))
 }
 
 /// Checks a manifest PUT answer: 201, and a returned `Docker-Content-Digest` equal to ours.

@@ -1,7 +1,8 @@
 //! Verbose inspect: a manifest, and for an index each child manifest and its config (platform,
-//! sizes, layer count). Child requests are issued together, up to the session's concurrency.
+//! sizes, layer count). Child requests are issued together, up to the session's concurrency, and
+//! a child's config as soon as that child has arrived, not after the last child.
 
-use super::endpoints::{blob_get, check_manifest, manifest_get, verify, Manifest};
+use super::endpoints::{blob_get, check_manifest_info, manifest_get, verify, Manifest};
 use super::{Event, Operation};
 use crate::engine::Engine;
 use crate::error::RegistryError;
@@ -158,15 +159,12 @@ impl Inspect {
             };
             match tag {
                 Tag::Root => {
-                    let manifest = match check_manifest(&response, &self.reference, &outcome.url) {
-                        Ok(m) => m,
+                    // The bytes are parsed once, by the check.
+                    let (manifest, info) = match check_manifest_info(&response, &self.reference, &outcome.url) {
+                        Ok(checked) => checked,
                         Err(e) => return self.fail(e),
                     };
                     self.events.push(Event::ManifestFetched { digest: manifest.digest.clone(), media_type: manifest.media_type.clone() });
-                    let info = match manifest.info() {
-                        Ok(i) => i,
-                        Err(e) => return self.fail(RegistryError::invalid_response(e, &response, &outcome.url)),
-                    };
                     match &info.content {
                         ManifestContent::Index { manifests } => {
                             self.descriptors = manifests.clone();
@@ -199,15 +197,12 @@ impl Inspect {
                 }
                 Tag::Child(i) => {
                     let reference = ManifestRef::Digest(self.descriptors[i].digest.clone());
-                    let manifest = match check_manifest(&response, &reference, &outcome.url) {
-                        Ok(m) => m,
+                    // The bytes are parsed once, by the check.
+                    let (manifest, info) = match check_manifest_info(&response, &reference, &outcome.url) {
+                        Ok(checked) => checked,
                         Err(e) => return self.fail(e),
                     };
                     self.events.push(Event::ManifestFetched { digest: manifest.digest.clone(), media_type: manifest.media_type.clone() });
-                    let info = match manifest.info() {
-                        Ok(i) => i,
-                        Err(e) => return self.fail(RegistryError::invalid_response(e, &response, &outcome.url)),
-                    };
                     let descriptor = self.descriptors[i].clone();
                     match &info.content {
                         ManifestContent::Image { config, .. } if is_image_config(&config.media_type) => {
