@@ -5,8 +5,11 @@
 //! root by tag. A parent is never pushed before all its children are present, so a failure in
 //! the middle leaves nothing tagged, and running the same push again skips what is already there.
 //!
-//! For each manifest not yet in the target (HEAD by digest), its blobs are checked (HEAD); a
-//! missing blob is mounted from the source repository when both live on the same registry
+//! A child manifest not yet in the target (HEAD by digest) is fetched by digest from the source
+//! repositories in order (`crane`/`docker manifest push` style): the first that has it is where it
+//! comes from, a 404, `MANIFEST_UNKNOWN` or `NAME_UNKNOWN` moves on to the next, and any other
+//! answer fails the transfer. Its blobs are then checked in the target (HEAD); a missing blob is
+//! mounted from the repository the manifest came from when both live on the same registry
 //! (`POST …/blobs/uploads/?mount=<digest>&from=<source>`: 201 mounted, 202 an upload session to
 //! fall back on), else copied: the source blob is streamed into the upload, one `PUT` for blobs up
 //! to the chunk size, `PATCH` chunks with `Content-Range` then a closing `PUT ?digest=` for larger
