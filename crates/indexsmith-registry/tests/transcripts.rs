@@ -1241,3 +1241,34 @@ fn push_mounts_each_child_from_the_source_it_was_found_in() {
     want.sort_by_key(|(d, _)| d.to_string());
     assert_eq!(mounted_from, want);
 }
+
+#[test]
+fn a_child_of_a_nested_index_is_looked_for_in_its_parents_repository_first() {
+    let f = fixture();
+    // root → nested index (in `b`) → image (in `b` too); the sources are `a` then `b`.
+    let nested = f.index.clone();
+    let root = format!(
+        r#"{{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[{{"mediaType":"application/vnd.oci.image.index.v1+json","digest":"{}","size":{}}}]}}"#,
+        sha256(&nested),
+        nested.len()
+    )
+    .into_bytes();
+    let (dr, dn, dc) = (sha256(&root), sha256(&nested), sha256(&f.child));
+    let steps = vec![
+        step(Method::Head, format!("{REG}/dst/manifests/{dr}"), Answer::Respond(ok(404))),
+        step(Method::Head, format!("{REG}/dst/manifests/{dn}"), Answer::Respond(ok(404))),
+        step(Method::Get, format!("{REG}/a/manifests/{dn}"), Answer::Respond(ok(404))),
+        step(Method::Get, format!("{REG}/b/manifests/{dn}"), Answer::Respond(manifest_response(&nested, OCI_INDEX))),
+        step(Method::Head, format!("{REG}/dst/manifests/{dc}"), Answer::Respond(ok(404))),
+        // Not `a` first: the nested index came from `b`.
+        step(Method::Get, format!("{REG}/b/manifests/{dc}"), Answer::Respond(manifest_response(&f.child, OCI_MANIFEST))),
+        step(Method::Head, format!("{REG}/dst/blobs/{}", sha256(&f.config)), Answer::Respond(ok(404))),
+        step(Method::Head, format!("{REG}/dst/blobs/{}", sha256(&f.layer)), Answer::Respond(ok(404))),
+    ];
+    let mut session = Session::new(SessionConfig::default());
+    let mut op = Transfer::plan(&session, &repo("dst"), Some("v1".into()), root, OCI_INDEX, vec![repo("a"), repo("b")]);
+    let TransferOutput::Plan(plan) = run("nested", &mut session, &mut op, steps, NOW).output.unwrap() else { panic!("not a plan") };
+    let by_digest: HashMap<String, (Option<Repository>, ChildAction)> = plan.children.iter().map(|c| (c.digest.to_string(), (c.source.clone(), c.action.clone()))).collect();
+    assert_eq!(by_digest.get(&dn.to_string()).map(|(s, _)| s.clone()), Some(Some(repo("b"))), "nested index");
+    assert_eq!(by_digest.get(&dc.to_string()), Some(&(Some(repo("b")), ChildAction::Mount { from: repo("b") })), "image");
+}
