@@ -1148,3 +1148,185 @@ fn ping_and_head_transcripts() {
         }
     }
 }
+
+fn error_body(status: u16, code: &str) -> Response {
+    ok(status).with_header("Content-Type", "application/json").with_body(format!(r#"{{"errors":[{{"code":"{code}","message":"x"}}]}}"#).into_bytes())
+}
+
+#[test]
+fn plan_takes_each_missing_child_from_the_first_source_that_has_it() {
+    let f = fixture();
+    let (di, dc) = (sha256(&f.index), sha256(&f.child));
+    let (dconf, dlayer) = (sha256(&f.config), sha256(&f.layer));
+    let far = Repository::new("127.0.0.2:5000", "b");
+    let far_url = "http://127.0.0.2:5000/v2/b";
+    struct Case {
+        name: &'static str,
+        sources: Vec<Repository>,
+        /// The answers of the sources to `GET <source>/manifests/<child>`, in the order asked.
+        answers: Vec<(String, Response)>,
+        /// The source the child comes from and the plan's action, or the error code and the
+        /// repositories the message must name.
+        expect: Result<(Repository, ChildAction), (&'static str, Vec<&'static str>)>,
+    }
+    let child = || manifest_response(&f.child, OCI_MANIFEST);
+    let cases = vec![
+        Case { name: "the first source has it", sources: vec![repo("a"), repo("b")], answers: vec![(format!("{REG}/a"), child())], expect: Ok((repo("a"), ChildAction::Mount { from: repo("a") })) },
+        Case {
+            name: "404 from the first, the second has it",
+            sources: vec![repo("a"), repo("b")],
+            answers: vec![(format!("{REG}/a"), ok(404)), (format!("{REG}/b"), child())],
+            expect: Ok((repo("b"), ChildAction::Mount { from: repo("b") })),
+        },
+        Case {
+            name: "MANIFEST_UNKNOWN from the first, the third has it",
+            sources: vec![repo("a"), repo("b"), repo("c")],
+            answers: vec![(format!("{REG}/a"), error_body(404, "MANIFEST_UNKNOWN")), (format!("{REG}/b"), error_body(404, "NAME_UNKNOWN")), (format!("{REG}/c"), child())],
+            expect: Ok((repo("c"), ChildAction::Mount { from: repo("c") })),
+        },
+        Case {
+            name: "NAME_UNKNOWN with another status still means not here",
+            sources: vec![repo("a"), repo("b")],
+            answers: vec![(format!("{REG}/a"), error_body(400, "NAME_UNKNOWN")), (format!("{REG}/b"), child())],
+            expect: Ok((repo("b"), ChildAction::Mount { from: repo("b") })),
+        },
+        Case {
+            name: "found on another registry: copied from there",
+            sources: vec![repo("a"), far.clone()],
+            answers: vec![(format!("{REG}/a"), ok(404)), (far_url.to_owned(), child())],
+            expect: Ok((far.clone(), ChildAction::Copy { from: far.clone() })),
+        },
+        Case {
+            name: "a source listed twice is asked once",
+            sources: vec![repo("a"), repo("a"), repo("b")],
+            answers: vec![(format!("{REG}/a"), ok(404)), (format!("{REG}/b"), child())],
+            expect: Ok((repo("b"), ChildAction::Mount { from: repo("b") })),
+        },
+        Case {
+            name: "no source has it",
+            sources: vec![repo("a"), repo("b")],
+            answers: vec![(format!("{REG}/a"), ok(404)), (format!("{REG}/b"), error_body(404, "MANIFEST_UNKNOWN"))],
+            expect: Err(("MANIFEST_UNKNOWN", vec!["127.0.0.1:5000/a", "127.0.0.1:5000/b"])),
+        },
+        Case { name: "another error fails at once", sources: vec![repo("a"), repo("b")], answers: vec![(format!("{REG}/a"), ok(400))], expect: Err(("UNEXPECTED_STATUS", vec![])) },
+        Case { name: "DENIED fails at once", sources: vec![repo("a"), repo("b")], answers: vec![(format!("{REG}/a"), error_body(400, "DENIED"))], expect: Err(("DENIED", vec![])) },
+    ];
+    for case in cases {
+        let mut steps = vec![
+            step(Method::Head, format!("{REG}/dst/manifests/{di}"), Answer::Respond(ok(404))),
+            step(Method::Head, format!("{REG}/dst/manifests/{dc}"), Answer::Respond(ok(404))),
+        ];
+        for (base, answer) in case.answers {
+            steps.push(step(Method::Get, format!("{base}/manifests/{dc}"), Answer::Respond(answer)));
+        }
+        if case.expect.is_ok() {
+            steps.push(step(Method::Head, format!("{REG}/dst/blobs/{dconf}"), Answer::Respond(ok(200))));
+            steps.push(step(Method::Head, format!("{REG}/dst/blobs/{dlayer}"), Answer::Respond(ok(404))));
+        }
+        let mut session = Session::new(SessionConfig::default());
+        let mut op = Transfer::plan(&session, &repo("dst"), Some("v1".into()), f.index.clone(), OCI_INDEX, case.sources);
+        let output = run(case.name, &mut session, &mut op, steps, NOW).output;
+        match (output, case.expect) {
+            (Ok(TransferOutput::Plan(plan)), Ok((source, action))) => {
+                let c = &plan.children[0];
+                assert_eq!(c.source.as_ref(), Some(&source), "{}: source", case.name);
+                assert_eq!(c.action, action, "{}: action", case.name);
+                let (mounted, copied) = match action {
+                    ChildAction::Copy { .. } => (0, 1),
+                    _ => (1, 0),
+                };
+                assert_eq!((c.blobs, c.blobs_present, c.blobs_to_mount, c.blobs_to_copy), (2, 1, mounted, copied), "{}: blobs", case.name);
+                assert_eq!((c.bytes_to_mount, c.bytes_to_copy), (10 * mounted as u64, 10 * copied as u64), "{}: bytes", case.name);
+            }
+            (Err(e), Err((code, named))) => {
+                assert_eq!(e.code(), code, "{}: {}", case.name, e.message);
+                for r in named {
+                    assert!(e.message.contains(r) && e.message.contains(&dc.to_string()), "{}: the message names {r} and the child: {}", case.name, e.message);
+                }
+            }
+            (got, want) => panic!("{}: got {got:?}, want {want:?}", case.name),
+        }
+    }
+}
+
+#[test]
+fn push_mounts_each_child_from_the_source_it_was_found_in() {
+    // Two images in two repositories of one registry, an index of both pushed to a third.
+    let (amd_config, arm_config) = (br#"{"architecture":"amd64","os":"linux"}"#.to_vec(), br#"{"architecture":"arm64","os":"linux"}"#.to_vec());
+    let (amd_layer, arm_layer) = (b"amd64 layer".to_vec(), b"arm64 layer".to_vec());
+    let amd = image(&amd_config, &[&amd_layer]);
+    let arm = image(&arm_config, &[&arm_layer]);
+    let idx = index(&[(&amd, "amd64"), (&arm, "arm64")]);
+    let (di, damd, darm) = (sha256(&idx), sha256(&amd), sha256(&arm));
+    let q = |d: Digest| d.to_string().replace(':', "%3A");
+    let steps = vec![
+        step(Method::Head, format!("{REG}/dst/manifests/{di}"), Answer::Respond(ok(404))),
+        step(Method::Head, format!("{REG}/dst/manifests/{damd}"), Answer::Respond(ok(404))),
+        step(Method::Head, format!("{REG}/dst/manifests/{darm}"), Answer::Respond(ok(404))),
+        step(Method::Get, format!("{REG}/app-amd64/manifests/{damd}"), Answer::Respond(manifest_response(&amd, OCI_MANIFEST))),
+        step(Method::Get, format!("{REG}/app-amd64/manifests/{darm}"), Answer::Respond(error_body(404, "MANIFEST_UNKNOWN"))),
+        step(Method::Head, format!("{REG}/dst/blobs/{}", sha256(&amd_config)), Answer::Respond(ok(404))),
+        step(Method::Head, format!("{REG}/dst/blobs/{}", sha256(&amd_layer)), Answer::Respond(ok(404))),
+        step(Method::Get, format!("{REG}/app-arm64/manifests/{darm}"), Answer::Respond(manifest_response(&arm, OCI_MANIFEST))),
+        step(Method::Head, format!("{REG}/dst/blobs/{}", sha256(&arm_config)), Answer::Respond(ok(404))),
+        step(Method::Head, format!("{REG}/dst/blobs/{}", sha256(&arm_layer)), Answer::Respond(ok(404))),
+        step(Method::Post, format!("{REG}/dst/blobs/uploads/?mount={}&from=app-amd64", q(sha256(&amd_config))), Answer::Respond(ok(201))),
+        step(Method::Post, format!("{REG}/dst/blobs/uploads/?mount={}&from=app-amd64", q(sha256(&amd_layer))), Answer::Respond(ok(201))),
+        step(Method::Post, format!("{REG}/dst/blobs/uploads/?mount={}&from=app-arm64", q(sha256(&arm_config))), Answer::Respond(ok(201))),
+        step(Method::Post, format!("{REG}/dst/blobs/uploads/?mount={}&from=app-arm64", q(sha256(&arm_layer))), Answer::Respond(ok(201))),
+        step(Method::Put, format!("{REG}/dst/manifests/{damd}"), Answer::Respond(ok(201))),
+        step(Method::Put, format!("{REG}/dst/manifests/{darm}"), Answer::Respond(ok(201))),
+        step(Method::Put, format!("{REG}/dst/manifests/v1"), Answer::Respond(ok(201))).has("Content-Type", OCI_INDEX),
+    ];
+    let mut session = Session::new(SessionConfig::default());
+    let mut op = Transfer::push(&session, &repo("dst"), Some("v1".into()), idx, OCI_INDEX, vec![repo("app-amd64"), repo("app-arm64")]);
+    let r = run("two sources", &mut session, &mut op, steps, NOW);
+    let TransferOutput::Pushed(report) = r.output.unwrap() else { panic!("not a push") };
+    assert_eq!((report.manifests_pushed, report.blobs_mounted, report.blobs_uploaded), (3, 4, 0));
+    let mut mounted_from = Vec::new();
+    while let Some(e) = op.poll_event() {
+        if let indexsmith_registry::Event::BlobMounted { digest, from, .. } = e {
+            mounted_from.push((digest, from));
+        }
+    }
+    mounted_from.sort_by_key(|(d, _)| d.to_string());
+    let mut want = vec![
+        (sha256(&amd_config), repo("app-amd64")),
+        (sha256(&amd_layer), repo("app-amd64")),
+        (sha256(&arm_config), repo("app-arm64")),
+        (sha256(&arm_layer), repo("app-arm64")),
+    ];
+    want.sort_by_key(|(d, _)| d.to_string());
+    assert_eq!(mounted_from, want);
+}
+
+#[test]
+fn a_child_of_a_nested_index_is_looked_for_in_its_parents_repository_first() {
+    let f = fixture();
+    // root → nested index (in `b`) → image (in `b` too); the sources are `a` then `b`.
+    let nested = f.index.clone();
+    let root = format!(
+        r#"{{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[{{"mediaType":"application/vnd.oci.image.index.v1+json","digest":"{}","size":{}}}]}}"#,
+        sha256(&nested),
+        nested.len()
+    )
+    .into_bytes();
+    let (dr, dn, dc) = (sha256(&root), sha256(&nested), sha256(&f.child));
+    let steps = vec![
+        step(Method::Head, format!("{REG}/dst/manifests/{dr}"), Answer::Respond(ok(404))),
+        step(Method::Head, format!("{REG}/dst/manifests/{dn}"), Answer::Respond(ok(404))),
+        step(Method::Get, format!("{REG}/a/manifests/{dn}"), Answer::Respond(ok(404))),
+        step(Method::Get, format!("{REG}/b/manifests/{dn}"), Answer::Respond(manifest_response(&nested, OCI_INDEX))),
+        step(Method::Head, format!("{REG}/dst/manifests/{dc}"), Answer::Respond(ok(404))),
+        // Not `a` first: the nested index came from `b`.
+        step(Method::Get, format!("{REG}/b/manifests/{dc}"), Answer::Respond(manifest_response(&f.child, OCI_MANIFEST))),
+        step(Method::Head, format!("{REG}/dst/blobs/{}", sha256(&f.config)), Answer::Respond(ok(404))),
+        step(Method::Head, format!("{REG}/dst/blobs/{}", sha256(&f.layer)), Answer::Respond(ok(404))),
+    ];
+    let mut session = Session::new(SessionConfig::default());
+    let mut op = Transfer::plan(&session, &repo("dst"), Some("v1".into()), root, OCI_INDEX, vec![repo("a"), repo("b")]);
+    let TransferOutput::Plan(plan) = run("nested", &mut session, &mut op, steps, NOW).output.unwrap() else { panic!("not a plan") };
+    let by_digest: HashMap<String, (Option<Repository>, ChildAction)> = plan.children.iter().map(|c| (c.digest.to_string(), (c.source.clone(), c.action.clone()))).collect();
+    assert_eq!(by_digest.get(&dn.to_string()).map(|(s, _)| s.clone()), Some(Some(repo("b"))), "nested index");
+    assert_eq!(by_digest.get(&dc.to_string()), Some(&(Some(repo("b")), ChildAction::Mount { from: repo("b") })), "image");
+}

@@ -19,7 +19,7 @@ export type RegistryError = Error & RegistryErrorFields;
 export type RegistryCallOptions = RegistryOptions & { onProgress?: (event: RegistryEvent) => void; signal?: AbortSignal };
 /** Options of `createIndexFromReferences`. */
 export type CreateIndexFromReferencesOptions = RegistryCallOptions & { format?: "oci" | "docker" };
-/** Options of `planPush` and `pushIndex`: `sources` are repositories (`host/path`) to take missing children from. */
+/** Options of `planPush` and `pushIndex`: `sources` are repositories (`host/path`) where children missing from the target can be found. Each such child comes from the first source that has it (a 404, `MANIFEST_UNKNOWN` or `NAME_UNKNOWN` moves on to the next; any other error fails the call; a child no source has fails with `MANIFEST_UNKNOWN` naming every repository tried), and its blobs are mounted from that repository (same registry as the target) or copied from it (another registry). */
 export type PushOptions = RegistryCallOptions & { sources?: string[] };
 
 /** GET a manifest by tag or digest (`host[:port]/path[:tag][@digest]`), verified against its digest. */

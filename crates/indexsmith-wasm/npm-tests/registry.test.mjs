@@ -181,6 +181,68 @@ test('planPush and pushIndex into another repository: mounts only, 0 blob bytes'
   assert.equal((await api.planPush(created.text, target)).rootPresent, true, 'a second plan finds it present');
 });
 
+test('planPush and pushIndex with two sources: each child comes from the repository that has it', async () => {
+  // An index built from images in two repositories (`docker manifest create app app-amd64 app-arm64`).
+  const repoA = `${plain.host}/multi/app-amd64`;
+  const repoB = `${plain.host}/multi/app-arm64`;
+  const amd = await seedImage(plain.host, 'multi/app-amd64', PLATFORMS[0], { tag: '1.0', layers: 2 });
+  const arm = await seedImage(plain.host, 'multi/app-arm64', PLATFORMS[1], { tag: '1.0', layers: 2 });
+  const created = await api.createIndexFromReferences([`${repoA}:1.0`, `${repoB}:1.0`]);
+  const sizeOf = async (repo, m) => m.config.size + (await api.inspect(`${repo}@${m.digest}`)).children[0].manifest.layersSize;
+  const bytes = [await sizeOf(repoA, amd), await sizeOf(repoB, arm)];
+
+  // (name, target, sources, per child [action, source] or the error and the repositories it names)
+  const cases = [
+    { name: 'sources in the order of the children', target: `${plain.host}/multi/app:1.0`, sources: [repoA, repoB], children: [['mount', repoA], ['mount', repoB]] },
+    { name: 'sources in the other order', target: `${plain.host}/multi/app:1.0`, sources: [repoB, repoA], children: [['mount', repoA], ['mount', repoB]] },
+    { name: 'a missing repository first', target: `${plain.host}/multi/app:1.0`, sources: [`${plain.host}/multi/nothing-here`, repoA, repoB], children: [['mount', repoA], ['mount', repoB]] },
+    { name: 'another registry: copies from each', target: `${second.host}/multi/app:1.0`, sources: [repoA, repoB], children: [['copy', repoA], ['copy', repoB]] },
+    { name: 'the arm64 repository left out', target: `${plain.host}/multi/app:1.0`, sources: [repoA], error: ['MANIFEST_UNKNOWN', [arm.digest, repoA]] },
+    { name: 'no sources', target: `${plain.host}/multi/app:1.0`, sources: [], error: ['MANIFEST_UNKNOWN', []] },
+  ];
+  for (const c of cases) {
+    const planning = api.planPush(created.text, c.target, { sources: c.sources });
+    if (c.error) {
+      const [code, named] = c.error;
+      await assert.rejects(planning, (e) => {
+        assert.equal(e.code, code, `${c.name}: code (${e.message})`);
+        for (const n of named) assert.ok(e.message.includes(n), `${c.name}: the error names ${n}: ${e.message}`);
+        return true;
+      });
+      continue;
+    }
+    const plan = await planning;
+    assert.deepEqual(plan.children.map((ch) => [ch.action, ch.source]), c.children, c.name);
+    assert.deepEqual(plan.children.map((ch) => ch.from), c.children.map(([, s]) => s), `${c.name}: blobs from the source`);
+    assert.deepEqual(plan.children.map((ch) => ch.blobs), [3, 3], c.name);
+    const copies = c.children[0][0] === 'copy';
+    assert.deepEqual(plan.children.map((ch) => [ch.blobsToMount, ch.blobsToCopy]), copies ? [[0, 3], [0, 3]] : [[3, 0], [3, 0]], c.name);
+    assert.deepEqual(plan.children.map((ch) => ch.bytes), copies ? bytes : [0, 0], `${c.name}: bytes to copy`);
+    assert.equal(plan.bytesToCopy, copies ? bytes[0] + bytes[1] : 0, c.name);
+  }
+
+  // The push, then the index and both children read back from the target.
+  const target = `${plain.host}/multi/app:1.0`;
+  const events = [];
+  const pushed = await api.pushIndex(created.text, target, { sources: [repoA, repoB], onProgress: (e) => events.push(e) });
+  assert.equal(pushed.digest, created.digest);
+  assert.deepEqual(pushed.plan.children.map((ch) => ch.source), [repoA, repoB]);
+  assert.equal(pushed.report.manifestsPushed, 3);
+  assert.equal(pushed.report.blobsMounted, 6);
+  assert.equal(pushed.report.bytesUploaded, 0, 'everything mounted');
+  const mountedFrom = new Set(events.filter((e) => e.type === 'blobMounted').map((e) => e.from));
+  assert.deepEqual([...mountedFrom].sort(), [repoA, repoB].sort(), 'blobs mounted from both repositories');
+  const back = await api.fetchManifest(target);
+  assert.equal(back.digest, created.digest);
+  for (const m of [amd, arm]) {
+    const child = await api.fetchManifest(`${plain.host}/multi/app@${m.digest}`);
+    assert.equal(Buffer.from(child.bytes).equals(m.bytes), true, `child ${m.platform.architecture} read back byte for byte`);
+  }
+  const inspected = await api.inspect(target);
+  assert.deepEqual(inspected.children.map((ch) => ch.config !== null), [true, true], 'both configs readable from the target');
+  assert.equal((await api.planPush(created.text, target, { sources: [repoA, repoB] })).rootPresent, true, 'a second plan finds it present');
+});
+
 test('copyImage copies an index with every child and blob to a second registry', async () => {
   const events = [];
   const target = `${second.host}/copies/app:multi`;

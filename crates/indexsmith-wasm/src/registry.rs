@@ -243,7 +243,7 @@ impl RegistryOperation {
     }
 
     /// Plans (`dry_run`) or pushes an index (or image manifest) given as bytes to `target`,
-    /// taking missing children from the first of `sources`.
+    /// taking each missing child from the first of `sources` that has it.
     #[wasm_bindgen(js_name = pushIndex)]
     pub fn push_index(index: &[u8], target: &str, sources: JsValue, dry_run: bool, options: JsValue) -> Result<RegistryOperation, JsValue> {
         let target = parse_ref(target)?;
@@ -256,12 +256,11 @@ impl RegistryOperation {
         let mut repos: Vec<&Repository> = vec![&target.repository];
         repos.extend(sources.iter());
         let (session, hosts) = session(options, &repos)?;
-        let source = sources.first().cloned();
         let tag = target.tag.clone();
         let op = if dry_run {
-            Transfer::plan(&session, &target.repository, tag, index.to_vec(), &media_type, source)
+            Transfer::plan(&session, &target.repository, tag, index.to_vec(), &media_type, sources)
         } else {
-            Transfer::push(&session, &target.repository, tag, index.to_vec(), &media_type, source)
+            Transfer::push(&session, &target.repository, tag, index.to_vec(), &media_type, sources)
         };
         let shape = if dry_run { TransferShape::Plan } else { TransferShape::Push };
         Ok(RegistryOperation { session, hosts, op: Op::Transfer(op, shape) })
@@ -651,7 +650,11 @@ pub struct PlannedChild {
     pub action: PlanAction,
     /// Every blob is already in the target: only the manifest itself is pushed.
     pub manifest_only: bool,
-    /// The repository blobs are mounted or copied from.
+    /// The source repository the manifest was found in: the first of `sources` that has it
+    /// (for an image manifest pushed as the root, the first source). `null` when the manifest is
+    /// already in the target.
+    pub source: Option<String>,
+    /// The repository blobs are mounted or copied from (the `source`; `null` when no blob moves).
     pub from: Option<String>,
     /// Blobs the manifest references.
     pub blobs: usize,
@@ -700,6 +703,7 @@ impl From<PushPlan> for PlanResult {
                     platform: c.platform.map(Into::into),
                     action,
                     manifest_only,
+                    source: c.source.map(|r| r.to_string()),
                     from,
                     blobs: c.blobs,
                     bytes: c.bytes_to_copy,

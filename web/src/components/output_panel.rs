@@ -104,7 +104,7 @@ pub fn output_panel() -> Html {
                         <input ref={target} type="text" spellcheck="false" required=true placeholder="localhost:5000/sample/hello:multi" aria-label="Target reference" />
                     </label>
                     <label>
-                        <span>{"Children come from (repository, optional)"}</span>
+                        <span>{"Children come from (repositories, comma-separated, first that has each child; optional)"}</span>
                         <input ref={source} type="text" spellcheck="false" placeholder="localhost:5000/sample/hello" aria-label="Source repository" />
                     </label>
                     <button type="submit" class="primary" disabled={ctx.plan.is_loading() || !report.valid}>{"Push"}</button>

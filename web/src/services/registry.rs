@@ -336,14 +336,15 @@ pub fn list_tags(ctx: DocumentContext, settings: RegistrySettings, repository: S
     });
 }
 
-/// What a push needs: the target, its tag, and where children come from.
-fn push_target(reference: &str, source: &str) -> Result<(Repository, Option<String>, Option<Repository>), Failure> {
+/// What a push needs: the target, its tag, and where children come from: the repositories in
+/// `sources`, separated by commas or spaces, tried in that order for each missing child.
+fn push_target(reference: &str, sources: &str) -> Result<(Repository, Option<String>, Vec<Repository>), Failure> {
     let target = parse_reference(reference)?;
     if target.digest.is_some() {
         return Err(Failure::new("reference/digest", "push to a tag (repository:tag), not to a digest"));
     }
-    let source = if source.trim().is_empty() { None } else { Some(parse_repository(source)?) };
-    Ok((target.repository, Some(target.tag.unwrap_or_else(|| "latest".into())), source))
+    let sources = sources.split(|c: char| c == ',' || c.is_whitespace()).filter(|s| !s.is_empty()).map(parse_repository).collect::<Result<Vec<_>, _>>()?;
+    Ok((target.repository, Some(target.tag.unwrap_or_else(|| "latest".into())), sources))
 }
 
 /// Works out what a push would do (present / mount / copy per child), without writing.
@@ -434,6 +435,7 @@ mod tests {
             media_type: "application/vnd.oci.image.manifest.v1+json".into(),
             platform: Some(indexsmith::Platform::new("linux", "arm64")),
             action,
+            source: None,
             blobs: 3,
             blobs_present: 1,
             blobs_to_mount: 2,
@@ -482,9 +484,12 @@ mod tests {
         let ok = push_target("localhost:5000/sample/hello:multi", "localhost:5000/sample/hello").expect("valid");
         assert_eq!(ok.0, Repository::new("localhost:5000", "sample/hello"));
         assert_eq!(ok.1.as_deref(), Some("multi"));
-        assert_eq!(ok.2, Some(Repository::new("localhost:5000", "sample/hello")));
+        assert_eq!(ok.2, vec![Repository::new("localhost:5000", "sample/hello")]);
+        let two = push_target("localhost:5000/app:1", " localhost:5000/app-amd64, localhost:5000/app-arm64 ").expect("valid");
+        assert_eq!(two.2, vec![Repository::new("localhost:5000", "app-amd64"), Repository::new("localhost:5000", "app-arm64")]);
         let untagged = push_target("localhost:5000/sample/hello", "").expect("valid");
-        assert_eq!((untagged.1.as_deref(), untagged.2), (Some("latest"), None));
+        assert_eq!((untagged.1.as_deref(), untagged.2), (Some("latest"), Vec::new()));
+        assert!(push_target("localhost:5000/app:1", "localhost:5000/a, UPPER/case").is_err(), "a bad source is refused");
         let cases = [("by digest", "localhost:5000/a@sha256:0000000000000000000000000000000000000000000000000000000000000000", "reference/digest"), ("bad", "UPPER/case", "reference/invalid")];
         for (name, reference, code) in cases {
             assert_eq!(push_target(reference, "").err().map(|f| f.code), Some(code.to_owned()), "{name}");

@@ -5,8 +5,11 @@
 //! root by tag. A parent is never pushed before all its children are present, so a failure in
 //! the middle leaves nothing tagged, and running the same push again skips what is already there.
 //!
-//! For each manifest not yet in the target (HEAD by digest), its blobs are checked (HEAD); a
-//! missing blob is mounted from the source repository when both live on the same registry
+//! A child manifest not yet in the target (HEAD by digest) is fetched by digest from the source
+//! repositories in order (`crane`/`docker manifest push` style): the first that has it is where it
+//! comes from, a 404, `MANIFEST_UNKNOWN` or `NAME_UNKNOWN` moves on to the next, and any other
+//! answer fails the transfer. Its blobs are then checked in the target (HEAD); a missing blob is
+//! mounted from the repository the manifest came from when both live on the same registry
 //! (`POST …/blobs/uploads/?mount=<digest>&from=<source>`: 201 mounted, 202 an upload session to
 //! fall back on), else copied: the source blob is streamed into the upload, one `PUT` for blobs up
 //! to the chunk size, `PATCH` chunks with `Content-Range` then a closing `PUT ?digest=` for larger
@@ -44,6 +47,7 @@ pub use report::{BlobAction, ChildAction, ChildPlan, PushPlan, PushReport, Trans
 enum Tag {
     SourceRoot,
     NodeHead(usize),
+    /// `GET` of a missing child by digest from its candidate source repositories, in order.
     NodeGet(usize),
     NodePut(usize),
     BlobHead(usize),
@@ -60,7 +64,12 @@ struct Node {
     digest: Digest,
     media_type: String,
     platform: Option<Platform>,
+    /// The repository the manifest (and so its blobs) comes from, once known.
     source: Option<Repository>,
+    /// The repositories to look for the manifest in, in order, when it is missing from the
+    /// target; `tried` of them answered that they do not have it.
+    candidates: Vec<Repository>,
+    tried: usize,
     bytes: Option<Vec<u8>>,
     parents: Vec<usize>,
     pending: usize,
@@ -93,7 +102,7 @@ pub struct Transfer {
     dry_run: bool,
     target: Repository,
     tag: Option<String>,
-    default_source: Option<Repository>,
+    sources: Vec<Repository>,
     child_sources: HashMap<Digest, Repository>,
     source_root: Option<ManifestRef>,
     chunk_size: u64,
@@ -122,7 +131,7 @@ impl Transfer {
             dry_run,
             target: target.clone(),
             tag,
-            default_source: None,
+            sources: Vec::new(),
             child_sources: HashMap::new(),
             source_root: None,
             chunk_size: session.config.chunk_size.max(1),
@@ -144,40 +153,61 @@ impl Transfer {
     }
 
     /// Pushes `manifest` (an index or an image manifest, exact bytes) to `target`, by `tag` or,
-    /// without one, by digest. Children and blobs missing from the target are taken from `source`
-    /// (mounted when it is on the same registry, else copied); [`Transfer::with_child_source`]
-    /// names another repository for one child.
-    pub fn push(session: &Session, target: &Repository, tag: Option<String>, manifest: Vec<u8>, media_type: &str, source: Option<Repository>) -> Transfer {
-        Self::with_root(session, target, tag, manifest, media_type, source, false)
+    /// without one, by digest.
+    ///
+    /// `sources` are the repositories where children missing from the target can be found (a
+    /// `Vec`, or an `Option` for one or none). Each missing child is fetched by digest from the
+    /// first of them that has it: an answer of 404, `MANIFEST_UNKNOWN` or `NAME_UNKNOWN` means
+    /// "try the next one", any other error fails the push, and a child no source has fails it
+    /// naming every repository tried. The child's blobs are then mounted from the repository
+    /// where it was found when that is on the target's registry, else copied. A child of a nested
+    /// index is looked for in its parent's repository first. The blobs of an image manifest
+    /// pushed as the root come from the first source. [`Transfer::with_child_source`] names the
+    /// repository to try first for one child.
+    pub fn push(session: &Session, target: &Repository, tag: Option<String>, manifest: Vec<u8>, media_type: &str, sources: impl IntoIterator<Item = Repository>) -> Transfer {
+        Self::with_root(session, target, tag, manifest, media_type, sources.into_iter().collect(), false)
     }
 
-    /// The dry run of [`Transfer::push`]: no writes, a [`PushPlan`] as output.
-    pub fn plan(session: &Session, target: &Repository, tag: Option<String>, manifest: Vec<u8>, media_type: &str, source: Option<Repository>) -> Transfer {
-        Self::with_root(session, target, tag, manifest, media_type, source, true)
+    /// The dry run of [`Transfer::push`]: no writes, a [`PushPlan`] as output. Missing children
+    /// are still looked for in `sources` (by `GET`), so the plan names where each comes from.
+    pub fn plan(session: &Session, target: &Repository, tag: Option<String>, manifest: Vec<u8>, media_type: &str, sources: impl IntoIterator<Item = Repository>) -> Transfer {
+        Self::with_root(session, target, tag, manifest, media_type, sources.into_iter().collect(), true)
     }
 
     /// Copies `source:reference` with every child and blob to `target` (`skopeo copy --all`),
     /// tagging it `tag` (or pushing it by digest only).
     pub fn copy(session: &Session, source: &Repository, reference: ManifestRef, target: &Repository, tag: Option<String>) -> Transfer {
         let mut t = Self::empty(session, target, tag, false);
-        t.default_source = Some(source.clone());
+        t.sources = vec![source.clone()];
         t.engine.submit(Tag::SourceRoot, manifest_get(session, source, &reference, Method::Get));
         t.source_root = Some(reference);
         t
     }
 
-    fn with_root(session: &Session, target: &Repository, tag: Option<String>, manifest: Vec<u8>, media_type: &str, source: Option<Repository>, dry_run: bool) -> Transfer {
+    fn with_root(session: &Session, target: &Repository, tag: Option<String>, manifest: Vec<u8>, media_type: &str, sources: Vec<Repository>, dry_run: bool) -> Transfer {
         let mut t = Self::empty(session, target, tag, dry_run);
-        t.default_source = source;
+        t.sources = Vec::new();
+        for s in sources {
+            if !t.sources.contains(&s) {
+                t.sources.push(s);
+            }
+        }
         let digest = indexsmith::digest::sha256(&manifest);
         t.add_root(session, digest, media_type.to_owned(), manifest);
         t
     }
 
-    /// Takes the child (or blob owner) `digest` from `repository` instead of the default source.
+    /// Looks for the child `digest` in `repository` before the sources. Call it before the first
+    /// request is polled.
     pub fn with_child_source(mut self, digest: Digest, repository: Repository) -> Transfer {
         if let Some(&n) = self.node_by_digest.get(&digest) {
-            self.nodes[n].source = Some(repository.clone());
+            if n == 0 {
+                self.nodes[0].source = Some(repository.clone());
+            } else {
+                let node = &mut self.nodes[n];
+                node.candidates.retain(|r| *r != repository);
+                node.candidates.insert(0, repository.clone());
+            }
         }
         self.child_sources.insert(digest, repository);
         self
@@ -188,7 +218,9 @@ impl Transfer {
             digest: digest.clone(),
             media_type,
             platform: None,
-            source: self.default_source.clone(),
+            source: self.child_sources.get(&digest).cloned().or_else(|| self.sources.first().cloned()),
+            candidates: Vec::new(),
+            tried: 0,
             bytes: Some(bytes),
             parents: Vec::new(),
             pending: 0,
@@ -236,8 +268,17 @@ impl Transfer {
         }
     }
 
-    fn source_of(&self, digest: &Digest, fallback: Option<&Repository>) -> Option<Repository> {
-        self.child_sources.get(digest).cloned().or_else(|| fallback.cloned()).or_else(|| self.default_source.clone())
+    /// Where to look for child `digest`, in order: the repository named for it, its parent's
+    /// repository, then the sources; each once.
+    fn candidates_for(&self, digest: &Digest, parent_source: Option<&Repository>) -> Vec<Repository> {
+        let mut out: Vec<Repository> = Vec::new();
+        let named = self.child_sources.get(digest);
+        for r in named.into_iter().chain(parent_source).chain(self.sources.iter()) {
+            if !out.contains(r) {
+                out.push(r.clone());
+            }
+        }
+        out
     }
 
     /// The manifest is missing from the target and its bytes are known: queue its children.
@@ -276,7 +317,9 @@ impl Transfer {
                     digest: d.digest.clone(),
                     media_type: d.media_type.clone(),
                     platform: d.platform.clone(),
-                    source: self.source_of(&d.digest, fallback),
+                    source: None,
+                    candidates: self.candidates_for(&d.digest, fallback),
+                    tried: 0,
                     bytes: None,
                     parents: Vec::new(),
                     pending: 0,
@@ -303,7 +346,7 @@ impl Transfer {
             Some(&b) => b,
             None => {
                 let b = self.blobs.len();
-                let source = fallback.cloned().or_else(|| self.default_source.clone());
+                let source = fallback.cloned().or_else(|| self.sources.first().cloned());
                 self.blobs.push(Blob {
                     digest: d.digest.clone(),
                     size: d.size,
@@ -449,6 +492,7 @@ impl Transfer {
             media_type: node.media_type.clone(),
             platform: node.platform.clone(),
             action: ChildAction::Present,
+            source: if node.present { None } else { node.source.clone() },
             blobs: node.blob_refs.len(),
             blobs_present: 0,
             blobs_to_mount: 0,
@@ -534,25 +578,28 @@ impl Transfer {
                 404 => {
                     if self.nodes[n].bytes.is_some() {
                         self.expand(session, n);
-                    } else if let Some(source) = self.nodes[n].source.clone() {
-                        let call = manifest_get(session, &source, &ManifestRef::Digest(self.nodes[n].digest.clone()), Method::Get);
-                        self.engine.submit(Tag::NodeGet(n), call);
                     } else {
-                        let mut e = RegistryError::new(
-                            ErrorKind::Registry(ErrorCode::ManifestUnknown),
-                            format!("child manifest {} is not in {}: push children first or give a source repository to mount from", self.nodes[n].digest, self.target),
-                        );
-                        e.status = Some(404);
-                        return Err(e);
+                        self.look_in_next_source(session, n)?;
                     }
                 }
                 _ => return Err(RegistryError::from_response(&response, Action::HeadManifest, url)),
             },
             Tag::NodeGet(n) => {
+                if response.status != 200 {
+                    let e = RegistryError::from_response(&response, Action::FetchManifest, url);
+                    let not_here = response.status == 404 || matches!(e.kind, ErrorKind::Registry(ErrorCode::ManifestUnknown | ErrorCode::NameUnknown));
+                    if !not_here {
+                        return Err(e);
+                    }
+                    self.nodes[n].tried += 1;
+                    return self.look_in_next_source(session, n);
+                }
                 let m = check_manifest(&response, &ManifestRef::Digest(self.nodes[n].digest.clone()), url)?;
                 self.events.push(Event::ManifestFetched { digest: m.digest.clone(), media_type: m.media_type.clone() });
-                self.nodes[n].media_type = m.media_type;
-                self.nodes[n].bytes = Some(m.bytes);
+                let node = &mut self.nodes[n];
+                node.source = node.candidates.get(node.tried).cloned();
+                node.media_type = m.media_type;
+                node.bytes = Some(m.bytes);
                 self.expand(session, n);
             }
             Tag::NodePut(n) => {
@@ -679,6 +726,26 @@ impl Transfer {
             }
         }
         Ok(())
+    }
+
+    /// Child `n` is missing from the target: `GET` it by digest from the next candidate
+    /// repository, or fail naming every repository that did not have it.
+    fn look_in_next_source(&mut self, session: &Session, n: usize) -> Result<(), RegistryError> {
+        let node = &self.nodes[n];
+        if let Some(source) = node.candidates.get(node.tried) {
+            let call = manifest_get(session, source, &ManifestRef::Digest(node.digest.clone()), Method::Get);
+            self.engine.submit(Tag::NodeGet(n), call);
+            return Ok(());
+        }
+        let message = if node.candidates.is_empty() {
+            format!("child manifest {} is not in {}: push children first or give a source repository to mount from", node.digest, self.target)
+        } else {
+            let tried: Vec<String> = node.candidates.iter().map(ToString::to_string).collect();
+            format!("child manifest {} is not in {} nor in any source repository (tried {}): add the repository that holds it to the sources", node.digest, self.target, tried.join(", "))
+        };
+        let mut e = RegistryError::new(ErrorKind::Registry(ErrorCode::ManifestUnknown), message);
+        e.status = Some(404);
+        Err(e)
     }
 
     fn unhashed(&self, b: usize) -> RegistryError {

@@ -36,6 +36,10 @@ pub struct ChildPlan {
     /// The platform the parent index declares for it.
     pub platform: Option<Platform>,
     pub action: ChildAction,
+    /// The source repository the manifest was found in (the first of the sources that has it),
+    /// where its missing blobs are mounted or copied from; for an image manifest pushed as the
+    /// root, the first source. `None` when it is already in the target.
+    pub source: Option<Repository>,
     /// Blobs the manifest references (counted when it is not present).
     pub blobs: usize,
     pub blobs_present: usize,
