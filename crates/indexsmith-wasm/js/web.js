@@ -55,22 +55,39 @@ const encoder = new TextEncoder();
 const utf8 = (input) => (typeof input === 'string' ? encoder.encode(input) : input);
 const isInput = (input) => typeof input === 'string' || input instanceof Uint8Array;
 
-// Inputs up to the core's size limit are written straight into the module's memory (a string
-// encoded there, in at most three bytes a UTF-16 unit) and validated in place. Returns the bytes
-// written, a view into the module's memory valid until the next call into the module, or null for
-// an input that takes the copying path (larger ones, whose only outcome is the core's
-// json/too-large diagnostic).
+// Inputs up to the core's size limit are written straight into the module's memory and validated
+// in place. Returns the bytes written, a view into the module's memory valid until the next call
+// into the module, or null for an input that takes the copying path (larger ones, whose only
+// outcome is the core's json/too-large diagnostic).
 const DIRECT_LIMIT = 64 * 1024 * 1024;
 function writeInput(input) {
-  const room = typeof input === 'string' ? input.length * 3 : input.byteLength;
-  if (room > DIRECT_LIMIT) return null;
-  const at = glue.inputBuffer(room);
-  const memory = new Uint8Array(glue.wasmMemory().buffer, at, room);
-  if (typeof input !== 'string') {
-    memory.set(input);
-    return memory;
+  if (typeof input === 'string') return writeString(input);
+  if (input.byteLength > DIRECT_LIMIT) return null;
+  const at = glue.inputBuffer(input.byteLength);
+  const memory = new Uint8Array(glue.wasmMemory().buffer, at, input.byteLength);
+  memory.set(input);
+  return memory;
+}
+
+// A string is encoded into room for one byte a UTF-16 unit (exact for ASCII); when that is not
+// enough, the buffer grows by what is left, again at one byte a unit, and encoding goes on after
+// what fits. The module's memory, which never shrinks, grows by about the encoded size, not by
+// three bytes a unit.
+function writeString(s) {
+  let read = 0;
+  let written = 0;
+  let at = 0;
+  for (;;) {
+    // Three bytes more than the units left, so that the next code point always fits.
+    const room = written + (s.length - read) + 3;
+    if (room > DIRECT_LIMIT + 3) return null;
+    at = glue.inputBuffer(room); // keeps the bytes written so far
+    const rest = read === 0 ? s : s.slice(read);
+    const r = encoder.encodeInto(rest, new Uint8Array(glue.wasmMemory().buffer, at + written, room - written));
+    read += r.read;
+    written += r.written;
+    if (read >= s.length) return new Uint8Array(glue.wasmMemory().buffer, at, written);
   }
-  return memory.subarray(0, encoder.encodeInto(input, memory).written);
 }
 
 function report(validation, digest, size) {

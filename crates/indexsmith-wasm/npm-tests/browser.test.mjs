@@ -28,6 +28,11 @@ window.run = async () => {
   out.asyncBad = await api.validateAsync(bad);
   out.asyncBytes = await api.validateAsync(new TextEncoder().encode(bad));
   try { await api.validateAsync(42); } catch (e) { out.asyncError = { isError: e instanceof Error, code: e.code }; }
+  // A string longer than the in-place encoding threshold (one million units), not all ASCII.
+  const big = '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[],"annotations":{"x":"' + 'é€'.repeat(600000) + '"}}';
+  const bigBytes = new TextEncoder().encode(big);
+  const bigHash = new Uint8Array(await crypto.subtle.digest('SHA-256', bigBytes));
+  out.big = { report: api.validate(big), asyncReport: await api.validateAsync(big), size: bigBytes.length, digest: 'sha256:' + Array.from(bigHash, (b) => b.toString(16).padStart(2, '0')).join('') };
   out.badColumn = bad.split('\\n')[1].indexOf('x') + 1;
   const encoded = new TextEncoder().encode(bad);
   const hash = new Uint8Array(await crypto.subtle.digest('SHA-256', encoded));
@@ -90,6 +95,10 @@ test('the web build validates in Chromium', async () => {
     assert.deepEqual(out.asyncBad, out.bad, 'validateAsync of a string with an unpaired surrogate');
     assert.deepEqual(out.asyncBytes, out.bad, 'validateAsync of bytes');
     assert.deepEqual(out.asyncError, { isError: true, code: 'invalid-input' });
+    assert.equal(out.big.report.size, out.big.size, 'a long string: its UTF-8 size');
+    assert.equal(out.big.report.digest, out.big.digest, 'a long string: the digest of its UTF-8 bytes');
+    assert.equal(out.big.report.kind, 'oci-index');
+    assert.deepEqual(out.big.asyncReport, out.big.report, 'a long string: validateAsync');
 
     assert.deepEqual(out.platform, { os: 'linux', architecture: 'arm', variant: 'v7', osVersion: null, osFeatures: [] });
     assert.deepEqual(out.referenceError, { isError: true, code: 'reference/name-contains-uppercase' });
