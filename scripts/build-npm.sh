@@ -44,7 +44,13 @@ build_wasm() {
   echo "${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/$profile/indexsmith_wasm.wasm"
 }
 
-# wasm_opt FILE LEVEL: optimizes FILE in place with binaryen's wasm-opt, when it is available.
+# bindgen TARGET NAME WASM: wasm-bindgen's glue and module NAME for TARGET, in $tmp/NAME/TARGET.
+bindgen() {
+  "$wasm_bindgen" --target "$1" --out-dir "$tmp/$2/$1" --out-name "$2" \
+    --experimental-reset-state-function --remove-name-section --remove-producers-section "$3"
+}
+
+# wasm_opt_in_place FILE LEVEL: optimizes FILE in place with binaryen's wasm-opt, when it is available.
 wasm_opt_in_place() {
   if [ "${SKIP_WASM_OPT:-0}" != 1 ] && [ -x "$wasm_opt" ]; then
     # The features are those rustc enables by default for wasm32-unknown-unknown.
@@ -66,10 +72,9 @@ wasm_opt_in_place() {
 echo "== cargo build (core; wasm-release) =="
 wasm=$(build_wasm wasm-release)
 echo "== wasm-bindgen (core, web) =="
-"$wasm_bindgen" --target web --out-dir "$tmp/core/web" --out-name indexsmith \
-  --experimental-reset-state-function --remove-name-section --remove-producers-section "$wasm"
-cp "$tmp/core/web/indexsmith_bg.wasm" "$pkg/indexsmith_bg.wasm"
-cp "$tmp/core/web/indexsmith.js" "$pkg/glue.web.js"
+bindgen web indexsmith "$wasm"
+cp "$tmp/indexsmith/web/indexsmith_bg.wasm" "$pkg/indexsmith_bg.wasm"
+cp "$tmp/indexsmith/web/indexsmith.js" "$pkg/glue.web.js"
 echo "== wasm-opt (core, web) =="
 # -O1: measured smaller after gzip -9 than -Os/-Oz (which inline and unroll for raw size).
 wasm_opt_in_place "$pkg/indexsmith_bg.wasm" -O1
@@ -77,27 +82,25 @@ wasm_opt_in_place "$pkg/indexsmith_bg.wasm" -O1
 echo "== cargo build (core; wasm-node) =="
 wasm=$(build_wasm wasm-node)
 echo "== wasm-bindgen (core, nodejs) =="
-"$wasm_bindgen" --target nodejs --out-dir "$tmp/core/nodejs" --out-name indexsmith_node \
-  --experimental-reset-state-function --remove-name-section --remove-producers-section "$wasm"
-cp "$tmp/core/nodejs/indexsmith_node_bg.wasm" "$pkg/indexsmith_node_bg.wasm"
-cp "$tmp/core/nodejs/indexsmith_node.js" "$pkg/glue.node.cjs"
+bindgen nodejs indexsmith_node "$wasm"
+cp "$tmp/indexsmith_node/nodejs/indexsmith_node_bg.wasm" "$pkg/indexsmith_node_bg.wasm"
+cp "$tmp/indexsmith_node/nodejs/indexsmith_node.js" "$pkg/glue.node.cjs"
 echo "== wasm-opt (core, nodejs) =="
 wasm_opt_in_place "$pkg/indexsmith_node_bg.wasm" -O3
 
 echo "== cargo build (registry; wasm-release) =="
 wasm=$(build_wasm wasm-release --features registry)
 echo "== wasm-bindgen (registry) =="
-for target in nodejs web; do
-  "$wasm_bindgen" --target "$target" --out-dir "$tmp/registry/$target" --out-name indexsmith_registry \
-    --experimental-reset-state-function --remove-name-section --remove-producers-section "$wasm"
-done
-if ! cmp -s "$tmp/registry/nodejs/indexsmith_registry_bg.wasm" "$tmp/registry/web/indexsmith_registry_bg.wasm"; then
+bindgen nodejs indexsmith_registry "$wasm"
+bindgen web indexsmith_registry "$wasm"
+registry=$tmp/indexsmith_registry
+if ! cmp -s "$registry/nodejs/indexsmith_registry_bg.wasm" "$registry/web/indexsmith_registry_bg.wasm"; then
   echo "the nodejs and web targets produced different registry modules; one shared .wasm is assumed" >&2
   exit 1
 fi
-cp "$tmp/registry/web/indexsmith_registry_bg.wasm" "$pkg/indexsmith_registry_bg.wasm"
-cp "$tmp/registry/nodejs/indexsmith_registry.js" "$pkg/registry_glue.node.cjs"
-cp "$tmp/registry/web/indexsmith_registry.js" "$pkg/registry_glue.web.js"
+cp "$registry/web/indexsmith_registry_bg.wasm" "$pkg/indexsmith_registry_bg.wasm"
+cp "$registry/nodejs/indexsmith_registry.js" "$pkg/registry_glue.node.cjs"
+cp "$registry/web/indexsmith_registry.js" "$pkg/registry_glue.web.js"
 echo "== wasm-opt (registry) =="
 wasm_opt_in_place "$pkg/indexsmith_registry_bg.wasm" -O1
 
@@ -106,7 +109,7 @@ echo "== package =="
 # internal reset function, followed by the declarations of the entry points' init functions.
 {
   # The registry module's declarations: the core's and the registry's types.
-  grep -v '^export function __wbg_reset_state(): void;$' "$tmp/registry/nodejs/indexsmith_registry.d.ts"
+  grep -v '^export function __wbg_reset_state(): void;$' "$registry/nodejs/indexsmith_registry.d.ts"
   cat "$crate/js/init.d.ts"
   cat "$crate/js/registry.d.ts"
 } > "$pkg/indexsmith.d.ts"
