@@ -53,7 +53,10 @@ fn initial_document(embed: bool) -> Document {
 pub fn app() -> Html {
     let embed = *use_memo((), |_| browser::is_embed());
     let doc = use_reducer(move || initial_document(embed));
-    let settings = use_state(|| RegistrySettings { proxy: "/proxy".into(), ..RegistrySettings::default() });
+    let settings = use_state(|| RegistrySettings {
+        proxy: "/proxy".into(),
+        ..RegistrySettings::default()
+    });
     let textarea = use_node_ref();
     use_url_sync(&doc, embed);
     use_shortcuts(doc.clone());
@@ -67,14 +70,21 @@ pub fn app() -> Html {
         let doc = doc.clone();
         Callback::from(move |file: web_sys::File| {
             if file.size() > FILE_LIMIT {
-                doc.dispatch(Action::Notice(format!("{} is {} bytes; files over 16 MiB are not opened", file.name(), file.size())));
+                doc.dispatch(Action::Notice(format!(
+                    "{} is {} bytes; files over 16 MiB are not opened",
+                    file.name(),
+                    file.size()
+                )));
                 return;
             }
             let doc = doc.clone();
             yew::platform::spawn_local(async move {
                 let name = file.name();
                 match browser::read_file(file).await {
-                    Ok(text) => doc.dispatch(Action::Load { text, source: Source::File(name) }),
+                    Ok(text) => doc.dispatch(Action::Load {
+                        text,
+                        source: Source::File(name),
+                    }),
                     Err(e) => doc.dispatch(Action::Notice(format!("{name}: {e}"))),
                 }
             });
@@ -83,7 +93,9 @@ pub fn app() -> Html {
     let on_select = {
         let (doc, textarea) = (doc.clone(), textarea.clone());
         Callback::from(move |i: usize| {
-            let Some(d) = doc.analysis.report.diagnostics.get(i) else { return };
+            let Some(d) = doc.analysis.report.diagnostics.get(i) else {
+                return;
+            };
             let start = utf16_offset(&doc.text, d.span.start.line, d.span.start.column);
             let mut end = utf16_offset(&doc.text, d.span.end.line, d.span.end.column);
             if end <= start {
@@ -107,15 +119,29 @@ pub fn app() -> Html {
         Callback::from(move |_: MouseEvent| doc.dispatch(action.clone()))
     };
 
-    let tabs: Vec<Tab> = if embed { vec![Tab::Platforms, Tab::Resolve, Tab::Diff] } else { Tab::ALL.to_vec() };
-    let current = if tabs.contains(&doc.options.tab) { doc.options.tab } else { Tab::Platforms };
-    let editable = doc.analysis.format.is_some() && doc.analysis.report.diagnostics.iter().all(|d| !(d.severity == indexsmith::Severity::Error && d.code.as_str().starts_with("json/")));
-    let pulled = (*use_memo((doc.text.clone(), doc.options.platform.clone()), |(text, platform)| {
-        match crate::resolution::preview(text, platform, false) {
-            crate::resolution::Preview::Resolved(r) => r.selected.map(|i| (i, platform.trim().to_owned())),
+    let tabs: Vec<Tab> = if embed {
+        vec![Tab::Platforms, Tab::Resolve, Tab::Diff]
+    } else {
+        Tab::ALL.to_vec()
+    };
+    let current = if tabs.contains(&doc.options.tab) {
+        doc.options.tab
+    } else {
+        Tab::Platforms
+    };
+    let editable = doc.analysis.format.is_some()
+        && doc.analysis.report.diagnostics.iter().all(|d| {
+            !(d.severity == indexsmith::Severity::Error && d.code.as_str().starts_with("json/"))
+        });
+    let pulled = (*use_memo(
+        (doc.text.clone(), doc.options.platform.clone()),
+        |(text, platform)| match crate::resolution::preview(text, platform, false) {
+            crate::resolution::Preview::Resolved(r) => {
+                r.selected.map(|i| (i, platform.trim().to_owned()))
+            }
             _ => None,
-        }
-    }))
+        },
+    ))
     .clone();
     let panel = match current {
         Tab::Platforms => html! {
@@ -193,14 +219,20 @@ fn on_open_file_drop(doc: &UseReducerHandle<Document>) -> Callback<web_sys::File
     let doc = doc.clone();
     Callback::from(move |file: web_sys::File| {
         if file.size() > FILE_LIMIT {
-            doc.dispatch(Action::Notice(format!("{} is too large to open", file.name())));
+            doc.dispatch(Action::Notice(format!(
+                "{} is too large to open",
+                file.name()
+            )));
             return;
         }
         let doc = doc.clone();
         yew::platform::spawn_local(async move {
             let name = file.name();
             match browser::read_file(file).await {
-                Ok(text) => doc.dispatch(Action::Load { text, source: Source::File(name) }),
+                Ok(text) => doc.dispatch(Action::Load {
+                    text,
+                    source: Source::File(name),
+                }),
                 Err(e) => doc.dispatch(Action::Notice(format!("{name}: {e}"))),
             }
         });

@@ -12,7 +12,9 @@ pub struct Example {
 pub const HELLO_WORLD_LIST: Example = Example {
     id: "hello-world",
     title: "Docker manifest list: mcr.microsoft.com/mcr/hello-world (3 entries)",
-    text: include_str!("../../tests/fixtures/corpus/azure-docs-mcr-hello-world-manifest-list-windows.json"),
+    text: include_str!(
+        "../../tests/fixtures/corpus/azure-docs-mcr-hello-world-manifest-list-windows.json"
+    ),
 };
 
 pub const OCI_ATTESTATIONS: Example = Example {
@@ -24,17 +26,26 @@ pub const OCI_ATTESTATIONS: Example = Example {
 pub const WINDOWS_OS_VERSION: Example = Example {
     id: "windows-os-version",
     title: "Docker manifest list with Windows os.version entries",
-    text: include_str!("../../tests/fixtures/corpus/containerd-volume-ownership-manifest-list-windows.json"),
+    text: include_str!(
+        "../../tests/fixtures/corpus/containerd-volume-ownership-manifest-list-windows.json"
+    ),
 };
 
 pub const BROKEN: Example = Example {
     id: "broken",
     title: "Broken: a manifest list with trailing commas",
-    text: include_str!("../../tests/fixtures/corpus/distribution-spec-manifest-list-trailing-comma.json"),
+    text: include_str!(
+        "../../tests/fixtures/corpus/distribution-spec-manifest-list-trailing-comma.json"
+    ),
 };
 
 /// Every example, the default first.
-pub const ALL: [Example; 4] = [HELLO_WORLD_LIST, OCI_ATTESTATIONS, WINDOWS_OS_VERSION, BROKEN];
+pub const ALL: [Example; 4] = [
+    HELLO_WORLD_LIST,
+    OCI_ATTESTATIONS,
+    WINDOWS_OS_VERSION,
+    BROKEN,
+];
 
 /// The document shown when nothing else is asked for.
 pub const DEFAULT: Example = HELLO_WORLD_LIST;
@@ -60,12 +71,19 @@ mod tests {
         for (example, kind, entries, valid) in cases {
             let report = validate(example.text.as_bytes(), &ValidateOptions::default());
             assert_eq!(report.kind, kind, "{}: kind", example.id);
-            assert_eq!(report.valid, valid, "{}: valid {:?}", example.id, report.diagnostics);
+            assert_eq!(
+                report.valid, valid,
+                "{}: valid {:?}",
+                example.id, report.diagnostics
+            );
             let count = example.text.matches("\"mediaType\"").count() - 1; // the top-level one
             assert_eq!(count, entries, "{}: entries", example.id);
             assert_eq!(by_id(example.id), Some(example), "{}: lookup", example.id);
         }
         let windows = WINDOWS_OS_VERSION.text;
-        assert!(windows.contains("\"os.version\""), "windows example carries os.version");
+        assert!(
+            windows.contains("\"os.version\""),
+            "windows example carries os.version"
+        );
     }
 }

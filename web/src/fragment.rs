@@ -22,7 +22,10 @@ pub struct UrlState {
 
 impl UrlState {
     pub fn option(&self, key: &str) -> Option<&str> {
-        self.options.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+        self.options
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -41,9 +44,14 @@ pub enum FragmentError {
 impl fmt::Display for FragmentError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            FragmentError::UnknownVersion(v) => write!(f, "the link was made by a newer version ({v}) of indexsmith"),
+            FragmentError::UnknownVersion(v) => write!(
+                f,
+                "the link was made by a newer version ({v}) of indexsmith"
+            ),
             FragmentError::InvalidBase64 => f.write_str("the link's state is not valid base64url"),
-            FragmentError::InvalidCompression => f.write_str("the link's state does not decompress (truncated link?)"),
+            FragmentError::InvalidCompression => {
+                f.write_str("the link's state does not decompress (truncated link?)")
+            }
             FragmentError::InvalidText => f.write_str("the link's state is not UTF-8 text"),
         }
     }
@@ -148,7 +156,9 @@ const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwx
 pub fn base64url_encode(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
-        let n = (chunk[0] as u32) << 16 | (*chunk.get(1).unwrap_or(&0) as u32) << 8 | *chunk.get(2).unwrap_or(&0) as u32;
+        let n = (chunk[0] as u32) << 16
+            | (*chunk.get(1).unwrap_or(&0) as u32) << 8
+            | *chunk.get(2).unwrap_or(&0) as u32;
         let chars = chunk.len() + 1;
         for i in 0..chars {
             out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
@@ -201,7 +211,11 @@ mod tests {
         ];
         for (name, bytes, text) in cases {
             assert_eq!(base64url_encode(bytes), text, "{name}: encode");
-            assert_eq!(base64url_decode(text).as_deref(), Some(bytes), "{name}: decode");
+            assert_eq!(
+                base64url_decode(text).as_deref(),
+                Some(bytes),
+                "{name}: decode"
+            );
         }
         for bad in ["a", "ab+c", "a/bc", "Zm9v!"] {
             assert_eq!(base64url_decode(bad), None, "{bad:?} must not decode");
@@ -211,15 +225,45 @@ mod tests {
     #[test]
     fn states_round_trip() {
         let cases = [
-            ("text only", UrlState { text: Some("{\"a\":1}".into()), options: vec![] }),
-            ("options only", UrlState { text: None, options: vec![("tab".into(), "resolve".into()), ("platform".into(), "linux/arm/v7".into())] }),
-            ("reserved characters", UrlState { text: Some("a&b=c%d+e\n\u{e7}\u{1F600}".into()), options: vec![("f".into(), "x=y&z".into())] }),
+            (
+                "text only",
+                UrlState {
+                    text: Some("{\"a\":1}".into()),
+                    options: vec![],
+                },
+            ),
+            (
+                "options only",
+                UrlState {
+                    text: None,
+                    options: vec![
+                        ("tab".into(), "resolve".into()),
+                        ("platform".into(), "linux/arm/v7".into()),
+                    ],
+                },
+            ),
+            (
+                "reserved characters",
+                UrlState {
+                    text: Some("a&b=c%d+e\n\u{e7}\u{1F600}".into()),
+                    options: vec![("f".into(), "x=y&z".into())],
+                },
+            ),
         ];
         for (name, state) in cases {
             let fragment = encode(&state);
             assert!(fragment.starts_with("v1="), "{name}: versioned");
-            assert!(fragment.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_=".contains(&b)), "{name}: url-safe {fragment}");
-            assert_eq!(decode(&format!("#{fragment}")), Ok(Some(state.clone())), "{name}");
+            assert!(
+                fragment
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-_=".contains(&b)),
+                "{name}: url-safe {fragment}"
+            );
+            assert_eq!(
+                decode(&format!("#{fragment}")),
+                Ok(Some(state.clone())),
+                "{name}"
+            );
         }
     }
 
@@ -228,21 +272,36 @@ mod tests {
         assert_eq!(encode(&UrlState::default()), "");
         assert_eq!(decode(""), Ok(None));
         assert_eq!(decode("#"), Ok(None));
-        assert_eq!(decode("#section-title"), Ok(None), "a plain anchor is not state");
+        assert_eq!(
+            decode("#section-title"),
+            Ok(None),
+            "a plain anchor is not state"
+        );
     }
 
     #[test]
     fn bad_fragments_are_errors_not_panics() {
         let cases = [
-            ("newer version", "#v2=abc", FragmentError::UnknownVersion("v2".into())),
+            (
+                "newer version",
+                "#v2=abc",
+                FragmentError::UnknownVersion("v2".into()),
+            ),
             ("not base64", "#v1=@@@", FragmentError::InvalidBase64),
-            ("not deflate", "#v1=_____w", FragmentError::InvalidCompression),
+            (
+                "not deflate",
+                "#v1=_____w",
+                FragmentError::InvalidCompression,
+            ),
         ];
         for (name, fragment, expected) in cases {
             assert_eq!(decode(fragment), Err(expected), "{name}");
         }
         // A truncated link: cut a real one in half.
-        let long = encode(&UrlState { text: Some("x".repeat(10_000) + &"yz".repeat(3000)), options: vec![] });
+        let long = encode(&UrlState {
+            text: Some("x".repeat(10_000) + &"yz".repeat(3000)),
+            options: vec![],
+        });
         let cut = &long[..long.len() / 2];
         assert!(decode(cut).is_err(), "truncated link must fail to decode");
     }
@@ -250,7 +309,15 @@ mod tests {
     #[test]
     fn compression_keeps_links_short() {
         let text = crate::examples::OCI_ATTESTATIONS.text;
-        let fragment = encode(&UrlState { text: Some(text.into()), options: vec![] });
-        assert!(fragment.len() < text.len() / 2, "{} vs {}", fragment.len(), text.len());
+        let fragment = encode(&UrlState {
+            text: Some(text.into()),
+            options: vec![],
+        });
+        assert!(
+            fragment.len() < text.len() / 2,
+            "{} vs {}",
+            fragment.len(),
+            text.len()
+        );
     }
 }

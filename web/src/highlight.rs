@@ -35,7 +35,12 @@ pub fn segments(text: &str, diagnostics: &[Diagnostic]) -> Vec<Segment> {
         }
     }
     if marks.is_empty() {
-        return vec![Segment { start: 0, end: len, severity: None, diagnostic: None }];
+        return vec![Segment {
+            start: 0,
+            end: len,
+            severity: None,
+            diagnostic: None,
+        }];
     }
     let mut cuts: Vec<usize> = vec![0, len];
     for m in &marks {
@@ -51,14 +56,24 @@ pub fn segments(text: &str, diagnostics: &[Diagnostic]) -> Vec<Segment> {
             continue;
         }
         // Severity orders Error < Warning < Info: the minimum is the most severe.
-        let best = marks.iter().filter(|m| m.0 <= start && m.1 >= end).min_by_key(|m| (m.2, m.3));
+        let best = marks
+            .iter()
+            .filter(|m| m.0 <= start && m.1 >= end)
+            .min_by_key(|m| (m.2, m.3));
         let (severity, diagnostic) = match best {
             Some(m) => (Some(m.2), Some(m.3)),
             None => (None, None),
         };
         match out.last_mut() {
-            Some(last) if last.severity == severity && last.diagnostic == diagnostic => last.end = end,
-            _ => out.push(Segment { start, end, severity, diagnostic }),
+            Some(last) if last.severity == severity && last.diagnostic == diagnostic => {
+                last.end = end
+            }
+            _ => out.push(Segment {
+                start,
+                end,
+                severity,
+                diagnostic,
+            }),
         }
     }
     out
@@ -182,8 +197,14 @@ mod tests {
         }
         for (i, d) in report.diagnostics.iter().enumerate() {
             let at = d.span.start.offset as usize;
-            let covered = segs.iter().any(|s| s.diagnostic.is_some() && s.start <= at && at < s.end.max(s.start + 1));
-            assert!(covered, "diagnostic {i} ({}) at {at} is marked", d.code.as_str());
+            let covered = segs
+                .iter()
+                .any(|s| s.diagnostic.is_some() && s.start <= at && at < s.end.max(s.start + 1));
+            assert!(
+                covered,
+                "diagnostic {i} ({}) at {at} is marked",
+                d.code.as_str()
+            );
         }
     }
 
@@ -192,23 +213,57 @@ mod tests {
         use indexsmith::diagnostic::{Position, Span};
         use indexsmith::Code;
         let text = "é😀";
-        let at = |offset: u32| Position { line: 1, column: 1, offset };
+        let at = |offset: u32| Position {
+            line: 1,
+            column: 1,
+            offset,
+        };
         let mk = |s, e, sev| {
-            Diagnostic::new(Code::JsonSyntax, "x").with_span(Span { start: at(s), end: at(e) }).with_severity(sev)
+            Diagnostic::new(Code::JsonSyntax, "x")
+                .with_span(Span {
+                    start: at(s),
+                    end: at(e),
+                })
+                .with_severity(sev)
         };
         let cases = [
-            ("empty span at start marks the first char", vec![mk(0, 0, Severity::Error)], vec![(0, 2, true), (2, 6, false)]),
-            ("empty span at end marks the last char", vec![mk(6, 6, Severity::Error)], vec![(0, 2, false), (2, 6, true)]),
-            ("offset inside a char snaps to its boundaries", vec![mk(3, 4, Severity::Warning)], vec![(0, 2, false), (2, 6, true)]),
+            (
+                "empty span at start marks the first char",
+                vec![mk(0, 0, Severity::Error)],
+                vec![(0, 2, true), (2, 6, false)],
+            ),
+            (
+                "empty span at end marks the last char",
+                vec![mk(6, 6, Severity::Error)],
+                vec![(0, 2, false), (2, 6, true)],
+            ),
+            (
+                "offset inside a char snaps to its boundaries",
+                vec![mk(3, 4, Severity::Warning)],
+                vec![(0, 2, false), (2, 6, true)],
+            ),
             ("no diagnostics", vec![], vec![(0, 6, false)]),
         ];
         for (name, diags, expected) in cases {
-            let got: Vec<(usize, usize, bool)> = segments(text, &diags).iter().map(|s| (s.start, s.end, s.severity.is_some())).collect();
+            let got: Vec<(usize, usize, bool)> = segments(text, &diags)
+                .iter()
+                .map(|s| (s.start, s.end, s.severity.is_some()))
+                .collect();
             assert_eq!(got, expected, "{name}");
         }
         // Overlap: the error wins over the warning where both apply.
         let both = vec![mk(0, 6, Severity::Warning), mk(2, 6, Severity::Error)];
-        let got: Vec<_> = segments(text, &both).iter().map(|s| (s.start, s.end, s.severity)).collect();
-        assert_eq!(got, vec![(0, 2, Some(Severity::Warning)), (2, 6, Some(Severity::Error))], "overlap");
+        let got: Vec<_> = segments(text, &both)
+            .iter()
+            .map(|s| (s.start, s.end, s.severity))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (0, 2, Some(Severity::Warning)),
+                (2, 6, Some(Severity::Error))
+            ],
+            "overlap"
+        );
     }
 }

@@ -35,24 +35,82 @@ mod tests {
     use crate::examples;
 
     /// (case, document, request, strict, expected selected entry or outcome)
-    type Case = (&'static str, &'static str, &'static str, bool, Result<Option<usize>, &'static str>);
+    type Case = (
+        &'static str,
+        &'static str,
+        &'static str,
+        bool,
+        Result<Option<usize>, &'static str>,
+    );
 
     #[test]
     fn previews() {
         let cases: [Case; 8] = [
-            ("linux/amd64", examples::HELLO_WORLD_LIST.text, "linux/amd64", false, Ok(Some(0))),
-            ("arm64", examples::HELLO_WORLD_LIST.text, "linux/arm64", false, Ok(Some(1))),
-            ("arm/v7 has no match", examples::HELLO_WORLD_LIST.text, "linux/arm/v7", false, Ok(None)),
-            ("windows with os.version", examples::HELLO_WORLD_LIST.text, "windows/amd64:10.0.17763", false, Ok(Some(2))),
-            ("attestations never pulled", examples::OCI_ATTESTATIONS.text, "linux/amd64", false, Ok(Some(0))),
-            ("bad platform", examples::HELLO_WORLD_LIST.text, "linux/", false, Err("platform")),
-            ("broken document", examples::BROKEN.text, "linux/amd64", false, Err("document")),
-            ("empty request", examples::HELLO_WORLD_LIST.text, "  ", false, Err("empty")),
+            (
+                "linux/amd64",
+                examples::HELLO_WORLD_LIST.text,
+                "linux/amd64",
+                false,
+                Ok(Some(0)),
+            ),
+            (
+                "arm64",
+                examples::HELLO_WORLD_LIST.text,
+                "linux/arm64",
+                false,
+                Ok(Some(1)),
+            ),
+            (
+                "arm/v7 has no match",
+                examples::HELLO_WORLD_LIST.text,
+                "linux/arm/v7",
+                false,
+                Ok(None),
+            ),
+            (
+                "windows with os.version",
+                examples::HELLO_WORLD_LIST.text,
+                "windows/amd64:10.0.17763",
+                false,
+                Ok(Some(2)),
+            ),
+            (
+                "attestations never pulled",
+                examples::OCI_ATTESTATIONS.text,
+                "linux/amd64",
+                false,
+                Ok(Some(0)),
+            ),
+            (
+                "bad platform",
+                examples::HELLO_WORLD_LIST.text,
+                "linux/",
+                false,
+                Err("platform"),
+            ),
+            (
+                "broken document",
+                examples::BROKEN.text,
+                "linux/amd64",
+                false,
+                Err("document"),
+            ),
+            (
+                "empty request",
+                examples::HELLO_WORLD_LIST.text,
+                "  ",
+                false,
+                Err("empty"),
+            ),
         ];
         for (name, text, request, strict, expected) in cases {
             let got = match preview(text, request, strict) {
                 Preview::Resolved(r) => {
-                    assert_eq!(r.candidates.len(), crate::state::Analysis::of(text).rows.len(), "{name}: one verdict per entry");
+                    assert_eq!(
+                        r.candidates.len(),
+                        crate::state::Analysis::of(text).rows.len(),
+                        "{name}: one verdict per entry"
+                    );
                     Ok(r.selected)
                 }
                 Preview::BadPlatform(_) => Err("platform"),

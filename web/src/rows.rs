@@ -22,7 +22,9 @@ pub struct Row {
 
 impl Row {
     pub fn is_attestation(&self) -> bool {
-        self.annotations.iter().any(|(k, v)| k == REFERENCE_TYPE && v == ATTESTATION_MANIFEST)
+        self.annotations
+            .iter()
+            .any(|(k, v)| k == REFERENCE_TYPE && v == ATTESTATION_MANIFEST)
     }
 
     /// `sha256:0123456789ab` (algorithm and 12 hex characters).
@@ -35,7 +37,10 @@ impl Row {
 
     /// The platform as `os/arch[/variant]`, or `—` when the entry has none.
     pub fn platform_label(&self) -> String {
-        self.platform.as_ref().map(|p| p.to_string()).unwrap_or_else(|| "—".into())
+        self.platform
+            .as_ref()
+            .map(|p| p.to_string())
+            .unwrap_or_else(|| "—".into())
     }
 }
 
@@ -44,7 +49,11 @@ pub fn rows(value: &Value) -> Vec<Row> {
     let Some(manifests) = value.get("manifests").and_then(Value::as_array) else {
         return Vec::new();
     };
-    manifests.iter().enumerate().map(|(index, entry)| row(index, entry)).collect()
+    manifests
+        .iter()
+        .enumerate()
+        .map(|(index, entry)| row(index, entry))
+        .collect()
 }
 
 fn text(v: Option<&Value>) -> String {
@@ -58,7 +67,10 @@ fn text(v: Option<&Value>) -> String {
 
 fn row(index: usize, entry: &Value) -> Row {
     let annotations = string_map(entry.get("annotations"));
-    let attests = annotations.iter().find(|(k, _)| k == REFERENCE_DIGEST).map(|(_, v)| v.clone());
+    let attests = annotations
+        .iter()
+        .find(|(k, _)| k == REFERENCE_DIGEST)
+        .map(|(_, v)| v.clone());
     Row {
         index,
         media_type: text(entry.get("mediaType")),
@@ -66,7 +78,10 @@ fn row(index: usize, entry: &Value) -> Row {
         size: text(entry.get("size")),
         platform: entry.get("platform").and_then(platform),
         annotations,
-        artifact_type: entry.get("artifactType").and_then(Value::as_str).map(str::to_owned),
+        artifact_type: entry
+            .get("artifactType")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
         attests,
     }
 }
@@ -88,7 +103,12 @@ pub fn platform(v: &Value) -> Option<Platform> {
 /// The string members of an annotations object, in order.
 pub fn string_map(v: Option<&Value>) -> Vec<(String, String)> {
     v.and_then(Value::as_object)
-        .map(|members| members.iter().map(|(k, v)| (k.clone(), text(Some(v)))).collect())
+        .map(|members| {
+            members
+                .iter()
+                .map(|(k, v)| (k.clone(), text(Some(v))))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -113,7 +133,9 @@ pub fn matches_filter(row: &Row, filter: &str) -> bool {
         haystack.push_str(" attestation");
     }
     let haystack = haystack.to_ascii_lowercase();
-    filter.split_whitespace().all(|term| haystack.contains(&term.to_ascii_lowercase()))
+    filter
+        .split_whitespace()
+        .all(|term| haystack.contains(&term.to_ascii_lowercase()))
 }
 
 #[cfg(test)]
@@ -131,7 +153,11 @@ mod tests {
     fn rows_of_the_examples() {
         // (example, platforms in order, attestation rows)
         let cases = [
-            (examples::HELLO_WORLD_LIST, vec!["linux/amd64", "linux/arm64", "windows/amd64"], 0),
+            (
+                examples::HELLO_WORLD_LIST,
+                vec!["linux/amd64", "linux/arm64", "windows/amd64"],
+                0,
+            ),
             (examples::OCI_ATTESTATIONS, vec![], 0),
             (examples::WINDOWS_OS_VERSION, vec![], 0),
         ];
@@ -143,19 +169,36 @@ mod tests {
             }
             assert!(!rows.is_empty(), "{}: has rows", example.id);
             for r in &rows {
-                assert!(r.digest.starts_with("sha256:"), "{}: row {} digest", example.id, r.index);
+                assert!(
+                    r.digest.starts_with("sha256:"),
+                    "{}: row {} digest",
+                    example.id,
+                    r.index
+                );
             }
         }
         let alpine = rows(&value_of(examples::OCI_ATTESTATIONS.text));
         let attestations = alpine.iter().filter(|r| r.is_attestation()).count();
-        assert_eq!(attestations * 2, alpine.len(), "alpine: one attestation per image");
+        assert_eq!(
+            attestations * 2,
+            alpine.len(),
+            "alpine: one attestation per image"
+        );
         for a in alpine.iter().filter(|r| r.is_attestation()) {
             let target = a.attests.as_deref().expect("attestation names its subject");
-            assert!(alpine.iter().any(|r| r.digest == target), "attested digest {target} is an entry");
+            assert!(
+                alpine.iter().any(|r| r.digest == target),
+                "attested digest {target} is an entry"
+            );
             assert_eq!(a.platform_label(), "unknown/unknown");
         }
         let windows = rows(&value_of(examples::WINDOWS_OS_VERSION.text));
-        assert!(windows.iter().any(|r| r.platform.as_ref().is_some_and(|p| p.os_version.is_some())), "windows rows carry os.version");
+        assert!(
+            windows
+                .iter()
+                .any(|r| r.platform.as_ref().is_some_and(|p| p.os_version.is_some())),
+            "windows rows carry os.version"
+        );
     }
 
     #[test]
@@ -171,7 +214,11 @@ mod tests {
             ("nothing", "s390x", 0),
         ];
         for (name, filter, expected) in cases {
-            assert_eq!(all.iter().filter(|r| matches_filter(r, filter)).count(), expected, "{name}");
+            assert_eq!(
+                all.iter().filter(|r| matches_filter(r, filter)).count(),
+                expected,
+                "{name}"
+            );
         }
     }
 

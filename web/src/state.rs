@@ -47,7 +47,10 @@ pub struct Failure {
 
 impl Failure {
     pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
-        Failure { code: code.into(), message: message.into() }
+        Failure {
+            code: code.into(),
+            message: message.into(),
+        }
     }
 }
 
@@ -55,8 +58,14 @@ impl From<ComposeError> for Failure {
     fn from(e: ComposeError) -> Self {
         let mut message = e.to_string();
         if let ComposeError::NotAnIndex { diagnostics } = &e {
-            if let Some(d) = diagnostics.iter().find(|d| d.severity == indexsmith::Severity::Error) {
-                message = format!("{message}: {} (line {}, column {})", d.message, d.span.start.line, d.span.start.column);
+            if let Some(d) = diagnostics
+                .iter()
+                .find(|d| d.severity == indexsmith::Severity::Error)
+            {
+                message = format!(
+                    "{message}: {} (line {}, column {})",
+                    d.message, d.span.start.line, d.span.start.column
+                );
             }
         }
         Failure::new(e.code(), message)
@@ -77,7 +86,9 @@ pub enum Source {
 impl Source {
     pub fn label(&self) -> String {
         match self {
-            Source::Example(id) => examples::by_id(id).map(|e| e.title.to_owned()).unwrap_or_else(|| (*id).to_owned()),
+            Source::Example(id) => examples::by_id(id)
+                .map(|e| e.title.to_owned())
+                .unwrap_or_else(|| (*id).to_owned()),
             Source::File(name) => format!("file {name}"),
             Source::Registry(reference) => reference.clone(),
             Source::Link => "shared link".into(),
@@ -100,7 +111,14 @@ pub enum Tab {
 }
 
 impl Tab {
-    pub const ALL: [Tab; 6] = [Tab::Platforms, Tab::Resolve, Tab::Format, Tab::Diff, Tab::Output, Tab::Registry];
+    pub const ALL: [Tab; 6] = [
+        Tab::Platforms,
+        Tab::Resolve,
+        Tab::Format,
+        Tab::Diff,
+        Tab::Output,
+        Tab::Registry,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -150,7 +168,9 @@ impl OutputStyle {
     }
 
     pub fn parse(s: &str) -> Option<OutputStyle> {
-        [OutputStyle::Keep, OutputStyle::Compact, OutputStyle::Docker].into_iter().find(|o| o.as_str() == s)
+        [OutputStyle::Keep, OutputStyle::Compact, OutputStyle::Docker]
+            .into_iter()
+            .find(|o| o.as_str() == s)
     }
 
     pub fn style(self) -> Option<Style> {
@@ -188,14 +208,21 @@ impl Analysis {
     pub fn of(text: &str) -> Analysis {
         let report = validate(text.as_bytes(), &ValidateOptions::default());
         let (tree, _) = json::parse(text.as_bytes(), &Limits::default());
-        let value = tree.filter(|t| !t.nodes.is_empty()).map(|t| Value::from_tree(&t, 0));
+        let value = tree
+            .filter(|t| !t.nodes.is_empty())
+            .map(|t| Value::from_tree(&t, 0));
         let rows = value.as_ref().map(rows::rows).unwrap_or_default();
         let format = match report.kind {
             Some(indexsmith::Kind::OciIndex) => Some(Format::Oci),
             Some(indexsmith::Kind::DockerManifestList) => Some(Format::Docker),
             _ => None,
         };
-        Analysis { report, value, rows, format }
+        Analysis {
+            report,
+            value,
+            rows,
+            format,
+        }
     }
 
     /// Index annotations, in order.
@@ -270,7 +297,10 @@ pub struct Document {
 
 impl Default for Document {
     fn default() -> Self {
-        Document::new(examples::DEFAULT.text.to_owned(), Source::Example(examples::DEFAULT.id))
+        Document::new(
+            examples::DEFAULT.text.to_owned(),
+            Source::Example(examples::DEFAULT.id),
+        )
     }
 }
 
@@ -333,7 +363,9 @@ impl Document {
             state.options.push(("tab".into(), o.tab.as_str().into()));
         }
         if o.style != OutputStyle::default() {
-            state.options.push(("style".into(), o.style.as_str().into()));
+            state
+                .options
+                .push(("style".into(), o.style.as_str().into()));
         }
         if !o.filter.is_empty() {
             state.options.push(("filter".into(), o.filter.clone()));
@@ -378,7 +410,12 @@ impl Document {
         let style = style.or(self.options.style.style());
         match compose::edit_index(self.text.as_bytes(), edits, style) {
             Ok(composed) => {
-                let notes = composed.diagnostics.iter().filter(|d| is_compose_note(d)).cloned().collect();
+                let notes = composed
+                    .diagnostics
+                    .iter()
+                    .filter(|d| is_compose_note(d))
+                    .cloned()
+                    .collect();
                 self.replace_text(composed.text());
                 self.edit_notes = notes;
             }
@@ -400,7 +437,10 @@ pub enum Action {
     /// The user typed: re-parse and re-validate.
     EditText(String),
     /// A new document (example, file, registry): it becomes the diff's baseline too.
-    Load { text: String, source: Source },
+    Load {
+        text: String,
+        source: Source,
+    },
     /// A link was opened in this page (the fragment changed): its document and options.
     OpenLink(UrlState),
     /// An edit through the table or a form, applied by the core's `compose::edit_index`.
@@ -481,26 +521,41 @@ impl Reducible for Document {
             Action::Reformat(style) => doc.apply(&[], Some(style)),
             Action::PreviewConvert(to) => {
                 let style = doc.options.style.style();
-                let result = compose::edit_index(doc.text.as_bytes(), &[Edit::Convert { to }], style).map_err(Failure::from);
+                let result =
+                    compose::edit_index(doc.text.as_bytes(), &[Edit::Convert { to }], style)
+                        .map_err(Failure::from);
                 doc.convert = Some(ConvertPreview { to, result });
             }
             Action::ConfirmConvert => {
-                if let Some(ConvertPreview { result: Ok(composed), .. }) = doc.convert.take() {
-                    let notes = composed.diagnostics.iter().filter(|d| is_compose_note(d)).cloned().collect();
+                if let Some(ConvertPreview {
+                    result: Ok(composed),
+                    ..
+                }) = doc.convert.take()
+                {
+                    let notes = composed
+                        .diagnostics
+                        .iter()
+                        .filter(|d| is_compose_note(d))
+                        .cloned()
+                        .collect();
                     doc.replace_text(composed.text());
                     doc.edit_notes = notes;
                 }
             }
             Action::CancelConvert => doc.convert = None,
             Action::Undo => {
-                let Some(previous) = doc.undo.pop() else { return self };
+                let Some(previous) = doc.undo.pop() else {
+                    return self;
+                };
                 let current = std::mem::replace(&mut doc.text, previous.to_string());
                 doc.redo.push(current.into());
                 doc.typing_run = 0;
                 doc.reanalyse();
             }
             Action::Redo => {
-                let Some(next) = doc.redo.pop() else { return self };
+                let Some(next) = doc.redo.pop() else {
+                    return self;
+                };
                 let current = std::mem::replace(&mut doc.text, next.to_string());
                 doc.undo.push(current.into());
                 doc.typing_run = 0;
@@ -523,22 +578,32 @@ impl Reducible for Document {
             }
             Action::FetchFinished(Err(failure)) => doc.fetch = Remote::Failed(failure),
             Action::CompareStarted => doc.compare = Remote::Loading,
-            Action::CompareFinished(result) => doc.compare = result.map_or_else(Remote::Failed, Remote::Loaded),
+            Action::CompareFinished(result) => {
+                doc.compare = result.map_or_else(Remote::Failed, Remote::Loaded)
+            }
             Action::TagsStarted => doc.tags = Remote::Loading,
-            Action::TagsFinished(result) => doc.tags = result.map_or_else(Remote::Failed, Remote::Loaded),
+            Action::TagsFinished(result) => {
+                doc.tags = result.map_or_else(Remote::Failed, Remote::Loaded)
+            }
             Action::ChildStarted => doc.child = Remote::Loading,
-            Action::ChildFinished(result) => doc.child = result.map_or_else(Remote::Failed, Remote::Loaded),
+            Action::ChildFinished(result) => {
+                doc.child = result.map_or_else(Remote::Failed, Remote::Loaded)
+            }
             Action::PlanStarted => {
                 doc.plan = Remote::Loading;
                 doc.push = Remote::Idle;
             }
-            Action::PlanFinished(result) => doc.plan = result.map_or_else(Remote::Failed, Remote::Loaded),
+            Action::PlanFinished(result) => {
+                doc.plan = result.map_or_else(Remote::Failed, Remote::Loaded)
+            }
             Action::PushStarted => {
                 doc.push = Remote::Loading;
                 doc.push_progress.clear();
             }
             Action::PushProgress(line) => doc.push_progress.push(line),
-            Action::PushFinished(result) => doc.push = result.map_or_else(Remote::Failed, Remote::Loaded),
+            Action::PushFinished(result) => {
+                doc.push = result.map_or_else(Remote::Failed, Remote::Loaded)
+            }
         }
         Rc::new(doc)
     }

@@ -31,16 +31,45 @@ fn table_host(props: &WithDocumentProps) -> Html {
 }
 
 async fn render_table(text: &str, filter: &str) -> String {
-    LocalServerRenderer::<TableHost>::with_props(WithDocumentProps { text: text.into(), filter: filter.into() }).hydratable(false).render().await
+    LocalServerRenderer::<TableHost>::with_props(WithDocumentProps {
+        text: text.into(),
+        filter: filter.into(),
+    })
+    .hydratable(false)
+    .render()
+    .await
 }
 
 #[tokio::test(flavor = "current_thread")]
 async fn platform_table_has_one_row_per_entry() {
     // (case, document, filter, rows, texts that must appear)
     let cases = [
-        ("hello-world list", examples::HELLO_WORLD_LIST.text, "", 3, vec!["aria-label=\"Platforms\"", "value=\"windows\"", "10.0.17763.1697", "a client on linux/arm64 pulls this entry"]),
-        ("filtered", examples::HELLO_WORLD_LIST.text, "windows", 1, vec!["value=\"windows\""]),
-        ("attestations get a badge", examples::OCI_ATTESTATIONS.text, "", 16, vec!["badge attest", "attestation"]),
+        (
+            "hello-world list",
+            examples::HELLO_WORLD_LIST.text,
+            "",
+            3,
+            vec![
+                "aria-label=\"Platforms\"",
+                "value=\"windows\"",
+                "10.0.17763.1697",
+                "a client on linux/arm64 pulls this entry",
+            ],
+        ),
+        (
+            "filtered",
+            examples::HELLO_WORLD_LIST.text,
+            "windows",
+            1,
+            vec!["value=\"windows\""],
+        ),
+        (
+            "attestations get a badge",
+            examples::OCI_ATTESTATIONS.text,
+            "",
+            16,
+            vec!["badge attest", "attestation"],
+        ),
     ];
     for (name, text, filter, rows, needles) in cases {
         let html = render_table(text, filter).await;
@@ -56,18 +85,34 @@ async fn platform_table_has_one_row_per_entry() {
 #[tokio::test(flavor = "current_thread")]
 async fn summary_names_the_digest_of_the_exact_bytes() {
     let analysis = Rc::new(Analysis::of(examples::HELLO_WORLD_LIST.text));
-    let html = LocalServerRenderer::<Summary>::with_props(SummaryProps { analysis: analysis.clone() }).hydratable(false).render().await;
+    let html = LocalServerRenderer::<Summary>::with_props(SummaryProps {
+        analysis: analysis.clone(),
+    })
+    .hydratable(false)
+    .render()
+    .await;
     let digest = indexsmith::digest::sha256(examples::HELLO_WORLD_LIST.text.as_bytes()).to_string();
-    let output = html.split("<output ").nth(1).and_then(|o| o.split("</output>").next()).unwrap_or_default();
-    assert!(output.contains("aria-label=\"Digest\""), "digest output is named: {html}");
-    assert!(output.ends_with(&format!(">{digest}")), "digest output holds the digest of the exact bytes: {output}");
+    let output = html
+        .split("<output ")
+        .nth(1)
+        .and_then(|o| o.split("</output>").next())
+        .unwrap_or_default();
+    assert!(
+        output.contains("aria-label=\"Digest\""),
+        "digest output is named: {html}"
+    );
+    assert!(
+        output.ends_with(&format!(">{digest}")),
+        "digest output holds the digest of the exact bytes: {output}"
+    );
     assert!(html.contains("1008 bytes"), "size");
     assert!(html.contains("docker-manifest-list"), "kind");
 }
 
 #[tokio::test(flavor = "current_thread")]
 async fn editor_renders_the_document_as_text_never_markup() {
-    let text = "{\"a\": \"<img src=x onerror=alert(1)>\", \"b\": \"</textarea><script>x</script>\",}";
+    let text =
+        "{\"a\": \"<img src=x onerror=alert(1)>\", \"b\": \"</textarea><script>x</script>\",}";
     let analysis = Rc::new(Analysis::of(text));
     assert!(!analysis.report.diagnostics.is_empty());
     let props = EditorProps {
@@ -77,22 +122,49 @@ async fn editor_renders_the_document_as_text_never_markup() {
         on_drop_file: Callback::noop(),
         textarea: NodeRef::default(),
     };
-    let html = LocalServerRenderer::<Editor>::with_props(props).hydratable(false).render().await;
-    assert!(!html.contains("<img"), "no element from the document: {html}");
+    let html = LocalServerRenderer::<Editor>::with_props(props)
+        .hydratable(false)
+        .render()
+        .await;
+    assert!(
+        !html.contains("<img"),
+        "no element from the document: {html}"
+    );
     assert!(!html.contains("<script"), "no script from the document");
-    assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;"), "document text escaped in the overlay");
-    assert!(html.contains("aria-label=\"Manifest JSON\""), "editor is named");
-    assert!(html.contains("<mark") && html.contains("class=\"mark-error\""), "diagnostic marked in the overlay: {html}");
+    assert!(
+        html.contains("&lt;img src=x onerror=alert(1)&gt;"),
+        "document text escaped in the overlay"
+    );
+    assert!(
+        html.contains("aria-label=\"Manifest JSON\""),
+        "editor is named"
+    );
+    assert!(
+        html.contains("<mark") && html.contains("class=\"mark-error\""),
+        "diagnostic marked in the overlay: {html}"
+    );
 }
 
 #[tokio::test(flavor = "current_thread")]
 async fn diagnostics_list_every_finding_with_its_code() {
     let analysis = Rc::new(Analysis::of(examples::BROKEN.text));
     let n = analysis.report.diagnostics.len();
-    let html = LocalServerRenderer::<Diagnostics>::with_props(DiagnosticsProps { analysis: analysis.clone(), on_select: Callback::noop() }).hydratable(false).render().await;
+    let html = LocalServerRenderer::<Diagnostics>::with_props(DiagnosticsProps {
+        analysis: analysis.clone(),
+        on_select: Callback::noop(),
+    })
+    .hydratable(false)
+    .render()
+    .await;
     assert_eq!(html.matches("<li class=\"diag").count(), n);
     assert!(html.contains("json/trailing-comma"));
     let clean = Rc::new(Analysis::of(examples::HELLO_WORLD_LIST.text));
-    let html = LocalServerRenderer::<Diagnostics>::with_props(DiagnosticsProps { analysis: clean, on_select: Callback::noop() }).hydratable(false).render().await;
+    let html = LocalServerRenderer::<Diagnostics>::with_props(DiagnosticsProps {
+        analysis: clean,
+        on_select: Callback::noop(),
+    })
+    .hydratable(false)
+    .render()
+    .await;
     assert!(html.contains("No findings"));
 }

@@ -32,7 +32,11 @@ fn with_input<T>(f: impl FnOnce(&[u8]) -> T) -> T {
 /// Parse and validate, without the digest: the number of diagnostics.
 #[no_mangle]
 pub extern "C" fn validate_document_only() -> u32 {
-    with_input(|bytes| validate_document(bytes, &ValidateOptions::default()).diagnostics.len() as u32)
+    with_input(|bytes| {
+        validate_document(bytes, &ValidateOptions::default())
+            .diagnostics
+            .len() as u32
+    })
 }
 
 /// Parse, validate and digest: 1 when valid.
@@ -44,7 +48,11 @@ pub extern "C" fn validate_with_digest() -> u32 {
 /// Parse only: the number of nodes.
 #[no_mangle]
 pub extern "C" fn parse_only() -> u32 {
-    with_input(|bytes| json::parse(bytes, &Limits::default()).0.map_or(0, |t| t.nodes.len() as u32))
+    with_input(|bytes| {
+        json::parse(bytes, &Limits::default())
+            .0
+            .map_or(0, |t| t.nodes.len() as u32)
+    })
 }
 
 /// SHA-256 only: the first byte of the hex digest.

@@ -22,12 +22,16 @@ fn bench_validate(c: &mut Criterion) {
         if doc.len() > 10_000_000 {
             group.sample_size(10);
         }
-        group.bench_with_input(BenchmarkId::new("validate+digest", &name), &doc, |b, doc| {
-            b.iter(|| validate(black_box(doc), &options))
-        });
-        group.bench_with_input(BenchmarkId::new("validate_document", &name), &doc, |b, doc| {
-            b.iter(|| validate_document(black_box(doc), &options))
-        });
+        group.bench_with_input(
+            BenchmarkId::new("validate+digest", &name),
+            &doc,
+            |b, doc| b.iter(|| validate(black_box(doc), &options)),
+        );
+        group.bench_with_input(
+            BenchmarkId::new("validate_document", &name),
+            &doc,
+            |b, doc| b.iter(|| validate_document(black_box(doc), &options)),
+        );
         group.bench_with_input(BenchmarkId::new("parse", &name), &doc, |b, doc| {
             b.iter(|| json::parse(black_box(doc), &options.limits))
         });

@@ -61,7 +61,10 @@ fn image_entry(out: &mut String, i: usize, image: usize) -> String {
     );
     match PLATFORMS.get(image) {
         Some((os, architecture, variant)) => {
-            let _ = write!(out, "        \"architecture\": \"{architecture}\",\n        \"os\": \"{os}\"");
+            let _ = write!(
+                out,
+                "        \"architecture\": \"{architecture}\",\n        \"os\": \"{os}\""
+            );
             if let Some(v) = variant {
                 let _ = write!(out, ",\n        \"variant\": \"{v}\"");
             }
@@ -117,7 +120,11 @@ mod tests {
             let doc = index(entries);
             let report = validate(&doc, &ValidateOptions::default());
             assert_eq!(report.kind, Some(Kind::OciIndex), "{entries} entries");
-            assert!(report.diagnostics.is_empty(), "{entries} entries: {:#?}", report.diagnostics);
+            assert!(
+                report.diagnostics.is_empty(),
+                "{entries} entries: {:#?}",
+                report.diagnostics
+            );
         }
     }
 
@@ -125,10 +132,21 @@ mod tests {
     fn generation_is_deterministic_and_sized() {
         assert_eq!(index(100), index(100));
         let ten_thousand = index(10_000);
-        assert!((4_200_000..4_800_000).contains(&ten_thousand.len()), "{} bytes", ten_thousand.len());
-        let entries = ten_thousand.windows(12).filter(|w| w == b"\"mediaType\":").count() - 1;
+        assert!(
+            (4_200_000..4_800_000).contains(&ten_thousand.len()),
+            "{} bytes",
+            ten_thousand.len()
+        );
+        let entries = ten_thousand
+            .windows(12)
+            .filter(|w| w == b"\"mediaType\":")
+            .count()
+            - 1;
         assert_eq!(entries, 10_000);
-        let attestations = ten_thousand.windows(20).filter(|w| w == b"attestation-manifest").count();
+        let attestations = ten_thousand
+            .windows(20)
+            .filter(|w| w == b"attestation-manifest")
+            .count();
         assert_eq!(attestations, 2_000);
     }
 }

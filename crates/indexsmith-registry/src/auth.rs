@@ -17,18 +17,27 @@ pub struct Credentials {
 
 impl Credentials {
     pub fn new(username: impl Into<String>, password: impl Into<String>) -> Credentials {
-        Credentials { username: username.into(), password: password.into() }
+        Credentials {
+            username: username.into(),
+            password: password.into(),
+        }
     }
 
     /// The value of an `Authorization: Basic …` header.
     pub fn basic_header(&self) -> String {
-        format!("Basic {}", base64(format!("{}:{}", self.username, self.password).as_bytes()))
+        format!(
+            "Basic {}",
+            base64(format!("{}:{}", self.username, self.password).as_bytes())
+        )
     }
 }
 
 impl std::fmt::Debug for Credentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Credentials").field("username", &self.username).field("password", &"<redacted>").finish()
+        f.debug_struct("Credentials")
+            .field("username", &self.username)
+            .field("password", &"<redacted>")
+            .finish()
     }
 }
 
@@ -36,7 +45,9 @@ fn base64(bytes: &[u8]) -> String {
     const TABLE: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
-        let n = (chunk[0] as u32) << 16 | (*chunk.get(1).unwrap_or(&0) as u32) << 8 | *chunk.get(2).unwrap_or(&0) as u32;
+        let n = (chunk[0] as u32) << 16
+            | (*chunk.get(1).unwrap_or(&0) as u32) << 8
+            | *chunk.get(2).unwrap_or(&0) as u32;
         for i in 0..4 {
             if i <= chunk.len() {
                 out.push(TABLE[(n >> (18 - 6 * i) & 63) as usize] as char);
@@ -59,7 +70,10 @@ pub struct Challenge {
 
 impl Challenge {
     pub fn param(&self, name: &str) -> Option<&str> {
-        self.params.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        self.params
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -150,7 +164,10 @@ pub fn parse_challenges(header: &str) -> Result<Vec<Challenge>, ParseChallengeEr
                 current.params.push((name.to_ascii_lowercase(), value));
             }
             _ => {
-                out.push(Challenge { scheme: name.to_ascii_lowercase(), params: Vec::new() });
+                out.push(Challenge {
+                    scheme: name.to_ascii_lowercase(),
+                    params: Vec::new(),
+                });
                 // A token68 right after the scheme: `1*( ALPHA / DIGIT / "-._~+/" ) *"="`, then
                 // the end of this challenge.
                 let mut k = i;
@@ -167,7 +184,9 @@ pub fn parse_challenges(header: &str) -> Result<Vec<Challenge>, ParseChallengeEr
                 skip_ws(&mut m);
                 if chars_end > start && (m >= len || b[m] == b',') {
                     if let Some(current) = out.last_mut() {
-                        current.params.push((String::new(), header[start..k].to_owned()));
+                        current
+                            .params
+                            .push((String::new(), header[start..k].to_owned()));
                     }
                     i = k;
                 }
@@ -205,12 +224,25 @@ pub fn auth_scheme(header: &str) -> Option<AuthScheme> {
                 return Some(AuthScheme::Bearer(BearerChallenge {
                     realm: realm.to_owned(),
                     service: c.param("service").map(str::to_owned),
-                    scopes: c.param("scope").map(|s| s.split(' ').filter(|s| !s.is_empty()).map(str::to_owned).collect()).unwrap_or_default(),
+                    scopes: c
+                        .param("scope")
+                        .map(|s| {
+                            s.split(' ')
+                                .filter(|s| !s.is_empty())
+                                .map(str::to_owned)
+                                .collect()
+                        })
+                        .unwrap_or_default(),
                 }));
             }
         }
     }
-    challenges.iter().find(|c| c.scheme == "basic").map(|c| AuthScheme::Basic { realm: c.param("realm").map(str::to_owned) })
+    challenges
+        .iter()
+        .find(|c| c.scheme == "basic")
+        .map(|c| AuthScheme::Basic {
+            realm: c.param("realm").map(str::to_owned),
+        })
 }
 
 /// The default token lifetime of the token spec, and the shortest one honoured.
@@ -225,7 +257,10 @@ pub struct Token {
 
 impl std::fmt::Debug for Token {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Token").field("token", &"<redacted>").field("expires_at", &self.expires_at).finish()
+        f.debug_struct("Token")
+            .field("token", &"<redacted>")
+            .field("expires_at", &self.expires_at)
+            .finish()
     }
 }
 
@@ -247,27 +282,56 @@ pub fn parse_token_response(body: &[u8], now: u64) -> Result<Token, ParseTokenEr
         expires_in: Option<serde_json::Value>,
         issued_at: Option<String>,
     }
-    let raw: Raw = serde_json::from_slice(body).map_err(|e| ParseTokenError::NotJson(e.to_string()))?;
-    let token = raw.token.filter(|t| !t.is_empty()).or(raw.access_token.filter(|t| !t.is_empty())).ok_or(ParseTokenError::MissingToken)?;
-    let lifetime = raw.expires_in.and_then(|v| v.as_u64()).unwrap_or(DEFAULT_TOKEN_LIFETIME).max(DEFAULT_TOKEN_LIFETIME);
-    let issued = raw.issued_at.as_deref().and_then(parse_rfc3339).unwrap_or(now);
-    Ok(Token { token, expires_at: issued.saturating_add(lifetime) })
+    let raw: Raw =
+        serde_json::from_slice(body).map_err(|e| ParseTokenError::NotJson(e.to_string()))?;
+    let token = raw
+        .token
+        .filter(|t| !t.is_empty())
+        .or(raw.access_token.filter(|t| !t.is_empty()))
+        .ok_or(ParseTokenError::MissingToken)?;
+    let lifetime = raw
+        .expires_in
+        .and_then(|v| v.as_u64())
+        .unwrap_or(DEFAULT_TOKEN_LIFETIME)
+        .max(DEFAULT_TOKEN_LIFETIME);
+    let issued = raw
+        .issued_at
+        .as_deref()
+        .and_then(parse_rfc3339)
+        .unwrap_or(now);
+    Ok(Token {
+        token,
+        expires_at: issued.saturating_add(lifetime),
+    })
 }
 
 /// Seconds since the Unix epoch of an RFC 3339 date-time (`2009-11-10T23:00:00Z`, fractional
 /// seconds and numeric offsets allowed). `None` when it does not parse or is before 1970.
 pub fn parse_rfc3339(s: &str) -> Option<u64> {
     let b = s.as_bytes();
-    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't' | b' ') || b[13] != b':' || b[16] != b':' {
+    if b.len() < 20
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || !matches!(b[10], b'T' | b't' | b' ')
+        || b[13] != b':'
+        || b[16] != b':'
+    {
         return None;
     }
     let num = |r: std::ops::Range<usize>| -> Option<i64> {
         let t = s.get(r)?;
-        t.bytes().all(|c| c.is_ascii_digit()).then(|| t.parse().ok())?
+        t.bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| t.parse().ok())?
     };
     let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
     let (hour, minute, second) = (num(11..13)?, num(14..16)?, num(17..19)?);
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 60 {
+    if !(1..=12).contains(&month)
+        || !(1..=31).contains(&day)
+        || hour > 23
+        || minute > 59
+        || second > 60
+    {
         return None;
     }
     let mut i = 19;
@@ -285,7 +349,11 @@ pub fn parse_rfc3339(s: &str) -> Option<u64> {
         b'Z' | b'z' if i + 1 == b.len() => 0,
         sign @ (b'+' | b'-') if i + 6 == b.len() && b[i + 3] == b':' => {
             let m = num(i + 1..i + 3)? * 3600 + num(i + 4..i + 6)? * 60;
-            if *sign == b'+' { m } else { -m }
+            if *sign == b'+' {
+                m
+            } else {
+                -m
+            }
         }
         _ => return None,
     };
@@ -318,15 +386,19 @@ pub fn scope_key(scopes: &[String]) -> String {
 impl TokenCache {
     /// A token valid at `now` (with a 5 s margin for the request's flight time).
     pub fn get(&self, host: &str, scopes: &str, now: u64) -> Option<&Token> {
-        self.tokens.get(&(host.to_ascii_lowercase(), scopes.to_owned())).filter(|t| t.expires_at > now.saturating_add(5))
+        self.tokens
+            .get(&(host.to_ascii_lowercase(), scopes.to_owned()))
+            .filter(|t| t.expires_at > now.saturating_add(5))
     }
 
     pub fn insert(&mut self, host: &str, scopes: &str, token: Token) {
-        self.tokens.insert((host.to_ascii_lowercase(), scopes.to_owned()), token);
+        self.tokens
+            .insert((host.to_ascii_lowercase(), scopes.to_owned()), token);
     }
 
     pub fn remove(&mut self, host: &str, scopes: &str) {
-        self.tokens.remove(&(host.to_ascii_lowercase(), scopes.to_owned()));
+        self.tokens
+            .remove(&(host.to_ascii_lowercase(), scopes.to_owned()));
     }
 
     pub fn len(&self) -> usize {
@@ -344,7 +416,10 @@ mod tests {
     use super::*;
 
     fn p(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
     }
 
     #[test]
@@ -353,40 +428,78 @@ mod tests {
             (
                 "docker hub bearer",
                 r#"Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:library/alpine:pull""#,
-                vec![Challenge { scheme: "bearer".into(), params: p(&[("realm", "https://auth.docker.io/token"), ("service", "registry.docker.io"), ("scope", "repository:library/alpine:pull")]) }],
+                vec![Challenge {
+                    scheme: "bearer".into(),
+                    params: p(&[
+                        ("realm", "https://auth.docker.io/token"),
+                        ("service", "registry.docker.io"),
+                        ("scope", "repository:library/alpine:pull"),
+                    ]),
+                }],
             ),
             (
                 "basic",
                 r#"Basic realm="Registry Realm""#,
-                vec![Challenge { scheme: "basic".into(), params: p(&[("realm", "Registry Realm")]) }],
+                vec![Challenge {
+                    scheme: "basic".into(),
+                    params: p(&[("realm", "Registry Realm")]),
+                }],
             ),
             (
                 "spaces and token values",
                 r#"bearer  realm = "https://a/t" , service=reg"#,
-                vec![Challenge { scheme: "bearer".into(), params: p(&[("realm", "https://a/t"), ("service", "reg")]) }],
+                vec![Challenge {
+                    scheme: "bearer".into(),
+                    params: p(&[("realm", "https://a/t"), ("service", "reg")]),
+                }],
             ),
             (
                 "escaped quotes",
                 r#"Basic realm="a \"quoted\" \\ realm""#,
-                vec![Challenge { scheme: "basic".into(), params: p(&[("realm", r#"a "quoted" \ realm"#)]) }],
+                vec![Challenge {
+                    scheme: "basic".into(),
+                    params: p(&[("realm", r#"a "quoted" \ realm"#)]),
+                }],
             ),
             (
                 "two challenges",
                 r#"Basic realm="x", Bearer realm="https://a/t",scope="repository:a:pull repository:b:pull""#,
                 vec![
-                    Challenge { scheme: "basic".into(), params: p(&[("realm", "x")]) },
-                    Challenge { scheme: "bearer".into(), params: p(&[("realm", "https://a/t"), ("scope", "repository:a:pull repository:b:pull")]) },
+                    Challenge {
+                        scheme: "basic".into(),
+                        params: p(&[("realm", "x")]),
+                    },
+                    Challenge {
+                        scheme: "bearer".into(),
+                        params: p(&[
+                            ("realm", "https://a/t"),
+                            ("scope", "repository:a:pull repository:b:pull"),
+                        ]),
+                    },
                 ],
             ),
             (
                 "token68",
                 "Negotiate abc123==, Basic realm=x",
                 vec![
-                    Challenge { scheme: "negotiate".into(), params: p(&[("", "abc123==")]) },
-                    Challenge { scheme: "basic".into(), params: p(&[("realm", "x")]) },
+                    Challenge {
+                        scheme: "negotiate".into(),
+                        params: p(&[("", "abc123==")]),
+                    },
+                    Challenge {
+                        scheme: "basic".into(),
+                        params: p(&[("realm", "x")]),
+                    },
                 ],
             ),
-            ("bare scheme", "Basic", vec![Challenge { scheme: "basic".into(), params: vec![] }]),
+            (
+                "bare scheme",
+                "Basic",
+                vec![Challenge {
+                    scheme: "basic".into(),
+                    params: vec![],
+                }],
+            ),
         ];
         for (name, input, expected) in cases {
             assert_eq!(parse_challenges(input).as_ref(), Ok(&expected), "{name}");
@@ -397,9 +510,21 @@ mod tests {
     fn refuses_bad_challenges() {
         let cases = [
             ("empty", "", ParseChallengeError::Empty),
-            ("unterminated", r#"Bearer realm="https://a"#, ParseChallengeError::UnterminatedQuote(13)),
-            ("no value", r#"Bearer realm="a", service=,"#, ParseChallengeError::ExpectedValue(26)),
-            ("not a token", "\"x\"", ParseChallengeError::ExpectedScheme(0)),
+            (
+                "unterminated",
+                r#"Bearer realm="https://a"#,
+                ParseChallengeError::UnterminatedQuote(13),
+            ),
+            (
+                "no value",
+                r#"Bearer realm="a", service=,"#,
+                ParseChallengeError::ExpectedValue(26),
+            ),
+            (
+                "not a token",
+                "\"x\"",
+                ParseChallengeError::ExpectedScheme(0),
+            ),
         ];
         for (name, input, expected) in cases {
             assert_eq!(parse_challenges(input), Err(expected), "{name}");
@@ -417,8 +542,17 @@ mod tests {
                 scopes: vec!["repository:a:pull,push".into(), "repository:b:pull".into()],
             })
         );
-        assert_eq!(auth_scheme(r#"Basic realm="r""#), Some(AuthScheme::Basic { realm: Some("r".into()) }));
-        assert_eq!(auth_scheme("Bearer service=x"), None, "bearer without realm");
+        assert_eq!(
+            auth_scheme(r#"Basic realm="r""#),
+            Some(AuthScheme::Basic {
+                realm: Some("r".into())
+            })
+        );
+        assert_eq!(
+            auth_scheme("Bearer service=x"),
+            None,
+            "bearer without realm"
+        );
     }
 
     #[test]
@@ -426,16 +560,38 @@ mod tests {
         let now = 1_700_000_000;
         let cases: &[(&str, &str, Option<(&str, u64)>)] = &[
             ("token", r#"{"token":"t1"}"#, Some(("t1", now + 60))),
-            ("access_token", r#"{"access_token":"t2","expires_in":300}"#, Some(("t2", now + 300))),
-            ("short lifetime raised", r#"{"token":"t3","expires_in":10}"#, Some(("t3", now + 60))),
-            ("issued_at", r#"{"token":"t4","expires_in":120,"issued_at":"2023-11-14T22:13:20Z"}"#, Some(("t4", 1_700_000_000 + 120))),
-            ("bad issued_at ignored", r#"{"token":"t5","issued_at":"yesterday"}"#, Some(("t5", now + 60))),
-            ("empty token falls back", r#"{"token":"","access_token":"t6"}"#, Some(("t6", now + 60))),
+            (
+                "access_token",
+                r#"{"access_token":"t2","expires_in":300}"#,
+                Some(("t2", now + 300)),
+            ),
+            (
+                "short lifetime raised",
+                r#"{"token":"t3","expires_in":10}"#,
+                Some(("t3", now + 60)),
+            ),
+            (
+                "issued_at",
+                r#"{"token":"t4","expires_in":120,"issued_at":"2023-11-14T22:13:20Z"}"#,
+                Some(("t4", 1_700_000_000 + 120)),
+            ),
+            (
+                "bad issued_at ignored",
+                r#"{"token":"t5","issued_at":"yesterday"}"#,
+                Some(("t5", now + 60)),
+            ),
+            (
+                "empty token falls back",
+                r#"{"token":"","access_token":"t6"}"#,
+                Some(("t6", now + 60)),
+            ),
             ("missing", r#"{"expires_in":60}"#, None),
             ("not json", "<html>", None),
         ];
         for (name, body, expected) in cases {
-            let got = parse_token_response(body.as_bytes(), now).ok().map(|t| (t.token, t.expires_at));
+            let got = parse_token_response(body.as_bytes(), now)
+                .ok()
+                .map(|t| (t.token, t.expires_at));
             assert_eq!(got, expected.map(|(t, e)| (t.to_string(), e)), "{name}");
         }
     }
@@ -444,7 +600,11 @@ mod tests {
     fn parses_dates() {
         let cases = [
             ("epoch", "1970-01-01T00:00:00Z", Some(0)),
-            ("fraction", "2023-11-14T22:13:20.123456789Z", Some(1_700_000_000)),
+            (
+                "fraction",
+                "2023-11-14T22:13:20.123456789Z",
+                Some(1_700_000_000),
+            ),
             ("offset", "2023-11-15T00:13:20+02:00", Some(1_700_000_000)),
             ("leap day", "2024-02-29T00:00:00Z", Some(1_709_164_800)),
             ("no zone", "2023-11-14T22:13:20", None),
@@ -461,7 +621,14 @@ mod tests {
         let mut cache = TokenCache::default();
         let key = scope_key(&["repository:b:pull".into(), "repository:a:pull,push".into()]);
         assert_eq!(key, "repository:a:pull,push repository:b:pull");
-        cache.insert("R.io", &key, Token { token: "t".into(), expires_at: 100 });
+        cache.insert(
+            "R.io",
+            &key,
+            Token {
+                token: "t".into(),
+                expires_at: 100,
+            },
+        );
         assert!(cache.get("r.io", &key, 90).is_some());
         assert!(cache.get("r.io", &key, 96).is_none(), "within the margin");
         assert!(cache.get("r.io", "other", 10).is_none());
@@ -469,7 +636,10 @@ mod tests {
 
     #[test]
     fn basic_header() {
-        assert_eq!(Credentials::new("aladdin", "opensesame").basic_header(), "Basic YWxhZGRpbjpvcGVuc2VzYW1l");
+        assert_eq!(
+            Credentials::new("aladdin", "opensesame").basic_header(),
+            "Basic YWxhZGRpbjpvcGVuc2VzYW1l"
+        );
         assert_eq!(base64(b"a"), "YQ==");
         assert_eq!(base64(b"ab"), "YWI=");
         assert!(!format!("{:?}", Credentials::new("u", "secret")).contains("secret"));

@@ -8,7 +8,10 @@
 
 use crate::auth::{auth_scheme, parse_token_response, scope_key, AuthScheme};
 use crate::error::{Action, ErrorCode, ErrorKind, RegistryError};
-use crate::http::{append_query, resolve_url, split_url, Body, Method, Request, RequestId, Response, TransportFailure};
+use crate::http::{
+    append_query, resolve_url, split_url, Body, Method, Request, RequestId, Response,
+    TransportFailure,
+};
 use crate::reference::is_loopback;
 use crate::session::{HostAuth, Session};
 use std::collections::{HashMap, VecDeque};
@@ -29,8 +32,23 @@ pub(crate) struct Call {
 }
 
 impl Call {
-    pub fn new(action: Action, method: Method, url: String, api_host: &str, scopes: Vec<String>) -> Call {
-        Call { action, method, url, headers: Vec::new(), body: Body::Empty, stream_response: false, api_host: api_host.to_owned(), scopes }
+    pub fn new(
+        action: Action,
+        method: Method,
+        url: String,
+        api_host: &str,
+        scopes: Vec<String>,
+    ) -> Call {
+        Call {
+            action,
+            method,
+            url,
+            headers: Vec::new(),
+            body: Body::Empty,
+            stream_response: false,
+            api_host: api_host.to_owned(),
+            scopes,
+        }
     }
 
     pub fn header(mut self, name: &str, value: impl Into<String>) -> Call {
@@ -109,7 +127,14 @@ impl<T> Engine<T> {
     }
 
     pub fn submit(&mut self, tag: T, call: Call) {
-        let slot = Slot { tag, call, auth_retries: 0, redirects: 0, off_host: false, sent_token: None };
+        let slot = Slot {
+            tag,
+            call,
+            auth_retries: 0,
+            redirects: 0,
+            off_host: false,
+            sent_token: None,
+        };
         let index = match self.slots.iter().position(Option::is_none) {
             Some(i) => {
                 self.slots[i] = Some(slot);
@@ -175,17 +200,30 @@ impl<T> Engine<T> {
                     let key = scope_key(&slot.call.scopes);
                     match session.tokens.get(&host, &key, now) {
                         Some(token) => {
-                            headers.push(("Authorization".into(), format!("Bearer {}", token.token)));
+                            headers
+                                .push(("Authorization".into(), format!("Bearer {}", token.token)));
                             slot.sent_token = Some(key);
                         }
                         None => {
                             let challenge = challenge.clone();
                             self.waiting.push((index, host.clone(), key.clone()));
-                            if !self.token_fetches.contains_key(&(host.clone(), key.clone())) {
+                            if !self
+                                .token_fetches
+                                .contains_key(&(host.clone(), key.clone()))
+                            {
                                 let scopes = slot.call.scopes.clone();
-                                let registry_scheme = split_url(&slot.call.url).map(|p| p.scheme.to_ascii_lowercase()).unwrap_or_default();
+                                let registry_scheme = split_url(&slot.call.url)
+                                    .map(|p| p.scheme.to_ascii_lowercase())
+                                    .unwrap_or_default();
                                 let id = self.next_request_id();
-                                let request = token_request(id, session, &host, &registry_scheme, &challenge, &scopes);
+                                let request = token_request(
+                                    id,
+                                    session,
+                                    &host,
+                                    &registry_scheme,
+                                    &challenge,
+                                    &scopes,
+                                );
                                 self.token_fetches.insert((host.clone(), key.clone()), id);
                                 self.inflight.insert(id, Pending::Token { host, key });
                                 self.outgoing.push_back(request);
@@ -213,9 +251,21 @@ impl<T> Engine<T> {
         Some(request)
     }
 
-    fn finish(&mut self, index: usize, request: RequestId, result: Result<Response, RegistryError>) {
+    fn finish(
+        &mut self,
+        index: usize,
+        request: RequestId,
+        result: Result<Response, RegistryError>,
+    ) {
         if let Some(slot) = self.slots[index].take() {
-            self.finished.push_back((slot.tag, Outcome { request, url: slot.call.url, result }));
+            self.finished.push_back((
+                slot.tag,
+                Outcome {
+                    request,
+                    url: slot.call.url,
+                    result,
+                },
+            ));
         }
     }
 
@@ -223,12 +273,24 @@ impl<T> Engine<T> {
         match self.inflight.remove(&id) {
             Some(Pending::Call(index)) => {
                 self.calls_in_flight -= 1;
-                let url = self.slots[index].as_ref().map(|s| s.call.url.clone()).unwrap_or_default();
-                self.finish(index, id, Err(RegistryError::transport(failure.kind, &failure.message, &url)));
+                let url = self.slots[index]
+                    .as_ref()
+                    .map(|s| s.call.url.clone())
+                    .unwrap_or_default();
+                self.finish(
+                    index,
+                    id,
+                    Err(RegistryError::transport(
+                        failure.kind,
+                        &failure.message,
+                        &url,
+                    )),
+                );
             }
             Some(Pending::Token { host, key }) => {
                 self.token_fetches.remove(&(host.clone(), key.clone()));
-                let err = RegistryError::transport(failure.kind, &failure.message, "the token service");
+                let err =
+                    RegistryError::transport(failure.kind, &failure.message, "the token service");
                 self.fail_waiting(&host, &key, id, err);
             }
             None => {}
@@ -236,14 +298,22 @@ impl<T> Engine<T> {
     }
 
     fn fail_waiting(&mut self, host: &str, key: &str, id: RequestId, err: RegistryError) {
-        let (failed, kept): (Vec<_>, Vec<_>) = std::mem::take(&mut self.waiting).into_iter().partition(|(_, h, k)| h == host && k == key);
+        let (failed, kept): (Vec<_>, Vec<_>) = std::mem::take(&mut self.waiting)
+            .into_iter()
+            .partition(|(_, h, k)| h == host && k == key);
         self.waiting = kept;
         for (index, _, _) in failed {
             self.finish(index, id, Err(err.clone()));
         }
     }
 
-    pub fn handle_response(&mut self, session: &mut Session, id: RequestId, response: Response, now: u64) {
+    pub fn handle_response(
+        &mut self,
+        session: &mut Session,
+        id: RequestId,
+        response: Response,
+        now: u64,
+    ) {
         match self.inflight.remove(&id) {
             Some(Pending::Token { host, key }) => {
                 self.token_fetches.remove(&(host.clone(), key.clone()));
@@ -251,20 +321,26 @@ impl<T> Engine<T> {
                     match parse_token_response(response.body.bytes(), now) {
                         Ok(token) => {
                             session.tokens.insert(&host, &key, token);
-                            let (ready, kept): (Vec<_>, Vec<_>) =
-                                std::mem::take(&mut self.waiting).into_iter().partition(|(_, h, k)| *h == host && *k == key);
+                            let (ready, kept): (Vec<_>, Vec<_>) = std::mem::take(&mut self.waiting)
+                                .into_iter()
+                                .partition(|(_, h, k)| *h == host && *k == key);
                             self.waiting = kept;
                             for (index, _, _) in ready.into_iter().rev() {
                                 self.queue.push_front(index);
                             }
                         }
                         Err(e) => {
-                            let err = RegistryError::new(ErrorKind::InvalidResponse, format!("the token service answered without a usable token: {e}")).with_status(response.status);
+                            let err = RegistryError::new(
+                                ErrorKind::InvalidResponse,
+                                format!("the token service answered without a usable token: {e}"),
+                            )
+                            .with_status(response.status);
                             self.fail_waiting(&host, &key, id, err);
                         }
                     }
                 } else {
-                    let mut err = RegistryError::from_response(&response, Action::Token, "the token service");
+                    let mut err =
+                        RegistryError::from_response(&response, Action::Token, "the token service");
                     if response.status == 401 && session.credentials_for(&host).is_none() {
                         err.message = format!("{}; no credentials are set for {host}", err.message);
                     }
@@ -279,11 +355,21 @@ impl<T> Engine<T> {
         }
     }
 
-    fn handle_call_response(&mut self, session: &mut Session, index: usize, id: RequestId, response: Response) {
-        let Some(slot) = self.slots[index].as_mut() else { return };
+    fn handle_call_response(
+        &mut self,
+        session: &mut Session,
+        index: usize,
+        id: RequestId,
+        response: Response,
+    ) {
+        let Some(slot) = self.slots[index].as_mut() else {
+            return;
+        };
         let host = slot.call.api_host.to_ascii_lowercase();
         if response.status == 401 && !slot.off_host {
-            let scheme = response.header_all("www-authenticate").find_map(auth_scheme);
+            let scheme = response
+                .header_all("www-authenticate")
+                .find_map(auth_scheme);
             let replayable = !matches!(slot.call.body, Body::Stream { .. });
             if slot.auth_retries == 0 && replayable {
                 match scheme {
@@ -322,13 +408,20 @@ impl<T> Engine<T> {
             return;
         }
         if matches!(response.status, 301 | 302 | 303 | 307 | 308) {
-            if let Some(target) = response.header("location").and_then(|l| resolve_url(&slot.call.url, l)) {
+            if let Some(target) = response
+                .header("location")
+                .and_then(|l| resolve_url(&slot.call.url, l))
+            {
                 let replayable = matches!(slot.call.body, Body::Empty | Body::Bytes(_));
                 if slot.redirects < MAX_REDIRECTS && replayable {
                     slot.redirects += 1;
-                    let same_host = split_url(&target).is_some_and(|p| p.authority.eq_ignore_ascii_case(&slot.call.api_host));
-                    let downgraded = split_url(&slot.call.url).map(|p| p.scheme.to_ascii_lowercase()) == Some("https".into())
-                        && split_url(&target).map(|p| p.scheme.to_ascii_lowercase()) == Some("http".into());
+                    let same_host = split_url(&target)
+                        .is_some_and(|p| p.authority.eq_ignore_ascii_case(&slot.call.api_host));
+                    let downgraded = split_url(&slot.call.url)
+                        .map(|p| p.scheme.to_ascii_lowercase())
+                        == Some("https".into())
+                        && split_url(&target).map(|p| p.scheme.to_ascii_lowercase())
+                            == Some("http".into());
                     slot.off_host = slot.off_host || !same_host || downgraded;
                     slot.call.url = target;
                     if response.status == 303 {
@@ -345,7 +438,14 @@ impl<T> Engine<T> {
 }
 
 /// The GET to a token realm: `service`, one `scope` per scope, Basic credentials when allowed.
-fn token_request(id: RequestId, session: &Session, host: &str, registry_scheme: &str, challenge: &crate::auth::BearerChallenge, scopes: &[String]) -> Request {
+fn token_request(
+    id: RequestId,
+    session: &Session,
+    host: &str,
+    registry_scheme: &str,
+    challenge: &crate::auth::BearerChallenge,
+    scopes: &[String],
+) -> Request {
     let mut params: Vec<(&str, &str)> = Vec::new();
     if let Some(service) = &challenge.service {
         params.push(("service", service));
@@ -363,7 +463,14 @@ fn token_request(id: RequestId, session: &Session, host: &str, registry_scheme: 
             headers.push(("Authorization".into(), c.basic_header()));
         }
     }
-    Request { id, method: Method::Get, url, headers, body: Body::Empty, stream_response: false }
+    Request {
+        id,
+        method: Method::Get,
+        url,
+        headers,
+        body: Body::Empty,
+        stream_response: false,
+    }
 }
 
 /// Credentials go to a realm over HTTPS, or over HTTP only when the registry itself is plain-HTTP

@@ -78,7 +78,11 @@ impl fmt::Display for ErrorCode {
 
 /// What an operation was doing when it failed; it chooses the advice in the message.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(rename_all = "camelCase"))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize),
+    serde(rename_all = "camelCase")
+)]
 pub enum Action {
     Ping,
     Token,
@@ -123,7 +127,10 @@ pub enum ErrorKind {
     /// The server answered, but not like a registry (an HTML page, a body that is not JSON).
     NotARegistry,
     /// Content did not hash to the digest it was addressed by or announced with.
-    DigestMismatch { expected: String, actual: String },
+    DigestMismatch {
+        expected: String,
+        actual: String,
+    },
     /// A status the protocol does not allow at this step, without an error body.
     UnexpectedStatus,
     /// A response the protocol does not allow (missing `Location`, unparsable JSON).
@@ -150,7 +157,14 @@ pub struct RegistryError {
 
 impl RegistryError {
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> RegistryError {
-        RegistryError { kind, status: None, message: message.into(), detail: None, url: None, retry_after: None }
+        RegistryError {
+            kind,
+            status: None,
+            message: message.into(),
+            detail: None,
+            url: None,
+            retry_after: None,
+        }
     }
 
     pub fn with_status(mut self, status: u16) -> RegistryError {
@@ -219,15 +233,24 @@ impl RegistryError {
         )
     }
 
-    pub(crate) fn invalid_response(message: impl Into<String>, response: &Response, url: &str) -> RegistryError {
-        RegistryError::new(ErrorKind::InvalidResponse, message).with_status(response.status).with_url(url)
+    pub(crate) fn invalid_response(
+        message: impl Into<String>,
+        response: &Response,
+        url: &str,
+    ) -> RegistryError {
+        RegistryError::new(ErrorKind::InvalidResponse, message)
+            .with_status(response.status)
+            .with_url(url)
     }
 
     /// Builds the error for a response that was not what `action` expected.
     pub fn from_response(response: &Response, action: Action, url: &str) -> RegistryError {
         let status = response.status;
         let body = response.body.bytes();
-        let content_type = response.header("content-type").unwrap_or("").to_ascii_lowercase();
+        let content_type = response
+            .header("content-type")
+            .unwrap_or("")
+            .to_ascii_lowercase();
         let parsed = parse_error_body(body);
         let mut err = match parsed {
             Some((code, registry_message, detail)) => {
@@ -271,7 +294,9 @@ impl RegistryError {
         };
         err.status = Some(status);
         err.url = Some(url.to_owned());
-        err.retry_after = response.header("retry-after").and_then(|v| v.trim().parse().ok());
+        err.retry_after = response
+            .header("retry-after")
+            .and_then(|v| v.trim().parse().ok());
         err
     }
 }
@@ -313,7 +338,12 @@ impl serde::Serialize for ErrorCode {
 }
 
 fn looks_like_html(body: &[u8]) -> bool {
-    let start: Vec<u8> = body.iter().skip_while(|b| b.is_ascii_whitespace()).take(15).map(u8::to_ascii_lowercase).collect();
+    let start: Vec<u8> = body
+        .iter()
+        .skip_while(|b| b.is_ascii_whitespace())
+        .take(15)
+        .map(u8::to_ascii_lowercase)
+        .collect();
     start.starts_with(b"<!doctype html") || start.starts_with(b"<html")
 }
 
@@ -386,29 +416,61 @@ mod tests {
             ("bare 400", 400, "", b"", Action::UploadBlob, "UNEXPECTED_STATUS", false),
         ];
         for (name, status, ct, body, action, code, retryable) in cases {
-            let resp = Response::new(*status).with_header("Content-Type", *ct).with_body(body.to_vec());
+            let resp = Response::new(*status)
+                .with_header("Content-Type", *ct)
+                .with_body(body.to_vec());
             let e = RegistryError::from_response(&resp, *action, "http://r/v2/x");
             assert_eq!(e.code(), *code, "{name}");
             assert_eq!(e.is_retryable(), *retryable, "{name}");
             assert_eq!(e.status, Some(*status), "{name}");
         }
         let limited = Response::new(429).with_header("Retry-After", "30");
-        assert_eq!(RegistryError::from_response(&limited, Action::FetchManifest, "u").retry_after, Some(30));
+        assert_eq!(
+            RegistryError::from_response(&limited, Action::FetchManifest, "u").retry_after,
+            Some(30)
+        );
         let dated = Response::new(503).with_header("Retry-After", "Wed, 21 Oct 2015 07:28:00 GMT");
-        assert_eq!(RegistryError::from_response(&dated, Action::FetchManifest, "u").retry_after, None);
+        assert_eq!(
+            RegistryError::from_response(&dated, Action::FetchManifest, "u").retry_after,
+            None
+        );
     }
 
     #[test]
     fn advice_for_missing_children() {
         let resp = Response::new(400).with_body(br#"{"errors":[{"code":"MANIFEST_BLOB_UNKNOWN","message":"blob unknown to registry","detail":"sha256:00"}]}"#.to_vec());
         let e = RegistryError::from_response(&resp, Action::PushManifest, "u");
-        assert!(e.message.contains("push children first or give a source repository to mount from"), "{}", e.message);
-        assert_eq!(e.detail.as_deref(), Some("blob unknown to registry (sha256:00)"));
+        assert!(
+            e.message
+                .contains("push children first or give a source repository to mount from"),
+            "{}",
+            e.message
+        );
+        assert_eq!(
+            e.detail.as_deref(),
+            Some("blob unknown to registry (sha256:00)")
+        );
     }
 
     #[test]
     fn codes_round_trip() {
-        for s in ["BLOB_UNKNOWN", "BLOB_UPLOAD_INVALID", "BLOB_UPLOAD_UNKNOWN", "DIGEST_INVALID", "MANIFEST_BLOB_UNKNOWN", "MANIFEST_INVALID", "MANIFEST_UNKNOWN", "NAME_INVALID", "NAME_UNKNOWN", "SIZE_INVALID", "UNAUTHORIZED", "DENIED", "UNSUPPORTED", "TOOMANYREQUESTS", "X_Y"] {
+        for s in [
+            "BLOB_UNKNOWN",
+            "BLOB_UPLOAD_INVALID",
+            "BLOB_UPLOAD_UNKNOWN",
+            "DIGEST_INVALID",
+            "MANIFEST_BLOB_UNKNOWN",
+            "MANIFEST_INVALID",
+            "MANIFEST_UNKNOWN",
+            "NAME_INVALID",
+            "NAME_UNKNOWN",
+            "SIZE_INVALID",
+            "UNAUTHORIZED",
+            "DENIED",
+            "UNSUPPORTED",
+            "TOOMANYREQUESTS",
+            "X_Y",
+        ] {
             assert_eq!(ErrorCode::parse(s).as_str(), s);
         }
         assert!(!matches!(ErrorCode::parse("DENIED"), ErrorCode::Other(_)));

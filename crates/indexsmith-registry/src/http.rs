@@ -13,7 +13,11 @@ use std::fmt;
 
 /// Identifies one request handed out by a state machine; its response must come back with it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(transparent))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(transparent)
+)]
 pub struct RequestId(pub u64);
 
 impl fmt::Display for RequestId {
@@ -24,7 +28,11 @@ impl fmt::Display for RequestId {
 
 /// The HTTP methods the distribution spec uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(rename_all = "UPPERCASE"))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "UPPERCASE")
+)]
 pub enum Method {
     Get,
     Head,
@@ -55,7 +63,11 @@ impl fmt::Display for Method {
 
 /// A request or response body.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(tag = "kind", content = "value", rename_all = "camelCase"))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(tag = "kind", content = "value", rename_all = "camelCase")
+)]
 pub enum Body {
     #[default]
     Empty,
@@ -66,7 +78,11 @@ pub enum Body {
     /// The driver must pass the bytes to the operation's `handle_stream_data(source, bytes)`
     /// before it sends them (the machine hashes them on the way through), and must not send the
     /// request when that call returns an error.
-    Stream { source: RequestId, offset: u64, len: u64 },
+    Stream {
+        source: RequestId,
+        offset: u64,
+        len: u64,
+    },
     /// Response bodies only: the driver holds the body of this 2xx response for later
     /// [`Body::Stream`] requests.
     Held,
@@ -98,7 +114,11 @@ impl Body {
 /// An HTTP request for the driver to send. The driver must not follow redirects itself: the
 /// machine does, so that credentials never follow a redirect to another host.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(rename_all = "camelCase"))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "camelCase")
+)]
 pub struct Request {
     pub id: RequestId,
     pub method: Method,
@@ -120,7 +140,11 @@ impl Request {
 
 /// An HTTP response given back to the machine.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(rename_all = "camelCase"))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "camelCase")
+)]
 pub struct Response {
     pub status: u16,
     pub headers: Vec<(String, String)>,
@@ -129,7 +153,11 @@ pub struct Response {
 
 impl Response {
     pub fn new(status: u16) -> Response {
-        Response { status, headers: Vec::new(), body: Body::Empty }
+        Response {
+            status,
+            headers: Vec::new(),
+            body: Body::Empty,
+        }
     }
 
     pub fn with_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Response {
@@ -146,7 +174,12 @@ impl Response {
     /// fetch response's headers in one string: their names have no colon, their values no line
     /// break). A value keeps any colon after the first; a line without a colon is skipped.
     pub fn with_header_lines(mut self, lines: &str) -> Response {
-        self.headers.extend(lines.split('\n').filter_map(|line| line.split_once(':')).map(|(k, v)| (k.to_owned(), v.to_owned())));
+        self.headers.extend(
+            lines
+                .split('\n')
+                .filter_map(|line| line.split_once(':'))
+                .map(|(k, v)| (k.to_owned(), v.to_owned())),
+        );
         self
     }
 
@@ -157,7 +190,10 @@ impl Response {
 
     /// Every value of a header (case-insensitive), in order.
     pub fn header_all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
-        self.headers.iter().filter(move |(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .filter(move |(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 
     pub fn is_success(&self) -> bool {
@@ -166,12 +202,19 @@ impl Response {
 }
 
 fn find_header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
 }
 
 /// Why a request got no HTTP response at all.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(rename_all = "camelCase"))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "camelCase")
+)]
 pub enum FailureKind {
     /// The browser refused to expose the response (no CORS headers on the registry).
     CorsBlocked,
@@ -183,7 +226,11 @@ pub enum FailureKind {
 
 /// A request that got no HTTP response, as the driver saw it.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(rename_all = "camelCase"))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "camelCase")
+)]
 pub struct TransportFailure {
     pub kind: FailureKind,
     pub message: String,
@@ -191,7 +238,10 @@ pub struct TransportFailure {
 
 impl TransportFailure {
     pub fn new(kind: FailureKind, message: impl Into<String>) -> TransportFailure {
-        TransportFailure { kind, message: message.into() }
+        TransportFailure {
+            kind,
+            message: message.into(),
+        }
     }
 }
 
@@ -229,7 +279,11 @@ pub fn split_url(url: &str) -> Option<UrlParts<'_>> {
     if authority.is_empty() {
         return None;
     }
-    Some(UrlParts { scheme, authority, rest: &after[end..] })
+    Some(UrlParts {
+        scheme,
+        authority,
+        rest: &after[end..],
+    })
 }
 
 /// Resolves a `Location` or `Link` target against the URL of the request it answered.
@@ -250,7 +304,10 @@ pub fn resolve_url(base: &str, target: &str) -> Option<String> {
         Some(i) => &path[..=i],
         None => "/",
     };
-    Some(format!("{}://{}{}{}", parts.scheme, parts.authority, dir, target))
+    Some(format!(
+        "{}://{}{}{}",
+        parts.scheme, parts.authority, dir, target
+    ))
 }
 
 /// Adds `name=value` query parameters to a URL that may already have a query.
@@ -283,7 +340,10 @@ mod tests {
         ];
         for (name, input, expected) in cases {
             let got = Response::new(200).with_header_lines(input).headers;
-            let expected: Vec<(String, String)> = expected.into_iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect();
+            let expected: Vec<(String, String)> = expected
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect();
             assert_eq!(got, expected, "{name}");
         }
     }
@@ -291,13 +351,37 @@ mod tests {
     #[test]
     fn resolves_urls() {
         let cases = [
-            ("absolute", "https://r.example/v2/a/blobs/uploads/", "https://s3.example/x?y=1", "https://s3.example/x?y=1"),
-            ("root relative", "https://r.example/v2/a/blobs/uploads/", "/v2/a/blobs/uploads/u1?_state=x", "https://r.example/v2/a/blobs/uploads/u1?_state=x"),
-            ("scheme relative", "http://127.0.0.1:5000/v2/", "//cdn.example/b", "http://cdn.example/b"),
-            ("path relative", "https://r.example/v2/a/tags/list?n=1", "list?n=1&last=b", "https://r.example/v2/a/tags/list?n=1&last=b"),
+            (
+                "absolute",
+                "https://r.example/v2/a/blobs/uploads/",
+                "https://s3.example/x?y=1",
+                "https://s3.example/x?y=1",
+            ),
+            (
+                "root relative",
+                "https://r.example/v2/a/blobs/uploads/",
+                "/v2/a/blobs/uploads/u1?_state=x",
+                "https://r.example/v2/a/blobs/uploads/u1?_state=x",
+            ),
+            (
+                "scheme relative",
+                "http://127.0.0.1:5000/v2/",
+                "//cdn.example/b",
+                "http://cdn.example/b",
+            ),
+            (
+                "path relative",
+                "https://r.example/v2/a/tags/list?n=1",
+                "list?n=1&last=b",
+                "https://r.example/v2/a/tags/list?n=1&last=b",
+            ),
         ];
         for (name, base, target, expected) in cases {
-            assert_eq!(resolve_url(base, target).as_deref(), Some(expected), "{name}");
+            assert_eq!(
+                resolve_url(base, target).as_deref(),
+                Some(expected),
+                "{name}"
+            );
         }
         assert_eq!(resolve_url("not a url", "/x"), None);
     }
@@ -305,7 +389,10 @@ mod tests {
     #[test]
     fn splits_urls() {
         let p = split_url("https://[::1]:5000/v2/?a=b").unwrap();
-        assert_eq!((p.scheme, p.authority, p.rest), ("https", "[::1]:5000", "/v2/?a=b"));
+        assert_eq!(
+            (p.scheme, p.authority, p.rest),
+            ("https", "[::1]:5000", "/v2/?a=b")
+        );
         assert_eq!(split_url("ftp://x/y"), None);
         assert_eq!(split_url("https:///y"), None);
     }
@@ -313,9 +400,15 @@ mod tests {
     #[test]
     fn encodes_queries() {
         assert_eq!(
-            append_query("https://a/token", &[("service", "reg.io"), ("scope", "repository:a/b:pull,push")]),
+            append_query(
+                "https://a/token",
+                &[("service", "reg.io"), ("scope", "repository:a/b:pull,push")]
+            ),
             "https://a/token?service=reg.io&scope=repository%3Aa%2Fb%3Apull%2Cpush"
         );
-        assert_eq!(append_query("https://a/t?x=1", &[("n", "2")]), "https://a/t?x=1&n=2");
+        assert_eq!(
+            append_query("https://a/t?x=1", &[("n", "2")]),
+            "https://a/t?x=1&n=2"
+        );
     }
 }

@@ -11,7 +11,11 @@ use std::collections::BTreeMap;
 
 /// A content descriptor, as far as the protocol needs it.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(rename_all = "camelCase"))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize),
+    serde(rename_all = "camelCase")
+)]
 pub struct Descriptor {
     pub media_type: String,
     pub digest: Digest,
@@ -23,24 +27,42 @@ pub struct Descriptor {
 
 impl Descriptor {
     pub fn new(media_type: impl Into<String>, digest: Digest, size: u64) -> Descriptor {
-        Descriptor { media_type: media_type.into(), digest, size, platform: None, artifact_type: None, annotations: BTreeMap::new() }
+        Descriptor {
+            media_type: media_type.into(),
+            digest,
+            size,
+            platform: None,
+            artifact_type: None,
+            annotations: BTreeMap::new(),
+        }
     }
 }
 
 /// What a manifest points at. (Both variants are short-lived parse results; boxing buys nothing.)
 #[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(rename_all = "camelCase"))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize),
+    serde(rename_all = "camelCase")
+)]
 pub enum ManifestContent {
     /// An OCI image index or a Docker manifest list.
     Index { manifests: Vec<Descriptor> },
     /// An OCI image manifest or a Docker schema 2 manifest.
-    Image { config: Descriptor, layers: Vec<Descriptor> },
+    Image {
+        config: Descriptor,
+        layers: Vec<Descriptor>,
+    },
 }
 
 /// A manifest's media type and references.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(rename_all = "camelCase"))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize),
+    serde(rename_all = "camelCase")
+)]
 pub struct ManifestInfo {
     /// The `mediaType` field, else the `Content-Type` it was served with.
     pub media_type: String,
@@ -57,7 +79,9 @@ impl ManifestInfo {
     /// The blobs an image manifest references (config first, then layers); none for an index.
     pub fn blobs(&self) -> Vec<&Descriptor> {
         match &self.content {
-            ManifestContent::Image { config, layers } => std::iter::once(config).chain(layers).collect(),
+            ManifestContent::Image { config, layers } => {
+                std::iter::once(config).chain(layers).collect()
+            }
             ManifestContent::Index { .. } => Vec::new(),
         }
     }
@@ -118,8 +142,12 @@ struct RawManifest {
 }
 
 fn descriptor(raw: RawDescriptor, default_type: &str, at: &str) -> Result<Descriptor, String> {
-    let digest = raw.digest.parse::<Digest>().map_err(|e| format!("{at}/digest: {e}"))?;
-    let size = u64::try_from(raw.size).map_err(|_| format!("{at}/size: negative size {}", raw.size))?;
+    let digest = raw
+        .digest
+        .parse::<Digest>()
+        .map_err(|e| format!("{at}/digest: {e}"))?;
+    let size =
+        u64::try_from(raw.size).map_err(|_| format!("{at}/size: negative size {}", raw.size))?;
     Ok(Descriptor {
         media_type: raw.media_type.unwrap_or_else(|| default_type.to_owned()),
         digest,
@@ -133,8 +161,11 @@ fn descriptor(raw: RawDescriptor, default_type: &str, at: &str) -> Result<Descri
 /// Reads a manifest's references. `content_type` is the `Content-Type` it was served with.
 /// Errors name the JSON pointer of the offending field.
 pub fn parse_manifest(bytes: &[u8], content_type: Option<&str>) -> Result<ManifestInfo, String> {
-    let raw: RawManifest = serde_json::from_slice(bytes).map_err(|e| format!("not a manifest: {e}"))?;
-    let served = content_type.map(|c| c.split(';').next().unwrap_or("").trim().to_owned()).filter(|c| !c.is_empty());
+    let raw: RawManifest =
+        serde_json::from_slice(bytes).map_err(|e| format!("not a manifest: {e}"))?;
+    let served = content_type
+        .map(|c| c.split(';').next().unwrap_or("").trim().to_owned())
+        .filter(|c| !c.is_empty());
     let media_type = raw.media_type.clone().or(served).unwrap_or_default();
     let content = match (raw.manifests, raw.config) {
         (Some(manifests), _) => ManifestContent::Index {
@@ -154,10 +185,22 @@ pub fn parse_manifest(bytes: &[u8], content_type: Option<&str>) -> Result<Manife
                 .map(|(i, d)| descriptor(d, "application/octet-stream", &format!("/layers/{i}")))
                 .collect::<Result<_, _>>()?,
         },
-        (None, None) => return Err("neither `manifests` (an index) nor `config` (an image manifest)".to_owned()),
+        (None, None) => {
+            return Err(
+                "neither `manifests` (an index) nor `config` (an image manifest)".to_owned(),
+            )
+        }
     };
-    let subject = raw.subject.map(|s| descriptor(s, media_type::OCI_MANIFEST, "/subject")).transpose()?;
-    Ok(ManifestInfo { media_type, artifact_type: raw.artifact_type, content, subject })
+    let subject = raw
+        .subject
+        .map(|s| descriptor(s, media_type::OCI_MANIFEST, "/subject"))
+        .transpose()?;
+    Ok(ManifestInfo {
+        media_type,
+        artifact_type: raw.artifact_type,
+        content,
+        subject,
+    })
 }
 
 /// The platform of an image config (`os`, `architecture`, `variant`, `os.version`,
@@ -179,12 +222,23 @@ mod tests {
 
     #[test]
     fn reads_manifests() {
-        let index = format!(r#"{{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[{{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"{D1}","size":10,"platform":{{"os":"linux","architecture":"arm","variant":"v7"}}}}]}}"#);
+        let index = format!(
+            r#"{{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[{{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"{D1}","size":10,"platform":{{"os":"linux","architecture":"arm","variant":"v7"}}}}]}}"#
+        );
         let info = parse_manifest(index.as_bytes(), None).unwrap();
         assert!(info.is_index());
-        assert_eq!(info.children()[0].platform.as_ref().unwrap().to_string(), "linux/arm/v7");
-        let image = format!(r#"{{"schemaVersion":2,"config":{{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"{D1}","size":3}},"layers":[{{"mediaType":"x","digest":"{D2}","size":5}}]}}"#);
-        let info = parse_manifest(image.as_bytes(), Some("application/vnd.oci.image.manifest.v1+json; charset=utf-8")).unwrap();
+        assert_eq!(
+            info.children()[0].platform.as_ref().unwrap().to_string(),
+            "linux/arm/v7"
+        );
+        let image = format!(
+            r#"{{"schemaVersion":2,"config":{{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"{D1}","size":3}},"layers":[{{"mediaType":"x","digest":"{D2}","size":5}}]}}"#
+        );
+        let info = parse_manifest(
+            image.as_bytes(),
+            Some("application/vnd.oci.image.manifest.v1+json; charset=utf-8"),
+        )
+        .unwrap();
         assert_eq!(info.media_type, media_type::OCI_MANIFEST);
         assert_eq!(info.blobs().len(), 2);
     }
@@ -194,8 +248,16 @@ mod tests {
         let cases = [
             ("not json", "nope".to_owned(), "not a manifest"),
             ("neither", r#"{"schemaVersion":2}"#.to_owned(), "neither"),
-            ("bad digest", r#"{"manifests":[{"digest":"sha256:x","size":1}]}"#.to_owned(), "/manifests/0/digest"),
-            ("negative size", format!(r#"{{"config":{{"digest":"{D1}","size":-1}}}}"#), "/config/size"),
+            (
+                "bad digest",
+                r#"{"manifests":[{"digest":"sha256:x","size":1}]}"#.to_owned(),
+                "/manifests/0/digest",
+            ),
+            (
+                "negative size",
+                format!(r#"{{"config":{{"digest":"{D1}","size":-1}}}}"#),
+                "/config/size",
+            ),
         ];
         for (name, input, expected) in cases {
             let err = parse_manifest(input.as_bytes(), None).expect_err(name);

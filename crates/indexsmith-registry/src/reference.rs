@@ -23,7 +23,11 @@ pub const DOCKER_HUB_API: &str = "registry-1.docker.io";
 
 /// A repository on a registry: the target of every operation.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(rename_all = "camelCase"))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize),
+    serde(rename_all = "camelCase")
+)]
 pub struct Repository {
     /// `host[:port]`, as the user wrote it (e.g. `docker.io`, `127.0.0.1:5000`).
     pub registry: String,
@@ -33,7 +37,10 @@ pub struct Repository {
 
 impl Repository {
     pub fn new(registry: impl Into<String>, path: impl Into<String>) -> Repository {
-        Repository { registry: registry.into(), path: path.into() }
+        Repository {
+            registry: registry.into(),
+            path: path.into(),
+        }
     }
 
     /// The `host[:port]` that serves the API (`docker.io` → `registry-1.docker.io`).
@@ -55,7 +62,8 @@ impl fmt::Display for Repository {
 
 /// The API host of a registry name.
 pub fn api_host(registry: &str) -> &str {
-    if registry.eq_ignore_ascii_case(DOCKER_HUB) || registry.eq_ignore_ascii_case("index.docker.io") {
+    if registry.eq_ignore_ascii_case(DOCKER_HUB) || registry.eq_ignore_ascii_case("index.docker.io")
+    {
         DOCKER_HUB_API
     } else {
         registry
@@ -82,12 +90,21 @@ pub fn is_loopback(authority: &str) -> bool {
     let octets: Vec<&str> = host.split('.').collect();
     octets.len() == 4
         && octets[0] == "127"
-        && octets.iter().all(|o| !o.is_empty() && o.len() <= 3 && o.bytes().all(|b| b.is_ascii_digit()) && o.parse::<u16>().is_ok_and(|n| n <= 255))
+        && octets.iter().all(|o| {
+            !o.is_empty()
+                && o.len() <= 3
+                && o.bytes().all(|b| b.is_ascii_digit())
+                && o.parse::<u16>().is_ok_and(|n| n <= 255)
+        })
 }
 
 /// What to fetch from a repository: a tag or a digest.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(rename_all = "camelCase"))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize),
+    serde(rename_all = "camelCase")
+)]
 pub enum ManifestRef {
     Tag(String),
     Digest(Digest),
@@ -127,7 +144,10 @@ pub enum ParseImageRefError {
     #[error("tag {0:?} must match [A-Za-z0-9_][A-Za-z0-9_.-]{{0,127}}")]
     InvalidTag(String),
     #[error("digest {input:?}: {source}")]
-    InvalidDigest { input: String, source: indexsmith::digest::ParseDigestError },
+    InvalidDigest {
+        input: String,
+        source: indexsmith::digest::ParseDigestError,
+    },
     #[error("registry {0:?} is not a valid host[:port]")]
     InvalidRegistry(String),
     #[error("repository name is longer than 255 characters")]
@@ -136,7 +156,11 @@ pub enum ParseImageRefError {
 
 /// A parsed `host[:port]/path[:tag][@digest]`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(rename_all = "camelCase"))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize),
+    serde(rename_all = "camelCase")
+)]
 pub struct ImageRef {
     pub repository: Repository,
     pub tag: Option<String>,
@@ -207,7 +231,10 @@ fn valid_path_component(s: &str) -> bool {
 pub fn is_valid_tag(s: &str) -> bool {
     let b = s.as_bytes();
     let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
-    !b.is_empty() && b.len() <= 128 && word(b[0]) && b[1..].iter().all(|&c| word(c) || c == b'.' || c == b'-')
+    !b.is_empty()
+        && b.len() <= 128
+        && word(b[0])
+        && b[1..].iter().all(|&c| word(c) || c == b'.' || c == b'-')
 }
 
 fn valid_registry(s: &str) -> bool {
@@ -216,8 +243,13 @@ fn valid_registry(s: &str) -> bool {
         return match rest.split_once(']') {
             Some((addr, port)) => {
                 !addr.is_empty()
-                    && addr.bytes().all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
-                    && (port.is_empty() || port.strip_prefix(':').is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())))
+                    && addr
+                        .bytes()
+                        .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
+                    && (port.is_empty()
+                        || port.strip_prefix(':').is_some_and(|p| {
+                            !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())
+                        }))
             }
             None => false,
         };
@@ -229,11 +261,16 @@ fn valid_registry(s: &str) -> bool {
     let host_ok = !host.is_empty()
         && host.split('.').all(|label| {
             !label.is_empty()
-                && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
                 && !label.starts_with('-')
                 && !label.ends_with('-')
         });
-    host_ok && port.map_or(true, |p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+    host_ok
+        && port.map_or(true, |p| {
+            !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())
+        })
 }
 
 impl FromStr for ImageRef {
@@ -245,9 +282,12 @@ impl FromStr for ImageRef {
         }
         let (rest, digest) = match s.split_once('@') {
             Some((rest, d)) => {
-                let digest = d
-                    .parse::<Digest>()
-                    .map_err(|source| ParseImageRefError::InvalidDigest { input: d.to_owned(), source })?;
+                let digest =
+                    d.parse::<Digest>()
+                        .map_err(|source| ParseImageRefError::InvalidDigest {
+                            input: d.to_owned(),
+                            source,
+                        })?;
                 (rest, Some(digest))
             }
             None => (s, None),
@@ -264,7 +304,9 @@ impl FromStr for ImageRef {
             }
         }
         let (registry, path) = match name.split_once('/') {
-            Some((first, path)) if first.contains(['.', ':']) || first == "localhost" || first.starts_with('[') => {
+            Some((first, path))
+                if first.contains(['.', ':']) || first == "localhost" || first.starts_with('[') =>
+            {
                 (first.to_owned(), path)
             }
             _ => (DOCKER_HUB.to_owned(), name),
@@ -274,14 +316,19 @@ impl FromStr for ImageRef {
         }
         for component in path.split('/') {
             if !valid_path_component(component) {
-                return Err(ParseImageRefError::InvalidPathComponent(component.to_owned()));
+                return Err(ParseImageRefError::InvalidPathComponent(
+                    component.to_owned(),
+                ));
             }
         }
         if registry.len() + 1 + path.len() > 255 {
             return Err(ParseImageRefError::NameTooLong);
         }
         Ok(ImageRef {
-            repository: Repository { registry, path: path.to_owned() },
+            repository: Repository {
+                registry,
+                path: path.to_owned(),
+            },
             tag: tag.map(str::to_owned),
             digest,
         })
@@ -299,13 +346,62 @@ mod tests {
     fn parses() {
         let d = format!("sha256:{HEX}");
         let cases: Vec<(&str, String, &str, &str, Option<&str>, Option<String>)> = vec![
-            ("docker hub short", "alpine".into(), "docker.io", "alpine", None, None),
-            ("docker hub tag", "library/alpine:3.20".into(), "docker.io", "library/alpine", Some("3.20"), None),
-            ("host with port", "127.0.0.1:5000/a/b:v1".into(), "127.0.0.1:5000", "a/b", Some("v1"), None),
-            ("localhost", "localhost/x".into(), "localhost", "x", None, None),
-            ("tag and digest", format!("ghcr.io/o/r:v1@{d}"), "ghcr.io", "o/r", Some("v1"), Some(d.clone())),
-            ("digest only", format!("[::1]:5000/r@{d}"), "[::1]:5000", "r", None, Some(d.clone())),
-            ("separators", "r.io/a__b/c-d/e.f".into(), "r.io", "a__b/c-d/e.f", None, None),
+            (
+                "docker hub short",
+                "alpine".into(),
+                "docker.io",
+                "alpine",
+                None,
+                None,
+            ),
+            (
+                "docker hub tag",
+                "library/alpine:3.20".into(),
+                "docker.io",
+                "library/alpine",
+                Some("3.20"),
+                None,
+            ),
+            (
+                "host with port",
+                "127.0.0.1:5000/a/b:v1".into(),
+                "127.0.0.1:5000",
+                "a/b",
+                Some("v1"),
+                None,
+            ),
+            (
+                "localhost",
+                "localhost/x".into(),
+                "localhost",
+                "x",
+                None,
+                None,
+            ),
+            (
+                "tag and digest",
+                format!("ghcr.io/o/r:v1@{d}"),
+                "ghcr.io",
+                "o/r",
+                Some("v1"),
+                Some(d.clone()),
+            ),
+            (
+                "digest only",
+                format!("[::1]:5000/r@{d}"),
+                "[::1]:5000",
+                "r",
+                None,
+                Some(d.clone()),
+            ),
+            (
+                "separators",
+                "r.io/a__b/c-d/e.f".into(),
+                "r.io",
+                "a__b/c-d/e.f",
+                None,
+                None,
+            ),
         ];
         for (name, input, registry, path, tag, digest) in cases {
             let r: ImageRef = input.parse().unwrap_or_else(|e| panic!("{name}: {e}"));
@@ -350,7 +446,10 @@ mod tests {
         for (name, input, expected) in cases {
             assert_eq!(is_loopback(input), expected, "{name}");
         }
-        assert_eq!(Repository::new("docker.io", "library/alpine").api_host(), DOCKER_HUB_API);
+        assert_eq!(
+            Repository::new("docker.io", "library/alpine").api_host(),
+            DOCKER_HUB_API
+        );
         assert_eq!(Repository::new("ghcr.io", "a").api_host(), "ghcr.io");
         assert_eq!(host_name("[::1]:5000"), "::1");
     }

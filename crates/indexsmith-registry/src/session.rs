@@ -29,7 +29,13 @@ pub struct SessionConfig {
 
 impl Default for SessionConfig {
     fn default() -> Self {
-        SessionConfig { plain_http: Vec::new(), chunk_size: 4 * 1024 * 1024, max_concurrent: 6, max_streams: 2, stream_uploads: false }
+        SessionConfig {
+            plain_http: Vec::new(),
+            chunk_size: 4 * 1024 * 1024,
+            max_concurrent: 6,
+            max_streams: 2,
+            stream_uploads: false,
+        }
     }
 }
 
@@ -78,17 +84,22 @@ pub struct Session {
 
 impl Session {
     pub fn new(config: SessionConfig) -> Session {
-        Session { config, ..Session::default() }
+        Session {
+            config,
+            ..Session::default()
+        }
     }
 
     /// Credentials for a registry (`host[:port]` as written in references, e.g. `docker.io`).
     /// They are sent only to that registry's API host and to the token realm it names.
     pub fn set_credentials(&mut self, registry: &str, credentials: Credentials) {
-        self.credentials.insert(api_host(registry).to_ascii_lowercase(), credentials);
+        self.credentials
+            .insert(api_host(registry).to_ascii_lowercase(), credentials);
     }
 
     pub fn remove_credentials(&mut self, registry: &str) {
-        self.credentials.remove(&api_host(registry).to_ascii_lowercase());
+        self.credentials
+            .remove(&api_host(registry).to_ascii_lowercase());
     }
 
     pub(crate) fn credentials_for(&self, api_host: &str) -> Option<&Credentials> {
@@ -98,7 +109,13 @@ impl Session {
     /// `http` for loopback hosts and those listed in [`SessionConfig::plain_http`], else `https`.
     pub fn scheme(&self, registry: &str) -> &'static str {
         let host = api_host(registry);
-        if is_loopback(host) || self.config.plain_http.iter().any(|h| api_host(h).eq_ignore_ascii_case(host)) {
+        if is_loopback(host)
+            || self
+                .config
+                .plain_http
+                .iter()
+                .any(|h| api_host(h).eq_ignore_ascii_case(host))
+        {
             "http"
         } else {
             "https"
@@ -107,7 +124,12 @@ impl Session {
 
     /// `scheme://api-host/v2/<path>`.
     pub fn repository_url(&self, repository: &Repository) -> String {
-        format!("{}://{}/v2/{}", self.scheme(&repository.registry), repository.api_host(), repository.path)
+        format!(
+            "{}://{}/v2/{}",
+            self.scheme(&repository.registry),
+            repository.api_host(),
+            repository.path
+        )
     }
 
     /// Forgets cached tokens (e.g. after credentials changed).

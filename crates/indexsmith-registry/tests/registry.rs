@@ -5,8 +5,13 @@
 mod support;
 
 use indexsmith::digest::sha256;
-use indexsmith_registry::ops::{ChildAction, CreateIndex, FetchManifest, HeadManifest, Inspect, Ping, ListReferrers, ListTags, NestedIndex, Transfer, TransferOutput};
-use indexsmith_registry::{Credentials, Event, ManifestRef, Operation, Repository, Session, SessionConfig};
+use indexsmith_registry::ops::{
+    ChildAction, CreateIndex, FetchManifest, HeadManifest, Inspect, ListReferrers, ListTags,
+    NestedIndex, Ping, Transfer, TransferOutput,
+};
+use indexsmith_registry::{
+    Credentials, Event, ManifestRef, Operation, Repository, Session, SessionConfig,
+};
 use std::sync::{Arc, Mutex};
 use support::driver::Driver;
 use support::http::{proxy, proxy_with, ServerRequest, ServerResponse};
@@ -16,12 +21,19 @@ use support::token::{TokenService, ISSUER, SERVICE};
 
 fn plain() -> (Registry, Seeder) {
     let r = Registry::start(Auth::None);
-    let s = Seeder { host: r.host(), authorization: None };
+    let s = Seeder {
+        host: r.host(),
+        authorization: None,
+    };
     (r, s)
 }
 
 fn three_images(label: &str) -> Vec<Image> {
-    vec![image(label, "amd64", &[300, 40]), image(label, "arm64/v8", &[500]), image(label, "arm/v7", &[200, 10, 7])]
+    vec![
+        image(label, "amd64", &[300, 40]),
+        image(label, "arm64/v8", &[500]),
+        image(label, "arm/v7", &[200, 10, 7]),
+    ]
 }
 
 fn pushed(out: TransferOutput) -> indexsmith_registry::ops::PushReport {
@@ -41,26 +53,67 @@ fn fetch_by_tag_and_by_digest() {
     let mut session = Session::new(SessionConfig::default());
     let mut driver = Driver::new();
 
-    let by_tag = driver.go(&mut session, |s| FetchManifest::new(s, &repo, ManifestRef::Tag("v1".into()))).unwrap();
-    assert_eq!((by_tag.digest.clone(), by_tag.media_type.as_str(), by_tag.bytes.clone()), (sha256(&idx), OCI_INDEX, idx.clone()));
+    let by_tag = driver
+        .go(&mut session, |s| {
+            FetchManifest::new(s, &repo, ManifestRef::Tag("v1".into()))
+        })
+        .unwrap();
+    assert_eq!(
+        (
+            by_tag.digest.clone(),
+            by_tag.media_type.as_str(),
+            by_tag.bytes.clone()
+        ),
+        (sha256(&idx), OCI_INDEX, idx.clone())
+    );
 
-    let by_digest = driver.go(&mut session, |s| FetchManifest::new(s, &repo, ManifestRef::Digest(images[1].digest.clone()))).unwrap();
-    assert_eq!((by_digest.media_type.as_str(), by_digest.bytes), (OCI_MANIFEST, images[1].manifest.clone()));
+    let by_digest = driver
+        .go(&mut session, |s| {
+            FetchManifest::new(s, &repo, ManifestRef::Digest(images[1].digest.clone()))
+        })
+        .unwrap();
+    assert_eq!(
+        (by_digest.media_type.as_str(), by_digest.bytes),
+        (OCI_MANIFEST, images[1].manifest.clone())
+    );
 
-    let head = driver.go(&mut session, |s| HeadManifest::new(s, &repo, ManifestRef::Tag("v1".into()))).unwrap();
-    assert_eq!((head.digest, head.media_type.as_deref(), head.size), (sha256(&idx), Some(OCI_INDEX), Some(idx.len() as u64)));
+    let head = driver
+        .go(&mut session, |s| {
+            HeadManifest::new(s, &repo, ManifestRef::Tag("v1".into()))
+        })
+        .unwrap();
+    assert_eq!(
+        (head.digest, head.media_type.as_deref(), head.size),
+        (sha256(&idx), Some(OCI_INDEX), Some(idx.len() as u64))
+    );
 
-    let missing = driver.go(&mut session, |s| FetchManifest::new(s, &repo, ManifestRef::Tag("nope".into()))).unwrap_err();
-    assert_eq!((missing.code(), missing.status), ("MANIFEST_UNKNOWN", Some(404)));
-    let no_repo = driver.go(&mut session, |s| ListTags::new(s, &Repository::new(reg.host(), "nothing/here"), None)).unwrap_err();
+    let missing = driver
+        .go(&mut session, |s| {
+            FetchManifest::new(s, &repo, ManifestRef::Tag("nope".into()))
+        })
+        .unwrap_err();
+    assert_eq!(
+        (missing.code(), missing.status),
+        ("MANIFEST_UNKNOWN", Some(404))
+    );
+    let no_repo = driver
+        .go(&mut session, |s| {
+            ListTags::new(s, &Repository::new(reg.host(), "nothing/here"), None)
+        })
+        .unwrap_err();
     assert_eq!(no_repo.code(), "NAME_UNKNOWN");
 }
 
 #[test]
 fn inspect_fetches_children_concurrently() {
     let (reg, seed) = plain();
-    let arches = ["amd64", "arm64/v8", "arm/v7", "arm/v6", "386", "ppc64le", "s390x", "riscv64"];
-    let images: Vec<Image> = arches.iter().map(|a| image("inspect", a, &[64, 32])).collect();
+    let arches = [
+        "amd64", "arm64/v8", "arm/v7", "arm/v6", "386", "ppc64le", "s390x", "riscv64",
+    ];
+    let images: Vec<Image> = arches
+        .iter()
+        .map(|a| image("inspect", a, &[64, 32]))
+        .collect();
     let refs: Vec<&Image> = images.iter().collect();
     seed.index("multi", "latest", &refs);
     let repo = Repository::new(reg.host(), "multi");
@@ -74,11 +127,26 @@ fn inspect_fetches_children_concurrently() {
         let platform = summary.config_platform.as_ref().unwrap();
         assert_eq!(platform.to_string(), format!("linux/{arch}"));
         assert_eq!((summary.layer_count, summary.layers_size), (2, 96));
-        assert_eq!(child.descriptor.platform, Some(platform.clone()), "index platform agrees with the config for {arch}");
+        assert_eq!(
+            child.descriptor.platform,
+            Some(platform.clone()),
+            "index platform agrees with the config for {arch}"
+        );
     }
-    assert_eq!(op.peak_in_flight(), 6, "the session's concurrency limit was reached");
-    assert_eq!(driver.largest_batch, 6, "six child requests were handed out before any answer");
-    eprintln!("figures: inspect of 8 children: {} requests, at most {} in flight", driver.log.len(), op.peak_in_flight());
+    assert_eq!(
+        op.peak_in_flight(),
+        6,
+        "the session's concurrency limit was reached"
+    );
+    assert_eq!(
+        driver.largest_batch, 6,
+        "six child requests were handed out before any answer"
+    );
+    eprintln!(
+        "figures: inspect of 8 children: {} requests, at most {} in flight",
+        driver.log.len(),
+        op.peak_in_flight()
+    );
 }
 
 #[test]
@@ -111,19 +179,41 @@ fn tags_are_listed_across_pages() {
             }
             let query = req.query();
             let n: usize = query.iter().find(|(k, _)| k == "n")?.1.parse().ok()?;
-            let last = query.iter().find(|(k, _)| k == "last").map(|(_, v)| v.clone());
-            let all = support::http::send("GET", &format!("http://{upstream}{path}"), &[], &[]).ok()?.bytes().ok()?;
+            let last = query
+                .iter()
+                .find(|(k, _)| k == "last")
+                .map(|(_, v)| v.clone());
+            let all = support::http::send("GET", &format!("http://{upstream}{path}"), &[], &[])
+                .ok()?
+                .bytes()
+                .ok()?;
             let all: serde_json::Value = serde_json::from_slice(&all).ok()?;
-            let mut tags: Vec<String> = all["tags"].as_array()?.iter().filter_map(|t| t.as_str().map(str::to_owned)).collect();
+            let mut tags: Vec<String> = all["tags"]
+                .as_array()?
+                .iter()
+                .filter_map(|t| t.as_str().map(str::to_owned))
+                .collect();
             tags.sort();
-            let rest: Vec<String> = tags.into_iter().filter(|t| last.as_ref().map_or(true, |l| t > l)).collect();
+            let rest: Vec<String> = tags
+                .into_iter()
+                .filter(|t| last.as_ref().map_or(true, |l| t > l))
+                .collect();
             let page: Vec<String> = rest.iter().take(n).cloned().collect();
             let mut headers = vec![("Content-Type".to_owned(), "application/json".to_owned())];
             if rest.len() > n {
-                headers.push(("Link".into(), format!(r#"<{path}?n={n}&last={}>; rel="next""#, page[n - 1])));
+                headers.push((
+                    "Link".into(),
+                    format!(r#"<{path}?n={n}&last={}>; rel="next""#, page[n - 1]),
+                ));
             }
-            let body = serde_json::json!({ "name": "tagged", "tags": page }).to_string().into_bytes();
-            Some(ServerResponse { status: 200, headers, body })
+            let body = serde_json::json!({ "name": "tagged", "tags": page })
+                .to_string()
+                .into_bytes();
+            Some(ServerResponse {
+                status: 200,
+                headers,
+                body,
+            })
         }),
         Arc::new(|_: &ServerRequest, resp: ServerResponse| resp),
     );
@@ -135,8 +225,16 @@ fn tags_are_listed_across_pages() {
 }
 
 /// Resolves references with CreateIndex and composes a minimal OCI index from the entries.
-fn create_index(session: &mut Session, driver: &mut Driver, sources: Vec<(Repository, ManifestRef)>) -> (Vec<u8>, Vec<indexsmith_registry::ops::IndexEntry>) {
-    let entries = driver.go(session, |s| CreateIndex::new(s, sources, NestedIndex::Refuse)).unwrap();
+fn create_index(
+    session: &mut Session,
+    driver: &mut Driver,
+    sources: Vec<(Repository, ManifestRef)>,
+) -> (Vec<u8>, Vec<indexsmith_registry::ops::IndexEntry>) {
+    let entries = driver
+        .go(session, |s| {
+            CreateIndex::new(s, sources, NestedIndex::Refuse)
+        })
+        .unwrap();
     let json: Vec<String> = entries
         .iter()
         .map(|e| {
@@ -145,7 +243,14 @@ fn create_index(session: &mut Session, driver: &mut Driver, sources: Vec<(Reposi
             format!(r#"{{"mediaType":"{}","digest":"{}","size":{},"platform":{{"architecture":"{}","os":"{}"{variant}}}}}"#, e.descriptor.media_type, e.descriptor.digest, e.descriptor.size, p.architecture, p.os)
         })
         .collect();
-    (format!(r#"{{"schemaVersion":2,"mediaType":"{OCI_INDEX}","manifests":[{}]}}"#, json.join(",")).into_bytes(), entries)
+    (
+        format!(
+            r#"{{"schemaVersion":2,"mediaType":"{OCI_INDEX}","manifests":[{}]}}"#,
+            json.join(",")
+        )
+        .into_bytes(),
+        entries,
+    )
 }
 
 #[test]
@@ -158,16 +263,39 @@ fn create_and_push_into_the_same_repository() {
     let repo = Repository::new(reg.host(), "app");
     let mut session = Session::new(SessionConfig::default());
     let mut driver = Driver::new();
-    let sources = (0..3).map(|i| (repo.clone(), ManifestRef::Tag(format!("arch{i}")))).collect();
+    let sources = (0..3)
+        .map(|i| (repo.clone(), ManifestRef::Tag(format!("arch{i}"))))
+        .collect();
     let (idx, entries) = create_index(&mut session, &mut driver, sources);
-    let platforms: Vec<String> = entries.iter().map(|e| e.descriptor.platform.as_ref().unwrap().to_string()).collect();
+    let platforms: Vec<String> = entries
+        .iter()
+        .map(|e| e.descriptor.platform.as_ref().unwrap().to_string())
+        .collect();
     assert_eq!(platforms, ["linux/amd64", "linux/arm64/v8", "linux/arm/v7"]);
 
-    let mut op = Transfer::push(&session, &repo, Some("multi".into()), idx.clone(), OCI_INDEX, Some(repo.clone()));
+    let mut op = Transfer::push(
+        &session,
+        &repo,
+        Some("multi".into()),
+        idx.clone(),
+        OCI_INDEX,
+        Some(repo.clone()),
+    );
     let report = pushed(driver.run(&mut session, &mut op).unwrap());
-    assert_eq!((report.manifests_present, report.manifests_pushed, report.bytes_uploaded), (3, 1, 0));
+    assert_eq!(
+        (
+            report.manifests_present,
+            report.manifests_pushed,
+            report.bytes_uploaded
+        ),
+        (3, 1, 0)
+    );
     assert_eq!(driver.blob_upload_bytes, 0);
-    let back = driver.go(&mut session, |s| FetchManifest::new(s, &repo, ManifestRef::Tag("multi".into()))).unwrap();
+    let back = driver
+        .go(&mut session, |s| {
+            FetchManifest::new(s, &repo, ManifestRef::Tag("multi".into()))
+        })
+        .unwrap();
     assert_eq!(back.digest, sha256(&idx));
 }
 
@@ -182,50 +310,145 @@ fn push_into_another_repository_mounts_every_blob() {
     let dst = Repository::new(reg.host(), "team/dst");
     let mut session = Session::new(SessionConfig::default());
     let mut driver = Driver::new();
-    let sources = (0..3).map(|i| (src.clone(), ManifestRef::Tag(format!("arch{i}")))).collect();
+    let sources = (0..3)
+        .map(|i| (src.clone(), ManifestRef::Tag(format!("arch{i}"))))
+        .collect();
     let (idx, _) = create_index(&mut session, &mut driver, sources);
 
     // The dry run first: every child mountable, nothing to copy.
-    let plan = match driver.go(&mut session, |s| Transfer::plan(s, &dst, Some("v1".into()), idx.clone(), OCI_INDEX, Some(src.clone()))).unwrap() {
+    let plan = match driver
+        .go(&mut session, |s| {
+            Transfer::plan(
+                s,
+                &dst,
+                Some("v1".into()),
+                idx.clone(),
+                OCI_INDEX,
+                Some(src.clone()),
+            )
+        })
+        .unwrap()
+    {
         TransferOutput::Plan(p) => p,
         other => panic!("{other:?}"),
     };
     let blob_count: usize = images.iter().map(|i| 1 + i.layers.len()).sum();
-    let blob_bytes: u64 = images.iter().map(|i| (i.config.len() + i.layers.iter().map(Vec::len).sum::<usize>()) as u64).sum();
-    assert!(plan.children.iter().all(|c| c.action == ChildAction::Mount { from: src.clone() }), "{plan:?}");
-    assert_eq!((plan.blobs_to_mount, plan.bytes_to_mount, plan.blobs_to_copy, plan.bytes_to_copy), (blob_count, blob_bytes, 0, 0));
-    assert_eq!(seed.manifest_status("team/dst", "v1"), 404, "a dry run writes nothing");
+    let blob_bytes: u64 = images
+        .iter()
+        .map(|i| (i.config.len() + i.layers.iter().map(Vec::len).sum::<usize>()) as u64)
+        .sum();
+    assert!(
+        plan.children
+            .iter()
+            .all(|c| c.action == ChildAction::Mount { from: src.clone() }),
+        "{plan:?}"
+    );
+    assert_eq!(
+        (
+            plan.blobs_to_mount,
+            plan.bytes_to_mount,
+            plan.blobs_to_copy,
+            plan.bytes_to_copy
+        ),
+        (blob_count, blob_bytes, 0, 0)
+    );
+    assert_eq!(
+        seed.manifest_status("team/dst", "v1"),
+        404,
+        "a dry run writes nothing"
+    );
 
     let mut driver = Driver::new();
-    let mut op = Transfer::push(&session, &dst, Some("v1".into()), idx.clone(), OCI_INDEX, Some(src.clone()));
+    let mut op = Transfer::push(
+        &session,
+        &dst,
+        Some("v1".into()),
+        idx.clone(),
+        OCI_INDEX,
+        Some(src.clone()),
+    );
     let report = pushed(driver.run(&mut session, &mut op).unwrap());
-    assert_eq!((report.blobs_mounted, report.blobs_uploaded, report.bytes_uploaded, report.manifests_pushed), (blob_count, 0, 0, 4));
-    assert_eq!(driver.blob_upload_bytes, 0, "no blob bytes were transferred");
+    assert_eq!(
+        (
+            report.blobs_mounted,
+            report.blobs_uploaded,
+            report.bytes_uploaded,
+            report.manifests_pushed
+        ),
+        (blob_count, 0, 0, 4)
+    );
+    assert_eq!(
+        driver.blob_upload_bytes, 0,
+        "no blob bytes were transferred"
+    );
     eprintln!("figures: mount push of {blob_count} blobs ({blob_bytes} bytes) sent {} blob bytes in {} requests", driver.blob_upload_bytes, driver.log.len());
     let mut order = Vec::new();
     while let Some(e) = op.poll_event() {
         order.push(e);
     }
-    assert!(matches!(order.last(), Some(Event::ManifestPushed { tag: Some(t), .. }) if t == "v1"), "the index goes last");
+    assert!(
+        matches!(order.last(), Some(Event::ManifestPushed { tag: Some(t), .. }) if t == "v1"),
+        "the index goes last"
+    );
     for img in &images {
-        let pushed_at = order.iter().position(|e| matches!(e, Event::ManifestPushed { digest, .. } if *digest == img.digest)).unwrap();
-        let blobs: Vec<_> = std::iter::once(&img.config).chain(&img.layers).map(|b| sha256(b)).collect();
-        let mounted: Vec<usize> = order.iter().enumerate().filter(|(_, e)| matches!(e, Event::BlobMounted { digest, .. } if blobs.contains(digest))).map(|(i, _)| i).collect();
-        assert_eq!(mounted.len(), blobs.len(), "{}: every blob mounted", img.arch);
-        assert!(mounted.iter().all(|&i| i < pushed_at), "{}: blobs before the manifest", img.arch);
+        let pushed_at = order
+            .iter()
+            .position(
+                |e| matches!(e, Event::ManifestPushed { digest, .. } if *digest == img.digest),
+            )
+            .unwrap();
+        let blobs: Vec<_> = std::iter::once(&img.config)
+            .chain(&img.layers)
+            .map(|b| sha256(b))
+            .collect();
+        let mounted: Vec<usize> = order
+            .iter()
+            .enumerate()
+            .filter(
+                |(_, e)| matches!(e, Event::BlobMounted { digest, .. } if blobs.contains(digest)),
+            )
+            .map(|(i, _)| i)
+            .collect();
+        assert_eq!(
+            mounted.len(),
+            blobs.len(),
+            "{}: every blob mounted",
+            img.arch
+        );
+        assert!(
+            mounted.iter().all(|&i| i < pushed_at),
+            "{}: blobs before the manifest",
+            img.arch
+        );
     }
     assert_eq!(seed.manifest_status("team/dst", "v1"), 200);
 
     // Pushing again finds everything in place.
-    let report = pushed(driver.go(&mut session, |s| Transfer::push(s, &dst, Some("v1".into()), idx, OCI_INDEX, Some(src))).unwrap());
-    assert_eq!((report.manifests_pushed, report.blobs_mounted, report.manifests_present), (1, 0, 0));
+    let report = pushed(
+        driver
+            .go(&mut session, |s| {
+                Transfer::push(s, &dst, Some("v1".into()), idx, OCI_INDEX, Some(src))
+            })
+            .unwrap(),
+    );
+    assert_eq!(
+        (
+            report.manifests_pushed,
+            report.blobs_mounted,
+            report.manifests_present
+        ),
+        (1, 0, 0)
+    );
 }
 
 #[test]
 fn copy_to_a_second_registry_in_chunks() {
     let (reg1, seed1) = plain();
     let (reg2, seed2) = plain();
-    let images = [image("copy", "amd64", &[5000, 1]), image("copy", "arm64/v8", &[2500])];
+    let images = [
+        image("copy", "amd64", &[5000, 1]),
+        image("copy", "arm64/v8", &[2500]),
+    ];
     let refs: Vec<&Image> = images.iter().collect();
     let idx = seed1.index("lib/app", "1.0", &refs);
     let src = Repository::new(reg1.host(), "lib/app");
@@ -233,33 +456,91 @@ fn copy_to_a_second_registry_in_chunks() {
     let chunk = 1024;
     let mut session = Session::new(SessionConfig::default().with_chunk_size(chunk));
     let mut driver = Driver::new();
-    let mut op = Transfer::copy(&session, &src, ManifestRef::Tag("1.0".into()), &dst, Some("1.0".into()));
+    let mut op = Transfer::copy(
+        &session,
+        &src,
+        ManifestRef::Tag("1.0".into()),
+        &dst,
+        Some("1.0".into()),
+    );
     let report = pushed(driver.run(&mut session, &mut op).unwrap());
-    let blob_bytes: u64 = images.iter().map(|i| (i.config.len() + i.layers.iter().map(Vec::len).sum::<usize>()) as u64).sum();
-    assert_eq!((report.blobs_uploaded, report.bytes_uploaded, report.manifests_pushed), (5, blob_bytes, 3));
+    let blob_bytes: u64 = images
+        .iter()
+        .map(|i| (i.config.len() + i.layers.iter().map(Vec::len).sum::<usize>()) as u64)
+        .sum();
+    assert_eq!(
+        (
+            report.blobs_uploaded,
+            report.bytes_uploaded,
+            report.manifests_pushed
+        ),
+        (5, blob_bytes, 3)
+    );
     assert_eq!(driver.blob_upload_bytes, blob_bytes);
-    assert!(driver.largest_body <= chunk.max(idx.len() as u64), "memory held is one chunk, not a layer: {}", driver.largest_body);
-    assert_eq!(driver.most_held_streams, 2, "at most SessionConfig::max_streams downloads held open");
+    assert!(
+        driver.largest_body <= chunk.max(idx.len() as u64),
+        "memory held is one chunk, not a layer: {}",
+        driver.largest_body
+    );
+    assert_eq!(
+        driver.most_held_streams, 2,
+        "at most SessionConfig::max_streams downloads held open"
+    );
     eprintln!("figures: copy uploaded {} blob bytes in {} requests; largest body held {} bytes; {} downloads held at most", driver.blob_upload_bytes, driver.log.len(), driver.largest_body, driver.most_held_streams);
-    let patches = driver.log.iter().filter(|(m, _, _)| *m == indexsmith_registry::Method::Patch).count();
-    assert_eq!(patches, 5 + 3, "a 5000-byte layer in 5 chunks, a 2500-byte one in 3");
-    let back = driver.go(&mut session, |s| FetchManifest::new(s, &dst, ManifestRef::Tag("1.0".into()))).unwrap();
+    let patches = driver
+        .log
+        .iter()
+        .filter(|(m, _, _)| *m == indexsmith_registry::Method::Patch)
+        .count();
+    assert_eq!(
+        patches,
+        5 + 3,
+        "a 5000-byte layer in 5 chunks, a 2500-byte one in 3"
+    );
+    let back = driver
+        .go(&mut session, |s| {
+            FetchManifest::new(s, &dst, ManifestRef::Tag("1.0".into()))
+        })
+        .unwrap();
     assert_eq!(back.digest, sha256(&idx));
-    assert_eq!(seed2.manifest_status("mirror/app", &images[0].digest.to_string()), 200);
+    assert_eq!(
+        seed2.manifest_status("mirror/app", &images[0].digest.to_string()),
+        200
+    );
 
     // A second copy skips everything.
     let mut driver = Driver::new();
-    let report = pushed(driver.go(&mut session, |s| Transfer::copy(s, &src, ManifestRef::Tag("1.0".into()), &dst, Some("1.0".into()))).unwrap());
+    let report = pushed(
+        driver
+            .go(&mut session, |s| {
+                Transfer::copy(
+                    s,
+                    &src,
+                    ManifestRef::Tag("1.0".into()),
+                    &dst,
+                    Some("1.0".into()),
+                )
+            })
+            .unwrap(),
+    );
     assert_eq!((report.bytes_uploaded, report.manifests_pushed), (0, 1));
     assert_eq!(driver.blob_upload_bytes, 0);
 
     // The plan for a third registry path says copy.
     let other = Repository::new(reg2.host(), "other");
-    let plan = match driver.go(&mut session, |s| Transfer::plan(s, &other, None, idx, OCI_INDEX, Some(src))).unwrap() {
+    let plan = match driver
+        .go(&mut session, |s| {
+            Transfer::plan(s, &other, None, idx, OCI_INDEX, Some(src))
+        })
+        .unwrap()
+    {
         TransferOutput::Plan(p) => p,
         o => panic!("{o:?}"),
     };
-    assert!(plan.children.iter().all(|c| matches!(c.action, ChildAction::Copy { .. })));
+    assert!(plan
+        .children
+        .iter()
+        .all(|c| matches!(c.action, ChildAction::Copy { .. })));
     assert_eq!(plan.bytes_to_copy, blob_bytes);
 }
 
@@ -267,56 +548,137 @@ fn copy_to_a_second_registry_in_chunks() {
 fn copy_with_stream_uploads_sends_each_blob_in_one_patch() {
     let (reg1, seed1) = plain();
     let (reg2, seed2) = plain();
-    let images = [image("stream", "amd64", &[5000, 1]), image("stream", "arm64/v8", &[2500])];
+    let images = [
+        image("stream", "amd64", &[5000, 1]),
+        image("stream", "arm64/v8", &[2500]),
+    ];
     let refs: Vec<&Image> = images.iter().collect();
     let idx = seed1.index("lib/app", "1.0", &refs);
     let src = Repository::new(reg1.host(), "lib/app");
     let dst = Repository::new(reg2.host(), "mirror/app");
-    let mut session = Session::new(SessionConfig::default().with_chunk_size(1024).with_stream_uploads(true));
+    let mut session = Session::new(
+        SessionConfig::default()
+            .with_chunk_size(1024)
+            .with_stream_uploads(true),
+    );
     let mut driver = Driver::new();
-    let mut op = Transfer::copy(&session, &src, ManifestRef::Tag("1.0".into()), &dst, Some("1.0".into()));
+    let mut op = Transfer::copy(
+        &session,
+        &src,
+        ManifestRef::Tag("1.0".into()),
+        &dst,
+        Some("1.0".into()),
+    );
     let report = pushed(driver.run(&mut session, &mut op).unwrap());
-    let blob_bytes: u64 = images.iter().map(|i| (i.config.len() + i.layers.iter().map(Vec::len).sum::<usize>()) as u64).sum();
-    assert_eq!((report.blobs_uploaded, report.bytes_uploaded, report.manifests_pushed), (5, blob_bytes, 3));
-    let patches: Vec<&str> = driver.log.iter().filter(|(m, _, _)| *m == indexsmith_registry::Method::Patch).map(|(_, u, _)| u.as_str()).collect();
-    assert_eq!(patches.len(), 2, "the 5000- and 2500-byte layers in one PATCH each: {patches:?}");
-    let back = driver.go(&mut session, |s| FetchManifest::new(s, &dst, ManifestRef::Tag("1.0".into()))).unwrap();
+    let blob_bytes: u64 = images
+        .iter()
+        .map(|i| (i.config.len() + i.layers.iter().map(Vec::len).sum::<usize>()) as u64)
+        .sum();
+    assert_eq!(
+        (
+            report.blobs_uploaded,
+            report.bytes_uploaded,
+            report.manifests_pushed
+        ),
+        (5, blob_bytes, 3)
+    );
+    let patches: Vec<&str> = driver
+        .log
+        .iter()
+        .filter(|(m, _, _)| *m == indexsmith_registry::Method::Patch)
+        .map(|(_, u, _)| u.as_str())
+        .collect();
+    assert_eq!(
+        patches.len(),
+        2,
+        "the 5000- and 2500-byte layers in one PATCH each: {patches:?}"
+    );
+    let back = driver
+        .go(&mut session, |s| {
+            FetchManifest::new(s, &dst, ManifestRef::Tag("1.0".into()))
+        })
+        .unwrap();
     assert_eq!(back.digest, sha256(&idx));
     for img in &images {
-        assert_eq!(seed2.manifest_status("mirror/app", &img.digest.to_string()), 200);
+        assert_eq!(
+            seed2.manifest_status("mirror/app", &img.digest.to_string()),
+            200
+        );
     }
 }
 
 #[test]
 fn basic_auth() {
-    let reg = Registry::start(Auth::Basic { user: "alice".into(), password: "s3cret".into() });
-    let seed = Seeder { host: reg.host(), authorization: Some(Credentials::new("alice", "s3cret").basic_header()) };
+    let reg = Registry::start(Auth::Basic {
+        user: "alice".into(),
+        password: "s3cret".into(),
+    });
+    let seed = Seeder {
+        host: reg.host(),
+        authorization: Some(Credentials::new("alice", "s3cret").basic_header()),
+    };
     let img = image("basic", "amd64", &[20]);
     seed.image("private", &img, Some("v1"));
     let repo = Repository::new(reg.host(), "private");
     let mut driver = Driver::new();
 
     let mut session = Session::new(SessionConfig::default());
-    let anonymous = driver.go(&mut session, |s| FetchManifest::new(s, &repo, ManifestRef::Tag("v1".into()))).unwrap_err();
-    assert_eq!((anonymous.code(), anonymous.status), ("UNAUTHORIZED", Some(401)));
+    let anonymous = driver
+        .go(&mut session, |s| {
+            FetchManifest::new(s, &repo, ManifestRef::Tag("v1".into()))
+        })
+        .unwrap_err();
+    assert_eq!(
+        (anonymous.code(), anonymous.status),
+        ("UNAUTHORIZED", Some(401))
+    );
 
     session.set_credentials(&reg.host(), Credentials::new("alice", "wrong"));
-    let wrong = driver.go(&mut session, |s| FetchManifest::new(s, &repo, ManifestRef::Tag("v1".into()))).unwrap_err();
-    assert_eq!((wrong.code(), wrong.is_retryable()), ("UNAUTHORIZED", false));
+    let wrong = driver
+        .go(&mut session, |s| {
+            FetchManifest::new(s, &repo, ManifestRef::Tag("v1".into()))
+        })
+        .unwrap_err();
+    assert_eq!(
+        (wrong.code(), wrong.is_retryable()),
+        ("UNAUTHORIZED", false)
+    );
 
     session.set_credentials(&reg.host(), Credentials::new("alice", "s3cret"));
-    let m = driver.go(&mut session, |s| FetchManifest::new(s, &repo, ManifestRef::Tag("v1".into()))).unwrap();
+    let m = driver
+        .go(&mut session, |s| {
+            FetchManifest::new(s, &repo, ManifestRef::Tag("v1".into()))
+        })
+        .unwrap();
     assert_eq!(m.digest, img.digest);
     // Push an index over it with the same credentials.
     let idx = index(&[&img]);
-    let report = pushed(driver.go(&mut session, |s| Transfer::push(s, &repo, Some("multi".into()), idx, OCI_INDEX, Some(repo.clone()))).unwrap());
+    let report = pushed(
+        driver
+            .go(&mut session, |s| {
+                Transfer::push(
+                    s,
+                    &repo,
+                    Some("multi".into()),
+                    idx,
+                    OCI_INDEX,
+                    Some(repo.clone()),
+                )
+            })
+            .unwrap(),
+    );
     assert_eq!(report.manifests_pushed, 1);
 }
 
 #[test]
 fn token_auth() {
     let tokens = TokenService::start("bob", "hunter2");
-    let reg = Registry::start(Auth::Token { realm: tokens.realm(), service: SERVICE.into(), issuer: ISSUER.into(), cert: tokens.cert.clone() });
+    let reg = Registry::start(Auth::Token {
+        realm: tokens.realm(),
+        service: SERVICE.into(),
+        issuer: ISSUER.into(),
+        cert: tokens.cert.clone(),
+    });
     let (plain_reg, plain_seed) = plain();
     let images = three_images("token");
     let refs: Vec<&Image> = images.iter().collect();
@@ -328,39 +690,97 @@ fn token_auth() {
 
     // Anonymous: the token service grants nothing, the registry refuses.
     let mut anonymous = Session::new(SessionConfig::default());
-    let err = driver.go(&mut anonymous, |s| Transfer::copy(s, &upstream, ManifestRef::Tag("v1".into()), &a, Some("v1".into()))).unwrap_err();
+    let err = driver
+        .go(&mut anonymous, |s| {
+            Transfer::copy(
+                s,
+                &upstream,
+                ManifestRef::Tag("v1".into()),
+                &a,
+                Some("v1".into()),
+            )
+        })
+        .unwrap_err();
     assert_eq!(err.code(), "UNAUTHORIZED", "{err}");
 
     // A wrong password: the token service refuses.
     let mut wrong = Session::new(SessionConfig::default());
     wrong.set_credentials(&reg.host(), Credentials::new("bob", "nope"));
-    let err = driver.go(&mut wrong, |s| FetchManifest::new(s, &a, ManifestRef::Tag("v1".into()))).unwrap_err();
-    assert_eq!((err.code(), err.status), ("UNAUTHORIZED", Some(401)), "{err}");
+    let err = driver
+        .go(&mut wrong, |s| {
+            FetchManifest::new(s, &a, ManifestRef::Tag("v1".into()))
+        })
+        .unwrap_err();
+    assert_eq!(
+        (err.code(), err.status),
+        ("UNAUTHORIZED", Some(401)),
+        "{err}"
+    );
 
-    let err = driver.go(&mut wrong, |s| Ping::new(s, &reg.host())).unwrap_err();
-    assert_eq!(err.code(), "UNAUTHORIZED", "a log-in check catches the wrong password: {err}");
+    let err = driver
+        .go(&mut wrong, |s| Ping::new(s, &reg.host()))
+        .unwrap_err();
+    assert_eq!(
+        err.code(),
+        "UNAUTHORIZED",
+        "a log-in check catches the wrong password: {err}"
+    );
 
     // With credentials: copy in, fetch back, then push into a second repository by mounting.
     let mut session = Session::new(SessionConfig::default());
     session.set_credentials(&reg.host(), Credentials::new("bob", "hunter2"));
-    let ping = driver.go(&mut session, |s| Ping::new(s, &reg.host())).unwrap();
+    let ping = driver
+        .go(&mut session, |s| Ping::new(s, &reg.host()))
+        .unwrap();
     assert_eq!(ping.api_version.as_deref(), Some("registry/2.0"));
-    let report = pushed(driver.go(&mut session, |s| Transfer::copy(s, &upstream, ManifestRef::Tag("v1".into()), &a, Some("v1".into()))).unwrap());
+    let report = pushed(
+        driver
+            .go(&mut session, |s| {
+                Transfer::copy(
+                    s,
+                    &upstream,
+                    ManifestRef::Tag("v1".into()),
+                    &a,
+                    Some("v1".into()),
+                )
+            })
+            .unwrap(),
+    );
     assert_eq!(report.manifests_pushed, 4);
-    let back = driver.go(&mut session, |s| FetchManifest::new(s, &a, ManifestRef::Tag("v1".into()))).unwrap();
+    let back = driver
+        .go(&mut session, |s| {
+            FetchManifest::new(s, &a, ManifestRef::Tag("v1".into()))
+        })
+        .unwrap();
     assert_eq!(back.digest, sha256(&idx));
     let before = tokens.requests.lock().unwrap().len();
-    let again = driver.go(&mut session, |s| FetchManifest::new(s, &a, ManifestRef::Tag("v1".into()))).unwrap();
+    let again = driver
+        .go(&mut session, |s| {
+            FetchManifest::new(s, &a, ManifestRef::Tag("v1".into()))
+        })
+        .unwrap();
     assert_eq!(again.digest, back.digest);
-    assert_eq!(tokens.requests.lock().unwrap().len(), before, "the cached token was reused");
+    assert_eq!(
+        tokens.requests.lock().unwrap().len(),
+        before,
+        "the cached token was reused"
+    );
 
     let mut mount_driver = Driver::new();
-    let report = pushed(mount_driver.go(&mut session, |s| Transfer::push(s, &b, Some("v1".into()), idx, OCI_INDEX, Some(a.clone()))).unwrap());
+    let report = pushed(
+        mount_driver
+            .go(&mut session, |s| {
+                Transfer::push(s, &b, Some("v1".into()), idx, OCI_INDEX, Some(a.clone()))
+            })
+            .unwrap(),
+    );
     assert_eq!((report.blobs_mounted, report.bytes_uploaded), (9, 0));
     assert_eq!(mount_driver.blob_upload_bytes, 0);
     let requests = tokens.requests.lock().unwrap().clone();
     assert!(
-        requests.iter().any(|(auth, scopes)| *auth && scopes.contains(&"repository:org/b:pull,push".to_owned()) && scopes.contains(&"repository:org/a:pull".to_owned())),
+        requests.iter().any(|(auth, scopes)| *auth
+            && scopes.contains(&"repository:org/b:pull,push".to_owned())
+            && scopes.contains(&"repository:org/a:pull".to_owned())),
         "a mount asks for push on the target and pull on the source: {requests:?}"
     );
 }
@@ -374,7 +794,10 @@ fn a_registry_serving_altered_bytes_is_caught() {
     let layer = sha256(&images[0].layers[0]).to_string();
     let child = images[0].digest.to_string();
     let fault = Arc::new(move |req: &ServerRequest, mut resp: ServerResponse| {
-        if req.method == "GET" && (req.target.ends_with(&layer) || req.target.ends_with(&child)) && !resp.body.is_empty() {
+        if req.method == "GET"
+            && (req.target.ends_with(&layer) || req.target.ends_with(&child))
+            && !resp.body.is_empty()
+        {
             let last = resp.body.len() - 1;
             resp.body[last] ^= 1;
         }
@@ -386,15 +809,33 @@ fn a_registry_serving_altered_bytes_is_caught() {
     let mut session = Session::new(SessionConfig::default());
     let mut driver = Driver::new();
 
-    let err = driver.go(&mut session, |s| FetchManifest::new(s, &evil, ManifestRef::Digest(images[0].digest.clone()))).unwrap_err();
+    let err = driver
+        .go(&mut session, |s| {
+            FetchManifest::new(s, &evil, ManifestRef::Digest(images[0].digest.clone()))
+        })
+        .unwrap_err();
     assert_eq!(err.code(), "DIGEST_MISMATCH", "{err}");
 
-    let err = driver.go(&mut session, |s| Inspect::new(s, &evil, ManifestRef::Tag("v1".into()))).unwrap_err();
+    let err = driver
+        .go(&mut session, |s| {
+            Inspect::new(s, &evil, ManifestRef::Tag("v1".into()))
+        })
+        .unwrap_err();
     assert_eq!(err.code(), "DIGEST_MISMATCH", "{err}");
 
     // Copying: the child manifest is altered; and with a clean manifest, the layer is.
     let dst = Repository::new(reg2.host(), "copy");
-    let err = driver.go(&mut session, |s| Transfer::copy(s, &evil, ManifestRef::Tag("v1".into()), &dst, Some("v1".into()))).unwrap_err();
+    let err = driver
+        .go(&mut session, |s| {
+            Transfer::copy(
+                s,
+                &evil,
+                ManifestRef::Tag("v1".into()),
+                &dst,
+                Some("v1".into()),
+            )
+        })
+        .unwrap_err();
     assert_eq!(err.code(), "DIGEST_MISMATCH", "{err}");
     assert_eq!(seed2.manifest_status("copy", "v1"), 404);
 
@@ -410,10 +851,24 @@ fn a_registry_serving_altered_bytes_is_caught() {
     );
     let evil_blobs = Repository::new(format!("127.0.0.1:{port}"), "app");
     let mut driver = Driver::new();
-    let err = driver.go(&mut session, |s| Transfer::copy(s, &evil_blobs, ManifestRef::Tag("v1".into()), &dst, Some("v1".into()))).unwrap_err();
+    let err = driver
+        .go(&mut session, |s| {
+            Transfer::copy(
+                s,
+                &evil_blobs,
+                ManifestRef::Tag("v1".into()),
+                &dst,
+                Some("v1".into()),
+            )
+        })
+        .unwrap_err();
     assert_eq!(err.code(), "DIGEST_MISMATCH", "{err}");
     assert_eq!(seed2.manifest_status("copy", "v1"), 404);
-    assert_eq!(seed2.manifest_status("copy", &images[0].digest.to_string()), 404, "the child was not pushed either");
+    assert_eq!(
+        seed2.manifest_status("copy", &images[0].digest.to_string()),
+        404,
+        "the child was not pushed either"
+    );
 }
 
 #[test]
@@ -435,7 +890,11 @@ fn a_server_error_mid_push_tags_nothing_and_a_retry_completes() {
             let mut done = flag.lock().unwrap();
             if !*done && req.method == "PUT" && req.target.ends_with(&victim) {
                 *done = true;
-                return Some(ServerResponse { status: 500, headers: vec![], body: b"boom".to_vec() });
+                return Some(ServerResponse {
+                    status: 500,
+                    headers: vec![],
+                    body: b"boom".to_vec(),
+                });
             }
             None
         }),
@@ -446,15 +905,50 @@ fn a_server_error_mid_push_tags_nothing_and_a_retry_completes() {
     let dst = Repository::new(via_proxy, "dst");
     let mut session = Session::new(SessionConfig::default());
     let mut driver = Driver::new();
-    let err = driver.go(&mut session, |s| Transfer::push(s, &dst, Some("v1".into()), idx.clone(), OCI_INDEX, Some(src.clone()))).unwrap_err();
-    assert_eq!((err.code(), err.status, err.is_retryable()), ("UNEXPECTED_STATUS", Some(500), true), "{err}");
+    let err = driver
+        .go(&mut session, |s| {
+            Transfer::push(
+                s,
+                &dst,
+                Some("v1".into()),
+                idx.clone(),
+                OCI_INDEX,
+                Some(src.clone()),
+            )
+        })
+        .unwrap_err();
+    assert_eq!(
+        (err.code(), err.status, err.is_retryable()),
+        ("UNEXPECTED_STATUS", Some(500), true),
+        "{err}"
+    );
     assert!(*failed_once.lock().unwrap());
     assert_eq!(seed.manifest_status("dst", "v1"), 404, "nothing is tagged");
 
-    let report = pushed(driver.go(&mut session, |s| Transfer::push(s, &dst, Some("v1".into()), idx.clone(), OCI_INDEX, Some(src))).unwrap());
+    let report = pushed(
+        driver
+            .go(&mut session, |s| {
+                Transfer::push(
+                    s,
+                    &dst,
+                    Some("v1".into()),
+                    idx.clone(),
+                    OCI_INDEX,
+                    Some(src),
+                )
+            })
+            .unwrap(),
+    );
     // The two children stored before the failure are found; the failed one and the index are pushed.
-    assert_eq!((report.manifests_present, report.manifests_pushed), (2, 2), "{report:?}");
-    assert!(report.blobs_present > 0 && report.blobs_mounted == 0, "{report:?}");
+    assert_eq!(
+        (report.manifests_present, report.manifests_pushed),
+        (2, 2),
+        "{report:?}"
+    );
+    assert!(
+        report.blobs_present > 0 && report.blobs_mounted == 0,
+        "{report:?}"
+    );
     assert_eq!(seed.manifest_status("dst", "v1"), 200);
 }
 
@@ -475,21 +969,39 @@ fn referrers_use_the_tag_schema_on_distribution_2_8() {
         subject.digest,
         subject.manifest.len()
     );
-    seed.manifest("app", &sha256(artifact.as_bytes()).to_string(), OCI_MANIFEST, artifact.as_bytes());
+    seed.manifest(
+        "app",
+        &sha256(artifact.as_bytes()).to_string(),
+        OCI_MANIFEST,
+        artifact.as_bytes(),
+    );
     let fallback = format!(
         r#"{{"schemaVersion":2,"mediaType":"{OCI_INDEX}","manifests":[{{"mediaType":"{OCI_MANIFEST}","digest":"{}","size":{},"artifactType":"application/vnd.example.sbom"}}]}}"#,
         sha256(artifact.as_bytes()),
         artifact.len()
     );
-    seed.manifest("app", &format!("sha256-{}", subject.digest.encoded()), OCI_INDEX, fallback.as_bytes());
+    seed.manifest(
+        "app",
+        &format!("sha256-{}", subject.digest.encoded()),
+        OCI_INDEX,
+        fallback.as_bytes(),
+    );
     let repo = Repository::new(reg.host(), "app");
     let mut session = Session::new(SessionConfig::default());
     let mut driver = Driver::new();
-    let out = driver.go(&mut session, |s| ListReferrers::new(s, &repo, subject.digest.clone(), None)).unwrap();
+    let out = driver
+        .go(&mut session, |s| {
+            ListReferrers::new(s, &repo, subject.digest.clone(), None)
+        })
+        .unwrap();
     assert!(out.from_tag_schema);
     assert_eq!(out.descriptors.len(), 1);
     assert_eq!(out.descriptors[0].digest, sha256(artifact.as_bytes()));
-    let none = driver.go(&mut session, |s| ListReferrers::new(s, &repo, sha256(b"other"), None)).unwrap();
+    let none = driver
+        .go(&mut session, |s| {
+            ListReferrers::new(s, &repo, sha256(b"other"), None)
+        })
+        .unwrap();
     assert!(none.descriptors.is_empty());
 }
 
@@ -501,7 +1013,10 @@ fn docker_manifest_lists_copy_with_their_media_types() {
     let (reg2, _seed2) = plain();
     let mut children = Vec::new();
     for arch in ["amd64", "arm64"] {
-        let config = format!(r#"{{"architecture":"{arch}","os":"linux","rootfs":{{"type":"layers","diff_ids":[]}}}}"#).into_bytes();
+        let config = format!(
+            r#"{{"architecture":"{arch}","os":"linux","rootfs":{{"type":"layers","diff_ids":[]}}}}"#
+        )
+        .into_bytes();
         let layer = support::images::bytes(&format!("docker-{arch}"), 300);
         seed1.blob("d", &config);
         seed1.blob("d", &layer);
@@ -511,21 +1026,64 @@ fn docker_manifest_lists_copy_with_their_media_types() {
             sha256(&config),
             sha256(&layer)
         );
-        seed1.manifest("d", &sha256(manifest.as_bytes()).to_string(), DOCKER_MANIFEST, manifest.as_bytes());
+        seed1.manifest(
+            "d",
+            &sha256(manifest.as_bytes()).to_string(),
+            DOCKER_MANIFEST,
+            manifest.as_bytes(),
+        );
         children.push(format!(r#"{{"mediaType":"{DOCKER_MANIFEST}","size":{},"digest":"{}","platform":{{"architecture":"{arch}","os":"linux"}}}}"#, manifest.len(), sha256(manifest.as_bytes())));
     }
-    let list = format!(r#"{{"schemaVersion":2,"mediaType":"{DOCKER_LIST}","manifests":[{}]}}"#, children.join(","));
+    let list = format!(
+        r#"{{"schemaVersion":2,"mediaType":"{DOCKER_LIST}","manifests":[{}]}}"#,
+        children.join(",")
+    );
     seed1.manifest("d", "latest", DOCKER_LIST, list.as_bytes());
     let src = Repository::new(reg1.host(), "d");
     let dst = Repository::new(reg2.host(), "d");
     let mut session = Session::new(SessionConfig::default());
     let mut driver = Driver::new();
-    let inspected = driver.go(&mut session, |s| Inspect::new(s, &src, ManifestRef::Tag("latest".into()))).unwrap();
+    let inspected = driver
+        .go(&mut session, |s| {
+            Inspect::new(s, &src, ManifestRef::Tag("latest".into()))
+        })
+        .unwrap();
     assert_eq!(inspected.manifest.media_type, DOCKER_LIST);
-    let platforms: Vec<String> = inspected.children.iter().map(|c| c.image.as_ref().unwrap().config_platform.as_ref().unwrap().to_string()).collect();
+    let platforms: Vec<String> = inspected
+        .children
+        .iter()
+        .map(|c| {
+            c.image
+                .as_ref()
+                .unwrap()
+                .config_platform
+                .as_ref()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
     assert_eq!(platforms, ["linux/amd64", "linux/arm64"]);
-    let report = pushed(driver.go(&mut session, |s| Transfer::copy(s, &src, ManifestRef::Tag("latest".into()), &dst, Some("latest".into()))).unwrap());
+    let report = pushed(
+        driver
+            .go(&mut session, |s| {
+                Transfer::copy(
+                    s,
+                    &src,
+                    ManifestRef::Tag("latest".into()),
+                    &dst,
+                    Some("latest".into()),
+                )
+            })
+            .unwrap(),
+    );
     assert_eq!((report.manifests_pushed, report.blobs_uploaded), (3, 4));
-    let back = driver.go(&mut session, |s| FetchManifest::new(s, &dst, ManifestRef::Tag("latest".into()))).unwrap();
-    assert_eq!((back.media_type.as_str(), back.bytes), (DOCKER_LIST, list.into_bytes()));
+    let back = driver
+        .go(&mut session, |s| {
+            FetchManifest::new(s, &dst, ManifestRef::Tag("latest".into()))
+        })
+        .unwrap();
+    assert_eq!(
+        (back.media_type.as_str(), back.bytes),
+        (DOCKER_LIST, list.into_bytes())
+    );
 }

@@ -2,13 +2,19 @@
 #![cfg(feature = "serde")]
 
 use indexsmith_registry::ops::FetchManifest;
-use indexsmith_registry::{Body, ManifestRef, Operation, Repository, Response, Session, SessionConfig};
+use indexsmith_registry::{
+    Body, ManifestRef, Operation, Repository, Response, Session, SessionConfig,
+};
 use serde_json::json;
 
 #[test]
 fn requests_and_responses_cross_as_json() {
     let mut session = Session::new(SessionConfig::default());
-    let mut op = FetchManifest::new(&session, &Repository::new("127.0.0.1:5000", "a"), ManifestRef::Tag("v1".into()));
+    let mut op = FetchManifest::new(
+        &session,
+        &Repository::new("127.0.0.1:5000", "a"),
+        ManifestRef::Tag("v1".into()),
+    );
     let request = op.poll_request(&mut session, 0).unwrap();
     let value = serde_json::to_value(&request).unwrap();
     assert_eq!(value["method"], "GET");
@@ -34,6 +40,13 @@ fn requests_and_responses_cross_as_json() {
 
 #[test]
 fn stream_markers_name_their_source() {
-    let body = Body::Stream { source: indexsmith_registry::RequestId(7), offset: 4, len: 4 };
-    assert_eq!(serde_json::to_value(&body).unwrap(), json!({ "kind": "stream", "value": { "source": 7, "offset": 4, "len": 4 } }));
+    let body = Body::Stream {
+        source: indexsmith_registry::RequestId(7),
+        offset: 4,
+        len: 4,
+    };
+    assert_eq!(
+        serde_json::to_value(&body).unwrap(),
+        json!({ "kind": "stream", "value": { "source": 7, "offset": 4, "len": 4 } })
+    );
 }

@@ -95,7 +95,11 @@ impl From<ChildInput> for compose::Child {
 }
 
 const FORMATS: &[(&str, Format)] = &[("oci", Format::Oci), ("docker", Format::Docker)];
-const STYLES: &[(&str, Style)] = &[("compact", Style::Compact), ("docker", Style::Docker), ("tab", Style::Tab)];
+const STYLES: &[(&str, Style)] = &[
+    ("compact", Style::Compact),
+    ("docker", Style::Docker),
+    ("tab", Style::Tab),
+];
 const PLATFORM_FIELDS: &[(&str, PlatformField)] = &[
     ("os", PlatformField::Os),
     ("architecture", PlatformField::Architecture),
@@ -139,7 +143,10 @@ impl Selector {
         } else if let Some(p) = platform_member(o, "platform")? {
             Ok(Selector::Platform(p))
         } else {
-            Err(invalid(&o.path_of("index"), "a selector needs `index`, `digest` or `platform`"))
+            Err(invalid(
+                &o.path_of("index"),
+                "a selector needs `index`, `digest` or `platform`",
+            ))
         }
     }
 }
@@ -418,7 +425,11 @@ fn edits_from_js(edits: JsValue) -> Result<Vec<compose::Edit>, JsValue> {
     let Some(array) = edits.dyn_ref::<js_sys::Array>() else {
         return Err(invalid("edits", "expected an array of edits"));
     };
-    array.iter().enumerate().map(|(i, e)| edit_from_js(e, i as u32)).collect()
+    array
+        .iter()
+        .enumerate()
+        .map(|(i, e)| edit_from_js(e, i as u32))
+        .collect()
 }
 
 /// Options of `editIndex`.
@@ -508,7 +519,15 @@ impl From<compose::IndexDiff> for IndexDiff {
                         compose::EntryChange::Changed { fields } => (Change::Changed, fields),
                         compose::EntryChange::Unchanged => (Change::Unchanged, Vec::new()),
                     };
-                    EntryDiff { key: e.key, change, fields, a: e.a, b: e.b, a_digest: e.a_digest, b_digest: e.b_digest }
+                    EntryDiff {
+                        key: e.key,
+                        change,
+                        fields,
+                        a: e.a,
+                        b: e.b,
+                        a_digest: e.a_digest,
+                        b_digest: e.b_digest,
+                    }
                 })
                 .collect(),
         }
@@ -530,12 +549,16 @@ pub(crate) fn compose_error(e: ComposeError) -> JsValue {
 
 /// Creates an index (OCI by default) from child manifests (`docker manifest create`).
 #[wasm_bindgen(js_name = createIndex, unchecked_return_type = "Composed")]
-pub fn create_index(#[wasm_bindgen(unchecked_param_type = "CreateIndexRequest")] request: JsValue) -> Result<JsValue, JsValue> {
+pub fn create_index(
+    #[wasm_bindgen(unchecked_param_type = "CreateIndexRequest")] request: JsValue,
+) -> Result<JsValue, JsValue> {
     let o = Obj::new(request, "request")?;
     let format = o.choice("format", FORMATS)?.unwrap_or_default();
     let style = o.choice("style", STYLES)?.unwrap_or_default();
     let mut req = compose::CreateRequest::new(format.into()).style(style.into());
-    let manifests = o.array("manifests")?.ok_or_else(|| o.missing("manifests"))?;
+    let manifests = o
+        .array("manifests")?
+        .ok_or_else(|| o.missing("manifests"))?;
     for (i, c) in manifests.iter().enumerate() {
         req = req.child(ChildInput::read(&Obj::new(c, format!("request.manifests[{i}]"))?)?.into());
     }
@@ -560,7 +583,8 @@ pub fn edit_index(
         Some(o) => o.choice("style", STYLES)?,
         None => None,
     };
-    let composed = compose::edit_index(input.bytes(), &edits, style.map(Into::into)).map_err(compose_error)?;
+    let composed =
+        compose::edit_index(input.bytes(), &edits, style.map(Into::into)).map_err(compose_error)?;
     to_js(&Composed::from(composed))
 }
 

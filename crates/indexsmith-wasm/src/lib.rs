@@ -10,15 +10,17 @@ pub mod compose;
 mod convert;
 mod error;
 pub mod platform;
-pub mod reference;
 mod read;
+pub mod reference;
 #[cfg(feature = "registry")]
 pub mod registry;
 pub mod types;
 pub mod validate;
 
 pub use error::ErrorCode;
-pub use validate::{digest, validate, validate_descriptor, validate_descriptor_document, validate_document};
+pub use validate::{
+    digest, validate, validate_descriptor, validate_descriptor_document, validate_document,
+};
 
 use wasm_bindgen::prelude::*;
 

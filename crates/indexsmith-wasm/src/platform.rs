@@ -2,8 +2,8 @@
 
 use crate::compose::compose_error;
 use crate::convert::{to_js, Input};
-use crate::read::Obj;
 use crate::error::error_with_code;
+use crate::read::Obj;
 use crate::types::Platform;
 use indexsmith::platform::{only, only_strict};
 use serde::Serialize;
@@ -15,16 +15,21 @@ use crate::types::read_platform as platform_from_js;
 /// Parses a platform specifier the way containerd does, and normalizes it (`aarch64` → `arm64`,
 /// `linux/arm` → `linux/arm/v7`, …). Throws an `Error` whose `code` is `platform/…`.
 #[wasm_bindgen(js_name = parsePlatform, unchecked_return_type = "Platform")]
-pub fn parse_platform(#[wasm_bindgen(unchecked_param_type = "string")] specifier: JsValue) -> Result<JsValue, JsValue> {
+pub fn parse_platform(
+    #[wasm_bindgen(unchecked_param_type = "string")] specifier: JsValue,
+) -> Result<JsValue, JsValue> {
     let specifier = crate::read::string_arg(&specifier, "specifier")?;
-    let p = indexsmith::platform::parse(&specifier).map_err(|e| error_with_code(e.code(), e.to_string()))?;
+    let p = indexsmith::platform::parse(&specifier)
+        .map_err(|e| error_with_code(e.code(), e.to_string()))?;
     to_js(&Platform::from(p.normalize()))
 }
 
 /// Formats a platform as a specifier: `os[(os.version[+feature…])]/architecture[/variant]`
 /// (containerd's `FormatAll`), which `parsePlatform` reads back.
 #[wasm_bindgen(js_name = formatPlatform)]
-pub fn format_platform(#[wasm_bindgen(unchecked_param_type = "PlatformInput | string")] platform: JsValue) -> Result<String, JsValue> {
+pub fn format_platform(
+    #[wasm_bindgen(unchecked_param_type = "PlatformInput | string")] platform: JsValue,
+) -> Result<String, JsValue> {
     Ok(platform_from_js(platform, "platform")?.format_all())
 }
 
@@ -36,7 +41,10 @@ pub fn platform_matches(
     #[wasm_bindgen(unchecked_param_type = "PlatformInput | string")] requested: JsValue,
     #[wasm_bindgen(unchecked_param_type = "PlatformInput | string")] candidate: JsValue,
 ) -> Result<bool, JsValue> {
-    let (r, c) = (platform_from_js(requested, "requested")?, platform_from_js(candidate, "candidate")?);
+    let (r, c) = (
+        platform_from_js(requested, "requested")?,
+        platform_from_js(candidate, "candidate")?,
+    );
     Ok(only(&r).matches(&c))
 }
 
@@ -47,7 +55,10 @@ pub fn platform_matches_strict(
     #[wasm_bindgen(unchecked_param_type = "PlatformInput | string")] requested: JsValue,
     #[wasm_bindgen(unchecked_param_type = "PlatformInput | string")] candidate: JsValue,
 ) -> Result<bool, JsValue> {
-    let (r, c) = (platform_from_js(requested, "requested")?, platform_from_js(candidate, "candidate")?);
+    let (r, c) = (
+        platform_from_js(requested, "requested")?,
+        platform_from_js(candidate, "candidate")?,
+    );
     Ok(only_strict(&r).matches(&c))
 }
 
@@ -213,8 +224,13 @@ pub struct ConfigPlatform {
 /// config blob, as `docker manifest create` takes it for an index entry. Never throws for a bad
 /// config: the findings are diagnostics.
 #[wasm_bindgen(js_name = platformFromConfig, unchecked_return_type = "ConfigPlatform")]
-pub fn platform_from_config(#[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] config: JsValue) -> Result<JsValue, JsValue> {
+pub fn platform_from_config(
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] config: JsValue,
+) -> Result<JsValue, JsValue> {
     let input = Input::from_js(&config)?;
     let (platform, diagnostics) = indexsmith::validate::platform_from_config(input.bytes());
-    to_js(&ConfigPlatform { platform: platform.map(Into::into), diagnostics: diagnostics.into_iter().map(Into::into).collect() })
+    to_js(&ConfigPlatform {
+        platform: platform.map(Into::into),
+        diagnostics: diagnostics.into_iter().map(Into::into).collect(),
+    })
 }

@@ -61,7 +61,10 @@ impl Obj {
     pub fn string(&self, key: &str) -> Result<Option<String>, JsValue> {
         match self.get(key) {
             None => Ok(None),
-            Some(v) => v.as_string().map(Some).ok_or_else(|| self.err(key, "expected a string")),
+            Some(v) => v
+                .as_string()
+                .map(Some)
+                .ok_or_else(|| self.err(key, "expected a string")),
         }
     }
 
@@ -72,14 +75,19 @@ impl Obj {
     pub fn bool(&self, key: &str) -> Result<Option<bool>, JsValue> {
         match self.get(key) {
             None => Ok(None),
-            Some(v) => v.as_bool().map(Some).ok_or_else(|| self.err(key, "expected a boolean")),
+            Some(v) => v
+                .as_bool()
+                .map(Some)
+                .ok_or_else(|| self.err(key, "expected a boolean")),
         }
     }
 
     pub fn index(&self, key: &str) -> Result<Option<usize>, JsValue> {
         match self.get(key) {
             None => Ok(None),
-            Some(v) => as_index(&v).map(Some).ok_or_else(|| self.err(key, "expected a non-negative integer")),
+            Some(v) => as_index(&v)
+                .map(Some)
+                .ok_or_else(|| self.err(key, "expected a non-negative integer")),
         }
     }
 
@@ -93,7 +101,10 @@ impl Obj {
             None => Ok(None),
             Some(v) => match v.as_string() {
                 Some(s) => Ok(Some(s.into_bytes())),
-                None => v.dyn_ref::<Uint8Array>().map(|a| Some(a.to_vec())).ok_or_else(|| self.err(key, "expected a string or a Uint8Array")),
+                None => v
+                    .dyn_ref::<Uint8Array>()
+                    .map(|a| Some(a.to_vec()))
+                    .ok_or_else(|| self.err(key, "expected a string or a Uint8Array")),
             },
         }
     }
@@ -101,29 +112,42 @@ impl Obj {
     pub fn array(&self, key: &str) -> Result<Option<Array>, JsValue> {
         match self.get(key) {
             None => Ok(None),
-            Some(v) => v.dyn_into::<Array>().map(Some).map_err(|_| self.err(key, "expected an array")),
+            Some(v) => v
+                .dyn_into::<Array>()
+                .map(Some)
+                .map_err(|_| self.err(key, "expected an array")),
         }
     }
 
     pub fn strings(&self, key: &str) -> Result<Option<Vec<String>>, JsValue> {
-        let Some(array) = self.array(key)? else { return Ok(None) };
+        let Some(array) = self.array(key)? else {
+            return Ok(None);
+        };
         array
             .iter()
             .enumerate()
-            .map(|(i, v)| v.as_string().ok_or_else(|| invalid(&format!("{}[{i}]", self.path_of(key)), "expected a string")))
+            .map(|(i, v)| {
+                v.as_string().ok_or_else(|| {
+                    invalid(&format!("{}[{i}]", self.path_of(key)), "expected a string")
+                })
+            })
             .collect::<Result<Vec<_>, _>>()
             .map(Some)
     }
 
     /// A `Record<string, string>` member, in the object's key order.
     pub fn string_map(&self, key: &str) -> Result<Option<Vec<(String, String)>>, JsValue> {
-        let Some(v) = self.get(key) else { return Ok(None) };
+        let Some(v) = self.get(key) else {
+            return Ok(None);
+        };
         let o = Obj::new(v, self.path_of(key))?;
         let object: &Object = o.value.unchecked_ref();
         let mut out = Vec::new();
         for k in Object::keys(object).iter() {
             let k = k.as_string().unwrap_or_default();
-            let value = o.string(&k)?.ok_or_else(|| o.err(&k, "expected a string"))?;
+            let value = o
+                .string(&k)?
+                .ok_or_else(|| o.err(&k, "expected a string"))?;
             out.push((k, value));
         }
         Ok(Some(out))
@@ -138,7 +162,9 @@ impl Obj {
 
     /// A string member that must be one of `choices`.
     pub fn choice<T: Copy>(&self, key: &str, choices: &[(&str, T)]) -> Result<Option<T>, JsValue> {
-        let Some(s) = self.string(key)? else { return Ok(None) };
+        let Some(s) = self.string(key)? else {
+            return Ok(None);
+        };
         match choices.iter().find(|(name, _)| *name == s) {
             Some((_, t)) => Ok(Some(*t)),
             None => {
@@ -158,5 +184,10 @@ pub fn as_index(v: &JsValue) -> Option<usize> {
 /// A string argument; anything else is an `invalid-input` error (the generated glue would
 /// otherwise fail with a TypeError of its own).
 pub fn string_arg(value: &JsValue, name: &str) -> Result<String, JsValue> {
-    value.as_string().ok_or_else(|| error(ErrorCode::InvalidInput, format!("`{name}` must be a string")))
+    value.as_string().ok_or_else(|| {
+        error(
+            ErrorCode::InvalidInput,
+            format!("`{name}` must be a string"),
+        )
+    })
 }

@@ -1,8 +1,8 @@
 //! `parseReference`.
 
 use crate::convert::to_js;
-use crate::read::Obj;
 use crate::error::error_with_code;
+use crate::read::Obj;
 use serde::Serialize;
 use tsify::Tsify;
 use wasm_bindgen::prelude::*;
@@ -17,7 +17,6 @@ pub struct ParseReferenceOptions {
     #[serde(default)]
     pub normalize: bool,
 }
-
 
 /// A parsed image reference.
 #[derive(Clone, Debug, Serialize, Tsify)]
@@ -50,7 +49,11 @@ pub fn parse_reference(
         Some(o) => o.bool("normalize")?.unwrap_or(true),
         None => true,
     };
-    let parsed = if normalize { indexsmith::reference::parse_normalized(&s) } else { indexsmith::reference::parse_grammar(&s) };
+    let parsed = if normalize {
+        indexsmith::reference::parse_normalized(&s)
+    } else {
+        indexsmith::reference::parse_grammar(&s)
+    };
     let r = parsed.map_err(|e| error_with_code(e.code(), e.to_string()))?;
     to_js(&Reference {
         name: r.name(),

@@ -10,14 +10,18 @@
 //! (`fetchManifest`, `inspect`, …) are in `js/registry.js`.
 
 use crate::convert::to_js;
-use crate::read::{as_index, invalid, Obj};
 use crate::error::{error, ErrorCode};
+use crate::read::{as_index, invalid, Obj};
 use crate::types::{Diagnostic, Platform};
 use indexsmith::compose;
 use indexsmith_registry::ops::{
-    ChildAction, CreateIndex, FetchManifest, Inspect, Inspection, ListTags, NestedIndex, PushPlan, PushReport, Transfer, TransferOutput,
+    ChildAction, CreateIndex, FetchManifest, Inspect, Inspection, ListTags, NestedIndex, PushPlan,
+    PushReport, Transfer, TransferOutput,
 };
-use indexsmith_registry::{Body, Credentials, Event, FailureKind, ImageRef, Method, Operation, RegistryError, Repository, RequestId, Response, Session, SessionConfig, TransportFailure};
+use indexsmith_registry::{
+    Body, Credentials, Event, FailureKind, ImageRef, Method, Operation, RegistryError, Repository,
+    RequestId, Response, Session, SessionConfig, TransportFailure,
+};
 use serde::Serialize;
 use tsify::Tsify;
 use wasm_bindgen::prelude::*;
@@ -117,10 +121,20 @@ fn registry_error(e: &RegistryError) -> JsValue {
     };
     set("code", JsValue::from_str(e.code()));
     set("status", e.status.map_or(JsValue::NULL, JsValue::from));
-    set("detail", e.detail.as_deref().map_or(JsValue::NULL, JsValue::from_str));
-    set("url", e.url.as_deref().map_or(JsValue::NULL, JsValue::from_str));
+    set(
+        "detail",
+        e.detail.as_deref().map_or(JsValue::NULL, JsValue::from_str),
+    );
+    set(
+        "url",
+        e.url.as_deref().map_or(JsValue::NULL, JsValue::from_str),
+    );
     set("retryable", JsValue::from_bool(e.is_retryable()));
-    set("retryAfter", e.retry_after.map_or(JsValue::NULL, |s| JsValue::from(s as f64)));
+    set(
+        "retryAfter",
+        e.retry_after
+            .map_or(JsValue::NULL, |s| JsValue::from(s as f64)),
+    );
     err.into()
 }
 
@@ -130,8 +144,12 @@ fn invalid_input(message: impl AsRef<str>) -> JsValue {
 
 /// `host[:port]/path[:tag][@digest]`; a Docker Hub name without a namespace gets `library/`.
 fn parse_ref(s: &str) -> Result<ImageRef, JsValue> {
-    let mut r: ImageRef = s.parse().map_err(|e| invalid_input(format!("reference {s:?}: {e}")))?;
-    if r.repository.api_host() == indexsmith_registry::reference::DOCKER_HUB_API && !r.repository.path.contains('/') {
+    let mut r: ImageRef = s
+        .parse()
+        .map_err(|e| invalid_input(format!("reference {s:?}: {e}")))?;
+    if r.repository.api_host() == indexsmith_registry::reference::DOCKER_HUB_API
+        && !r.repository.path.contains('/')
+    {
         r.repository.path = format!("library/{}", r.repository.path);
     }
     Ok(r)
@@ -146,18 +164,26 @@ fn parse_repo(s: &str) -> Result<Repository, JsValue> {
 fn count(o: &Obj, key: &str) -> Result<Option<usize>, JsValue> {
     match o.get(key) {
         None => Ok(None),
-        Some(v) => as_index(&v).map(Some).ok_or_else(|| invalid(&o.path_of(key), "expected a non-negative integer")),
+        Some(v) => as_index(&v)
+            .map(Some)
+            .ok_or_else(|| invalid(&o.path_of(key), "expected a non-negative integer")),
     }
 }
 
 /// The session for a call: its options read member by member (`proxy`, `timeout`, `onProgress`
 /// and `signal` are the JS driver's).
-fn session(options: JsValue, registries: &[&Repository]) -> Result<(Session, Vec<String>), JsValue> {
+fn session(
+    options: JsValue,
+    registries: &[&Repository],
+) -> Result<(Session, Vec<String>), JsValue> {
     let mut config = SessionConfig::default();
     let mut session_auth = None;
     if let Some(o) = Obj::optional(options, "options")? {
         if let Some(n) = o.get("chunkSize") {
-            let n = n.as_f64().filter(|f| *f >= 1.0 && f.fract() == 0.0).ok_or_else(|| invalid(&o.path_of("chunkSize"), "expected a positive integer"))?;
+            let n = n
+                .as_f64()
+                .filter(|f| *f >= 1.0 && f.fract() == 0.0)
+                .ok_or_else(|| invalid(&o.path_of("chunkSize"), "expected a positive integer"))?;
             config = config.with_chunk_size(n as u64);
         }
         if let Some(n) = count(&o, "maxConcurrent")? {
@@ -178,7 +204,10 @@ fn session(options: JsValue, registries: &[&Repository]) -> Result<(Session, Vec
             if auth.get("token").is_some() {
                 auth.req_string("token")?; // sent by the JS driver as a bearer token
             } else {
-                session_auth = Some(Credentials::new(auth.req_string("username")?, auth.req_string("password")?));
+                session_auth = Some(Credentials::new(
+                    auth.req_string("username")?,
+                    auth.req_string("password")?,
+                ));
             }
         }
     }
@@ -188,13 +217,25 @@ fn session(options: JsValue, registries: &[&Repository]) -> Result<(Session, Vec
             session.set_credentials(&r.registry, credentials.clone());
         }
     }
-    let hosts = registries.iter().map(|r| r.api_host().to_ascii_lowercase()).collect();
+    let hosts = registries
+        .iter()
+        .map(|r| r.api_host().to_ascii_lowercase())
+        .collect();
     Ok((session, hosts))
 }
 
 fn strings(value: JsValue, what: &str) -> Result<Vec<String>, JsValue> {
-    let array = value.dyn_into::<js_sys::Array>().map_err(|_| invalid(what, "expected an array of strings"))?;
-    array.iter().enumerate().map(|(i, v)| v.as_string().ok_or_else(|| invalid(&format!("{what}[{i}]"), "expected a string"))).collect()
+    let array = value
+        .dyn_into::<js_sys::Array>()
+        .map_err(|_| invalid(what, "expected an array of strings"))?;
+    array
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            v.as_string()
+                .ok_or_else(|| invalid(&format!("{what}[{i}]"), "expected a string"))
+        })
+        .collect()
 }
 
 #[wasm_bindgen]
@@ -205,7 +246,11 @@ impl RegistryOperation {
         let r = parse_ref(reference)?;
         let (session, hosts) = session(options, &[&r.repository])?;
         let op = FetchManifest::new(&session, &r.repository, r.manifest_ref());
-        Ok(RegistryOperation { session, hosts, op: Op::Fetch(op) })
+        Ok(RegistryOperation {
+            session,
+            hosts,
+            op: Op::Fetch(op),
+        })
     }
 
     /// A manifest and, for an index, every child and its config.
@@ -213,7 +258,11 @@ impl RegistryOperation {
         let r = parse_ref(reference)?;
         let (session, hosts) = session(options, &[&r.repository])?;
         let op = Inspect::new(&session, &r.repository, r.manifest_ref());
-        Ok(RegistryOperation { session, hosts, op: Op::Inspect(op) })
+        Ok(RegistryOperation {
+            session,
+            hosts,
+            op: Op::Inspect(op),
+        })
     }
 
     /// Every tag of a repository.
@@ -222,59 +271,136 @@ impl RegistryOperation {
         let repo = parse_repo(repository)?;
         let (session, hosts) = session(options, &[&repo])?;
         let op = ListTags::new(&session, &repo, None);
-        Ok(RegistryOperation { session, hosts, op: Op::Tags(op) })
+        Ok(RegistryOperation {
+            session,
+            hosts,
+            op: Op::Tags(op),
+        })
     }
 
     /// Resolves image references to index entries, for `createIndexFromReferences`.
     #[wasm_bindgen(js_name = createIndex)]
-    pub fn create_index(references: JsValue, format: Option<String>, options: JsValue) -> Result<RegistryOperation, JsValue> {
+    pub fn create_index(
+        references: JsValue,
+        format: Option<String>,
+        options: JsValue,
+    ) -> Result<RegistryOperation, JsValue> {
         let refs = strings(references, "references")?;
         let format = match format.as_deref() {
             None | Some("oci") => compose::Format::Oci,
             Some("docker") => compose::Format::Docker,
-            Some(other) => return Err(error(ErrorCode::InvalidOptions, format!("format {other:?}: expected \"oci\" or \"docker\""))),
+            Some(other) => {
+                return Err(error(
+                    ErrorCode::InvalidOptions,
+                    format!("format {other:?}: expected \"oci\" or \"docker\""),
+                ))
+            }
         };
-        let parsed = refs.iter().map(|s| parse_ref(s)).collect::<Result<Vec<_>, _>>()?;
+        let parsed = refs
+            .iter()
+            .map(|s| parse_ref(s))
+            .collect::<Result<Vec<_>, _>>()?;
         let repos: Vec<&Repository> = parsed.iter().map(|r| &r.repository).collect();
         let (session, hosts) = session(options, &repos)?;
-        let sources = parsed.iter().map(|r| (r.repository.clone(), r.manifest_ref())).collect();
+        let sources = parsed
+            .iter()
+            .map(|r| (r.repository.clone(), r.manifest_ref()))
+            .collect();
         let op = CreateIndex::new(&session, sources, NestedIndex::Refuse);
-        Ok(RegistryOperation { session, hosts, op: Op::Create(op, format) })
+        Ok(RegistryOperation {
+            session,
+            hosts,
+            op: Op::Create(op, format),
+        })
     }
 
     /// Plans (`dry_run`) or pushes an index (or image manifest) given as bytes to `target`,
     /// taking each missing child from the first of `sources` that has it.
     #[wasm_bindgen(js_name = pushIndex)]
-    pub fn push_index(index: &[u8], target: &str, sources: JsValue, dry_run: bool, options: JsValue) -> Result<RegistryOperation, JsValue> {
+    pub fn push_index(
+        index: &[u8],
+        target: &str,
+        sources: JsValue,
+        dry_run: bool,
+        options: JsValue,
+    ) -> Result<RegistryOperation, JsValue> {
         let target = parse_ref(target)?;
-        let sources: Vec<Repository> = strings(sources, "sources")?.iter().map(|s| parse_repo(s)).collect::<Result<_, _>>()?;
-        let validation = indexsmith::validate::validate_document(index, &indexsmith::ValidateOptions::default());
+        let sources: Vec<Repository> = strings(sources, "sources")?
+            .iter()
+            .map(|s| parse_repo(s))
+            .collect::<Result<_, _>>()?;
+        let validation =
+            indexsmith::validate::validate_document(index, &indexsmith::ValidateOptions::default());
         let Some(kind) = validation.kind else {
-            return Err(invalid_input("the index is not an OCI or Docker index or manifest"));
+            return Err(invalid_input(
+                "the index is not an OCI or Docker index or manifest",
+            ));
         };
-        let media_type = validation.media_type.clone().unwrap_or_else(|| kind.media_type().to_owned());
+        let media_type = validation
+            .media_type
+            .clone()
+            .unwrap_or_else(|| kind.media_type().to_owned());
         let mut repos: Vec<&Repository> = vec![&target.repository];
         repos.extend(sources.iter());
         let (session, hosts) = session(options, &repos)?;
         let tag = target.tag.clone();
         let op = if dry_run {
-            Transfer::plan(&session, &target.repository, tag, index.to_vec(), &media_type, sources)
+            Transfer::plan(
+                &session,
+                &target.repository,
+                tag,
+                index.to_vec(),
+                &media_type,
+                sources,
+            )
         } else {
-            Transfer::push(&session, &target.repository, tag, index.to_vec(), &media_type, sources)
+            Transfer::push(
+                &session,
+                &target.repository,
+                tag,
+                index.to_vec(),
+                &media_type,
+                sources,
+            )
         };
-        let shape = if dry_run { TransferShape::Plan } else { TransferShape::Push };
-        Ok(RegistryOperation { session, hosts, op: Op::Transfer(op, shape) })
+        let shape = if dry_run {
+            TransferShape::Plan
+        } else {
+            TransferShape::Push
+        };
+        Ok(RegistryOperation {
+            session,
+            hosts,
+            op: Op::Transfer(op, shape),
+        })
     }
 
     /// Copies an image or index with every child and blob (`skopeo copy --all`).
     #[wasm_bindgen(js_name = copyImage)]
-    pub fn copy_image(source: &str, target: &str, options: JsValue) -> Result<RegistryOperation, JsValue> {
+    pub fn copy_image(
+        source: &str,
+        target: &str,
+        options: JsValue,
+    ) -> Result<RegistryOperation, JsValue> {
         let source = parse_ref(source)?;
         let target = parse_ref(target)?;
         let (session, hosts) = session(options, &[&source.repository, &target.repository])?;
-        let tag = target.tag.clone().or_else(|| source.tag.clone().filter(|_| target.digest.is_none()));
-        let op = Transfer::copy(&session, &source.repository, source.manifest_ref(), &target.repository, tag);
-        Ok(RegistryOperation { session, hosts, op: Op::Transfer(op, TransferShape::Copy) })
+        let tag = target
+            .tag
+            .clone()
+            .or_else(|| source.tag.clone().filter(|_| target.digest.is_none()));
+        let op = Transfer::copy(
+            &session,
+            &source.repository,
+            source.manifest_ref(),
+            &target.repository,
+            tag,
+        );
+        Ok(RegistryOperation {
+            session,
+            hosts,
+            op: Op::Transfer(op, TransferShape::Copy),
+        })
     }
 
     /// The requests ready to send: `{ id, method, url, headers: [name, value][], body,
@@ -285,7 +411,9 @@ impl RegistryOperation {
         let now = now as u64;
         loop {
             let session = &mut self.session;
-            let Some(req) = each_op!(self, op => op.poll_request(session, now)) else { break };
+            let Some(req) = each_op!(self, op => op.poll_request(session, now)) else {
+                break;
+            };
             out.push(&request_to_js(req));
         }
         out
@@ -295,13 +423,24 @@ impl RegistryOperation {
     /// `\n`); `body` is the buffered body, or `undefined` with `held` when a 2xx streamed
     /// response is kept unread.
     #[wasm_bindgen(js_name = handleResponse)]
-    pub fn handle_response(&mut self, id: f64, status: u16, headers: &str, body: Option<Vec<u8>>, held: bool, now: f64) {
+    pub fn handle_response(
+        &mut self,
+        id: f64,
+        status: u16,
+        headers: &str,
+        body: Option<Vec<u8>>,
+        held: bool,
+        now: f64,
+    ) {
         let body = match (held, body) {
             (true, _) => Body::Held,
             (false, Some(b)) if !b.is_empty() => Body::Bytes(b),
             _ => Body::Empty,
         };
-        let response = Response { body, ..Response::new(status).with_header_lines(headers) };
+        let response = Response {
+            body,
+            ..Response::new(status).with_header_lines(headers)
+        };
         let session = &mut self.session;
         each_op!(self, op => op.handle_response(session, RequestId(id as u64), response, now as u64));
     }
@@ -322,7 +461,8 @@ impl RegistryOperation {
     /// operation has failed) when they must not be sent.
     #[wasm_bindgen(js_name = handleStreamData)]
     pub fn handle_stream_data(&mut self, source: f64, bytes: &[u8]) -> Result<(), JsValue> {
-        each_op!(self, op => op.handle_stream_data(RequestId(source as u64), bytes)).map_err(|e| registry_error(&e))
+        each_op!(self, op => op.handle_stream_data(RequestId(source as u64), bytes))
+            .map_err(|e| registry_error(&e))
     }
 
     /// The digest (`algorithm:hex`) the held body of request `source` must have, for a driver
@@ -345,14 +485,16 @@ impl RegistryOperation {
     /// sent). Throws (and the operation has failed) when they must not be sent.
     #[wasm_bindgen(js_name = handleStreamLen)]
     pub fn handle_stream_len(&mut self, source: f64, len: f64) -> Result<bool, JsValue> {
-        each_op!(self, op => op.handle_stream_len(RequestId(source as u64), len as u64)).map_err(|e| registry_error(&e))
+        each_op!(self, op => op.handle_stream_len(RequestId(source as u64), len as u64))
+            .map_err(|e| registry_error(&e))
     }
 
     /// The driver's digest of the whole held body of request `source`; throws on a mismatch (the
     /// last bytes must not be sent).
     #[wasm_bindgen(js_name = handleStreamDigest)]
     pub fn handle_stream_digest(&mut self, source: f64, digest: &str) -> Result<(), JsValue> {
-        each_op!(self, op => op.handle_stream_digest(RequestId(source as u64), digest)).map_err(|e| registry_error(&e))
+        each_op!(self, op => op.handle_stream_digest(RequestId(source as u64), digest))
+            .map_err(|e| registry_error(&e))
     }
 
     /// Progress events since the last call; with `wanted` false they are dropped unconverted
@@ -376,8 +518,16 @@ impl RegistryOperation {
                 None => Ok(JsValue::UNDEFINED),
                 Some(Err(e)) => Err(registry_error(&e)),
                 Some(Ok(m)) => {
-                    let obj = to_js(&FetchedManifestMeta { digest: m.digest.to_string(), media_type: m.media_type.clone(), size: m.bytes.len() as u64 })?;
-                    let _ = js_sys::Reflect::set(&obj, &JsValue::from_str("bytes"), &js_sys::Uint8Array::from(m.bytes.as_slice()));
+                    let obj = to_js(&FetchedManifestMeta {
+                        digest: m.digest.to_string(),
+                        media_type: m.media_type.clone(),
+                        size: m.bytes.len() as u64,
+                    })?;
+                    let _ = js_sys::Reflect::set(
+                        &obj,
+                        &JsValue::from_str("bytes"),
+                        &js_sys::Uint8Array::from(m.bytes.as_slice()),
+                    );
                     Ok(obj)
                 }
             },
@@ -398,7 +548,9 @@ impl RegistryOperation {
                     let mut request = compose::CreateRequest::new(*format);
                     for (i, entry) in entries.into_iter().enumerate() {
                         let Some(bytes) = entry.manifest else {
-                            return Err(invalid_input(format!("reference {i} is an index; give the platform images it lists")));
+                            return Err(invalid_input(format!(
+                                "reference {i} is an index; give the platform images it lists"
+                            )));
                         };
                         let mut child = compose::Child::new(bytes);
                         if let Some(p) = entry.descriptor.platform {
@@ -406,7 +558,8 @@ impl RegistryOperation {
                         }
                         request = request.child(child);
                     }
-                    let composed = compose::create_index(&request).map_err(|e| crate::error::error_with_code(e.code(), e.to_string()))?;
+                    let composed = compose::create_index(&request)
+                        .map_err(|e| crate::error::error_with_code(e.code(), e.to_string()))?;
                     to_js(&CreatedIndex {
                         text: composed.text(),
                         digest: composed.digest.to_string(),
@@ -457,17 +610,33 @@ fn request_to_js(req: indexsmith_registry::Request) -> JsValue {
     set("url", &JsValue::from_str(&req.url));
     let headers = js_sys::Array::new();
     for (k, v) in &req.headers {
-        headers.push(&js_sys::Array::of2(&JsValue::from_str(k), &JsValue::from_str(v)));
+        headers.push(&js_sys::Array::of2(
+            &JsValue::from_str(k),
+            &JsValue::from_str(v),
+        ));
     }
     set("headers", &headers);
     let body = match &req.body {
         Body::Empty | Body::Held => JsValue::NULL,
         Body::Bytes(b) => js_sys::Uint8Array::from(b.as_slice()).into(),
-        Body::Stream { source, offset, len } => {
+        Body::Stream {
+            source,
+            offset,
+            len,
+        } => {
             let s = js_sys::Object::new();
-            let _ = js_sys::Reflect::set(&s, &JsValue::from_str("source"), &JsValue::from(source.0 as f64));
-            let _ = js_sys::Reflect::set(&s, &JsValue::from_str("offset"), &JsValue::from(*offset as f64));
-            let _ = js_sys::Reflect::set(&s, &JsValue::from_str("len"), &JsValue::from(*len as f64));
+            let _ = js_sys::Reflect::set(
+                &s,
+                &JsValue::from_str("source"),
+                &JsValue::from(source.0 as f64),
+            );
+            let _ = js_sys::Reflect::set(
+                &s,
+                &JsValue::from_str("offset"),
+                &JsValue::from(*offset as f64),
+            );
+            let _ =
+                js_sys::Reflect::set(&s, &JsValue::from_str("len"), &JsValue::from(*len as f64));
             s.into()
         }
     };
@@ -596,9 +765,18 @@ impl From<Inspection> for InspectResult {
         let kind = if i.image.is_some() { "image" } else { "index" };
         let mut children = Vec::new();
         if let Some(image) = i.image {
-            let descriptor = indexsmith_registry::Descriptor::new(i.manifest.media_type.clone(), i.manifest.digest.clone(), i.manifest.bytes.len() as u64);
+            let descriptor = indexsmith_registry::Descriptor::new(
+                i.manifest.media_type.clone(),
+                i.manifest.digest.clone(),
+                i.manifest.bytes.len() as u64,
+            );
             let (platform, manifest, config) = summarize(image);
-            children.push(InspectedChild { descriptor: descriptor.into(), platform, manifest: Some(manifest), config: Some(config) });
+            children.push(InspectedChild {
+                descriptor: descriptor.into(),
+                platform,
+                manifest: Some(manifest),
+                config: Some(config),
+            });
         }
         for c in i.children {
             let declared = c.descriptor.platform.clone().map(Platform::from);
@@ -609,9 +787,20 @@ impl From<Inspection> for InspectResult {
                 }
                 None => (declared, None, None),
             };
-            children.push(InspectedChild { descriptor: c.descriptor.into(), platform, manifest, config });
+            children.push(InspectedChild {
+                descriptor: c.descriptor.into(),
+                platform,
+                manifest,
+                config,
+            });
         }
-        InspectResult { digest: i.manifest.digest.to_string(), media_type: i.manifest.media_type.clone(), size: i.manifest.bytes.len() as u64, kind: kind.to_owned(), children }
+        InspectResult {
+            digest: i.manifest.digest.to_string(),
+            media_type: i.manifest.media_type.clone(),
+            size: i.manifest.bytes.len() as u64,
+            kind: kind.to_owned(),
+            children,
+        }
     }
 }
 
@@ -799,7 +988,11 @@ impl From<PushReport> for CopyResult {
         CopyResult {
             digest: r.digest.map(|d| d.to_string()),
             manifests: r.manifests_pushed,
-            blobs: CopiedBlobs { copied: r.blobs_uploaded, mounted: r.blobs_mounted, skipped: r.blobs_present },
+            blobs: CopiedBlobs {
+                copied: r.blobs_uploaded,
+                mounted: r.blobs_mounted,
+                skipped: r.blobs_present,
+            },
             bytes: r.bytes_uploaded,
         }
     }
@@ -808,28 +1001,80 @@ impl From<PushReport> for CopyResult {
 /// Progress of a registry operation, given to `onProgress`.
 #[derive(Clone, Debug, Serialize, Tsify)]
 #[tsify(missing_as_null)]
-#[serde(tag = "type", rename_all = "camelCase", rename_all_fields = "camelCase")]
+#[serde(
+    tag = "type",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
 pub enum RegistryEvent {
-    ManifestFetched { digest: String, media_type: String },
-    ManifestPresent { digest: String },
-    ManifestPushed { digest: String, tag: Option<String> },
-    BlobPresent { digest: String, size: u64 },
-    BlobMounted { digest: String, size: u64, from: String },
+    ManifestFetched {
+        digest: String,
+        media_type: String,
+    },
+    ManifestPresent {
+        digest: String,
+    },
+    ManifestPushed {
+        digest: String,
+        tag: Option<String>,
+    },
+    BlobPresent {
+        digest: String,
+        size: u64,
+    },
+    BlobMounted {
+        digest: String,
+        size: u64,
+        from: String,
+    },
     /// `sent` counts the blob's bytes accepted so far.
-    BlobProgress { digest: String, sent: u64, total: u64 },
-    BlobUploaded { digest: String, size: u64 },
+    BlobProgress {
+        digest: String,
+        sent: u64,
+        total: u64,
+    },
+    BlobUploaded {
+        digest: String,
+        size: u64,
+    },
 }
 
 impl From<Event> for RegistryEvent {
     fn from(e: Event) -> Self {
         match e {
-            Event::ManifestFetched { digest, media_type } => RegistryEvent::ManifestFetched { digest: digest.to_string(), media_type },
-            Event::ManifestPresent { digest } => RegistryEvent::ManifestPresent { digest: digest.to_string() },
-            Event::ManifestPushed { digest, tag } => RegistryEvent::ManifestPushed { digest: digest.to_string(), tag },
-            Event::BlobPresent { digest, size } => RegistryEvent::BlobPresent { digest: digest.to_string(), size },
-            Event::BlobMounted { digest, size, from } => RegistryEvent::BlobMounted { digest: digest.to_string(), size, from: from.to_string() },
-            Event::BlobProgress { digest, sent, total } => RegistryEvent::BlobProgress { digest: digest.to_string(), sent, total },
-            Event::BlobUploaded { digest, size } => RegistryEvent::BlobUploaded { digest: digest.to_string(), size },
+            Event::ManifestFetched { digest, media_type } => RegistryEvent::ManifestFetched {
+                digest: digest.to_string(),
+                media_type,
+            },
+            Event::ManifestPresent { digest } => RegistryEvent::ManifestPresent {
+                digest: digest.to_string(),
+            },
+            Event::ManifestPushed { digest, tag } => RegistryEvent::ManifestPushed {
+                digest: digest.to_string(),
+                tag,
+            },
+            Event::BlobPresent { digest, size } => RegistryEvent::BlobPresent {
+                digest: digest.to_string(),
+                size,
+            },
+            Event::BlobMounted { digest, size, from } => RegistryEvent::BlobMounted {
+                digest: digest.to_string(),
+                size,
+                from: from.to_string(),
+            },
+            Event::BlobProgress {
+                digest,
+                sent,
+                total,
+            } => RegistryEvent::BlobProgress {
+                digest: digest.to_string(),
+                sent,
+                total,
+            },
+            Event::BlobUploaded { digest, size } => RegistryEvent::BlobUploaded {
+                digest: digest.to_string(),
+                size,
+            },
         }
     }
 }

@@ -3,8 +3,8 @@
 
 use crate::read::Obj;
 use serde::Serialize;
-use wasm_bindgen::JsValue;
 use tsify::Tsify;
+use wasm_bindgen::JsValue;
 
 /// What a document is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Tsify)]
@@ -58,7 +58,9 @@ impl ValidateOptions {
             ("docker-manifest", Kind::DockerManifest),
         ];
         Ok(match Obj::optional(value, "options")? {
-            Some(o) => ValidateOptions { expect: o.choice("expect", KINDS)? },
+            Some(o) => ValidateOptions {
+                expect: o.choice("expect", KINDS)?,
+            },
             None => ValidateOptions::default(),
         })
     }
@@ -111,8 +113,15 @@ pub struct Span {
 
 impl From<indexsmith::Span> for Span {
     fn from(s: indexsmith::Span) -> Span {
-        let p = |p: indexsmith::Position| Position { line: p.line, column: p.column, offset: p.offset };
-        Span { start: p(s.start), end: p(s.end) }
+        let p = |p: indexsmith::Position| Position {
+            line: p.line,
+            column: p.column,
+            offset: p.offset,
+        };
+        Span {
+            start: p(s.start),
+            end: p(s.end),
+        }
     }
 }
 
@@ -192,7 +201,14 @@ impl From<indexsmith::validate::Validation> for Validation {
 
 impl Report {
     pub fn new(v: Validation, digest: String, size: usize) -> Report {
-        Report { valid: v.valid, kind: v.kind, media_type: v.media_type, digest, size: size as u64, diagnostics: v.diagnostics }
+        Report {
+            valid: v.valid,
+            kind: v.kind,
+            media_type: v.media_type,
+            digest,
+            size: size as u64,
+            diagnostics: v.diagnostics,
+        }
     }
 }
 
@@ -219,7 +235,13 @@ pub struct Platform {
 
 impl From<indexsmith::Platform> for Platform {
     fn from(p: indexsmith::Platform) -> Platform {
-        Platform { os: p.os, architecture: p.architecture, variant: p.variant, os_version: p.os_version, os_features: p.os_features }
+        Platform {
+            os: p.os,
+            architecture: p.architecture,
+            variant: p.variant,
+            os_version: p.os_version,
+            os_features: p.os_features,
+        }
     }
 }
 
@@ -257,14 +279,17 @@ impl PlatformInput {
 /// containerd's `Parse` reads it) or as a [`PlatformInput`] object.
 pub fn read_platform(value: JsValue, path: &str) -> Result<indexsmith::Platform, JsValue> {
     match value.as_string() {
-        Some(s) => indexsmith::platform::parse(&s).map_err(|e| crate::error::error_with_code(e.code(), format!("{path}: {e}"))),
+        Some(s) => indexsmith::platform::parse(&s)
+            .map_err(|e| crate::error::error_with_code(e.code(), format!("{path}: {e}"))),
         None => Ok(PlatformInput::read(&Obj::new(value, path)?)?.into()),
     }
 }
 
 /// A platform member: see [`read_platform`].
 pub fn platform_member(o: &Obj, key: &str) -> Result<Option<indexsmith::Platform>, JsValue> {
-    o.get(key).map(|v| read_platform(v, &o.path_of(key))).transpose()
+    o.get(key)
+        .map(|v| read_platform(v, &o.path_of(key)))
+        .transpose()
 }
 
 impl From<PlatformInput> for indexsmith::Platform {

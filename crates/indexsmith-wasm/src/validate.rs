@@ -8,7 +8,11 @@ use wasm_bindgen::prelude::*;
 
 fn report(input: &Input, validation: indexsmith::validate::Validation) -> Report {
     let bytes = input.bytes();
-    Report::new(validation.into(), indexsmith::digest::sha256(bytes).to_string(), bytes.len())
+    Report::new(
+        validation.into(),
+        indexsmith::digest::sha256(bytes).to_string(),
+        bytes.len(),
+    )
 }
 
 /// Validates a manifest, index or manifest list. Never throws for a bad document (not even for
@@ -50,7 +54,8 @@ pub fn validate_document(input: JsValue, options: JsValue) -> Result<JsValue, Js
 pub fn validate_descriptor_document(input: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
     let input = Input::from_js(&input)?;
     let opts = ValidateOptions::read(options)?;
-    let v: Validation = indexsmith::validate::validate_descriptor_only(input.bytes(), &opts.into()).into();
+    let v: Validation =
+        indexsmith::validate::validate_descriptor_only(input.bytes(), &opts.into()).into();
     to_js(&v)
 }
 
@@ -131,7 +136,12 @@ pub fn digest(
         match algorithm.as_string().as_deref() {
             Some("sha256") => DigestAlgorithm::Sha256,
             Some("sha512") => DigestAlgorithm::Sha512,
-            _ => return Err(error(ErrorCode::InvalidAlgorithm, "the digest algorithm must be \"sha256\" or \"sha512\"")),
+            _ => {
+                return Err(error(
+                    ErrorCode::InvalidAlgorithm,
+                    "the digest algorithm must be \"sha256\" or \"sha512\"",
+                ))
+            }
         }
     };
     Ok(match algorithm {

@@ -12,7 +12,13 @@ fn main() {
             }
         };
         let report = indexsmith::validate(&bytes, &indexsmith::ValidateOptions::default());
-        println!("{path}: {} {} {} bytes, valid: {}", report.kind.map_or("-", |k| k.as_str()), report.digest, report.size, report.valid);
+        println!(
+            "{path}: {} {} {} bytes, valid: {}",
+            report.kind.map_or("-", |k| k.as_str()),
+            report.digest,
+            report.size,
+            report.valid
+        );
         for d in &report.diagnostics {
             println!("  {d}");
         }

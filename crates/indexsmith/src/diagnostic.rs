@@ -370,7 +370,8 @@ mod tests {
             let (area, name) = text.split_once('/').expect("area/name");
             assert!(!area.is_empty() && !name.is_empty(), "{text}");
             assert!(
-                text.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '/'),
+                text.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '/'),
                 "{text}"
             );
             assert_eq!(Code::from_str_exact(text), Some(*code));
@@ -379,7 +380,13 @@ mod tests {
 
     #[test]
     fn pointer_tokens_are_escaped() {
-        let cases = [("a", "/a"), ("a/b", "/a~1b"), ("m~n", "/m~0n"), ("", "/"), ("~/", "/~0~1")];
+        let cases = [
+            ("a", "/a"),
+            ("a/b", "/a~1b"),
+            ("m~n", "/m~0n"),
+            ("", "/"),
+            ("~/", "/~0~1"),
+        ];
         for (token, expected) in cases {
             let mut p = String::new();
             push_pointer_token(&mut p, token);

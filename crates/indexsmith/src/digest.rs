@@ -82,7 +82,11 @@ pub enum ParseDigestError {
     #[error("digest encoded part {0:?} does not match [a-zA-Z0-9=_-]+")]
     InvalidEncoded(String),
     #[error("{algorithm} digest needs {expected} hex characters, found {found}")]
-    WrongLength { algorithm: &'static str, expected: usize, found: usize },
+    WrongLength {
+        algorithm: &'static str,
+        expected: usize,
+        found: usize,
+    },
     #[error("{algorithm} digest must be lowercase hex")]
     NotLowercaseHex { algorithm: &'static str },
 }
@@ -90,7 +94,10 @@ pub enum ParseDigestError {
 impl ParseDigestError {
     /// True for the errors specific to registered algorithms (the string fits the general grammar).
     pub fn is_encoding_error(&self) -> bool {
-        matches!(self, ParseDigestError::WrongLength { .. } | ParseDigestError::NotLowercaseHex { .. })
+        matches!(
+            self,
+            ParseDigestError::WrongLength { .. } | ParseDigestError::NotLowercaseHex { .. }
+        )
     }
 }
 
@@ -123,7 +130,10 @@ impl Digest {
     }
 
     fn from_hex(algorithm: Algorithm, hash: &[u8]) -> Digest {
-        Digest { algorithm, encoded: hex(hash) }
+        Digest {
+            algorithm,
+            encoded: hex(hash),
+        }
     }
 }
 
@@ -174,7 +184,10 @@ static ENCODED_CLASS: [u8; 256] = {
 /// True when every byte of `s` is in `class` (and there is at least one).
 fn all_in(s: &str, class: u8) -> bool {
     // Folding the classes of all bytes avoids a branch per byte.
-    !s.is_empty() && s.bytes().fold(class, |acc, b| acc & ENCODED_CLASS[b as usize]) == class
+    !s.is_empty()
+        && s.bytes()
+            .fold(class, |acc, b| acc & ENCODED_CLASS[b as usize])
+            == class
 }
 
 fn valid_encoded(s: &str) -> bool {
@@ -186,7 +199,10 @@ impl FromStr for Digest {
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let (algorithm, encoded) = parse_parts(s)?;
-        Ok(Digest { algorithm, encoded: encoded.to_owned() })
+        Ok(Digest {
+            algorithm,
+            encoded: encoded.to_owned(),
+        })
     }
 }
 
@@ -197,7 +213,10 @@ pub(crate) fn parse_parts(s: &str) -> Result<(Algorithm, &str), ParseDigestError
         return Err(ParseDigestError::Empty);
     }
     // The separator comes early (after "sha256"): a plain scan beats a general search.
-    let colon = s.bytes().position(|b| b == b':').ok_or(ParseDigestError::MissingSeparator)?;
+    let colon = s
+        .bytes()
+        .position(|b| b == b':')
+        .ok_or(ParseDigestError::MissingSeparator)?;
     let (algorithm, encoded) = (&s[..colon], &s[colon + 1..]);
     if !valid_algorithm(algorithm) {
         return Err(ParseDigestError::InvalidAlgorithm(algorithm.to_owned()));
@@ -219,7 +238,11 @@ pub(crate) fn parse_parts(s: &str) -> Result<(Algorithm, &str), ParseDigestError
             return Err(ParseDigestError::NotLowercaseHex { algorithm: name });
         }
         if encoded.len() != expected {
-            return Err(ParseDigestError::WrongLength { algorithm: name, expected, found: encoded.len() });
+            return Err(ParseDigestError::WrongLength {
+                algorithm: name,
+                expected,
+                found: encoded.len(),
+            });
         }
     }
     Ok((algorithm, encoded))
@@ -274,7 +297,8 @@ pub fn compute(algorithm: &Algorithm, bytes: &[u8]) -> Option<Digest> {
 }
 
 /// The digest of the empty JSON object `{}`: the OCI empty descriptor's digest.
-pub const EMPTY_JSON_SHA256: &str = "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a";
+pub const EMPTY_JSON_SHA256: &str =
+    "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a";
 
 #[cfg(test)]
 mod tests {
@@ -289,8 +313,16 @@ mod tests {
             ("sha256", &format!("sha256:{HEX64}"), true),
             ("sha512", &format!("sha512:{}", "a".repeat(128)), true),
             ("sha384", &format!("sha384:{}", "0".repeat(96)), true),
-            ("unregistered multihash", "multihash+base58:QmRZxt2b1FVZPNqd8hsiykDL3TdBDeTSPX9Kv46HmX4Gx8", false),
-            ("unregistered with separators", "sha256+b64u:LCa0a2j_xo_5m0U8HTBBNBNCLXBkg7-g-YpeiGJm564", false),
+            (
+                "unregistered multihash",
+                "multihash+base58:QmRZxt2b1FVZPNqd8hsiykDL3TdBDeTSPX9Kv46HmX4Gx8",
+                false,
+            ),
+            (
+                "unregistered with separators",
+                "sha256+b64u:LCa0a2j_xo_5m0U8HTBBNBNCLXBkg7-g-YpeiGJm564",
+                false,
+            ),
             ("unregistered dotted", "a.b-c_d:XYZ=", false),
         ];
         for (name, input, registered) in cases {
@@ -307,16 +339,64 @@ mod tests {
             ("empty", "", Empty),
             ("no colon", HEX64, MissingSeparator),
             ("empty algorithm", ":abc", InvalidAlgorithm(String::new())),
-            ("uppercase algorithm", "SHA256:abc", InvalidAlgorithm("SHA256".into())),
-            ("leading separator", "+sha:abc", InvalidAlgorithm("+sha".into())),
-            ("double separator", "sha..x:abc", InvalidAlgorithm("sha..x".into())),
-            ("trailing separator", "sha-:abc", InvalidAlgorithm("sha-".into())),
+            (
+                "uppercase algorithm",
+                "SHA256:abc",
+                InvalidAlgorithm("SHA256".into()),
+            ),
+            (
+                "leading separator",
+                "+sha:abc",
+                InvalidAlgorithm("+sha".into()),
+            ),
+            (
+                "double separator",
+                "sha..x:abc",
+                InvalidAlgorithm("sha..x".into()),
+            ),
+            (
+                "trailing separator",
+                "sha-:abc",
+                InvalidAlgorithm("sha-".into()),
+            ),
             ("empty encoded", "sha256:", InvalidEncoded(String::new())),
-            ("bad encoded char", "foo:ab/c", InvalidEncoded("ab/c".into())),
-            ("short sha256", "sha256:abc", WrongLength { algorithm: "sha256", expected: 64, found: 3 }),
-            ("long sha512", &format!("sha512:{}", "a".repeat(129)), WrongLength { algorithm: "sha512", expected: 128, found: 129 }),
-            ("uppercase hex", &format!("sha256:{}", HEX64.to_uppercase()), NotLowercaseHex { algorithm: "sha256" }),
-            ("not hex", &format!("sha256:{}", "g".repeat(64)), NotLowercaseHex { algorithm: "sha256" }),
+            (
+                "bad encoded char",
+                "foo:ab/c",
+                InvalidEncoded("ab/c".into()),
+            ),
+            (
+                "short sha256",
+                "sha256:abc",
+                WrongLength {
+                    algorithm: "sha256",
+                    expected: 64,
+                    found: 3,
+                },
+            ),
+            (
+                "long sha512",
+                &format!("sha512:{}", "a".repeat(129)),
+                WrongLength {
+                    algorithm: "sha512",
+                    expected: 128,
+                    found: 129,
+                },
+            ),
+            (
+                "uppercase hex",
+                &format!("sha256:{}", HEX64.to_uppercase()),
+                NotLowercaseHex {
+                    algorithm: "sha256",
+                },
+            ),
+            (
+                "not hex",
+                &format!("sha256:{}", "g".repeat(64)),
+                NotLowercaseHex {
+                    algorithm: "sha256",
+                },
+            ),
         ];
         for (name, input, expected) in cases {
             assert_eq!(input.parse::<Digest>().as_ref(), Err(expected), "{name}");
@@ -330,8 +410,12 @@ mod tests {
             sha256(b"").to_string(),
             "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
         );
-        assert!(sha512(b"abc").to_string().starts_with("sha512:ddaf35a193617aba"));
-        assert!(sha384(b"abc").to_string().starts_with("sha384:cb00753f45a35e8b"));
+        assert!(sha512(b"abc")
+            .to_string()
+            .starts_with("sha512:ddaf35a193617aba"));
+        assert!(sha384(b"abc")
+            .to_string()
+            .starts_with("sha384:cb00753f45a35e8b"));
         let d: Digest = EMPTY_JSON_SHA256.parse().unwrap();
         assert_eq!(d.verify(b"{}"), Some(true));
         assert_eq!(d.verify(b"{ }"), Some(false));

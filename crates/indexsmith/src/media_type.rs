@@ -104,7 +104,10 @@ impl fmt::Display for MediaType {
 /// alphanumerics and `!#$&-^_.+`.
 fn valid_restricted_name(s: &str) -> bool {
     let b = s.as_bytes();
-    !b.is_empty() && b.len() <= 127 && b[0].is_ascii_alphanumeric() && b[1..].iter().all(|&c| RESTRICTED_NAME_CHAR[c as usize])
+    !b.is_empty()
+        && b.len() <= 127
+        && b[0].is_ascii_alphanumeric()
+        && b[1..].iter().all(|&c| RESTRICTED_NAME_CHAR[c as usize])
 }
 
 /// The bytes of `restricted-name-chars`, as a table: media types are checked for every descriptor.
@@ -113,7 +116,11 @@ static RESTRICTED_NAME_CHAR: [bool; 256] = {
     let mut c = 0;
     while c < 256 {
         let b = c as u8;
-        t[c] = b.is_ascii_alphanumeric() || matches!(b, b'!' | b'#' | b'$' | b'&' | b'-' | b'^' | b'_' | b'.' | b'+');
+        t[c] = b.is_ascii_alphanumeric()
+            || matches!(
+                b,
+                b'!' | b'#' | b'$' | b'&' | b'-' | b'^' | b'_' | b'.' | b'+'
+            );
         c += 1;
     }
     t
@@ -131,8 +138,7 @@ pub fn is_valid_media_type(s: &str) -> bool {
 
 /// Layer media types that mark non-distributable content, deprecated by image-spec v1.1.
 pub fn is_non_distributable_layer(s: &str) -> bool {
-    s.starts_with("application/vnd.oci.image.layer.nondistributable.")
-        || s == DOCKER_FOREIGN_LAYER
+    s.starts_with("application/vnd.oci.image.layer.nondistributable.") || s == DOCKER_FOREIGN_LAYER
 }
 
 #[cfg(test)]
@@ -141,12 +147,27 @@ mod tests {
 
     #[test]
     fn known_types_round_trip() {
-        for s in [OCI_INDEX, OCI_MANIFEST, OCI_CONFIG, OCI_EMPTY, OCI_ARTIFACT_MANIFEST, DOCKER_LIST, DOCKER_MANIFEST, DOCKER_SCHEMA1, DOCKER_SCHEMA1_SIGNED, DOCKER_CONFIG, "application/x-custom"] {
+        for s in [
+            OCI_INDEX,
+            OCI_MANIFEST,
+            OCI_CONFIG,
+            OCI_EMPTY,
+            OCI_ARTIFACT_MANIFEST,
+            DOCKER_LIST,
+            DOCKER_MANIFEST,
+            DOCKER_SCHEMA1,
+            DOCKER_SCHEMA1_SIGNED,
+            DOCKER_CONFIG,
+            "application/x-custom",
+        ] {
             let m = MediaType::parse(s);
             assert_eq!(m.as_str(), s);
             assert_eq!(MediaType::parse(m.as_str()), m);
         }
-        assert!(matches!(MediaType::parse("application/x-custom"), MediaType::Other(_)));
+        assert!(matches!(
+            MediaType::parse("application/x-custom"),
+            MediaType::Other(_)
+        ));
     }
 
     #[test]
@@ -172,7 +193,9 @@ mod tests {
         assert!(MediaType::OciIndex.is_index() && MediaType::DockerManifestList.is_index());
         assert!(MediaType::OciManifest.is_image() && !MediaType::OciIndex.is_image());
         assert!(MediaType::DockerManifest.is_docker() && !MediaType::DockerManifest.is_oci());
-        assert!(is_non_distributable_layer("application/vnd.oci.image.layer.nondistributable.v1.tar+gzip"));
+        assert!(is_non_distributable_layer(
+            "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip"
+        ));
         assert!(is_non_distributable_layer(DOCKER_FOREIGN_LAYER));
         assert!(!is_non_distributable_layer(DOCKER_LAYER));
     }

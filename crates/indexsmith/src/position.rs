@@ -49,7 +49,11 @@ impl<'a> LineIndex<'a> {
             }
             i += 1;
         }
-        LineIndex { text, starts, checkpoints }
+        LineIndex {
+            text,
+            starts,
+            checkpoints,
+        }
     }
 
     /// The position of a byte offset (clamped to the text).
@@ -68,11 +72,18 @@ impl<'a> LineIndex<'a> {
             },
         };
         let column = base + utf16_len(&self.text[from as usize..offset as usize]) + 1;
-        Position { line: line as u32 + 1, column, offset }
+        Position {
+            line: line as u32 + 1,
+            column,
+            offset,
+        }
     }
 
     pub fn span(&self, start: u32, end: u32) -> Span {
-        Span { start: self.position(start), end: self.position(end.max(start)) }
+        Span {
+            start: self.position(start),
+            end: self.position(end.max(start)),
+        }
     }
 }
 
@@ -80,7 +91,11 @@ impl<'a> LineIndex<'a> {
 pub fn utf16_len(bytes: &[u8]) -> u32 {
     let mut n = 0u32;
     for chunk in bytes.utf8_chunks() {
-        n += chunk.valid().chars().map(|c| c.len_utf16() as u32).sum::<u32>();
+        n += chunk
+            .valid()
+            .chars()
+            .map(|c| c.len_utf16() as u32)
+            .sum::<u32>();
         if !chunk.invalid().is_empty() {
             n += 1;
         }
@@ -127,11 +142,18 @@ mod tests {
             });
         }
         let index = LineIndex::new(&text);
-        assert!(!index.checkpoints.is_empty(), "the line is long enough for checkpoints");
+        assert!(
+            !index.checkpoints.is_empty(),
+            "the line is long enough for checkpoints"
+        );
         let mut offset = 2;
         while offset <= text.len() {
             let p = index.position(offset as u32);
-            assert_eq!((p.line, p.column), (2, utf16_len(&text[2..offset]) + 1), "offset {offset}");
+            assert_eq!(
+                (p.line, p.column),
+                (2, utf16_len(&text[2..offset]) + 1),
+                "offset {offset}"
+            );
             offset += 1 + offset % 7;
             while offset < text.len() && (0x80..0xC0).contains(&text[offset]) {
                 offset += 1;

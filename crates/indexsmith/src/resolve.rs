@@ -39,7 +39,11 @@ pub struct Entry<'a> {
 
 impl<'a> Entry<'a> {
     pub fn new(platform: Option<&'a Platform>, media_type: &'a str) -> Entry<'a> {
-        Entry { platform, media_type, reference_type: None }
+        Entry {
+            platform,
+            media_type,
+            reference_type: None,
+        }
     }
 
     pub fn with_reference_type(mut self, reference_type: Option<&'a str>) -> Entry<'a> {
@@ -48,7 +52,10 @@ impl<'a> Entry<'a> {
     }
 
     /// Takes the `vnd.docker.reference.type` value from an entry's annotations.
-    pub fn with_annotations<K, V>(mut self, annotations: impl IntoIterator<Item = (&'a K, &'a V)>) -> Entry<'a>
+    pub fn with_annotations<K, V>(
+        mut self,
+        annotations: impl IntoIterator<Item = (&'a K, &'a V)>,
+    ) -> Entry<'a>
     where
         K: AsRef<str> + ?Sized + 'a,
         V: AsRef<str> + ?Sized + 'a,
@@ -138,7 +145,11 @@ pub struct Resolution {
 
 /// Resolves `requested` with containerd's default matcher ([`only`]), or [`only_strict`].
 pub fn resolve_platform(requested: &Platform, strict: bool, entries: &[Entry<'_>]) -> Resolution {
-    let matcher = if strict { only_strict(requested) } else { only(requested) };
+    let matcher = if strict {
+        only_strict(requested)
+    } else {
+        only(requested)
+    };
     resolve(&matcher, entries)
 }
 
@@ -177,10 +188,15 @@ pub fn resolve(matcher: &MatchComparer, entries: &[Entry<'_>]) -> Resolution {
         })
         .min()
         .map(|(_, _, i)| i);
-    let first_without_platform = verdicts.iter().position(|v| matches!(v, Verdict::NoPlatform));
+    let first_without_platform = verdicts
+        .iter()
+        .position(|v| matches!(v, Verdict::NoPlatform));
     let selected = best_match.or(first_without_platform);
 
-    let requested = preferences.first().map(Platform::format_all).unwrap_or_default();
+    let requested = preferences
+        .first()
+        .map(Platform::format_all)
+        .unwrap_or_default();
     let candidates = verdicts
         .iter()
         .enumerate()
@@ -197,17 +213,30 @@ pub fn resolve(matcher: &MatchComparer, entries: &[Entry<'_>]) -> Resolution {
                 Verdict::Match(rank) => {
                     let preference = preferences[*rank].clone();
                     match selected {
-                        Some(by) if by != index => (Reason::Outranked { preference, by }, Some(*rank)),
+                        Some(by) if by != index => {
+                            (Reason::Outranked { preference, by }, Some(*rank))
+                        }
                         _ => (Reason::Selected { preference }, Some(*rank)),
                     }
                 }
             };
             let message = describe(&reason, rank, platform, &requested, &preferences, matcher);
-            Candidate { index, platform: platform.cloned(), matched: rank.is_some(), rank, reason, message }
+            Candidate {
+                index,
+                platform: platform.cloned(),
+                matched: rank.is_some(),
+                rank,
+                reason,
+                message,
+            }
         })
         .collect();
 
-    Resolution { preferences, selected, candidates }
+    Resolution {
+        preferences,
+        selected,
+        candidates,
+    }
 }
 
 fn describe(
@@ -221,7 +250,10 @@ fn describe(
     let this = platform.map(Platform::format_all).unwrap_or_default();
     let how = |preference: &Platform| match rank {
         Some(0) => format!("{this} is the requested platform {requested}"),
-        _ => format!("{this} matches {}, which {requested} can also run", preference.format_all()),
+        _ => format!(
+            "{this} matches {}, which {requested} can also run",
+            preference.format_all()
+        ),
     };
     match reason {
         Reason::Selected { preference } => format!("pulled: {}", how(preference)),

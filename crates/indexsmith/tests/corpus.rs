@@ -18,14 +18,35 @@ fn entries() -> Vec<J> {
 
 /// The code each invalid document must get.
 const EXPECTED_ERRORS: &[(&str, Code)] = &[
-    ("distribution-spec-manifest-list-trailing-comma.json", Code::JsonTrailingComma),
+    (
+        "distribution-spec-manifest-list-trailing-comma.json",
+        Code::JsonTrailingComma,
+    ),
     ("containers-image-v2s1-unsigned.json", Code::DocumentSchema1),
-    ("image-spec-rc-artifact-manifest-withdrawn.json", Code::DocumentArtifactManifest),
-    ("invalid-image-spec-index-missing-digest.json", Code::DescriptorMissingDigest),
-    ("invalid-image-spec-index-empty-mediatype.json", Code::DescriptorInvalidMediaType),
-    ("invalid-image-spec-manifest-config-size-string.json", Code::SchemaWrongType),
-    ("invalid-image-spec-manifest-config-digest-not-hex.json", Code::DescriptorInvalidDigestEncoding),
-    ("ggcr-docker-save-manifest-not-registry.json", Code::DocumentDockerSave),
+    (
+        "image-spec-rc-artifact-manifest-withdrawn.json",
+        Code::DocumentArtifactManifest,
+    ),
+    (
+        "invalid-image-spec-index-missing-digest.json",
+        Code::DescriptorMissingDigest,
+    ),
+    (
+        "invalid-image-spec-index-empty-mediatype.json",
+        Code::DescriptorInvalidMediaType,
+    ),
+    (
+        "invalid-image-spec-manifest-config-size-string.json",
+        Code::SchemaWrongType,
+    ),
+    (
+        "invalid-image-spec-manifest-config-digest-not-hex.json",
+        Code::DescriptorInvalidDigestEncoding,
+    ),
+    (
+        "ggcr-docker-save-manifest-not-registry.json",
+        Code::DocumentDockerSave,
+    ),
 ];
 
 #[test]
@@ -41,7 +62,11 @@ fn corpus_validity_and_codes() {
         } else {
             validate(&bytes, &ValidateOptions::default())
         };
-        let errors: Vec<_> = report.diagnostics.iter().filter(|d| d.severity == Severity::Error).collect();
+        let errors: Vec<_> = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .collect();
         if e["valid_expected"].as_bool().unwrap() {
             assert!(errors.is_empty(), "{file}: expected valid, got {errors:#?}");
             assert!(report.valid, "{file}");
@@ -58,16 +83,33 @@ fn corpus_validity_and_codes() {
                 } else {
                     "docker-manifest"
                 };
-                assert_eq!(report.kind.map(|k| k.as_str()), Some(expected_kind), "{file}");
+                assert_eq!(
+                    report.kind.map(|k| k.as_str()),
+                    Some(expected_kind),
+                    "{file}"
+                );
             }
         } else {
             assert!(!report.valid, "{file}: expected invalid");
-            let (_, code) = EXPECTED_ERRORS.iter().find(|(f, _)| *f == file).unwrap_or_else(|| panic!("{file}: no expected code listed"));
-            assert!(errors.iter().any(|d| d.code == *code), "{file}: expected {code}, got {errors:#?}");
+            let (_, code) = EXPECTED_ERRORS
+                .iter()
+                .find(|(f, _)| *f == file)
+                .unwrap_or_else(|| panic!("{file}: no expected code listed"));
+            assert!(
+                errors.iter().any(|d| d.code == *code),
+                "{file}: expected {code}, got {errors:#?}"
+            );
         }
         for d in &report.diagnostics {
-            assert!(d.span.start.line >= 1 && d.span.start.column >= 1, "{file}: {d}");
-            assert!(d.span.start.offset as usize <= bytes.len() && d.span.end.offset >= d.span.start.offset, "{file}: {d}");
+            assert!(
+                d.span.start.line >= 1 && d.span.start.column >= 1,
+                "{file}: {d}"
+            );
+            assert!(
+                d.span.start.offset as usize <= bytes.len()
+                    && d.span.end.offset >= d.span.start.offset,
+                "{file}: {d}"
+            );
         }
     }
 }
@@ -80,8 +122,14 @@ fn corpus_digests_are_reproduced() {
         let bytes = std::fs::read(corpus_dir().join(file)).unwrap();
         let report = validate(&bytes, &ValidateOptions::default());
         assert_eq!(report.size, bytes.len() as u64, "{file}");
-        assert_eq!(Some(report.digest.to_string().as_str()), e["sha256_of_file"].as_str(), "{file}");
-        if let (Some(stated), Some(true)) = (e["stated_digest"].as_str(), e["digest_matches"].as_bool()) {
+        assert_eq!(
+            Some(report.digest.to_string().as_str()),
+            e["sha256_of_file"].as_str(),
+            "{file}"
+        );
+        if let (Some(stated), Some(true)) =
+            (e["stated_digest"].as_str(), e["digest_matches"].as_bool())
+        {
             assert_eq!(report.digest.to_string(), stated, "{file}");
             checked += 1;
         }
@@ -93,10 +141,19 @@ fn corpus_digests_are_reproduced() {
 #[test]
 fn writer_reproduces_go_output() {
     let expect_exact = [
-        ("regclient-v3-index-arm-variants.json", write::Style::Compact),
+        (
+            "regclient-v3-index-arm-variants.json",
+            write::Style::Compact,
+        ),
         ("regclient-oci-manifest-2layers.json", write::Style::Compact),
-        ("alpine-3.23.2-oci-index-attestations.json", write::Style::Indent(2)),
-        ("image-spec-compat-dockerhub-manifest-list.json", write::Style::Indent(3)),
+        (
+            "alpine-3.23.2-oci-index-attestations.json",
+            write::Style::Indent(2),
+        ),
+        (
+            "image-spec-compat-dockerhub-manifest-list.json",
+            write::Style::Indent(3),
+        ),
     ];
     for (file, style) in expect_exact {
         let bytes = std::fs::read(corpus_dir().join(file)).unwrap();
@@ -104,6 +161,10 @@ fn writer_reproduces_go_output() {
         assert!(findings.is_empty(), "{file}");
         let value = Value::from_tree(&tree.unwrap(), 0);
         let out = write::to_vec(&value, style);
-        assert!(out == bytes, "{file}: writer output differs:\n{}", String::from_utf8_lossy(&out));
+        assert!(
+            out == bytes,
+            "{file}: writer output differs:\n{}",
+            String::from_utf8_lossy(&out)
+        );
     }
 }

@@ -8,7 +8,10 @@ use std::sync::OnceLock;
 
 fn os_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r"^([A-Za-z0-9_-]+)(?:\(([A-Za-z0-9_.%-]*)((?:\+[A-Za-z0-9_.%-]+)*)\))?$").unwrap())
+    RE.get_or_init(|| {
+        Regex::new(r"^([A-Za-z0-9_-]+)(?:\(([A-Za-z0-9_.%-]*)((?:\+[A-Za-z0-9_.%-]+)*)\))?$")
+            .unwrap()
+    })
 }
 
 fn specifier_re() -> &'static Regex {

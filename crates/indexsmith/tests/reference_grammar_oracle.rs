@@ -38,7 +38,10 @@ fn check(s: &str) -> Result<(), TestCaseError> {
     let o = oracle();
     let expected = o.reference.captures(s).map(|c| {
         let name = c.get(1).map_or("", |m| m.as_str());
-        let split = o.name.captures(name).expect("name matches the name expression");
+        let split = o
+            .name
+            .captures(name)
+            .expect("name matches the name expression");
         (
             split.get(1).map_or("", |m| m.as_str()).to_owned(),
             split.get(2).map_or("", |m| m.as_str()).to_owned(),
@@ -46,11 +49,21 @@ fn check(s: &str) -> Result<(), TestCaseError> {
             c.get(3).map(|m| m.as_str().to_owned()),
         )
     });
-    let got = match_reference(s)
-        .ok()
-        .map(|m| (m.domain.to_owned(), m.path.to_owned(), m.tag.map(str::to_owned), m.digest.map(str::to_owned)));
+    let got = match_reference(s).ok().map(|m| {
+        (
+            m.domain.to_owned(),
+            m.path.to_owned(),
+            m.tag.map(str::to_owned),
+            m.digest.map(str::to_owned),
+        )
+    });
     prop_assert_eq!(got, expected, "{:?}", s);
-    let name_expected = o.name.captures(s).map(|c| (c.get(1).map_or("", |m| m.as_str()), c.get(2).map_or("", |m| m.as_str())));
+    let name_expected = o.name.captures(s).map(|c| {
+        (
+            c.get(1).map_or("", |m| m.as_str()),
+            c.get(2).map_or("", |m| m.as_str()),
+        )
+    });
     prop_assert_eq!(split_name(s), name_expected, "name {:?}", s);
     Ok(())
 }

@@ -23,13 +23,30 @@ fn platforms_survive_format_all() {
     for (name, text) in cases {
         let p = platform::parse(text).unwrap_or_else(|e| panic!("{name}: {e}"));
         let formatted = p.format_all();
-        let again = platform::parse(&formatted).unwrap_or_else(|e| panic!("{name}: {formatted:?}: {e}"));
+        let again =
+            platform::parse(&formatted).unwrap_or_else(|e| panic!("{name}: {formatted:?}: {e}"));
         let mut features = p.os_features.clone();
         features.sort();
         features.dedup();
-        assert_eq!(again.os_features, features, "{name}: features as a sorted set");
-        assert_eq!((&again.os, &again.architecture, &again.variant, &again.os_version), (&p.os, &p.architecture, &p.variant, &p.os_version), "{name}");
-        assert_eq!(again.format_all(), formatted, "{name}: formatting is stable");
+        assert_eq!(
+            again.os_features, features,
+            "{name}: features as a sorted set"
+        );
+        assert_eq!(
+            (
+                &again.os,
+                &again.architecture,
+                &again.variant,
+                &again.os_version
+            ),
+            (&p.os, &p.architecture, &p.variant, &p.os_version),
+            "{name}"
+        );
+        assert_eq!(
+            again.format_all(),
+            formatted,
+            "{name}: formatting is stable"
+        );
     }
 }
 
@@ -45,9 +62,17 @@ fn references_survive_display() {
     ];
     for (name, text) in cases {
         let r = parse_normalized(text).unwrap_or_else(|e| panic!("{name}: {e}"));
-        assert_eq!(parse_normalized(&r.to_string()).as_ref(), Ok(&r), "{name}: normalized");
+        assert_eq!(
+            parse_normalized(&r.to_string()).as_ref(),
+            Ok(&r),
+            "{name}: normalized"
+        );
         if let Ok(g) = parse_grammar(text) {
-            assert_eq!(parse_grammar(&g.to_string()).as_ref(), Ok(&g), "{name}: grammar");
+            assert_eq!(
+                parse_grammar(&g.to_string()).as_ref(),
+                Ok(&g),
+                "{name}: grammar"
+            );
         }
     }
 }

@@ -6,11 +6,15 @@ const D1: &str = "sha256:1111111111111111111111111111111111111111111111111111111
 const D2: &str = "sha256:2222222222222222222222222222222222222222222222222222222222222222";
 
 fn oci_index(manifests: &str) -> String {
-    format!(r#"{{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[{manifests}]}}"#)
+    format!(
+        r#"{{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[{manifests}]}}"#
+    )
 }
 
 fn docker_list(manifests: &str) -> String {
-    format!(r#"{{"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.list.v2+json","manifests":[{manifests}]}}"#)
+    format!(
+        r#"{{"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.list.v2+json","manifests":[{manifests}]}}"#
+    )
 }
 
 fn entry(media: &str, digest: &str, platform: &str) -> String {
@@ -21,11 +25,15 @@ const OCI_M: &str = "application/vnd.oci.image.manifest.v1+json";
 const DOCKER_M: &str = "application/vnd.docker.distribution.manifest.v2+json";
 
 fn oci_manifest(config: &str, layers: &str, extra: &str) -> String {
-    format!(r#"{{"schemaVersion":2,"mediaType":"{OCI_M}"{extra},"config":{config},"layers":[{layers}]}}"#)
+    format!(
+        r#"{{"schemaVersion":2,"mediaType":"{OCI_M}"{extra},"config":{config},"layers":[{layers}]}}"#
+    )
 }
 
 fn config_desc() -> String {
-    format!(r#"{{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"{D1}","size":7}}"#)
+    format!(
+        r#"{{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"{D1}","size":7}}"#
+    )
 }
 
 fn layer(media: &str) -> String {
@@ -40,8 +48,20 @@ struct Case {
     pointer: &'static str,
 }
 
-fn case(name: &'static str, input: String, code: Code, severity: Severity, pointer: &'static str) -> Case {
-    Case { name, input, code, severity, pointer }
+fn case(
+    name: &'static str,
+    input: String,
+    code: Code,
+    severity: Severity,
+    pointer: &'static str,
+) -> Case {
+    Case {
+        name,
+        input,
+        code,
+        severity,
+        pointer,
+    }
 }
 
 #[test]
@@ -170,29 +190,55 @@ fn each_rule_fires_where_it_should() {
         let report = validate(c.input.as_bytes(), &ValidateOptions::default());
         let hit = report.diagnostics.iter().find(|d| d.code == c.code);
         match hit {
-            None => failures.push(format!("{}: no {} in {:#?}", c.name, c.code, report.diagnostics)),
+            None => failures.push(format!(
+                "{}: no {} in {:#?}",
+                c.name, c.code, report.diagnostics
+            )),
             Some(d) => {
                 if d.severity != c.severity || d.pointer != c.pointer {
-                    failures.push(format!("{}: {} {:?} at {:?}, expected {:?} at {:?}", c.name, c.code, d.severity, d.pointer, c.severity, c.pointer));
+                    failures.push(format!(
+                        "{}: {} {:?} at {:?}, expected {:?} at {:?}",
+                        c.name, c.code, d.severity, d.pointer, c.severity, c.pointer
+                    ));
                 }
-                if report.valid == report.diagnostics.iter().any(|d| d.severity == Severity::Error) {
+                if report.valid
+                    == report
+                        .diagnostics
+                        .iter()
+                        .any(|d| d.severity == Severity::Error)
+                {
                     failures.push(format!("{}: valid disagrees with the diagnostics", c.name));
                 }
             }
         }
     }
-    assert!(failures.is_empty(), "{} of {} cases failed:\n{}", failures.len(), cases.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
 fn expected_kind_is_used_and_checked() {
     let no_media_type = br#"{"schemaVersion":2,"manifests":[]}"#;
-    let report = validate(no_media_type, &ValidateOptions::default().expect(Kind::DockerManifestList));
+    let report = validate(
+        no_media_type,
+        &ValidateOptions::default().expect(Kind::DockerManifestList),
+    );
     assert_eq!(report.kind, Some(Kind::DockerManifestList));
-    assert!(report.diagnostics.iter().any(|d| d.code == Code::DocumentMissingMediaType && d.severity == Severity::Error));
+    assert!(report
+        .diagnostics
+        .iter()
+        .any(|d| d.code == Code::DocumentMissingMediaType && d.severity == Severity::Error));
     let with = br#"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[]}"#;
     let report = validate(with, &ValidateOptions::default().expect(Kind::OciManifest));
-    assert!(report.diagnostics.iter().any(|d| d.code == Code::DocumentMediaTypeMismatch));
+    assert!(report
+        .diagnostics
+        .iter()
+        .any(|d| d.code == Code::DocumentMediaTypeMismatch));
 }
 
 #[test]
@@ -200,24 +246,41 @@ fn diagnostics_are_located_in_utf16() {
     // "é" is two UTF-8 bytes and one UTF-16 unit; "😀" is four bytes and two units.
     let text = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"annotations\":{\"é😀\":\"x\",\"k\":1},\"manifests\":[]}";
     let report = validate(text.as_bytes(), &ValidateOptions::default());
-    let d = report.diagnostics.iter().find(|d| d.code == Code::DescriptorAnnotationNotString).unwrap();
+    let d = report
+        .diagnostics
+        .iter()
+        .find(|d| d.code == Code::DescriptorAnnotationNotString)
+        .unwrap();
     let byte_offset = text.find(":1}").unwrap() + 1;
     assert_eq!(d.span.start.offset as usize, byte_offset);
-    assert_eq!(d.span.start.column as usize, text[..byte_offset].encode_utf16().count() + 1);
+    assert_eq!(
+        d.span.start.column as usize,
+        text[..byte_offset].encode_utf16().count() + 1
+    );
     assert_eq!(d.span.start.line, 1);
     assert_eq!(d.pointer, "/annotations/k");
 }
 
 #[test]
 fn descriptors_validate_alone() {
-    let good = format!(r#"{{"mediaType":"{OCI_M}","digest":"{}","size":2,"data":"e30="}}"#, indexsmith::digest::EMPTY_JSON_SHA256);
+    let good = format!(
+        r#"{{"mediaType":"{OCI_M}","digest":"{}","size":2,"data":"e30="}}"#,
+        indexsmith::digest::EMPTY_JSON_SHA256
+    );
     let report = validate_descriptor(good.as_bytes(), &ValidateOptions::default());
     assert!(report.valid, "{:#?}", report.diagnostics);
     assert_eq!(report.kind, None);
     let bad = r#"{"mediaType":"x","digest":"sha256:1","size":-3}"#;
     let report = validate_descriptor(bad.as_bytes(), &ValidateOptions::default());
     let codes: Vec<Code> = report.diagnostics.iter().map(|d| d.code).collect();
-    assert_eq!(codes, vec![Code::DescriptorInvalidMediaType, Code::DescriptorInvalidDigestEncoding, Code::DescriptorInvalidSize]);
+    assert_eq!(
+        codes,
+        vec![
+            Code::DescriptorInvalidMediaType,
+            Code::DescriptorInvalidDigestEncoding,
+            Code::DescriptorInvalidSize
+        ]
+    );
 }
 
 #[test]
@@ -227,9 +290,22 @@ fn large_documents_warn_and_limits_hold() {
     big.extend(std::iter::repeat(b' ').take(5 * 1024 * 1024));
     big.extend_from_slice(b"]}");
     let report = validate(&big, &ValidateOptions::default());
-    assert!(report.diagnostics.iter().any(|d| d.code == Code::DocumentExceedsRegistryLimit));
+    assert!(report
+        .diagnostics
+        .iter()
+        .any(|d| d.code == Code::DocumentExceedsRegistryLimit));
     assert!(report.valid);
-    let limits = indexsmith::json::Limits { max_depth: 64, max_size: 1024 };
+    let limits = indexsmith::json::Limits {
+        max_depth: 64,
+        max_size: 1024,
+    };
     let report = validate(&big, &ValidateOptions::default().with_limits(limits));
-    assert_eq!(report.diagnostics.iter().map(|d| d.code).collect::<Vec<_>>(), vec![Code::JsonTooLarge]);
+    assert_eq!(
+        report
+            .diagnostics
+            .iter()
+            .map(|d| d.code)
+            .collect::<Vec<_>>(),
+        vec![Code::JsonTooLarge]
+    );
 }

@@ -17,10 +17,18 @@ pub fn add_entry() -> Html {
     let platform = use_node_ref();
     let platform_error = use_state(|| None::<String>);
     let add = {
-        let (ctx, manifest, config, platform, platform_error) = (ctx.clone(), manifest.clone(), config.clone(), platform.clone(), platform_error.clone());
+        let (ctx, manifest, config, platform, platform_error) = (
+            ctx.clone(),
+            manifest.clone(),
+            config.clone(),
+            platform.clone(),
+            platform_error.clone(),
+        );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let Some(m) = manifest.cast::<HtmlTextAreaElement>() else { return };
+            let Some(m) = manifest.cast::<HtmlTextAreaElement>() else {
+                return;
+            };
             let mut child = Child::new(m.value().into_bytes());
             if let Some(c) = config.cast::<HtmlTextAreaElement>() {
                 if !c.value().trim().is_empty() {
@@ -40,22 +48,37 @@ pub fn add_entry() -> Html {
                 }
             }
             platform_error.set(None);
-            ctx.dispatch(Action::Edit(Edit::Add { child, position: None }));
+            ctx.dispatch(Action::Edit(Edit::Add {
+                child,
+                position: None,
+            }));
         })
     };
     let fetch = {
         let (ctx, reference) = (ctx.clone(), reference.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let Some(r) = reference.cast::<HtmlInputElement>() else { return };
-            registry::add_child_by_reference(ctx.clone(), settings.clone(), r.value().trim().to_owned());
+            let Some(r) = reference.cast::<HtmlInputElement>() else {
+                return;
+            };
+            registry::add_child_by_reference(
+                ctx.clone(),
+                settings.clone(),
+                r.value().trim().to_owned(),
+            );
         })
     };
     let status = match &ctx.child {
         Remote::Idle => html! {},
-        Remote::Loading => html! { <p class="muted" role="status">{"Fetching the child manifest…"}</p> },
-        Remote::Loaded(f) => html! { <p class="ok" role="status">{format!("Added {} ({})", f.reference, f.digest)}</p> },
-        Remote::Failed(f) => html! { <p class="error" role="alert">{format!("{}: {}", f.code, f.message)}</p> },
+        Remote::Loading => {
+            html! { <p class="muted" role="status">{"Fetching the child manifest…"}</p> }
+        }
+        Remote::Loaded(f) => {
+            html! { <p class="ok" role="status">{format!("Added {} ({})", f.reference, f.digest)}</p> }
+        }
+        Remote::Failed(f) => {
+            html! { <p class="error" role="alert">{format!("{}: {}", f.code, f.message)}</p> }
+        }
     };
     html! {
         <details class="add-entry" open=true>

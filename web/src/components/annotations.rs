@@ -26,12 +26,21 @@ pub fn annotations(props: &AnnotationsProps) -> Html {
         let (ctx, new_key, new_value) = (ctx.clone(), new_key.clone(), new_value.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let (Some(k), Some(v)) = (new_key.cast::<HtmlInputElement>(), new_value.cast::<HtmlInputElement>()) else { return };
+            let (Some(k), Some(v)) = (
+                new_key.cast::<HtmlInputElement>(),
+                new_value.cast::<HtmlInputElement>(),
+            ) else {
+                return;
+            };
             let key = k.value().trim().to_owned();
             if key.is_empty() {
                 return;
             }
-            ctx.dispatch(Action::Edit(Edit::Annotate { entry, key, value: Some(v.value()) }));
+            ctx.dispatch(Action::Edit(Edit::Annotate {
+                entry,
+                key,
+                value: Some(v.value()),
+            }));
             k.set_value("");
             v.set_value("");
         })

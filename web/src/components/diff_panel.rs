@@ -45,7 +45,9 @@ pub fn diff_panel() -> Html {
         let (ctx, reference, base) = (ctx.clone(), reference.clone(), base.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let Some(r) = reference.cast::<HtmlInputElement>() else { return };
+            let Some(r) = reference.cast::<HtmlInputElement>() else {
+                return;
+            };
             base.set(Base::Fetched);
             registry::compare_with(ctx.clone(), settings.clone(), r.value().trim().to_owned());
         })
@@ -89,7 +91,9 @@ pub fn diff_panel() -> Html {
     };
     let status = match &ctx.compare {
         Remote::Loading => html! { <p class="muted" role="status">{"Fetching…"}</p> },
-        Remote::Failed(f) => html! { <p class="error" role="alert">{format!("{}: {}", f.code, f.message)}</p> },
+        Remote::Failed(f) => {
+            html! { <p class="error" role="alert">{format!("{}: {}", f.code, f.message)}</p> }
+        }
         _ => html! {},
     };
     html! {

@@ -58,7 +58,10 @@ pub fn editor(props: &EditorProps) -> Html {
     let ondragover = {
         let dragging = dragging.clone();
         Callback::from(move |e: DragEvent| {
-            let has_files = e.data_transfer().map(|d| d.types().includes(&"Files".into(), 0)).unwrap_or(false);
+            let has_files = e
+                .data_transfer()
+                .map(|d| d.types().includes(&"Files".into(), 0))
+                .unwrap_or(false);
             if has_files {
                 e.prevent_default();
                 dragging.set(true);
@@ -73,7 +76,10 @@ pub fn editor(props: &EditorProps) -> Html {
         let (dragging, on_drop_file) = (dragging.clone(), props.on_drop_file.clone());
         Callback::from(move |e: DragEvent| {
             dragging.set(false);
-            let file = e.data_transfer().and_then(|d| d.files()).and_then(|f| f.get(0));
+            let file = e
+                .data_transfer()
+                .and_then(|d| d.files())
+                .and_then(|f| f.get(0));
             if let Some(file) = file {
                 e.prevent_default();
                 on_drop_file.emit(file);
@@ -91,7 +97,10 @@ pub fn editor(props: &EditorProps) -> Html {
             let slice = text[s.start..s.end].to_owned();
             match (s.severity, s.diagnostic) {
                 (Some(sev), Some(i)) => {
-                    let title = diagnostics.get(i).map(|d| format!("{}: {}", d.code.as_str(), d.message)).unwrap_or_default();
+                    let title = diagnostics
+                        .get(i)
+                        .map(|d| format!("{}: {}", d.code.as_str(), d.message))
+                        .unwrap_or_default();
                     html! { <mark class={severity_class(sev)} title={title}>{slice}</mark> }
                 }
                 _ => html! { {slice} },

@@ -53,9 +53,15 @@ pub fn format_panel() -> Html {
                 Callback::from(move |_: MouseEvent| ctx.dispatch(Action::CancelConvert))
             };
             match &p.result {
-                Err(f) => html! { <p class="error" role="alert">{format!("{}: {}", f.code, f.message)}</p> },
+                Err(f) => {
+                    html! { <p class="error" role="alert">{format!("{}: {}", f.code, f.message)}</p> }
+                }
                 Ok(composed) => {
-                    let losses: Vec<_> = composed.diagnostics.iter().filter(|d| is_compose_note(d)).collect();
+                    let losses: Vec<_> = composed
+                        .diagnostics
+                        .iter()
+                        .filter(|d| is_compose_note(d))
+                        .collect();
                     html! {
                         <div class="preview" role="region" aria-label="Conversion preview">
                             <h3>{format!("Converting to {}", label(p.to))}</h3>
@@ -85,27 +91,40 @@ pub fn format_panel() -> Html {
         }
     };
     let value = analysis.value.clone();
-    let artifact_type = value.as_ref().and_then(|v| v.get("artifactType")).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
+    let artifact_type = value
+        .as_ref()
+        .and_then(|v| v.get("artifactType"))
+        .and_then(|v| v.as_str())
+        .unwrap_or_default()
+        .to_owned();
     let subject_text = value
         .as_ref()
         .and_then(|v| v.get("subject"))
-        .map(|s| String::from_utf8_lossy(&indexsmith::compose::to_bytes(s, Style::Compact)).into_owned())
+        .map(|s| {
+            String::from_utf8_lossy(&indexsmith::compose::to_bytes(s, Style::Compact)).into_owned()
+        })
         .unwrap_or_default();
     let on_artifact_type = {
         let ctx = ctx.clone();
         Callback::from(move |e: Event| {
             let i: HtmlInputElement = e.target_unchecked_into();
             let v = i.value().trim().to_owned();
-            ctx.dispatch(Action::Edit(Edit::SetArtifactType { artifact_type: (!v.is_empty()).then_some(v) }));
+            ctx.dispatch(Action::Edit(Edit::SetArtifactType {
+                artifact_type: (!v.is_empty()).then_some(v),
+            }));
         })
     };
     let on_subject = {
         let (ctx, subject) = (ctx.clone(), subject.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let Some(t) = subject.cast::<HtmlTextAreaElement>() else { return };
+            let Some(t) = subject.cast::<HtmlTextAreaElement>() else {
+                return;
+            };
             let v = t.value().trim().to_owned();
-            ctx.dispatch(Action::Edit(Edit::SetSubject { descriptor: (!v.is_empty()).then_some(v) }));
+            ctx.dispatch(Action::Edit(Edit::SetSubject {
+                descriptor: (!v.is_empty()).then_some(v),
+            }));
         })
     };
     html! {

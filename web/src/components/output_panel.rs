@@ -16,7 +16,9 @@ pub fn output_panel() -> Html {
     let report = &ctx.analysis.report;
     let download = {
         let text = ctx.text.clone();
-        Callback::from(move |_: MouseEvent| browser::download("index.json", text.as_bytes(), "application/json"))
+        Callback::from(move |_: MouseEvent| {
+            browser::download("index.json", text.as_bytes(), "application/json")
+        })
     };
     let copy = {
         let text = ctx.text.clone();
@@ -26,22 +28,42 @@ pub fn output_panel() -> Html {
         let snippet = embed_snippet(&ctx);
         Callback::from(move |_: MouseEvent| browser::copy(&snippet))
     };
-    let read = |r: &NodeRef| r.cast::<HtmlInputElement>().map(|i| i.value().trim().to_owned()).unwrap_or_default();
+    let read = |r: &NodeRef| {
+        r.cast::<HtmlInputElement>()
+            .map(|i| i.value().trim().to_owned())
+            .unwrap_or_default()
+    };
     let plan = {
-        let (ctx, settings, target, source) = (ctx.clone(), settings.clone(), target.clone(), source.clone());
+        let (ctx, settings, target, source) = (
+            ctx.clone(),
+            settings.clone(),
+            target.clone(),
+            source.clone(),
+        );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             registry::plan_push(ctx.clone(), settings.clone(), read(&target), read(&source));
         })
     };
     let confirm = {
-        let (ctx, settings, target, source) = (ctx.clone(), settings.clone(), target.clone(), source.clone());
-        Callback::from(move |_: MouseEvent| registry::push(ctx.clone(), settings.clone(), read(&target), read(&source)))
+        let (ctx, settings, target, source) = (
+            ctx.clone(),
+            settings.clone(),
+            target.clone(),
+            source.clone(),
+        );
+        Callback::from(move |_: MouseEvent| {
+            registry::push(ctx.clone(), settings.clone(), read(&target), read(&source))
+        })
     };
     let plan_view = match &ctx.plan {
         Remote::Idle => html! {},
-        Remote::Loading => html! { <p class="muted" role="status">{"Checking what the registry already has…"}</p> },
-        Remote::Failed(f) => html! { <p class="error" role="alert">{format!("{}: {}", f.code, f.message)}</p> },
+        Remote::Loading => {
+            html! { <p class="muted" role="status">{"Checking what the registry already has…"}</p> }
+        }
+        Remote::Failed(f) => {
+            html! { <p class="error" role="alert">{format!("{}: {}", f.code, f.message)}</p> }
+        }
         Remote::Loaded(steps) => html! {
             <div class="plan" role="region" aria-label="Push plan">
                 <div class="table-wrap">
@@ -70,7 +92,9 @@ pub fn output_panel() -> Html {
                 <ul class="progress">{ for ctx.push_progress.iter().map(|l| html!{ <li>{l.clone()}</li> }) }</ul>
             </div>
         },
-        Remote::Failed(f) => html! { <p class="error" role="alert">{format!("{}: {}", f.code, f.message)}</p> },
+        Remote::Failed(f) => {
+            html! { <p class="error" role="alert">{format!("{}: {}", f.code, f.message)}</p> }
+        }
         Remote::Loaded(p) => html! {
             <div role="status" aria-live="polite">
                 <ul class="progress">{ for ctx.push_progress.iter().map(|l| html!{ <li>{l.clone()}</li> }) }</ul>
@@ -127,7 +151,11 @@ pub fn output_panel() -> Html {
 pub fn embed_snippet(doc: &crate::state::Document) -> String {
     let fragment = crate::fragment::encode(&doc.url_state());
     let origin = browser::page_url();
-    let hash = if fragment.is_empty() { String::new() } else { format!("#{fragment}") };
+    let hash = if fragment.is_empty() {
+        String::new()
+    } else {
+        format!("#{fragment}")
+    };
     format!(
         "<iframe src=\"{origin}?embed{hash}\"\n  title=\"indexsmith playground\" width=\"100%\" height=\"560\"\n  style=\"border: 1px solid #dde1e8; border-radius: 6px\" loading=\"lazy\"></iframe>"
     )

@@ -41,7 +41,11 @@ fn field_input(props: &FieldProps) -> Html {
         let input: HtmlInputElement = e.target_unchecked_into();
         let v = input.value().trim().to_owned();
         let value = (!v.is_empty()).then_some(v);
-        ctx.dispatch(Action::Edit(Edit::SetPlatformField { index, field, value }));
+        ctx.dispatch(Action::Edit(Edit::SetPlatformField {
+            index,
+            field,
+            value,
+        }));
     });
     let label = format!("{} of entry {}", field.key(), index);
     html! {
@@ -73,7 +77,11 @@ pub fn platform_table(props: &PlatformTableProps) -> Html {
         })
     };
     let len = props.rows.len();
-    let shown: Vec<&Row> = props.rows.iter().filter(|r| matches_filter(r, &props.filter)).collect();
+    let shown: Vec<&Row> = props
+        .rows
+        .iter()
+        .filter(|r| matches_filter(r, &props.filter))
+        .collect();
     let row = |r: &Row| {
         let i = r.index;
         let p = r.platform.clone().unwrap_or_default();
@@ -81,15 +89,26 @@ pub fn platform_table(props: &PlatformTableProps) -> Html {
             let ctx = ctx.clone();
             Callback::from(move |_: MouseEvent| ctx.dispatch(action.clone()))
         };
-        let up = dispatch(Action::Edit(Edit::Move { from: i, to: i.saturating_sub(1) }));
+        let up = dispatch(Action::Edit(Edit::Move {
+            from: i,
+            to: i.saturating_sub(1),
+        }));
         let down = dispatch(Action::Edit(Edit::Move { from: i, to: i + 1 }));
-        let remove = dispatch(Action::Edit(Edit::Remove { selector: Selector::Index(i) }));
+        let remove = dispatch(Action::Edit(Edit::Remove {
+            selector: Selector::Index(i),
+        }));
         let toggle = {
             let open = open.clone();
-            Callback::from(move |_: MouseEvent| open.set(if *open == Some(i) { None } else { Some(i) }))
+            Callback::from(move |_: MouseEvent| {
+                open.set(if *open == Some(i) { None } else { Some(i) })
+            })
         };
         let expanded = *open == Some(i);
-        let pulled_here = props.pulled.as_ref().filter(|(p, _)| *p == i).map(|(_, platform)| platform.clone());
+        let pulled_here = props
+            .pulled
+            .as_ref()
+            .filter(|(p, _)| *p == i)
+            .map(|(_, platform)| platform.clone());
         let field = |field: PlatformField, value: String, placeholder: &'static str| {
             let size = match field {
                 PlatformField::Os => 7,

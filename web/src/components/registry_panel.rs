@@ -14,15 +14,21 @@ pub fn registry_panel() -> Html {
         let (ctx, settings, repository) = (ctx.clone(), settings.clone(), repository.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let Some(r) = repository.cast::<HtmlInputElement>() else { return };
+            let Some(r) = repository.cast::<HtmlInputElement>() else {
+                return;
+            };
             registry::list_tags(ctx.clone(), settings.clone(), r.value().trim().to_owned());
         })
     };
     let tags = match &ctx.tags {
         Remote::Idle => html! {},
         Remote::Loading => html! { <p class="muted" role="status">{"Listing tags…"}</p> },
-        Remote::Failed(f) => html! { <p class="error" role="alert">{format!("{}: {}", f.code, f.message)}</p> },
-        Remote::Loaded((repo, tags)) if tags.is_empty() => html! { <p class="muted">{format!("{repo} has no tags.")}</p> },
+        Remote::Failed(f) => {
+            html! { <p class="error" role="alert">{format!("{}: {}", f.code, f.message)}</p> }
+        }
+        Remote::Loaded((repo, tags)) if tags.is_empty() => {
+            html! { <p class="muted">{format!("{repo} has no tags.")}</p> }
+        }
         Remote::Loaded((repo, tags)) => html! {
             <ul class="tags" aria-label={format!("Tags of {repo}")}>
                 { for tags.iter().map(|t| {

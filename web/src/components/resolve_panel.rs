@@ -8,8 +8,17 @@ use yew::prelude::*;
 
 /// Platforms offered in the picker.
 pub const COMMON: &[&str] = &[
-    "linux/amd64", "linux/arm64", "linux/arm64/v8", "linux/arm/v7", "linux/arm/v6", "linux/386",
-    "linux/ppc64le", "linux/s390x", "linux/riscv64", "windows/amd64", "windows/amd64:10.0.20348",
+    "linux/amd64",
+    "linux/arm64",
+    "linux/arm64/v8",
+    "linux/arm/v7",
+    "linux/arm/v6",
+    "linux/386",
+    "linux/ppc64le",
+    "linux/s390x",
+    "linux/riscv64",
+    "windows/amd64",
+    "windows/amd64:10.0.20348",
     "windows/amd64:10.0.17763",
 ];
 
@@ -38,15 +47,24 @@ pub fn resolve_panel() -> Html {
     let rows: &[Row] = &ctx.analysis.rows;
     let result = match preview(&ctx.text, &ctx.options.platform, *strict) {
         Preview::Empty => html! { <p class="muted">{"Type a platform, or pick one above."}</p> },
-        Preview::BadPlatform(f) => html! { <p class="error" role="alert">{format!("{} ({})", f.message, f.code)}</p> },
-        Preview::BadDocument(f) => html! { <p class="error" role="alert">{format!("{} ({})", f.message, f.code)}</p> },
+        Preview::BadPlatform(f) => {
+            html! { <p class="error" role="alert">{format!("{} ({})", f.message, f.code)}</p> }
+        }
+        Preview::BadDocument(f) => {
+            html! { <p class="error" role="alert">{format!("{} ({})", f.message, f.code)}</p> }
+        }
         Preview::Resolved(r) => {
             let headline = match r.selected {
                 Some(i) => {
-                    let digest = rows.get(i).map(|row| row.short_digest()).unwrap_or_default();
+                    let digest = rows
+                        .get(i)
+                        .map(|row| row.short_digest())
+                        .unwrap_or_default();
                     html! { <p class="verdict ok" role="status">{"Pulls entry "}<strong>{i}</strong>{format!(" ({}, {digest})", rows.get(i).map(Row::platform_label).unwrap_or_default())}</p> }
                 }
-                None => html! { <p class="verdict error" role="status">{"No entry matches: the pull fails (\"no match for platform in manifest\")."}</p> },
+                None => {
+                    html! { <p class="verdict error" role="status">{"No entry matches: the pull fails (\"no match for platform in manifest\")."}</p> }
+                }
             };
             let prefs: Vec<String> = r.preferences.iter().map(|p| p.to_string()).collect();
             html! {

@@ -24,7 +24,10 @@ pub fn source_bar(props: &SourceBarProps) -> Html {
         Callback::from(move |e: Event| {
             let s: HtmlSelectElement = e.target_unchecked_into();
             if let Some(ex) = examples::by_id(&s.value()) {
-                ctx.dispatch(Action::Load { text: ex.text.to_owned(), source: Source::Example(ex.id) });
+                ctx.dispatch(Action::Load {
+                    text: ex.text.to_owned(),
+                    source: Source::Example(ex.id),
+                });
             }
             s.set_value("");
         })
@@ -43,7 +46,9 @@ pub fn source_bar(props: &SourceBarProps) -> Html {
         let (ctx, reference, settings) = (ctx.clone(), reference.clone(), props.settings.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let Some(r) = reference.cast::<HtmlInputElement>() else { return };
+            let Some(r) = reference.cast::<HtmlInputElement>() else {
+                return;
+            };
             let value = r.value().trim().to_owned();
             if !value.is_empty() {
                 registry::fetch_document(ctx.clone(), settings.clone(), value);
@@ -70,7 +75,9 @@ pub fn source_bar(props: &SourceBarProps) -> Html {
     let share = {
         let copied = copied.clone();
         Callback::from(move |_: MouseEvent| {
-            if let Some(href) = crate::services::browser::window().and_then(|w| w.location().href().ok()) {
+            if let Some(href) =
+                crate::services::browser::window().and_then(|w| w.location().href().ok())
+            {
                 browser::copy(&href);
                 copied.set(true);
             }
@@ -78,7 +85,9 @@ pub fn source_bar(props: &SourceBarProps) -> Html {
     };
     let fetch_status = match &ctx.fetch {
         Remote::Loading => html! { <span class="muted" role="status">{"Fetching…"}</span> },
-        Remote::Failed(f) => html! { <span class="error" role="alert">{format!("{}: {}", f.code, f.message)}</span> },
+        Remote::Failed(f) => {
+            html! { <span class="error" role="alert">{format!("{}: {}", f.code, f.message)}</span> }
+        }
         _ => html! {},
     };
     html! {

@@ -14,14 +14,23 @@ pub struct SummaryProps {
 #[function_component(Summary)]
 pub fn summary(props: &SummaryProps) -> Html {
     let report = &props.analysis.report;
-    let count = |s: Severity| report.diagnostics.iter().filter(|d| d.severity == s).count();
+    let count = |s: Severity| {
+        report
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == s)
+            .count()
+    };
     let (errors, warnings) = (count(Severity::Error), count(Severity::Warning));
     let digest = report.digest.to_string();
     let copy = {
         let digest = digest.clone();
         Callback::from(move |_| browser::copy(&digest))
     };
-    let kind = report.kind.map(|k| k.as_str().to_owned()).unwrap_or_else(|| "unknown".into());
+    let kind = report
+        .kind
+        .map(|k| k.as_str().to_owned())
+        .unwrap_or_else(|| "unknown".into());
     let status = if report.valid {
         html! { <span class="badge ok">{"valid"}</span> }
     } else {

@@ -17,7 +17,9 @@ pub fn tabs(props: &TabsProps) -> Html {
     let onkeydown = {
         let (tabs, on_select) = (tabs.clone(), props.on_select.clone());
         Callback::from(move |e: KeyboardEvent| {
-            let Some(i) = tabs.iter().position(|t| *t == current) else { return };
+            let Some(i) = tabs.iter().position(|t| *t == current) else {
+                return;
+            };
             let next = match e.key().as_str() {
                 "ArrowRight" => (i + 1) % tabs.len(),
                 "ArrowLeft" => (i + tabs.len() - 1) % tabs.len(),
@@ -27,7 +29,10 @@ pub fn tabs(props: &TabsProps) -> Html {
             };
             e.prevent_default();
             on_select.emit(tabs[next]);
-            if let Some(el) = crate::services::browser::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(&format!("tab-{}", tabs[next].as_str()))) {
+            if let Some(el) = crate::services::browser::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.get_element_by_id(&format!("tab-{}", tabs[next].as_str())))
+            {
                 if let Ok(el) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el) {
                     let _ = el.focus();
                 }

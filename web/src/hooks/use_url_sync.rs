@@ -26,20 +26,25 @@ pub fn use_url_sync(doc: &Document, embed: bool) {
 #[hook]
 pub fn use_link_listener(ctx: DocumentContext) {
     use_effect_with((), move |_| {
-        let listener = Closure::<dyn Fn(web_sys::Event)>::new(move |_: web_sys::Event| {
-            match fragment::decode(&browser::fragment()) {
-                Ok(Some(state)) => ctx.dispatch(Action::OpenLink(state)),
-                Ok(None) => {}
-                Err(e) => ctx.dispatch(Action::Notice(e.to_string())),
-            }
-        });
+        let listener =
+            Closure::<dyn Fn(web_sys::Event)>::new(
+                move |_: web_sys::Event| match fragment::decode(&browser::fragment()) {
+                    Ok(Some(state)) => ctx.dispatch(Action::OpenLink(state)),
+                    Ok(None) => {}
+                    Err(e) => ctx.dispatch(Action::Notice(e.to_string())),
+                },
+            );
         let window = browser::window();
         if let Some(w) = &window {
-            let _ = w.add_event_listener_with_callback("hashchange", listener.as_ref().unchecked_ref());
+            let _ =
+                w.add_event_listener_with_callback("hashchange", listener.as_ref().unchecked_ref());
         }
         move || {
             if let Some(w) = window {
-                let _ = w.remove_event_listener_with_callback("hashchange", listener.as_ref().unchecked_ref());
+                let _ = w.remove_event_listener_with_callback(
+                    "hashchange",
+                    listener.as_ref().unchecked_ref(),
+                );
             }
         }
     });

@@ -26,27 +26,49 @@ pub fn window() -> Option<Window> {
 /// `origin + pathname` of the page (the app's address without query or fragment).
 pub fn page_url() -> String {
     window()
-        .and_then(|w| Some(format!("{}{}", w.location().origin().ok()?, w.location().pathname().ok()?)))
+        .and_then(|w| {
+            Some(format!(
+                "{}{}",
+                w.location().origin().ok()?,
+                w.location().pathname().ok()?
+            ))
+        })
         .unwrap_or_default()
 }
 
 /// The fragment without `#`.
 pub fn fragment() -> String {
-    window().and_then(|w| w.location().hash().ok()).map(|h| h.trim_start_matches('#').to_owned()).unwrap_or_default()
+    window()
+        .and_then(|w| w.location().hash().ok())
+        .map(|h| h.trim_start_matches('#').to_owned())
+        .unwrap_or_default()
 }
 
 /// True when the page was opened as an embedded playground (`?embed`).
 pub fn is_embed() -> bool {
-    let search = window().and_then(|w| w.location().search().ok()).unwrap_or_default();
-    search.trim_start_matches('?').split('&').any(|p| p == "embed" || p.starts_with("embed="))
+    let search = window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default();
+    search
+        .trim_start_matches('?')
+        .split('&')
+        .any(|p| p == "embed" || p.starts_with("embed="))
 }
 
 /// Replaces the fragment without adding a history entry (`#` + `fragment`, or none when empty).
 pub fn replace_fragment(fragment: &str) {
     let Some(w) = window() else { return };
     let location = w.location();
-    let base = format!("{}{}", location.pathname().unwrap_or_default(), location.search().unwrap_or_default());
-    let url = if fragment.is_empty() { base } else { format!("{base}#{fragment}") };
+    let base = format!(
+        "{}{}",
+        location.pathname().unwrap_or_default(),
+        location.search().unwrap_or_default()
+    );
+    let url = if fragment.is_empty() {
+        base
+    } else {
+        format!("{base}#{fragment}")
+    };
     if let Ok(history) = w.history() {
         let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
     }
@@ -54,8 +76,14 @@ pub fn replace_fragment(fragment: &str) {
 
 /// The full-app URL for the current state (used by the embed's "open" link).
 pub fn app_url(fragment: &str) -> String {
-    let path = window().and_then(|w| w.location().pathname().ok()).unwrap_or_else(|| "/".into());
-    if fragment.is_empty() { path } else { format!("{path}#{fragment}") }
+    let path = window()
+        .and_then(|w| w.location().pathname().ok())
+        .unwrap_or_else(|| "/".into());
+    if fragment.is_empty() {
+        path
+    } else {
+        format!("{path}#{fragment}")
+    }
 }
 
 fn storage() -> Option<web_sys::Storage> {
@@ -85,13 +113,19 @@ pub fn copy(text: &str) {
 
 /// Offers `bytes` as a file download named `name`.
 pub fn download(name: &str, bytes: &[u8], mime: &str) {
-    let Some(document) = window().and_then(|w| w.document()) else { return };
+    let Some(document) = window().and_then(|w| w.document()) else {
+        return;
+    };
     let array = js_sys::Uint8Array::from(bytes);
     let parts = js_sys::Array::of1(&array);
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);
-    let Ok(blob) = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options) else { return };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
+    let Ok(blob) = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
     if let Ok(a) = document.create_element("a") {
         if let Ok(a) = a.dyn_into::<web_sys::HtmlAnchorElement>() {
             a.set_href(&url);
@@ -108,7 +142,11 @@ pub fn select_range(textarea: &HtmlTextAreaElement, start: u32, end: u32) {
     let _ = textarea.set_selection_range(start, end);
     // Scroll so the selected line is visible: put it a third of the way down.
     let value = textarea.value();
-    let before: String = value.encode_utf16().take(start as usize).map(|u| if u == 10 { '\n' } else { 'x' }).collect();
+    let before: String = value
+        .encode_utf16()
+        .take(start as usize)
+        .map(|u| if u == 10 { '\n' } else { 'x' })
+        .collect();
     let line = before.matches('\n').count() as f64;
     let line_height = line_height(textarea);
     let top = (line * line_height - textarea.client_height() as f64 / 3.0).max(0.0);
@@ -127,7 +165,9 @@ fn line_height(textarea: &HtmlTextAreaElement) -> f64 {
 pub async fn read_file(file: web_sys::File) -> Result<String, String> {
     let promise = file.text();
     match wasm_bindgen_futures::JsFuture::from(promise).await {
-        Ok(v) => v.as_string().ok_or_else(|| "the file is not text".to_owned()),
+        Ok(v) => v
+            .as_string()
+            .ok_or_else(|| "the file is not text".to_owned()),
         Err(_) => Err("the file could not be read".to_owned()),
     }
 }

@@ -5,9 +5,14 @@
 
 use crate::state::{Action, DocumentContext, Failure, Fetched, PlanStep, Pushed};
 use indexsmith::compose::{Child, Edit};
-use indexsmith_registry::ops::{ChildAction, FetchManifest, Inspect, ListTags, PushPlan, Transfer, TransferOutput};
+use indexsmith_registry::ops::{
+    ChildAction, FetchManifest, Inspect, ListTags, PushPlan, Transfer, TransferOutput,
+};
 use indexsmith_registry::reference::is_loopback;
-use indexsmith_registry::{Body, Credentials, Event, ImageRef, Operation, RegistryError, Repository, Request, RequestId, Response, Session, SessionConfig};
+use indexsmith_registry::{
+    Body, Credentials, Event, ImageRef, Operation, RegistryError, Repository, Request, RequestId,
+    Response, Session, SessionConfig,
+};
 use std::collections::HashMap;
 
 /// How to reach registries, kept in memory only (never in the URL or storage).
@@ -27,7 +32,12 @@ impl From<RegistryError> for Failure {
 }
 
 fn parse_reference(reference: &str) -> Result<ImageRef, Failure> {
-    reference.trim().parse::<ImageRef>().map_err(|e| Failure::new("reference/invalid", format!("{reference:?} is not a valid reference: {e}")))
+    reference.trim().parse::<ImageRef>().map_err(|e| {
+        Failure::new(
+            "reference/invalid",
+            format!("{reference:?} is not a valid reference: {e}"),
+        )
+    })
 }
 
 /// Where a request goes: through the proxy (`<proxy>/<host>/v2/…` for the API,
@@ -37,7 +47,9 @@ pub fn proxied_url(url: &str, proxy: &str) -> String {
     if proxy.is_empty() {
         return url.to_owned();
     }
-    let Some((_, rest)) = url.split_once("://") else { return url.to_owned() };
+    let Some((_, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
     let (authority, path) = match rest.find('/') {
         Some(i) => (&rest[..i], &rest[i..]),
         None => (rest, "/"),
@@ -59,18 +71,30 @@ pub fn unproxied(value: &str, origin: &str, proxy: &str) -> String {
     }
     let mut out = String::with_capacity(value.len());
     let mut rest = value;
-    let prefixes = [format!("{origin}{proxy}-token/"), format!("{origin}{proxy}/")];
+    let prefixes = [
+        format!("{origin}{proxy}-token/"),
+        format!("{origin}{proxy}/"),
+    ];
     loop {
-        let hit = prefixes.iter().filter_map(|p| rest.find(p.as_str()).map(|i| (i, p.len()))).min_by_key(|(i, _)| *i);
+        let hit = prefixes
+            .iter()
+            .filter_map(|p| rest.find(p.as_str()).map(|i| (i, p.len())))
+            .min_by_key(|(i, _)| *i);
         let Some((at, len)) = hit else {
             out.push_str(rest);
             return out;
         };
         out.push_str(&rest[..at]);
         let after = &rest[at + len..];
-        let end = after.find(|c: char| c == '/' || c == '"' || c == '>' || c == ',' || c.is_whitespace()).unwrap_or(after.len());
+        let end = after
+            .find(|c: char| c == '/' || c == '"' || c == '>' || c == ',' || c.is_whitespace())
+            .unwrap_or(after.len());
         let authority = &after[..end];
-        let scheme = if is_loopback(authority) { "http" } else { "https" };
+        let scheme = if is_loopback(authority) {
+            "http"
+        } else {
+            "https"
+        };
         out.push_str(&format!("{scheme}://{authority}"));
         rest = &after[end..];
     }
@@ -82,14 +106,38 @@ pub fn plan_steps(plan: &PushPlan) -> Vec<PlanStep> {
         .children
         .iter()
         .map(|c| {
-            let platform = c.platform.as_ref().map(|p| format!("{p} — ")).unwrap_or_default();
+            let platform = c
+                .platform
+                .as_ref()
+                .map(|p| format!("{p} — "))
+                .unwrap_or_default();
             let (action, detail) = match &c.action {
                 ChildAction::Present => ("present", "already in the target".to_owned()),
-                ChildAction::ManifestOnly => ("manifest", format!("all {} blobs present; only the manifest is pushed", c.blobs)),
-                ChildAction::Mount { from } => ("mount", format!("{} blob(s), {} bytes mounted from {from}", c.blobs_to_mount, c.bytes_to_mount)),
-                ChildAction::Copy { from } => ("copy", format!("{} blob(s), {} bytes copied from {from}", c.blobs_to_copy + c.blobs_to_mount, c.bytes_to_copy + c.bytes_to_mount)),
+                ChildAction::ManifestOnly => (
+                    "manifest",
+                    format!("all {} blobs present; only the manifest is pushed", c.blobs),
+                ),
+                ChildAction::Mount { from } => (
+                    "mount",
+                    format!(
+                        "{} blob(s), {} bytes mounted from {from}",
+                        c.blobs_to_mount, c.bytes_to_mount
+                    ),
+                ),
+                ChildAction::Copy { from } => (
+                    "copy",
+                    format!(
+                        "{} blob(s), {} bytes copied from {from}",
+                        c.blobs_to_copy + c.blobs_to_mount,
+                        c.bytes_to_copy + c.bytes_to_mount
+                    ),
+                ),
             };
-            PlanStep { digest: c.digest.to_string(), action: action.to_owned(), detail: format!("{platform}{detail}") }
+            PlanStep {
+                digest: c.digest.to_string(),
+                action: action.to_owned(),
+                detail: format!("{platform}{detail}"),
+            }
         })
         .collect();
     if steps.iter().any(|s| s.digest == plan.digest.to_string()) {
@@ -99,7 +147,11 @@ pub fn plan_steps(plan: &PushPlan) -> Vec<PlanStep> {
     steps.push(PlanStep {
         digest: plan.digest.to_string(),
         action: if plan.root_present { "present" } else { "push" }.to_owned(),
-        detail: if plan.root_present { "the index itself is already there; only the tag is set".into() } else { "the index itself, last, by tag".into() },
+        detail: if plan.root_present {
+            "the index itself is already there; only the tag is set".into()
+        } else {
+            "the index itself, last, by tag".into()
+        },
     });
     steps
 }
@@ -108,10 +160,17 @@ fn event_line(e: &Event) -> String {
     match e {
         Event::ManifestFetched { digest, .. } => format!("fetched {digest}"),
         Event::ManifestPresent { digest } => format!("present {digest}"),
-        Event::ManifestPushed { digest, tag } => format!("pushed {digest}{}", tag.as_ref().map(|t| format!(" as {t}")).unwrap_or_default()),
+        Event::ManifestPushed { digest, tag } => format!(
+            "pushed {digest}{}",
+            tag.as_ref().map(|t| format!(" as {t}")).unwrap_or_default()
+        ),
         Event::BlobPresent { digest, .. } => format!("blob present {digest}"),
         Event::BlobMounted { digest, from, .. } => format!("blob mounted {digest} from {from}"),
-        Event::BlobProgress { digest, sent, total } => format!("blob {digest}: {sent}/{total} bytes"),
+        Event::BlobProgress {
+            digest,
+            sent,
+            total,
+        } => format!("blob {digest}: {sent}/{total} bytes"),
         Event::BlobUploaded { digest, size } => format!("blob uploaded {digest} ({size} bytes)"),
         #[allow(unreachable_patterns)]
         _ => format!("{e:?}"),
@@ -121,7 +180,10 @@ fn event_line(e: &Event) -> String {
 fn session_for(settings: &RegistrySettings, registry: &str) -> Session {
     let mut session = Session::new(SessionConfig::default());
     if !settings.username.is_empty() {
-        session.set_credentials(registry, Credentials::new(settings.username.clone(), settings.password.clone()));
+        session.set_credentials(
+            registry,
+            Credentials::new(settings.username.clone(), settings.password.clone()),
+        );
     }
     session
 }
@@ -138,11 +200,18 @@ fn now() -> u64 {
 }
 
 fn page_origin() -> String {
-    crate::services::browser::window().and_then(|w| w.location().origin().ok()).unwrap_or_default()
+    crate::services::browser::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default()
 }
 
 /// Sends one request; the answer comes back with every header and the whole body.
-async fn send(request: &Request, body: Option<Vec<u8>>, proxy: &str, origin: &str) -> Result<Response, indexsmith_registry::TransportFailure> {
+async fn send(
+    request: &Request,
+    body: Option<Vec<u8>>,
+    proxy: &str,
+    origin: &str,
+) -> Result<Response, indexsmith_registry::TransportFailure> {
     use gloo_net::http::{Method, RequestBuilder};
     use indexsmith_registry::{FailureKind, TransportFailure};
     let method = match request.method {
@@ -165,7 +234,11 @@ async fn send(request: &Request, body: Option<Vec<u8>>, proxy: &str, origin: &st
     let built = built.map_err(|e| TransportFailure::new(FailureKind::Network, e.to_string()))?;
     let cross_origin = !url.starts_with('/') && !url.starts_with(origin);
     let response = built.send().await.map_err(|e| {
-        let kind = if cross_origin { FailureKind::CorsBlocked } else { FailureKind::Network };
+        let kind = if cross_origin {
+            FailureKind::CorsBlocked
+        } else {
+            FailureKind::Network
+        };
         TransportFailure::new(kind, e.to_string())
     })?;
     let mut out = Response::new(response.status());
@@ -176,13 +249,21 @@ async fn send(request: &Request, body: Option<Vec<u8>>, proxy: &str, origin: &st
         };
         out = out.with_header(k, v);
     }
-    let bytes = response.binary().await.map_err(|e| TransportFailure::new(FailureKind::Network, e.to_string()))?;
+    let bytes = response
+        .binary()
+        .await
+        .map_err(|e| TransportFailure::new(FailureKind::Network, e.to_string()))?;
     Ok(out.with_body(bytes))
 }
 
 /// Runs an operation to its end: every request it hands out is sent (a batch at a time,
 /// concurrently), every answer handed back; progress events go to `on_event`.
-async fn drive<O: Operation>(op: &mut O, session: &mut Session, settings: &RegistrySettings, mut on_event: impl FnMut(Event)) -> Result<O::Output, RegistryError> {
+async fn drive<O: Operation>(
+    op: &mut O,
+    session: &mut Session,
+    settings: &RegistrySettings,
+    mut on_event: impl FnMut(Event),
+) -> Result<O::Output, RegistryError> {
     let proxy = settings.proxy.clone();
     let origin = page_origin();
     // Bodies of answers to `stream_response` requests, for later `Body::Stream` uploads.
@@ -202,7 +283,10 @@ async fn drive<O: Operation>(op: &mut O, session: &mut Session, settings: &Regis
             return output;
         }
         if batch.is_empty() {
-            return Err(RegistryError::new(indexsmith_registry::ErrorKind::InvalidResponse, "the operation stopped without a result"));
+            return Err(RegistryError::new(
+                indexsmith_registry::ErrorKind::InvalidResponse,
+                "the operation stopped without a result",
+            ));
         }
         let mut sends = Vec::with_capacity(batch.len());
         let mut refused = Vec::new();
@@ -210,8 +294,16 @@ async fn drive<O: Operation>(op: &mut O, session: &mut Session, settings: &Regis
             let body = match &r.body {
                 Body::Empty | Body::Held => None,
                 Body::Bytes(b) => Some(b.clone()),
-                Body::Stream { source, offset, len } => {
-                    let chunk = held.get(source).and_then(|b| b.get(*offset as usize..(*offset + *len) as usize)).map(<[u8]>::to_vec).unwrap_or_default();
+                Body::Stream {
+                    source,
+                    offset,
+                    len,
+                } => {
+                    let chunk = held
+                        .get(source)
+                        .and_then(|b| b.get(*offset as usize..(*offset + *len) as usize))
+                        .map(<[u8]>::to_vec)
+                        .unwrap_or_default();
                     if let Err(e) = op.handle_stream_data(*source, &chunk) {
                         refused.push(e);
                         continue;
@@ -241,14 +333,23 @@ async fn drive<O: Operation>(op: &mut O, session: &mut Session, settings: &Regis
 
 /// After an operation failed: sends what it still hands out (the DELETEs that cancel the upload
 /// sessions it opened), best effort, and ignores the answers' contents.
-async fn clean_up<O: Operation>(op: &mut O, session: &mut Session, mut batch: Vec<Request>, proxy: &str, origin: &str) {
+async fn clean_up<O: Operation>(
+    op: &mut O,
+    session: &mut Session,
+    mut batch: Vec<Request>,
+    proxy: &str,
+    origin: &str,
+) {
     // Each round answers the requests handed out; an operation hands out no more than one round
     // of DELETEs, so the bound is only a guard.
     for _ in 0..4 {
         if batch.is_empty() {
             return;
         }
-        let sends = batch.iter().filter(|r| matches!(r.body, Body::Empty)).map(|r| async move { (r, send(r, None, proxy, origin).await) });
+        let sends = batch
+            .iter()
+            .filter(|r| matches!(r.body, Body::Empty))
+            .map(|r| async move { (r, send(r, None, proxy, origin).await) });
         for (r, result) in futures::future::join_all(sends).await {
             match result {
                 Ok(response) => op.handle_response(session, r.id, response, now()),
@@ -267,8 +368,13 @@ async fn fetch(settings: &RegistrySettings, reference: &str) -> Result<Fetched, 
     let mut session = session_for(settings, &image.repository.registry);
     let mut op = FetchManifest::new(&session, &image.repository, image.manifest_ref());
     let manifest = drive(&mut op, &mut session, settings, |_| {}).await?;
-    let text = String::from_utf8(manifest.bytes).map_err(|_| Failure::new("document/not-utf8", "the manifest is not UTF-8 text"))?;
-    Ok(Fetched { reference: image.to_string(), text, digest: manifest.digest.to_string() })
+    let text = String::from_utf8(manifest.bytes)
+        .map_err(|_| Failure::new("document/not-utf8", "the manifest is not UTF-8 text"))?;
+    Ok(Fetched {
+        reference: image.to_string(),
+        text,
+        digest: manifest.digest.to_string(),
+    })
 }
 
 /// Fetches a document and loads it into the editor.
@@ -297,18 +403,31 @@ pub fn add_child_by_reference(ctx: DocumentContext, settings: RegistrySettings, 
             let mut op = Inspect::new(&session, &image.repository, image.manifest_ref());
             let inspection = drive(&mut op, &mut session, &settings, |_| {}).await?;
             let Some(summary) = inspection.image else {
-                return Err(Failure::new("compose/nested-index", "that reference is an index; add an image manifest (pick a child by digest)"));
+                return Err(Failure::new(
+                    "compose/nested-index",
+                    "that reference is an index; add an image manifest (pick a child by digest)",
+                ));
             };
             let mut child = Child::new(inspection.manifest.bytes.clone());
             if let Some(p) = summary.config_platform.clone() {
                 child = child.with_platform(p);
             }
-            Ok((Fetched { reference: image.to_string(), text: String::from_utf8_lossy(&inspection.manifest.bytes).into_owned(), digest: inspection.manifest.digest.to_string() }, child))
+            Ok((
+                Fetched {
+                    reference: image.to_string(),
+                    text: String::from_utf8_lossy(&inspection.manifest.bytes).into_owned(),
+                    digest: inspection.manifest.digest.to_string(),
+                },
+                child,
+            ))
         }
         .await;
         match result {
             Ok((fetched, child)) => {
-                ctx.dispatch(Action::Edit(Edit::Add { child, position: None }));
+                ctx.dispatch(Action::Edit(Edit::Add {
+                    child,
+                    position: None,
+                }));
                 ctx.dispatch(Action::ChildFinished(Ok(fetched)));
             }
             Err(f) => ctx.dispatch(Action::ChildFinished(Err(f))),
@@ -338,19 +457,41 @@ pub fn list_tags(ctx: DocumentContext, settings: RegistrySettings, repository: S
 
 /// What a push needs: the target, its tag, and where children come from: the repositories in
 /// `sources`, separated by commas or spaces, tried in that order for each missing child.
-fn push_target(reference: &str, sources: &str) -> Result<(Repository, Option<String>, Vec<Repository>), Failure> {
+fn push_target(
+    reference: &str,
+    sources: &str,
+) -> Result<(Repository, Option<String>, Vec<Repository>), Failure> {
     let target = parse_reference(reference)?;
     if target.digest.is_some() {
-        return Err(Failure::new("reference/digest", "push to a tag (repository:tag), not to a digest"));
+        return Err(Failure::new(
+            "reference/digest",
+            "push to a tag (repository:tag), not to a digest",
+        ));
     }
-    let sources = sources.split(|c: char| c == ',' || c.is_whitespace()).filter(|s| !s.is_empty()).map(parse_repository).collect::<Result<Vec<_>, _>>()?;
-    Ok((target.repository, Some(target.tag.unwrap_or_else(|| "latest".into())), sources))
+    let sources = sources
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|s| !s.is_empty())
+        .map(parse_repository)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok((
+        target.repository,
+        Some(target.tag.unwrap_or_else(|| "latest".into())),
+        sources,
+    ))
 }
 
 /// Works out what a push would do (present / mount / copy per child), without writing.
-pub fn plan_push(ctx: DocumentContext, settings: RegistrySettings, reference: String, source: String) {
+pub fn plan_push(
+    ctx: DocumentContext,
+    settings: RegistrySettings,
+    reference: String,
+    source: String,
+) {
     ctx.dispatch(Action::PlanStarted);
-    let (bytes, media_type) = (ctx.text.clone().into_bytes(), ctx.analysis.report.media_type.clone().unwrap_or_default());
+    let (bytes, media_type) = (
+        ctx.text.clone().into_bytes(),
+        ctx.analysis.report.media_type.clone().unwrap_or_default(),
+    );
     yew::platform::spawn_local(async move {
         let result = async {
             let (target, tag, source) = push_target(&reference, &source)?;
@@ -358,7 +499,9 @@ pub fn plan_push(ctx: DocumentContext, settings: RegistrySettings, reference: St
             let mut op = Transfer::plan(&session, &target, tag, bytes, &media_type, source);
             match drive(&mut op, &mut session, &settings, |_| {}).await? {
                 TransferOutput::Plan(plan) => Ok(plan_steps(&plan)),
-                TransferOutput::Pushed(_) => Err(Failure::new("INVALID_RESPONSE", "the dry run pushed")),
+                TransferOutput::Pushed(_) => {
+                    Err(Failure::new("INVALID_RESPONSE", "the dry run pushed"))
+                }
             }
         }
         .await;
@@ -379,13 +522,22 @@ pub fn push(ctx: DocumentContext, settings: RegistrySettings, reference: String,
             let (target, tag, source) = push_target(&reference, &source)?;
             let mut session = session_for(&settings, &target.registry);
             let mut op = Transfer::push(&session, &target, tag.clone(), bytes, &media_type, source);
-            let output = drive(&mut op, &mut session, &settings, |e| progress.dispatch(Action::PushProgress(event_line(&e)))).await?;
+            let output = drive(&mut op, &mut session, &settings, |e| {
+                progress.dispatch(Action::PushProgress(event_line(&e)))
+            })
+            .await?;
             match output {
                 TransferOutput::Pushed(report) => {
                     let digest = report.digest.map(|d| d.to_string()).unwrap_or_default();
-                    Ok(Pushed { reference: format!("{target}:{}", tag.unwrap_or_default()), verified: digest == local, digest })
+                    Ok(Pushed {
+                        reference: format!("{target}:{}", tag.unwrap_or_default()),
+                        verified: digest == local,
+                        digest,
+                    })
                 }
-                TransferOutput::Plan(_) => Err(Failure::new("INVALID_RESPONSE", "the push only planned")),
+                TransferOutput::Plan(_) => {
+                    Err(Failure::new("INVALID_RESPONSE", "the push only planned"))
+                }
             }
         }
         .await;
@@ -431,7 +583,9 @@ mod tests {
 
     fn child(hex: char, action: ChildAction) -> indexsmith_registry::ops::ChildPlan {
         indexsmith_registry::ops::ChildPlan {
-            digest: format!("sha256:{}", hex.to_string().repeat(64)).parse().expect("digest"),
+            digest: format!("sha256:{}", hex.to_string().repeat(64))
+                .parse()
+                .expect("digest"),
             media_type: "application/vnd.oci.image.manifest.v1+json".into(),
             platform: Some(indexsmith::Platform::new("linux", "arm64")),
             action,
@@ -448,7 +602,9 @@ mod tests {
     #[test]
     fn plan_steps_name_each_child_and_the_root() {
         let from = Repository::new("127.0.0.1:5000", "sample/parts");
-        let root: indexsmith::Digest = format!("sha256:{}", "f".repeat(64)).parse().expect("digest");
+        let root: indexsmith::Digest = format!("sha256:{}", "f".repeat(64))
+            .parse()
+            .expect("digest");
         let plan = |children, root_present| PushPlan {
             digest: root.clone(),
             media_type: "application/vnd.oci.image.index.v1+json".into(),
@@ -463,36 +619,88 @@ mod tests {
         let cases = [
             (
                 "one of each",
-                plan(vec![child('a', ChildAction::Present), child('b', ChildAction::ManifestOnly), child('c', ChildAction::Mount { from: from.clone() }), child('d', ChildAction::Copy { from: from.clone() })], false),
+                plan(
+                    vec![
+                        child('a', ChildAction::Present),
+                        child('b', ChildAction::ManifestOnly),
+                        child('c', ChildAction::Mount { from: from.clone() }),
+                        child('d', ChildAction::Copy { from: from.clone() }),
+                    ],
+                    false,
+                ),
                 vec!["present", "manifest", "mount", "copy", "push"],
             ),
             ("root already there", plan(vec![], true), vec!["present"]),
-            ("root reported as its own child", plan(vec![child('f', ChildAction::Present)], true), vec!["present"]),
+            (
+                "root reported as its own child",
+                plan(vec![child('f', ChildAction::Present)], true),
+                vec!["present"],
+            ),
         ];
         for (name, plan, expected) in cases {
             let steps = plan_steps(&plan);
             let actions: Vec<&str> = steps.iter().map(|s| s.action.as_str()).collect();
             assert_eq!(actions, expected, "{name}");
-            assert_eq!(steps.last().map(|s| s.digest.clone()), Some(root.to_string()), "{name}: the root comes last");
+            assert_eq!(
+                steps.last().map(|s| s.digest.clone()),
+                Some(root.to_string()),
+                "{name}: the root comes last"
+            );
         }
-        let mount = &plan_steps(&plan(vec![child('c', ChildAction::Mount { from: from.clone() })], false))[0];
-        assert!(mount.detail.contains("linux/arm64") && mount.detail.contains("sample/parts") && mount.detail.contains("700 bytes"), "{}", mount.detail);
+        let mount = &plan_steps(&plan(
+            vec![child('c', ChildAction::Mount { from: from.clone() })],
+            false,
+        ))[0];
+        assert!(
+            mount.detail.contains("linux/arm64")
+                && mount.detail.contains("sample/parts")
+                && mount.detail.contains("700 bytes"),
+            "{}",
+            mount.detail
+        );
     }
 
     #[test]
     fn push_targets() {
-        let ok = push_target("localhost:5000/sample/hello:multi", "localhost:5000/sample/hello").expect("valid");
+        let ok = push_target(
+            "localhost:5000/sample/hello:multi",
+            "localhost:5000/sample/hello",
+        )
+        .expect("valid");
         assert_eq!(ok.0, Repository::new("localhost:5000", "sample/hello"));
         assert_eq!(ok.1.as_deref(), Some("multi"));
-        assert_eq!(ok.2, vec![Repository::new("localhost:5000", "sample/hello")]);
-        let two = push_target("localhost:5000/app:1", " localhost:5000/app-amd64, localhost:5000/app-arm64 ").expect("valid");
-        assert_eq!(two.2, vec![Repository::new("localhost:5000", "app-amd64"), Repository::new("localhost:5000", "app-arm64")]);
+        assert_eq!(
+            ok.2,
+            vec![Repository::new("localhost:5000", "sample/hello")]
+        );
+        let two = push_target(
+            "localhost:5000/app:1",
+            " localhost:5000/app-amd64, localhost:5000/app-arm64 ",
+        )
+        .expect("valid");
+        assert_eq!(
+            two.2,
+            vec![
+                Repository::new("localhost:5000", "app-amd64"),
+                Repository::new("localhost:5000", "app-arm64")
+            ]
+        );
         let untagged = push_target("localhost:5000/sample/hello", "").expect("valid");
-        assert_eq!((untagged.1.as_deref(), untagged.2), (Some("latest"), Vec::new()));
-        assert!(push_target("localhost:5000/app:1", "localhost:5000/a, UPPER/case").is_err(), "a bad source is refused");
+        assert_eq!(
+            (untagged.1.as_deref(), untagged.2),
+            (Some("latest"), Vec::new())
+        );
+        assert!(
+            push_target("localhost:5000/app:1", "localhost:5000/a, UPPER/case").is_err(),
+            "a bad source is refused"
+        );
         let cases = [("by digest", "localhost:5000/a@sha256:0000000000000000000000000000000000000000000000000000000000000000", "reference/digest"), ("bad", "UPPER/case", "reference/invalid")];
         for (name, reference, code) in cases {
-            assert_eq!(push_target(reference, "").err().map(|f| f.code), Some(code.to_owned()), "{name}");
+            assert_eq!(
+                push_target(reference, "").err().map(|f| f.code),
+                Some(code.to_owned()),
+                "{name}"
+            );
         }
     }
 }

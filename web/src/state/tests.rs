@@ -15,68 +15,175 @@ fn example(e: examples::Example) -> Document {
 }
 
 fn codes(doc: &Document) -> Vec<&'static str> {
-    doc.analysis.report.diagnostics.iter().map(|d| d.code.as_str()).collect()
+    doc.analysis
+        .report
+        .diagnostics
+        .iter()
+        .map(|d| d.code.as_str())
+        .collect()
 }
 
 #[test]
 fn edit_text_revalidates_and_digests_the_exact_bytes() {
     let cases = [
-        ("valid list", examples::HELLO_WORLD_LIST.text.to_owned(), true, 3),
-        ("trailing comma (parser recovers)", examples::BROKEN.text.to_owned(), false, 2),
+        (
+            "valid list",
+            examples::HELLO_WORLD_LIST.text.to_owned(),
+            true,
+            3,
+        ),
+        (
+            "trailing comma (parser recovers)",
+            examples::BROKEN.text.to_owned(),
+            false,
+            2,
+        ),
         ("not json", "{\"schemaVersion\": 2,".to_owned(), false, 0),
-        ("crlf kept", examples::HELLO_WORLD_LIST.text.replace('\n', "\r\n"), true, 3),
+        (
+            "crlf kept",
+            examples::HELLO_WORLD_LIST.text.replace('\n', "\r\n"),
+            true,
+            3,
+        ),
         ("empty", String::new(), false, 0),
     ];
     for (name, text, valid, rows) in cases {
-        let doc = reduce(Document::new("{}".into(), Source::Typed), [Action::EditText(text.clone())]);
+        let doc = reduce(
+            Document::new("{}".into(), Source::Typed),
+            [Action::EditText(text.clone())],
+        );
         assert_eq!(doc.text, text, "{name}: text kept as typed");
-        assert_eq!(doc.analysis.report.valid, valid, "{name}: valid {:?}", codes(&doc));
+        assert_eq!(
+            doc.analysis.report.valid,
+            valid,
+            "{name}: valid {:?}",
+            codes(&doc)
+        );
         assert_eq!(doc.analysis.rows.len(), rows, "{name}: rows");
-        assert_eq!(doc.analysis.report.digest, indexsmith::digest::sha256(text.as_bytes()), "{name}: digest of exact bytes");
+        assert_eq!(
+            doc.analysis.report.digest,
+            indexsmith::digest::sha256(text.as_bytes()),
+            "{name}: digest of exact bytes"
+        );
         assert_eq!(doc.analysis.report.size, text.len() as u64, "{name}: size");
     }
-    let broken = reduce(Document::default(), [Action::EditText(examples::BROKEN.text.into())]);
-    assert!(codes(&broken).contains(&"json/trailing-comma"), "{:?}", codes(&broken));
+    let broken = reduce(
+        Document::default(),
+        [Action::EditText(examples::BROKEN.text.into())],
+    );
+    assert!(
+        codes(&broken).contains(&"json/trailing-comma"),
+        "{:?}",
+        codes(&broken)
+    );
 }
 
 #[test]
 fn table_edits_go_through_compose_and_replace_the_text() {
-    let set = |index, field, value: &str| Action::Edit(Edit::SetPlatformField { index, field, value: Some(value.into()) });
+    let set = |index, field, value: &str| {
+        Action::Edit(Edit::SetPlatformField {
+            index,
+            field,
+            value: Some(value.into()),
+        })
+    };
     // (case, actions, expected platform labels after)
     let cases: Vec<(&str, Vec<Action>, Vec<&str>)> = vec![
-        ("set variant", vec![set(1, PlatformField::Variant, "v8")], vec!["linux/amd64", "linux/arm64/v8", "windows/amd64"]),
-        ("set os and arch", vec![set(0, PlatformField::Architecture, "s390x")], vec!["linux/s390x", "linux/arm64", "windows/amd64"]),
-        ("move down", vec![Action::Edit(Edit::Move { from: 0, to: 1 })], vec!["linux/arm64", "linux/amd64", "windows/amd64"]),
-        ("remove", vec![Action::Edit(Edit::Remove { selector: Selector::Index(2) })], vec!["linux/amd64", "linux/arm64"]),
+        (
+            "set variant",
+            vec![set(1, PlatformField::Variant, "v8")],
+            vec!["linux/amd64", "linux/arm64/v8", "windows/amd64"],
+        ),
+        (
+            "set os and arch",
+            vec![set(0, PlatformField::Architecture, "s390x")],
+            vec!["linux/s390x", "linux/arm64", "windows/amd64"],
+        ),
+        (
+            "move down",
+            vec![Action::Edit(Edit::Move { from: 0, to: 1 })],
+            vec!["linux/arm64", "linux/amd64", "windows/amd64"],
+        ),
+        (
+            "remove",
+            vec![Action::Edit(Edit::Remove {
+                selector: Selector::Index(2),
+            })],
+            vec!["linux/amd64", "linux/arm64"],
+        ),
     ];
     for (name, actions, expected) in cases {
         let doc = reduce(example(examples::HELLO_WORLD_LIST), actions);
         assert_eq!(doc.edit_error, None, "{name}");
-        let labels: Vec<String> = doc.analysis.rows.iter().map(|r| r.platform_label()).collect();
+        let labels: Vec<String> = doc
+            .analysis
+            .rows
+            .iter()
+            .map(|r| r.platform_label())
+            .collect();
         assert_eq!(labels, expected, "{name}");
-        assert_ne!(doc.text, examples::HELLO_WORLD_LIST.text, "{name}: text replaced");
-        assert_eq!(doc.undo.last().map(|t| &**t), Some(examples::HELLO_WORLD_LIST.text), "{name}: undoable");
+        assert_ne!(
+            doc.text,
+            examples::HELLO_WORLD_LIST.text,
+            "{name}: text replaced"
+        );
+        assert_eq!(
+            doc.undo.last().map(|t| &**t),
+            Some(examples::HELLO_WORLD_LIST.text),
+            "{name}: undoable"
+        );
         // The table is derived from the new text: re-analysing the text gives the same rows.
-        assert_eq!(Analysis::of(&doc.text).rows, doc.analysis.rows, "{name}: in sync");
+        assert_eq!(
+            Analysis::of(&doc.text).rows,
+            doc.analysis.rows,
+            "{name}: in sync"
+        );
     }
 }
 
 #[test]
 fn failed_edits_never_touch_the_text() {
     let cases: Vec<(&str, Document, Action, &str)> = vec![
-        ("entry out of range", example(examples::HELLO_WORLD_LIST), Action::Edit(Edit::Move { from: 7, to: 0 }), "compose/entry-out-of-range"),
-        ("broken json", example(examples::BROKEN), Action::Edit(Edit::Remove { selector: Selector::Index(0) }), "compose/not-an-index"),
-        ("reformat broken json", example(examples::BROKEN), Action::Reformat(Style::Compact), "compose/not-an-index"),
+        (
+            "entry out of range",
+            example(examples::HELLO_WORLD_LIST),
+            Action::Edit(Edit::Move { from: 7, to: 0 }),
+            "compose/entry-out-of-range",
+        ),
+        (
+            "broken json",
+            example(examples::BROKEN),
+            Action::Edit(Edit::Remove {
+                selector: Selector::Index(0),
+            }),
+            "compose/not-an-index",
+        ),
+        (
+            "reformat broken json",
+            example(examples::BROKEN),
+            Action::Reformat(Style::Compact),
+            "compose/not-an-index",
+        ),
     ];
     for (name, doc, action, code) in cases {
         let before = doc.text.clone();
         let after = reduce(doc, [action]);
         assert_eq!(after.text, before, "{name}: text unchanged");
-        assert_eq!(after.edit_error.as_ref().map(|f| f.code.as_str()), Some(code), "{name}");
+        assert_eq!(
+            after.edit_error.as_ref().map(|f| f.code.as_str()),
+            Some(code),
+            "{name}"
+        );
         assert!(after.undo.is_empty(), "{name}: no undo step");
     }
     // Typing clears the error; the failed fetch keeps the text.
-    let doc = reduce(example(examples::BROKEN), [Action::FetchStarted, Action::FetchFinished(Err(Failure::new("MANIFEST_UNKNOWN", "no such tag")))]);
+    let doc = reduce(
+        example(examples::BROKEN),
+        [
+            Action::FetchStarted,
+            Action::FetchFinished(Err(Failure::new("MANIFEST_UNKNOWN", "no such tag"))),
+        ],
+    );
     assert_eq!(doc.text, examples::BROKEN.text);
     assert!(matches!(doc.fetch, Remote::Failed(ref f) if f.code == "MANIFEST_UNKNOWN"));
 }
@@ -84,7 +191,10 @@ fn failed_edits_never_touch_the_text() {
 #[test]
 fn undo_and_redo() {
     let a = examples::HELLO_WORLD_LIST.text.to_owned();
-    let doc = reduce(example(examples::HELLO_WORLD_LIST), [Action::Reformat(Style::Compact)]);
+    let doc = reduce(
+        example(examples::HELLO_WORLD_LIST),
+        [Action::Reformat(Style::Compact)],
+    );
     let compact = doc.text.clone();
     assert!(!compact.contains('\n'), "compact has no newline");
     let undone = reduce(doc.clone(), [Action::Undo]);
@@ -109,31 +219,66 @@ fn typing_is_grouped_into_undo_steps() {
         actions.push(Action::EditText(text.clone()));
     }
     let doc = reduce(Document::new("{".into(), Source::Typed), actions);
-    assert_eq!(doc.undo.len(), 2, "{} keystrokes make two steps", TYPING_RUN + 5);
+    assert_eq!(
+        doc.undo.len(),
+        2,
+        "{} keystrokes make two steps",
+        TYPING_RUN + 5
+    );
     let back = reduce(doc, [Action::Undo, Action::Undo]);
     assert_eq!(back.text, "{");
 }
 
 #[test]
 fn conversion_shows_the_loss_report_before_applying() {
-    let doc = reduce(example(examples::OCI_ATTESTATIONS), [Action::PreviewConvert(Format::Docker)]);
-    assert_eq!(doc.text, examples::OCI_ATTESTATIONS.text, "preview does not change the text");
+    let doc = reduce(
+        example(examples::OCI_ATTESTATIONS),
+        [Action::PreviewConvert(Format::Docker)],
+    );
+    assert_eq!(
+        doc.text,
+        examples::OCI_ATTESTATIONS.text,
+        "preview does not change the text"
+    );
     let preview = doc.convert.as_ref().expect("preview");
     let composed = preview.result.as_ref().expect("converts");
-    let losses = composed.diagnostics.iter().filter(|d| d.code.as_str() == "convert/dropped-field").count();
-    assert!(losses > 0, "annotations are reported as lost: {:?}", composed.diagnostics);
+    let losses = composed
+        .diagnostics
+        .iter()
+        .filter(|d| d.code.as_str() == "convert/dropped-field")
+        .count();
+    assert!(
+        losses > 0,
+        "annotations are reported as lost: {:?}",
+        composed.diagnostics
+    );
     let applied = reduce(doc, [Action::ConfirmConvert]);
     assert_eq!(applied.analysis.format, Some(Format::Docker));
     assert!(applied.convert.is_none());
-    assert!(applied.edit_notes.iter().any(|d| d.code.as_str() == "convert/dropped-field"));
-    let cancelled = reduce(example(examples::OCI_ATTESTATIONS), [Action::PreviewConvert(Format::Docker), Action::CancelConvert]);
+    assert!(applied
+        .edit_notes
+        .iter()
+        .any(|d| d.code.as_str() == "convert/dropped-field"));
+    let cancelled = reduce(
+        example(examples::OCI_ATTESTATIONS),
+        [
+            Action::PreviewConvert(Format::Docker),
+            Action::CancelConvert,
+        ],
+    );
     assert_eq!(cancelled.text, examples::OCI_ATTESTATIONS.text);
     assert!(cancelled.convert.is_none());
 }
 
 #[test]
 fn loading_sets_the_baseline_and_is_undoable() {
-    let doc = reduce(Document::default(), [Action::Load { text: examples::BROKEN.text.into(), source: Source::File("x.json".into()) }]);
+    let doc = reduce(
+        Document::default(),
+        [Action::Load {
+            text: examples::BROKEN.text.into(),
+            source: Source::File("x.json".into()),
+        }],
+    );
     assert_eq!(*doc.original, examples::BROKEN.text);
     assert_eq!(doc.source, Source::File("x.json".into()));
     assert_eq!(reduce(doc, [Action::Undo]).text, examples::DEFAULT.text);
@@ -143,12 +288,25 @@ fn loading_sets_the_baseline_and_is_undoable() {
 fn url_state_round_trips_and_leaves_out_defaults() {
     let cases: Vec<(&str, Document, Vec<Action>)> = vec![
         ("default", Document::default(), vec![]),
-        ("other example", example(examples::WINDOWS_OS_VERSION), vec![]),
-        ("typed text", Document::default(), vec![Action::EditText("{\"schemaVersion\":2}".into())]),
+        (
+            "other example",
+            example(examples::WINDOWS_OS_VERSION),
+            vec![],
+        ),
+        (
+            "typed text",
+            Document::default(),
+            vec![Action::EditText("{\"schemaVersion\":2}".into())],
+        ),
         (
             "options",
             Document::default(),
-            vec![Action::SetTab(Tab::Resolve), Action::SetPlatform("windows/amd64:10.0.20348".into()), Action::SetFilter("arm".into()), Action::SetStyle(OutputStyle::Docker)],
+            vec![
+                Action::SetTab(Tab::Resolve),
+                Action::SetPlatform("windows/amd64:10.0.20348".into()),
+                Action::SetFilter("arm".into()),
+                Action::SetStyle(OutputStyle::Docker),
+            ],
         ),
     ];
     for (name, doc, actions) in cases {
@@ -161,7 +319,9 @@ fn url_state_round_trips_and_leaves_out_defaults() {
         if name == "other example" {
             assert!(state.text.is_none(), "examples travel by id");
         }
-        let decoded = fragment::decode(&encoded).expect("decodes").unwrap_or_default();
+        let decoded = fragment::decode(&encoded)
+            .expect("decodes")
+            .unwrap_or_default();
         let restored = Document::from_url_state(&decoded, Source::Link);
         assert_eq!(restored.text, doc.text, "{name}: text");
         assert_eq!(restored.options, doc.options, "{name}: options");
@@ -170,11 +330,20 @@ fn url_state_round_trips_and_leaves_out_defaults() {
 
 #[test]
 fn opening_a_link_replaces_document_and_options_undoably() {
-    let other = reduce(example(examples::WINDOWS_OS_VERSION), [Action::SetTab(Tab::Diff), Action::SetFilter("windows".into())]);
+    let other = reduce(
+        example(examples::WINDOWS_OS_VERSION),
+        [
+            Action::SetTab(Tab::Diff),
+            Action::SetFilter("windows".into()),
+        ],
+    );
     let state = other.url_state();
     let doc = reduce(Document::default(), [Action::OpenLink(state)]);
     assert_eq!(doc.text, examples::WINDOWS_OS_VERSION.text);
     assert_eq!(doc.options, other.options);
-    assert_eq!(*doc.original, doc.text, "the linked document is the diff baseline");
+    assert_eq!(
+        *doc.original, doc.text,
+        "the linked document is the diff baseline"
+    );
     assert_eq!(reduce(doc, [Action::Undo]).text, examples::DEFAULT.text);
 }

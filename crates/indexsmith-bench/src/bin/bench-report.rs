@@ -40,8 +40,14 @@ fn main() {
     md.push_str("|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     let base = median_ns(criterion, "validate/validate_document/100");
     for size in ["10", "100", "1000", "10000", "50mb"] {
-        let file = if size == "50mb" { "index-50mb.json".to_owned() } else { format!("index-{size}.json") };
-        let bytes = std::fs::metadata(Path::new(inputs).join(&file)).map(|m| m.len()).ok();
+        let file = if size == "50mb" {
+            "index-50mb.json".to_owned()
+        } else {
+            format!("index-{size}.json")
+        };
+        let bytes = std::fs::metadata(Path::new(inputs).join(&file))
+            .map(|m| m.len())
+            .ok();
         let validate = median_ns(criterion, &format!("validate/validate_document/{size}"));
         if validate.is_none() && size == "50mb" {
             continue;
@@ -58,13 +64,19 @@ fn main() {
             md,
             "| {size} | {} | {} | {} | {} | {} | {throughput} | {ratio} |",
             bytes.map_or("–".to_owned(), |b| b.to_string()),
-            fmt_time(median_ns(criterion, &format!("validate/validate+digest/{size}"))),
+            fmt_time(median_ns(
+                criterion,
+                &format!("validate/validate+digest/{size}")
+            )),
             fmt_time(validate),
             fmt_time(median_ns(criterion, &format!("validate/parse/{size}"))),
             fmt_time(median_ns(criterion, &format!("validate/sha256/{size}"))),
         );
     }
-    let _ = writeln!(md, "\nTarget: 10,000 entries within 120× the 100-entry time.\n");
+    let _ = writeln!(
+        md,
+        "\nTarget: 10,000 entries within 120× the 100-entry time.\n"
+    );
     let _ = writeln!(md, "| compose | median |\n|---|---:|\n| edit_index, 1,000 entries (setPlatform + annotate, then validate + digest of the result) | {} |\n", fmt_time(median_ns(criterion, "compose/edit_index/1000")));
     if rest.is_empty() {
         md.push_str("Node results: not run (no `node`).\n");

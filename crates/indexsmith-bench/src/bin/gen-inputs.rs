@@ -6,12 +6,19 @@ use indexsmith_bench::{index, index_of_size, SIZES};
 use std::path::PathBuf;
 
 fn main() {
-    let dir = PathBuf::from(std::env::args().nth(1).unwrap_or_else(|| "target/bench-inputs".to_owned()));
+    let dir = PathBuf::from(
+        std::env::args()
+            .nth(1)
+            .unwrap_or_else(|| "target/bench-inputs".to_owned()),
+    );
     if let Err(e) = std::fs::create_dir_all(&dir) {
         eprintln!("{}: {e}", dir.display());
         std::process::exit(1);
     }
-    let mut files: Vec<(String, Vec<u8>)> = SIZES.iter().map(|&n| (format!("index-{n}.json"), index(n))).collect();
+    let mut files: Vec<(String, Vec<u8>)> = SIZES
+        .iter()
+        .map(|&n| (format!("index-{n}.json"), index(n)))
+        .collect();
     files.push(("index-50mb.json".to_owned(), index_of_size(50 * 1_000_000)));
     for (name, bytes) in files {
         let path = dir.join(&name);

@@ -12,7 +12,9 @@ fn main() {
     let options = ValidateOptions::default();
     let mut diagnostics = 0;
     for _ in 0..rounds {
-        diagnostics += validate_document(std::hint::black_box(&doc), &options).diagnostics.len();
+        diagnostics += validate_document(std::hint::black_box(&doc), &options)
+            .diagnostics
+            .len();
     }
     println!("{entries} entries, {rounds} rounds, {diagnostics} diagnostics");
 }

@@ -14,7 +14,11 @@ use indexsmith::digest::Digest;
 
 /// What to do with a reference that is itself an index.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(rename_all = "camelCase"))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize),
+    serde(rename_all = "camelCase")
+)]
 pub enum NestedIndex {
     /// Take its children as entries (regctl's behaviour), platforms as that index declares them.
     Flatten,
@@ -24,7 +28,11 @@ pub enum NestedIndex {
 
 /// One entry of the index to compose.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(rename_all = "camelCase"))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize),
+    serde(rename_all = "camelCase")
+)]
 pub struct IndexEntry {
     /// The repository the manifest was found in (a push mounts or copies from there).
     pub source: Repository,
@@ -63,10 +71,17 @@ pub struct CreateIndex {
 }
 
 impl CreateIndex {
-    pub fn new(session: &Session, sources: Vec<(Repository, ManifestRef)>, nested: NestedIndex) -> CreateIndex {
+    pub fn new(
+        session: &Session,
+        sources: Vec<(Repository, ManifestRef)>,
+        nested: NestedIndex,
+    ) -> CreateIndex {
         let mut engine = Engine::new();
         for (i, (repo, reference)) in sources.iter().enumerate() {
-            engine.submit(Tag::Source(i), manifest_get(session, repo, reference, Method::Get));
+            engine.submit(
+                Tag::Source(i),
+                manifest_get(session, repo, reference, Method::Get),
+            );
         }
         let n = sources.len();
         let mut op = CreateIndex {
@@ -96,13 +111,26 @@ impl CreateIndex {
     fn done_one(&mut self) {
         self.remaining -= 1;
         if self.remaining == 0 {
-            self.output = Some(Ok(std::mem::take(&mut self.entries).into_iter().flatten().collect()));
+            self.output = Some(Ok(std::mem::take(&mut self.entries)
+                .into_iter()
+                .flatten()
+                .collect()));
             self.finished = true;
         }
     }
 
-    fn on_manifest(&mut self, session: &Session, i: usize, manifest: Manifest, response: &Response, url: &str) {
-        self.events.push(Event::ManifestFetched { digest: manifest.digest.clone(), media_type: manifest.media_type.clone() });
+    fn on_manifest(
+        &mut self,
+        session: &Session,
+        i: usize,
+        manifest: Manifest,
+        response: &Response,
+        url: &str,
+    ) {
+        self.events.push(Event::ManifestFetched {
+            digest: manifest.digest.clone(),
+            media_type: manifest.media_type.clone(),
+        });
         let info = match manifest.info() {
             Ok(info) => info,
             Err(e) => return self.fail(RegistryError::invalid_response(e, response, url)),
@@ -141,16 +169,27 @@ impl CreateIndex {
                 Err(e) => return self.fail(e),
             };
             match tag {
-                Tag::Source(i) => match check_manifest(&response, &self.sources[i].1, &outcome.url) {
+                Tag::Source(i) => match check_manifest(&response, &self.sources[i].1, &outcome.url)
+                {
                     Ok(m) => self.on_manifest(session, i, m, &response, &outcome.url),
                     Err(e) => return self.fail(e),
                 },
                 Tag::Config(i) => {
                     if response.status != 200 {
-                        return self.fail(RegistryError::from_response(&response, Action::FetchBlob, &outcome.url));
+                        return self.fail(RegistryError::from_response(
+                            &response,
+                            Action::FetchBlob,
+                            &outcome.url,
+                        ));
                     }
-                    let Some(digest) = self.pending_configs[i].take() else { continue };
-                    if let Err(e) = verify(&format!("the config blob from {}", outcome.url), &digest, response.body.bytes()) {
+                    let Some(digest) = self.pending_configs[i].take() else {
+                        continue;
+                    };
+                    if let Err(e) = verify(
+                        &format!("the config blob from {}", outcome.url),
+                        &digest,
+                        response.body.bytes(),
+                    ) {
                         return self.fail(e.with_url(outcome.url));
                     }
                     if let Some(entry) = self.entries[i].first_mut() {

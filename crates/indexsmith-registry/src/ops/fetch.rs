@@ -20,17 +20,35 @@ pub struct FetchManifest {
 }
 
 impl FetchManifest {
-    pub fn new(session: &Session, repository: &Repository, reference: ManifestRef) -> FetchManifest {
+    pub fn new(
+        session: &Session,
+        repository: &Repository,
+        reference: ManifestRef,
+    ) -> FetchManifest {
         let mut engine = Engine::new();
-        engine.submit((), manifest_get(session, repository, &reference, Method::Get));
-        FetchManifest { engine, reference, output: None, events: Vec::new(), finished: false }
+        engine.submit(
+            (),
+            manifest_get(session, repository, &reference, Method::Get),
+        );
+        FetchManifest {
+            engine,
+            reference,
+            output: None,
+            events: Vec::new(),
+            finished: false,
+        }
     }
 
     fn process(&mut self, _session: &Session) {
         while let Some(((), outcome)) = self.engine.next_outcome() {
-            let result = outcome.result.and_then(|r| check_manifest(&r, &self.reference, &outcome.url));
+            let result = outcome
+                .result
+                .and_then(|r| check_manifest(&r, &self.reference, &outcome.url));
             if let Ok(m) = &result {
-                self.events.push(Event::ManifestFetched { digest: m.digest.clone(), media_type: m.media_type.clone() });
+                self.events.push(Event::ManifestFetched {
+                    digest: m.digest.clone(),
+                    media_type: m.media_type.clone(),
+                });
             }
             self.output = Some(result);
             self.finished = true;

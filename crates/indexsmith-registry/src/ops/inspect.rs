@@ -15,7 +15,11 @@ use indexsmith::platform::Platform;
 
 /// An image manifest, summarized.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(rename_all = "camelCase"))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize),
+    serde(rename_all = "camelCase")
+)]
 pub struct ImageSummary {
     pub manifest: Manifest,
     pub config: Descriptor,
@@ -31,7 +35,11 @@ pub struct ImageSummary {
 
 /// One child of an inspected index.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(rename_all = "camelCase"))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize),
+    serde(rename_all = "camelCase")
+)]
 pub struct ChildInspection {
     /// The entry in the index (platform as the index declares it).
     pub descriptor: Descriptor,
@@ -41,7 +49,11 @@ pub struct ChildInspection {
 
 /// The result of [`Inspect`].
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(rename_all = "camelCase"))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize),
+    serde(rename_all = "camelCase")
+)]
 pub struct Inspection {
     pub manifest: Manifest,
     /// Set when the manifest is an image manifest.
@@ -70,7 +82,12 @@ impl Partial {
     /// `None` for an index.
     fn new(manifest: Manifest, info: ManifestInfo) -> Option<Partial> {
         match info.content {
-            ManifestContent::Image { config, layers } => Some(Partial { manifest, config, layers, artifact_type: info.artifact_type }),
+            ManifestContent::Image { config, layers } => Some(Partial {
+                manifest,
+                config,
+                layers,
+                artifact_type: info.artifact_type,
+            }),
             ManifestContent::Index { .. } => None,
         }
     }
@@ -113,7 +130,10 @@ fn summarize(partial: Partial, config_bytes: Option<&[u8]>) -> ImageSummary {
 impl Inspect {
     pub fn new(session: &Session, repository: &Repository, reference: ManifestRef) -> Inspect {
         let mut engine = Engine::new();
-        engine.submit(Tag::Root, manifest_get(session, repository, &reference, Method::Get));
+        engine.submit(
+            Tag::Root,
+            manifest_get(session, repository, &reference, Method::Get),
+        );
         Inspect {
             engine,
             repository: repository.clone(),
@@ -141,8 +161,15 @@ impl Inspect {
         self.remaining -= 1;
         if self.remaining == 0 {
             if let Some(manifest) = self.root.take() {
-                let children = std::mem::take(&mut self.summaries).into_iter().flatten().collect();
-                self.output = Some(Ok(Inspection { manifest, image: self.root_image_summary.take(), children }));
+                let children = std::mem::take(&mut self.summaries)
+                    .into_iter()
+                    .flatten()
+                    .collect();
+                self.output = Some(Ok(Inspection {
+                    manifest,
+                    image: self.root_image_summary.take(),
+                    children,
+                }));
                 self.finished = true;
             }
         }
@@ -160,11 +187,15 @@ impl Inspect {
             match tag {
                 Tag::Root => {
                     // The bytes are parsed once, by the check.
-                    let (manifest, info) = match check_manifest_info(&response, &self.reference, &outcome.url) {
-                        Ok(checked) => checked,
-                        Err(e) => return self.fail(e),
-                    };
-                    self.events.push(Event::ManifestFetched { digest: manifest.digest.clone(), media_type: manifest.media_type.clone() });
+                    let (manifest, info) =
+                        match check_manifest_info(&response, &self.reference, &outcome.url) {
+                            Ok(checked) => checked,
+                            Err(e) => return self.fail(e),
+                        };
+                    self.events.push(Event::ManifestFetched {
+                        digest: manifest.digest.clone(),
+                        media_type: manifest.media_type.clone(),
+                    });
                     match &info.content {
                         ManifestContent::Index { manifests } => {
                             self.descriptors = manifests.clone();
@@ -172,7 +203,12 @@ impl Inspect {
                             self.summaries = manifests.iter().map(|_| None).collect();
                             self.remaining = manifests.len() + 1;
                             for (i, d) in manifests.iter().enumerate() {
-                                let call = manifest_get(session, &self.repository, &ManifestRef::Digest(d.digest.clone()), Method::Get);
+                                let call = manifest_get(
+                                    session,
+                                    &self.repository,
+                                    &ManifestRef::Digest(d.digest.clone()),
+                                    Method::Get,
+                                );
                                 self.engine.submit(Tag::Child(i), call);
                             }
                             self.root = Some(manifest);
@@ -181,7 +217,10 @@ impl Inspect {
                         ManifestContent::Image { config, .. } => {
                             self.remaining = 1;
                             if is_image_config(&config.media_type) {
-                                self.engine.submit(Tag::Config(None), blob_get(session, &self.repository, &config.digest));
+                                self.engine.submit(
+                                    Tag::Config(None),
+                                    blob_get(session, &self.repository, &config.digest),
+                                );
                             }
                             let fetch_config = is_image_config(&config.media_type);
                             self.root = Some(manifest.clone());
@@ -198,30 +237,49 @@ impl Inspect {
                 Tag::Child(i) => {
                     let reference = ManifestRef::Digest(self.descriptors[i].digest.clone());
                     // The bytes are parsed once, by the check.
-                    let (manifest, info) = match check_manifest_info(&response, &reference, &outcome.url) {
-                        Ok(checked) => checked,
-                        Err(e) => return self.fail(e),
-                    };
-                    self.events.push(Event::ManifestFetched { digest: manifest.digest.clone(), media_type: manifest.media_type.clone() });
+                    let (manifest, info) =
+                        match check_manifest_info(&response, &reference, &outcome.url) {
+                            Ok(checked) => checked,
+                            Err(e) => return self.fail(e),
+                        };
+                    self.events.push(Event::ManifestFetched {
+                        digest: manifest.digest.clone(),
+                        media_type: manifest.media_type.clone(),
+                    });
                     let descriptor = self.descriptors[i].clone();
                     match &info.content {
-                        ManifestContent::Image { config, .. } if is_image_config(&config.media_type) => {
-                            self.engine.submit(Tag::Config(Some(i)), blob_get(session, &self.repository, &config.digest));
+                        ManifestContent::Image { config, .. }
+                            if is_image_config(&config.media_type) =>
+                        {
+                            self.engine.submit(
+                                Tag::Config(Some(i)),
+                                blob_get(session, &self.repository, &config.digest),
+                            );
                             self.children[i] = Partial::new(manifest, info);
                         }
                         ManifestContent::Image { .. } => {
-                            self.summaries[i] = Some(ChildInspection { descriptor, image: Partial::new(manifest, info).map(|p| summarize(p, None)) });
+                            self.summaries[i] = Some(ChildInspection {
+                                descriptor,
+                                image: Partial::new(manifest, info).map(|p| summarize(p, None)),
+                            });
                             self.done_one();
                         }
                         ManifestContent::Index { .. } => {
-                            self.summaries[i] = Some(ChildInspection { descriptor, image: None });
+                            self.summaries[i] = Some(ChildInspection {
+                                descriptor,
+                                image: None,
+                            });
                             self.done_one();
                         }
                     }
                 }
                 Tag::Config(which) => {
                     if response.status != 200 {
-                        return self.fail(RegistryError::from_response(&response, crate::error::Action::FetchBlob, &outcome.url));
+                        return self.fail(RegistryError::from_response(
+                            &response,
+                            crate::error::Action::FetchBlob,
+                            &outcome.url,
+                        ));
                     }
                     let partial = match which {
                         Some(i) => self.children[i].take(),
@@ -229,12 +287,21 @@ impl Inspect {
                     };
                     let Some(partial) = partial else { continue };
                     let bytes = response.body.bytes();
-                    if let Err(e) = verify(&format!("the config blob from {}", outcome.url), &partial.config.digest, bytes) {
+                    if let Err(e) = verify(
+                        &format!("the config blob from {}", outcome.url),
+                        &partial.config.digest,
+                        bytes,
+                    ) {
                         return self.fail(e.with_status(200).with_url(outcome.url));
                     }
                     let summary = summarize(partial, Some(bytes));
                     match which {
-                        Some(i) => self.summaries[i] = Some(ChildInspection { descriptor: self.descriptors[i].clone(), image: Some(summary) }),
+                        Some(i) => {
+                            self.summaries[i] = Some(ChildInspection {
+                                descriptor: self.descriptors[i].clone(),
+                                image: Some(summary),
+                            })
+                        }
                         None => self.root_image_summary = Some(summary),
                     }
                     self.done_one();

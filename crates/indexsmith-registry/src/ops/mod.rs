@@ -16,7 +16,11 @@
 /// is taken once. Used inside each `impl Operation`.
 macro_rules! engine_driven {
     () => {
-        fn poll_request(&mut self, session: &mut $crate::session::Session, now: u64) -> Option<$crate::http::Request> {
+        fn poll_request(
+            &mut self,
+            session: &mut $crate::session::Session,
+            now: u64,
+        ) -> Option<$crate::http::Request> {
             if self.finished {
                 return None;
             }
@@ -30,12 +34,24 @@ macro_rules! engine_driven {
 /// The `Operation` methods of an engine-driven operation besides `poll_request`.
 macro_rules! engine_answers {
     () => {
-        fn handle_response(&mut self, session: &mut $crate::session::Session, id: $crate::http::RequestId, response: $crate::http::Response, now: u64) {
+        fn handle_response(
+            &mut self,
+            session: &mut $crate::session::Session,
+            id: $crate::http::RequestId,
+            response: $crate::http::Response,
+            now: u64,
+        ) {
             self.engine.handle_response(session, id, response, now);
             self.process(session);
         }
 
-        fn handle_failure(&mut self, session: &mut $crate::session::Session, id: $crate::http::RequestId, failure: $crate::http::TransportFailure, _now: u64) {
+        fn handle_failure(
+            &mut self,
+            session: &mut $crate::session::Session,
+            id: $crate::http::RequestId,
+            failure: $crate::http::TransportFailure,
+            _now: u64,
+        ) {
             self.engine.handle_failure(id, failure);
             self.process(session);
         }
@@ -73,14 +89,16 @@ pub use create_index::{CreateIndex, IndexEntry, NestedIndex};
 pub use endpoints::{pull_scope, push_scope, Manifest, MANIFEST_ACCEPT};
 pub use fetch::FetchManifest;
 pub use head::{HeadManifest, ManifestHead};
-pub use ping::{Ping, PingResult};
 pub use inspect::{ChildInspection, ImageSummary, Inspect, Inspection};
+pub use ping::{Ping, PingResult};
 pub use referrers::{ListReferrers, Referrers};
 pub use tags::{parse_next_link, ListTags};
-pub use transfer::{BlobAction, ChildAction, ChildPlan, PushPlan, PushReport, Transfer, TransferOutput};
+pub use transfer::{
+    BlobAction, ChildAction, ChildPlan, PushPlan, PushReport, Transfer, TransferOutput,
+};
 
 use crate::error::RegistryError;
-use crate::http::{RequestId, Request, Response, TransportFailure};
+use crate::http::{Request, RequestId, Response, TransportFailure};
 use crate::reference::Repository;
 use crate::session::Session;
 use indexsmith::digest::Digest;
@@ -99,10 +117,22 @@ pub trait Operation {
     fn poll_request(&mut self, session: &mut Session, now: u64) -> Option<Request>;
 
     /// The answer to request `id`.
-    fn handle_response(&mut self, session: &mut Session, id: RequestId, response: Response, now: u64);
+    fn handle_response(
+        &mut self,
+        session: &mut Session,
+        id: RequestId,
+        response: Response,
+        now: u64,
+    );
 
     /// Request `id` got no HTTP answer.
-    fn handle_failure(&mut self, session: &mut Session, id: RequestId, failure: TransportFailure, now: u64);
+    fn handle_failure(
+        &mut self,
+        session: &mut Session,
+        id: RequestId,
+        failure: TransportFailure,
+        now: u64,
+    );
 
     /// Bytes of the held response body of request `source`, on their way into a
     /// [`crate::Body::Stream`] request. Must be called, in order, before the bytes are sent; when
@@ -133,7 +163,11 @@ pub trait Operation {
     /// The digest (`algorithm:hex`, of the algorithm of `stream_digest`) the driver computed over
     /// every byte of the held body of request `source`. A mismatch fails the operation, and the
     /// last bytes must not be sent.
-    fn handle_stream_digest(&mut self, source: RequestId, digest: &str) -> Result<(), RegistryError> {
+    fn handle_stream_digest(
+        &mut self,
+        source: RequestId,
+        digest: &str,
+    ) -> Result<(), RegistryError> {
         let _ = (source, digest);
         Ok(())
     }
@@ -152,7 +186,11 @@ pub trait Operation {
 
 /// Progress of an operation.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(rename_all = "camelCase"))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize),
+    serde(rename_all = "camelCase")
+)]
 pub enum Event {
     /// A manifest was fetched and verified.
     ManifestFetched { digest: Digest, media_type: String },
@@ -163,9 +201,17 @@ pub enum Event {
     /// A blob was already in the target repository.
     BlobPresent { digest: Digest, size: u64 },
     /// A blob was mounted from another repository of the same registry.
-    BlobMounted { digest: Digest, size: u64, from: Repository },
+    BlobMounted {
+        digest: Digest,
+        size: u64,
+        from: Repository,
+    },
     /// Bytes of a blob upload were accepted (`sent` counts all accepted bytes so far).
-    BlobProgress { digest: Digest, sent: u64, total: u64 },
+    BlobProgress {
+        digest: Digest,
+        sent: u64,
+        total: u64,
+    },
     /// A blob upload completed and its digest was verified.
     BlobUploaded { digest: Digest, size: u64 },
 }

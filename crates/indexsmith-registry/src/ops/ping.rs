@@ -10,7 +10,11 @@ use crate::session::Session;
 
 /// What `/v2/` said.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(rename_all = "camelCase"))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize),
+    serde(rename_all = "camelCase")
+)]
 pub struct PingResult {
     /// `Docker-Distribution-API-Version`, e.g. `registry/2.0`.
     pub api_version: Option<String>,
@@ -29,8 +33,15 @@ impl Ping {
         let host = crate::reference::api_host(registry);
         let url = format!("{}://{}/v2/", session.scheme(registry), host);
         let mut engine = Engine::new();
-        engine.submit((), Call::new(Action::Ping, Method::Get, url, host, Vec::new()));
-        Ping { engine, output: None, finished: false }
+        engine.submit(
+            (),
+            Call::new(Action::Ping, Method::Get, url, host, Vec::new()),
+        );
+        Ping {
+            engine,
+            output: None,
+            finished: false,
+        }
     }
 
     fn process(&mut self, _session: &Session) {

@@ -15,7 +15,11 @@ use indexsmith::digest::Digest;
 
 /// The referrers of a manifest.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(rename_all = "camelCase"))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize),
+    serde(rename_all = "camelCase")
+)]
 pub struct Referrers {
     pub descriptors: Vec<Descriptor>,
     /// True when the registry has no referrers API and the `<alg>-<hex>` tag was read.
@@ -46,18 +50,42 @@ pub fn tag_schema_tag(digest: &Digest) -> String {
 }
 
 impl ListReferrers {
-    pub fn new(session: &Session, repository: &Repository, subject: Digest, artifact_type: Option<String>) -> ListReferrers {
-        let mut url = format!("{}/referrers/{}", session.repository_url(repository), subject);
+    pub fn new(
+        session: &Session,
+        repository: &Repository,
+        subject: Digest,
+        artifact_type: Option<String>,
+    ) -> ListReferrers {
+        let mut url = format!(
+            "{}/referrers/{}",
+            session.repository_url(repository),
+            subject
+        );
         if let Some(t) = &artifact_type {
             url = append_query(&url, &[("artifactType", t)]);
         }
         let mut engine = Engine::new();
         engine.submit(Phase::Api, Self::api_call(repository, url));
-        ListReferrers { engine, repository: repository.clone(), subject, artifact_type, found: Vec::new(), output: None, finished: false }
+        ListReferrers {
+            engine,
+            repository: repository.clone(),
+            subject,
+            artifact_type,
+            found: Vec::new(),
+            output: None,
+            finished: false,
+        }
     }
 
     fn api_call(repository: &Repository, url: String) -> Call {
-        Call::new(Action::Referrers, Method::Get, url, repository.api_host(), vec![pull_scope(repository)]).header("Accept", media_type::OCI_INDEX)
+        Call::new(
+            Action::Referrers,
+            Method::Get,
+            url,
+            repository.api_host(),
+            vec![pull_scope(repository)],
+        )
+        .header("Accept", media_type::OCI_INDEX)
     }
 
     fn finish(&mut self, result: Result<Referrers, RegistryError>) {
@@ -68,7 +96,10 @@ impl ListReferrers {
 
     fn filtered(&self, descriptors: Vec<Descriptor>) -> Vec<Descriptor> {
         match &self.artifact_type {
-            Some(t) => descriptors.into_iter().filter(|d| d.artifact_type.as_deref() == Some(t.as_str())).collect(),
+            Some(t) => descriptors
+                .into_iter()
+                .filter(|d| d.artifact_type.as_deref() == Some(t.as_str()))
+                .collect(),
             None => descriptors,
         }
     }
@@ -81,45 +112,94 @@ impl ListReferrers {
             };
             match phase {
                 Phase::Api if response.status == 404 => {
-                    let call = manifest_get(session, &self.repository, &ManifestRef::Tag(tag_schema_tag(&self.subject)), Method::Get);
+                    let call = manifest_get(
+                        session,
+                        &self.repository,
+                        &ManifestRef::Tag(tag_schema_tag(&self.subject)),
+                        Method::Get,
+                    );
                     self.engine.submit(Phase::TagSchema, call);
                 }
                 Phase::Api if response.status == 200 => {
-                    let info = match parse_manifest(response.body.bytes(), response.header("content-type")) {
+                    let info = match parse_manifest(
+                        response.body.bytes(),
+                        response.header("content-type"),
+                    ) {
                         Ok(i) if i.is_index() => i,
-                        Ok(_) => return self.finish(Err(RegistryError::invalid_response("the referrers API answered with a manifest that is not an index", &response, &outcome.url))),
-                        Err(e) => return self.finish(Err(RegistryError::invalid_response(format!("the referrers list cannot be read: {e}"), &response, &outcome.url))),
+                        Ok(_) => {
+                            return self.finish(Err(RegistryError::invalid_response(
+                                "the referrers API answered with a manifest that is not an index",
+                                &response,
+                                &outcome.url,
+                            )))
+                        }
+                        Err(e) => {
+                            return self.finish(Err(RegistryError::invalid_response(
+                                format!("the referrers list cannot be read: {e}"),
+                                &response,
+                                &outcome.url,
+                            )))
+                        }
                     };
-                    let applied = response.header_all("oci-filters-applied").any(|v| v.split(',').any(|f| f.trim() == "artifactType"));
+                    let applied = response
+                        .header_all("oci-filters-applied")
+                        .any(|v| v.split(',').any(|f| f.trim() == "artifactType"));
                     let children = info.children().to_vec();
-                    let children = if applied { children } else { self.filtered(children) };
+                    let children = if applied {
+                        children
+                    } else {
+                        self.filtered(children)
+                    };
                     self.found.extend(children);
-                    match response.header_all("link").find_map(parse_next_link).and_then(|n| resolve_url(&outcome.url, &n)) {
-                        Some(next) => self.engine.submit(Phase::Api, Self::api_call(&self.repository, next)),
+                    match response
+                        .header_all("link")
+                        .find_map(parse_next_link)
+                        .and_then(|n| resolve_url(&outcome.url, &n))
+                    {
+                        Some(next) => self
+                            .engine
+                            .submit(Phase::Api, Self::api_call(&self.repository, next)),
                         None => {
                             let descriptors = std::mem::take(&mut self.found);
-                            self.finish(Ok(Referrers { descriptors, from_tag_schema: false }));
+                            self.finish(Ok(Referrers {
+                                descriptors,
+                                from_tag_schema: false,
+                            }));
                         }
                     }
                 }
-                Phase::Api => return self.finish(Err(RegistryError::from_response(&response, Action::Referrers, &outcome.url))),
+                Phase::Api => {
+                    return self.finish(Err(RegistryError::from_response(
+                        &response,
+                        Action::Referrers,
+                        &outcome.url,
+                    )))
+                }
                 Phase::TagSchema => {
                     let reference = ManifestRef::Tag(tag_schema_tag(&self.subject));
                     match check_manifest(&response, &reference, &outcome.url) {
                         Ok(m) => match m.info() {
                             Ok(info) if info.is_index() => {
                                 let descriptors = self.filtered(info.children().to_vec());
-                                self.finish(Ok(Referrers { descriptors, from_tag_schema: true }));
+                                self.finish(Ok(Referrers {
+                                    descriptors,
+                                    from_tag_schema: true,
+                                }));
                             }
                             _ => self.finish(Err(RegistryError::invalid_response(
-                                format!("the tag {} is not a referrers index", tag_schema_tag(&self.subject)),
+                                format!(
+                                    "the tag {} is not a referrers index",
+                                    tag_schema_tag(&self.subject)
+                                ),
                                 &response,
                                 &outcome.url,
                             ))),
                         },
-                        Err(e) if e.kind == ErrorKind::Registry(ErrorCode::ManifestUnknown) => {
-                            self.finish(Ok(Referrers { descriptors: Vec::new(), from_tag_schema: true }))
-                        }
+                        Err(e) if e.kind == ErrorKind::Registry(ErrorCode::ManifestUnknown) => self
+                            .finish(Ok(Referrers {
+                                descriptors: Vec::new(),
+                                from_tag_schema: true,
+                            })),
                         Err(e) => self.finish(Err(e)),
                     }
                 }

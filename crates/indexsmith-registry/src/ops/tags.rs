@@ -33,9 +33,11 @@ pub fn parse_next_link(header: &str) -> Option<String> {
         let is_next = params.split(';').any(|p| {
             let p = p.trim().trim_end_matches(',').trim();
             match p.split_once('=') {
-                Some((k, v)) if k.trim().eq_ignore_ascii_case("rel") => {
-                    v.trim().trim_matches('"').split_ascii_whitespace().any(|r| r.eq_ignore_ascii_case("next"))
-                }
+                Some((k, v)) if k.trim().eq_ignore_ascii_case("rel") => v
+                    .trim()
+                    .trim_matches('"')
+                    .split_ascii_whitespace()
+                    .any(|r| r.eq_ignore_ascii_case("next")),
                 _ => false,
             }
         });
@@ -75,7 +77,14 @@ impl ListTags {
 
     fn request(&mut self, url: String) {
         self.seen.insert(url.clone());
-        let call = Call::new(Action::ListTags, Method::Get, url, self.repository.api_host(), vec![pull_scope(&self.repository)]).header("Accept", "application/json");
+        let call = Call::new(
+            Action::ListTags,
+            Method::Get,
+            url,
+            self.repository.api_host(),
+            vec![pull_scope(&self.repository)],
+        )
+        .header("Accept", "application/json");
         self.engine.submit((), call);
     }
 
@@ -89,7 +98,13 @@ impl ListTags {
         while let Some(((), outcome)) = self.engine.next_outcome() {
             let response = match outcome.result {
                 Ok(r) if r.status == 200 => r,
-                Ok(r) => return self.fail(RegistryError::from_response(&r, Action::ListTags, &outcome.url)),
+                Ok(r) => {
+                    return self.fail(RegistryError::from_response(
+                        &r,
+                        Action::ListTags,
+                        &outcome.url,
+                    ))
+                }
                 Err(e) => return self.fail(e),
             };
             #[derive(serde::Deserialize)]
@@ -99,11 +114,23 @@ impl ListTags {
             let page: Page = match serde_json::from_slice(response.body.bytes()) {
                 Ok(p) => p,
                 Err(e) => {
-                    let kind_html = response.header("content-type").is_some_and(|c| c.contains("text/html"));
+                    let kind_html = response
+                        .header("content-type")
+                        .is_some_and(|c| c.contains("text/html"));
                     let err = if kind_html {
-                        RegistryError::new(ErrorKind::NotARegistry, format!("{} answered with an HTML page: not an OCI registry API", outcome.url))
+                        RegistryError::new(
+                            ErrorKind::NotARegistry,
+                            format!(
+                                "{} answered with an HTML page: not an OCI registry API",
+                                outcome.url
+                            ),
+                        )
                     } else {
-                        RegistryError::invalid_response(format!("the tag list from {} cannot be read: {e}", outcome.url), &response, &outcome.url)
+                        RegistryError::invalid_response(
+                            format!("the tag list from {} cannot be read: {e}", outcome.url),
+                            &response,
+                            &outcome.url,
+                        )
                     };
                     return self.fail(err.with_status(200));
                 }
@@ -113,7 +140,11 @@ impl ListTags {
             let next = response.header_all("link").find_map(parse_next_link);
             match next.and_then(|n| resolve_url(&outcome.url, &n)) {
                 Some(url) if self.seen.contains(&url) => {
-                    return self.fail(RegistryError::invalid_response(format!("the registry's tag pagination loops back to {url}"), &response, &outcome.url));
+                    return self.fail(RegistryError::invalid_response(
+                        format!("the registry's tag pagination loops back to {url}"),
+                        &response,
+                        &outcome.url,
+                    ));
                 }
                 Some(url) => self.request(url),
                 None => {

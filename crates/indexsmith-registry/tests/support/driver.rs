@@ -3,12 +3,18 @@
 //! pipes them chunk by chunk into uploads.
 
 use super::http::{self, BodyReader, ClientResponse};
-use indexsmith_registry::{Body, FailureKind, Method, Operation, RegistryError, Request, Response, Session, TransportFailure};
+use indexsmith_registry::{
+    Body, FailureKind, Method, Operation, RegistryError, Request, Response, Session,
+    TransportFailure,
+};
 use std::collections::HashMap;
 use std::io::Read;
 
 pub fn now() -> u64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
 }
 
 #[derive(Default)]
@@ -27,7 +33,12 @@ pub struct Driver {
 }
 
 fn execute(request: &Request, body: &[u8]) -> std::io::Result<ClientResponse> {
-    http::send(request.method.as_str(), &request.url, &request.headers, body)
+    http::send(
+        request.method.as_str(),
+        &request.url,
+        &request.headers,
+        body,
+    )
 }
 
 impl Driver {
@@ -36,12 +47,20 @@ impl Driver {
     }
 
     /// Builds an operation from the session and runs it to its end.
-    pub fn go<O: Operation>(&mut self, session: &mut Session, make: impl FnOnce(&Session) -> O) -> Result<O::Output, RegistryError> {
+    pub fn go<O: Operation>(
+        &mut self,
+        session: &mut Session,
+        make: impl FnOnce(&Session) -> O,
+    ) -> Result<O::Output, RegistryError> {
         let mut op = make(session);
         self.run(session, &mut op)
     }
 
-    pub fn run<O: Operation>(&mut self, session: &mut Session, op: &mut O) -> Result<O::Output, RegistryError> {
+    pub fn run<O: Operation>(
+        &mut self,
+        session: &mut Session,
+        op: &mut O,
+    ) -> Result<O::Output, RegistryError> {
         loop {
             let mut batch = Vec::new();
             while let Some(r) = op.poll_request(session, now()) {
@@ -51,26 +70,54 @@ impl Driver {
                 self.streams.clear();
                 return out;
             }
-            assert!(!batch.is_empty(), "the operation stalled: no request and no output");
+            assert!(
+                !batch.is_empty(),
+                "the operation stalled: no request and no output"
+            );
             self.largest_batch = self.largest_batch.max(batch.len());
-            let (streamed, plain): (Vec<Request>, Vec<Request>) = batch.into_iter().partition(|r| matches!(r.body, Body::Stream { .. }));
+            let (streamed, plain): (Vec<Request>, Vec<Request>) = batch
+                .into_iter()
+                .partition(|r| matches!(r.body, Body::Stream { .. }));
             let answers: Vec<std::io::Result<ClientResponse>> = std::thread::scope(|s| {
-                let handles: Vec<_> = plain.iter().map(|r| s.spawn(move || execute(r, r.body.bytes()))).collect();
-                handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err(std::io::Error::other("request thread panicked")))).collect()
+                let handles: Vec<_> = plain
+                    .iter()
+                    .map(|r| s.spawn(move || execute(r, r.body.bytes())))
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| {
+                        h.join().unwrap_or_else(|_| {
+                            Err(std::io::Error::other("request thread panicked"))
+                        })
+                    })
+                    .collect()
             });
             for (request, answer) in plain.iter().zip(answers) {
                 self.count(request, request.body.bytes().len() as u64);
                 self.deliver(session, op, request, answer);
             }
             for request in streamed {
-                let Body::Stream { source, len, .. } = request.body else { continue };
+                let Body::Stream { source, len, .. } = request.body else {
+                    continue;
+                };
                 let Some(reader) = self.streams.get_mut(&source.0) else {
-                    panic!("request {} streams from {source}, which is not held", request.url);
+                    panic!(
+                        "request {} streams from {source}, which is not held",
+                        request.url
+                    );
                 };
                 let mut chunk = vec![0; len as usize];
                 self.largest_body = self.largest_body.max(len);
                 if let Err(e) = reader.read_exact(&mut chunk) {
-                    op.handle_failure(session, request.id, TransportFailure::new(FailureKind::Network, format!("reading the source blob: {e}")), now());
+                    op.handle_failure(
+                        session,
+                        request.id,
+                        TransportFailure::new(
+                            FailureKind::Network,
+                            format!("reading the source blob: {e}"),
+                        ),
+                        now(),
+                    );
                     continue;
                 }
                 if reader.is_finished() {
@@ -88,22 +135,39 @@ impl Driver {
 
     fn count(&mut self, request: &Request, len: u64) {
         self.largest_body = self.largest_body.max(len);
-        if matches!(request.method, Method::Put | Method::Patch) && request.url.contains("/blobs/uploads/") {
+        if matches!(request.method, Method::Put | Method::Patch)
+            && request.url.contains("/blobs/uploads/")
+        {
             self.blob_upload_bytes += len;
         }
     }
 
-    fn deliver<O: Operation>(&mut self, session: &mut Session, op: &mut O, request: &Request, answer: std::io::Result<ClientResponse>) {
+    fn deliver<O: Operation>(
+        &mut self,
+        session: &mut Session,
+        op: &mut O,
+        request: &Request,
+        answer: std::io::Result<ClientResponse>,
+    ) {
         match answer {
             Err(e) => {
                 self.log.push((request.method, request.url.clone(), 0));
-                op.handle_failure(session, request.id, TransportFailure::new(FailureKind::Network, e.to_string()), now());
+                op.handle_failure(
+                    session,
+                    request.id,
+                    TransportFailure::new(FailureKind::Network, e.to_string()),
+                    now(),
+                );
             }
             Ok(resp) => {
-                self.log.push((request.method, request.url.clone(), resp.status));
+                self.log
+                    .push((request.method, request.url.clone(), resp.status));
                 let status = resp.status;
                 let headers = resp.headers.clone();
-                let body = if request.stream_response && (200..300).contains(&status) && request.method != Method::Head {
+                let body = if request.stream_response
+                    && (200..300).contains(&status)
+                    && request.method != Method::Head
+                {
                     self.streams.insert(request.id.0, resp.body);
                     self.most_held_streams = self.most_held_streams.max(self.streams.len());
                     Body::Held
@@ -115,12 +179,26 @@ impl Driver {
                             Body::Bytes(b)
                         }
                         Err(e) => {
-                            op.handle_failure(session, request.id, TransportFailure::new(FailureKind::Network, e.to_string()), now());
+                            op.handle_failure(
+                                session,
+                                request.id,
+                                TransportFailure::new(FailureKind::Network, e.to_string()),
+                                now(),
+                            );
                             return;
                         }
                     }
                 };
-                op.handle_response(session, request.id, Response { status, headers, body }, now());
+                op.handle_response(
+                    session,
+                    request.id,
+                    Response {
+                        status,
+                        headers,
+                        body,
+                    },
+                    now(),
+                );
             }
         }
     }

@@ -8,7 +8,11 @@ use std::sync::Arc;
 pub enum BodyReader {
     Empty,
     Length(BufReader<TcpStream>, u64),
-    Chunked { inner: BufReader<TcpStream>, left: u64, done: bool },
+    Chunked {
+        inner: BufReader<TcpStream>,
+        left: u64,
+        done: bool,
+    },
     Close(BufReader<TcpStream>),
 }
 
@@ -35,7 +39,10 @@ impl Read for BodyReader {
                 let max = (*left).min(buf.len() as u64) as usize;
                 let n = r.read(&mut buf[..max])?;
                 if n == 0 {
-                    return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "body ended early"));
+                    return Err(io::Error::new(
+                        io::ErrorKind::UnexpectedEof,
+                        "body ended early",
+                    ));
                 }
                 *left -= n as u64;
                 Ok(n)
@@ -47,8 +54,14 @@ impl Read for BodyReader {
                 if *left == 0 {
                     let mut line = String::new();
                     inner.read_line(&mut line)?;
-                    let size = u64::from_str_radix(line.trim().split(';').next().unwrap_or("").trim(), 16)
-                        .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, format!("chunk size {line:?}: {e}")))?;
+                    let size =
+                        u64::from_str_radix(line.trim().split(';').next().unwrap_or("").trim(), 16)
+                            .map_err(|e| {
+                                io::Error::new(
+                                    io::ErrorKind::InvalidData,
+                                    format!("chunk size {line:?}: {e}"),
+                                )
+                            })?;
                     if size == 0 {
                         loop {
                             let mut t = String::new();
@@ -64,7 +77,10 @@ impl Read for BodyReader {
                 let max = (*left).min(buf.len() as u64) as usize;
                 let n = inner.read(&mut buf[..max])?;
                 if n == 0 {
-                    return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "chunk ended early"));
+                    return Err(io::Error::new(
+                        io::ErrorKind::UnexpectedEof,
+                        "chunk ended early",
+                    ));
                 }
                 *left -= n as u64;
                 if *left == 0 {
@@ -86,7 +102,10 @@ pub struct ClientResponse {
 
 impl ClientResponse {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 
     pub fn bytes(mut self) -> io::Result<Vec<u8>> {
@@ -98,20 +117,33 @@ impl ClientResponse {
 
 /// Splits `http://host:port/path` into (`host:port`, `/path`). Only plain HTTP to loopback.
 pub fn split(url: &str) -> io::Result<(String, String)> {
-    let rest = url.strip_prefix("http://").ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, format!("not a plain http URL: {url}")))?;
+    let rest = url.strip_prefix("http://").ok_or_else(|| {
+        io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("not a plain http URL: {url}"),
+        )
+    })?;
     let (authority, path) = match rest.find('/') {
         Some(i) => (&rest[..i], &rest[i..]),
         None => (rest, "/"),
     };
     let host = authority.rsplit_once(':').map_or(authority, |(h, _)| h);
     if !(host == "localhost" || host.starts_with("127.") || host == "[::1]") {
-        return Err(io::Error::new(io::ErrorKind::PermissionDenied, format!("tests only talk to loopback, not {authority}")));
+        return Err(io::Error::new(
+            io::ErrorKind::PermissionDenied,
+            format!("tests only talk to loopback, not {authority}"),
+        ));
     }
     Ok((authority.to_owned(), path.to_owned()))
 }
 
 /// Sends one request on a new connection and reads the response head.
-pub fn send(method: &str, url: &str, headers: &[(String, String)], body: &[u8]) -> io::Result<ClientResponse> {
+pub fn send(
+    method: &str,
+    url: &str,
+    headers: &[(String, String)],
+    body: &[u8],
+) -> io::Result<ClientResponse> {
     let (authority, path) = split(url)?;
     let stream = TcpStream::connect(&authority)?;
     let mut w = io::BufWriter::new(stream.try_clone()?);
@@ -137,19 +169,39 @@ pub fn send(method: &str, url: &str, headers: &[(String, String)], body: &[u8]) 
         .split_whitespace()
         .nth(1)
         .and_then(|s| s.parse().ok())
-        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidData, format!("bad status line {status_line:?}")))?;
+        .ok_or_else(|| {
+            io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("bad status line {status_line:?}"),
+            )
+        })?;
     let headers = read_headers(&mut r)?;
-    let find = |name: &str| headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.clone());
-    let body = if method == "HEAD" || status == 204 || status == 304 || (100..200).contains(&status) {
+    let find = |name: &str| {
+        headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.clone())
+    };
+    let body = if method == "HEAD" || status == 204 || status == 304 || (100..200).contains(&status)
+    {
         BodyReader::Empty
-    } else if find("transfer-encoding").is_some_and(|t| t.to_ascii_lowercase().contains("chunked")) {
-        BodyReader::Chunked { inner: r, left: 0, done: false }
+    } else if find("transfer-encoding").is_some_and(|t| t.to_ascii_lowercase().contains("chunked"))
+    {
+        BodyReader::Chunked {
+            inner: r,
+            left: 0,
+            done: false,
+        }
     } else if let Some(len) = find("content-length").and_then(|l| l.trim().parse::<u64>().ok()) {
         BodyReader::Length(r, len)
     } else {
         BodyReader::Close(r)
     };
-    Ok(ClientResponse { status, headers, body })
+    Ok(ClientResponse {
+        status,
+        headers,
+        body,
+    })
 }
 
 fn read_headers(r: &mut impl BufRead) -> io::Result<Vec<(String, String)>> {
@@ -181,16 +233,22 @@ pub struct ServerRequest {
 
 impl ServerRequest {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 
     /// Query parameters, percent-decoded, in order.
     pub fn query(&self) -> Vec<(String, String)> {
         let q = self.target.split_once('?').map_or("", |(_, q)| q);
-        q.split('&').filter(|p| !p.is_empty()).map(|p| {
-            let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            (decode(k), decode(v))
-        }).collect()
+        q.split('&')
+            .filter(|p| !p.is_empty())
+            .map(|p| {
+                let (k, v) = p.split_once('=').unwrap_or((p, ""));
+                (decode(k), decode(v))
+            })
+            .collect()
     }
 }
 
@@ -248,11 +306,20 @@ fn handle(stream: TcpStream, handler: Handler) -> io::Result<()> {
     let method = parts.next().unwrap_or("").to_owned();
     let target = parts.next().unwrap_or("/").to_owned();
     let headers = read_headers(&mut r)?;
-    let len = headers.iter().find(|(k, _)| k.eq_ignore_ascii_case("content-length")).and_then(|(_, v)| v.parse::<usize>().ok()).unwrap_or(0);
+    let len = headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
+        .and_then(|(_, v)| v.parse::<usize>().ok())
+        .unwrap_or(0);
     let mut body = vec![0; len];
     r.read_exact(&mut body)?;
     let head = method == "HEAD";
-    let response = handler(ServerRequest { method, target, headers, body });
+    let response = handler(ServerRequest {
+        method,
+        target,
+        headers,
+        body,
+    });
     let mut w = io::BufWriter::new(stream);
     write!(w, "HTTP/1.1 {} X\r\n", response.status)?;
     let mut has_length = false;
@@ -280,11 +347,7 @@ pub fn proxy(upstream: String, fault: Fault) -> u16 {
 }
 
 /// Like [`proxy`], and `before` may answer a request itself without forwarding it.
-pub fn proxy_with(
-    upstream: String,
-    before: Before,
-    fault: Fault,
-) -> u16 {
+pub fn proxy_with(upstream: String, before: Before, fault: Fault) -> u16 {
     serve(Arc::new(move |req: ServerRequest| {
         if let Some(answer) = before(&req) {
             return answer;
@@ -292,7 +355,15 @@ pub fn proxy_with(
         let url = format!("http://{upstream}{}", req.target);
         let answer = send(&req.method, &url, &req.headers, &req.body).and_then(|resp| {
             let status = resp.status;
-            let headers: Vec<(String, String)> = resp.headers.iter().filter(|(k, _)| !k.eq_ignore_ascii_case("transfer-encoding") && !k.eq_ignore_ascii_case("content-length")).cloned().collect();
+            let headers: Vec<(String, String)> = resp
+                .headers
+                .iter()
+                .filter(|(k, _)| {
+                    !k.eq_ignore_ascii_case("transfer-encoding")
+                        && !k.eq_ignore_ascii_case("content-length")
+                })
+                .cloned()
+                .collect();
             let len = resp.header("content-length").map(str::to_owned);
             let body = resp.bytes()?;
             let mut headers = headers;
@@ -301,15 +372,26 @@ pub fn proxy_with(
                     headers.push(("Content-Length".into(), l));
                 }
             }
-            Ok(ServerResponse { status, headers, body })
+            Ok(ServerResponse {
+                status,
+                headers,
+                body,
+            })
         });
         match answer {
             Ok(r) => fault(&req, r),
-            Err(e) => ServerResponse { status: 502, headers: Vec::new(), body: e.to_string().into_bytes() },
+            Err(e) => ServerResponse {
+                status: 502,
+                headers: Vec::new(),
+                body: e.to_string().into_bytes(),
+            },
         }
     }))
 }
 
 pub fn headers(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
 }

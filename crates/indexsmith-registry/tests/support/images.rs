@@ -28,8 +28,15 @@ pub struct Image {
 }
 
 pub fn image(label: &str, arch: &str, layer_sizes: &[usize]) -> Image {
-    let layers: Vec<Vec<u8>> = layer_sizes.iter().enumerate().map(|(i, s)| bytes(&format!("{label}-{arch}-{i}"), *s)).collect();
-    let diff_ids: Vec<String> = layers.iter().map(|l| format!("\"{}\"", sha256(l))).collect();
+    let layers: Vec<Vec<u8>> = layer_sizes
+        .iter()
+        .enumerate()
+        .map(|(i, s)| bytes(&format!("{label}-{arch}-{i}"), *s))
+        .collect();
+    let diff_ids: Vec<String> = layers
+        .iter()
+        .map(|l| format!("\"{}\"", sha256(l)))
+        .collect();
     let (os_arch, variant) = match arch.split_once('/') {
         Some((a, v)) => (a.to_owned(), Some(v.to_owned())),
         None => (arch.to_owned(), None),
@@ -48,7 +55,13 @@ pub fn image(label: &str, arch: &str, layer_sizes: &[usize]) -> Image {
         layer_json.join(",")
     )
     .into_bytes();
-    Image { digest: sha256(&manifest), config, layers, manifest, arch: arch.to_owned() }
+    Image {
+        digest: sha256(&manifest),
+        config,
+        layers,
+        manifest,
+        arch: arch.to_owned(),
+    }
 }
 
 /// An OCI index over images, platforms from their `arch` (`amd64`, `arm/v7`).
@@ -63,7 +76,11 @@ pub fn index(images: &[&Image]) -> Vec<u8> {
             format!(r#"{{"mediaType":"{OCI_MANIFEST}","digest":"{}","size":{},"platform":{{"architecture":"{a}","os":"linux"{v}}}}}"#, i.digest, i.manifest.len())
         })
         .collect();
-    format!(r#"{{"schemaVersion":2,"mediaType":"{OCI_INDEX}","manifests":[{}]}}"#, entries.join(",")).into_bytes()
+    format!(
+        r#"{{"schemaVersion":2,"mediaType":"{OCI_INDEX}","manifests":[{}]}}"#,
+        entries.join(",")
+    )
+    .into_bytes()
 }
 
 /// Seeds content with raw distribution calls.
@@ -84,21 +101,54 @@ impl Seeder {
 
     pub fn blob(&self, repo: &str, bytes: &[u8]) -> Digest {
         let d = sha256(bytes);
-        let start = http::send("POST", &format!("http://{}/v2/{repo}/blobs/uploads/", self.host), &self.headers(&[]), &[]).expect("start upload");
+        let start = http::send(
+            "POST",
+            &format!("http://{}/v2/{repo}/blobs/uploads/", self.host),
+            &self.headers(&[]),
+            &[],
+        )
+        .expect("start upload");
         assert_eq!(start.status, 202, "start upload in {repo}");
-        let location = start.header("location").expect("upload location").to_owned();
-        let location = if location.starts_with('/') { format!("http://{}{location}", self.host) } else { location };
+        let location = start
+            .header("location")
+            .expect("upload location")
+            .to_owned();
+        let location = if location.starts_with('/') {
+            format!("http://{}{location}", self.host)
+        } else {
+            location
+        };
         let sep = if location.contains('?') { '&' } else { '?' };
-        let put = http::send("PUT", &format!("{location}{sep}digest={}", d.to_string().replace(':', "%3A")), &self.headers(&[("Content-Type", "application/octet-stream")]), bytes).expect("put blob");
+        let put = http::send(
+            "PUT",
+            &format!(
+                "{location}{sep}digest={}",
+                d.to_string().replace(':', "%3A")
+            ),
+            &self.headers(&[("Content-Type", "application/octet-stream")]),
+            bytes,
+        )
+        .expect("put blob");
         assert_eq!(put.status, 201, "put blob in {repo}");
         d
     }
 
     pub fn manifest(&self, repo: &str, reference: &str, media_type: &str, bytes: &[u8]) {
-        let r = http::send("PUT", &format!("http://{}/v2/{repo}/manifests/{reference}", self.host), &self.headers(&[("Content-Type", media_type)]), bytes).expect("put manifest");
+        let r = http::send(
+            "PUT",
+            &format!("http://{}/v2/{repo}/manifests/{reference}", self.host),
+            &self.headers(&[("Content-Type", media_type)]),
+            bytes,
+        )
+        .expect("put manifest");
         let status = r.status;
         let body = r.bytes().unwrap_or_default();
-        assert_eq!(status, 201, "put manifest {repo}:{reference}: {}", String::from_utf8_lossy(&body));
+        assert_eq!(
+            status,
+            201,
+            "put manifest {repo}:{reference}: {}",
+            String::from_utf8_lossy(&body)
+        );
     }
 
     pub fn image(&self, repo: &str, image: &Image, tag: Option<&str>) {
@@ -106,7 +156,13 @@ impl Seeder {
         for l in &image.layers {
             self.blob(repo, l);
         }
-        self.manifest(repo, &tag.map(str::to_owned).unwrap_or_else(|| image.digest.to_string()), OCI_MANIFEST, &image.manifest);
+        self.manifest(
+            repo,
+            &tag.map(str::to_owned)
+                .unwrap_or_else(|| image.digest.to_string()),
+            OCI_MANIFEST,
+            &image.manifest,
+        );
     }
 
     /// Seeds images and an index over them tagged `tag`; returns the index bytes.
@@ -122,6 +178,13 @@ impl Seeder {
     /// The status of `GET /v2/<repo>/manifests/<reference>` with the OCI types accepted.
     pub fn manifest_status(&self, repo: &str, reference: &str) -> u16 {
         let accept = format!("{OCI_INDEX}, {OCI_MANIFEST}");
-        http::send("GET", &format!("http://{}/v2/{repo}/manifests/{reference}", self.host), &self.headers(&[("Accept", &accept)]), &[]).map(|r| r.status).unwrap_or(0)
+        http::send(
+            "GET",
+            &format!("http://{}/v2/{repo}/manifests/{reference}", self.host),
+            &self.headers(&[("Accept", &accept)]),
+            &[],
+        )
+        .map(|r| r.status)
+        .unwrap_or(0)
     }
 }

@@ -14,7 +14,10 @@ pub struct TempDir(pub PathBuf);
 impl TempDir {
     pub fn new(label: &str) -> TempDir {
         let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-        let dir = std::env::temp_dir().join(format!("indexsmith-registry-{label}-{}-{n}", std::process::id()));
+        let dir = std::env::temp_dir().join(format!(
+            "indexsmith-registry-{label}-{}-{n}",
+            std::process::id()
+        ));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("create a temporary folder");
         TempDir(dir)
@@ -34,9 +37,17 @@ impl Drop for TempDir {
 pub enum Auth {
     None,
     /// htpasswd with one user.
-    Basic { user: String, password: String },
+    Basic {
+        user: String,
+        password: String,
+    },
     /// Token auth: realm URL, service, issuer, root certificate bundle path.
-    Token { realm: String, service: String, issuer: String, cert: PathBuf },
+    Token {
+        realm: String,
+        service: String,
+        issuer: String,
+        cert: PathBuf,
+    },
 }
 
 /// A running registry, stopped on drop.
@@ -83,7 +94,11 @@ impl Registry {
             .stderr(log)
             .spawn()
             .expect("docker-registry must be installed (Debian package docker-registry)");
-        let registry = Registry { child, port, _dir: dir };
+        let registry = Registry {
+            child,
+            port,
+            _dir: dir,
+        };
         // Wait until it answers /v2/ (bounded by attempts, not by time).
         for _ in 0..400 {
             if http::send("GET", &format!("http://127.0.0.1:{port}/v2/"), &[], &[]).is_ok() {
@@ -91,7 +106,8 @@ impl Registry {
             }
             std::thread::sleep(std::time::Duration::from_millis(25));
         }
-        let log = std::fs::read_to_string(registry._dir.path().join("registry.log")).unwrap_or_default();
+        let log =
+            std::fs::read_to_string(registry._dir.path().join("registry.log")).unwrap_or_default();
         panic!("docker-registry did not start on port {port}: {log}");
     }
 }

@@ -24,7 +24,10 @@ pub struct Child {
 
 impl Child {
     pub fn new(manifest: impl Into<Vec<u8>>) -> Self {
-        Child { manifest: manifest.into(), ..Child::default() }
+        Child {
+            manifest: manifest.into(),
+            ..Child::default()
+        }
     }
 
     pub fn with_config(mut self, config: impl Into<Vec<u8>>) -> Self {
@@ -43,7 +46,12 @@ impl Child {
     }
 
     /// The entry for this child in an index of `format`. `i` names the child in errors.
-    pub(crate) fn to_descriptor(&self, i: usize, format: Format, notes: &mut Vec<Diagnostic>) -> Result<Value, ComposeError> {
+    pub(crate) fn to_descriptor(
+        &self,
+        i: usize,
+        format: Format,
+        notes: &mut Vec<Diagnostic>,
+    ) -> Result<Value, ComposeError> {
         let validation = validate::validate_document(&self.manifest, &ValidateOptions::default());
         let Some(kind) = validation.kind else {
             let reason = validation
@@ -55,19 +63,42 @@ impl Child {
             return Err(ComposeError::InvalidChild { index: i, reason });
         };
         let (tree, _) = json::parse(&self.manifest, &Limits::default());
-        let child = tree.map(|t| Value::from_tree(&t, 0)).ok_or_else(|| ComposeError::InvalidChild { index: i, reason: "not JSON".into() })?;
+        let child =
+            tree.map(|t| Value::from_tree(&t, 0))
+                .ok_or_else(|| ComposeError::InvalidChild {
+                    index: i,
+                    reason: "not JSON".into(),
+                })?;
         if !validation.is_valid() {
-            let first = validation.diagnostics.iter().find(|d| d.severity == Severity::Error).map(|d| format!("{} [{}]", d.message, d.code)).unwrap_or_default();
-            notes.push(Diagnostic::new(Code::ComposeChildInvalid, format!("child {i} has errors of its own: {first}")).with_pointer(format!("/manifests/{i}")));
+            let first = validation
+                .diagnostics
+                .iter()
+                .find(|d| d.severity == Severity::Error)
+                .map(|d| format!("{} [{}]", d.message, d.code))
+                .unwrap_or_default();
+            notes.push(
+                Diagnostic::new(
+                    Code::ComposeChildInvalid,
+                    format!("child {i} has errors of its own: {first}"),
+                )
+                .with_pointer(format!("/manifests/{i}")),
+            );
         }
-        let media_type = child.get("mediaType").and_then(Value::as_str).unwrap_or(kind.media_type()).to_owned();
+        let media_type = child
+            .get("mediaType")
+            .and_then(Value::as_str)
+            .unwrap_or(kind.media_type())
+            .to_owned();
 
         let mut platform = self.platform.clone();
         if platform.is_none() {
             if let Some(config) = &self.config {
                 self.check_config_belongs(i, &child, config)?;
                 let (p, _) = validate::platform_from_config(config);
-                platform = Some(p.ok_or_else(|| ComposeError::InvalidConfig { index: i, reason: "the config has no os and architecture".into() })?);
+                platform = Some(p.ok_or_else(|| ComposeError::InvalidConfig {
+                    index: i,
+                    reason: "the config has no os and architecture".into(),
+                })?);
             }
         }
         let order = match format {
@@ -76,8 +107,18 @@ impl Child {
         };
         let mut entry = Value::object();
         set_in_order(&mut entry, "mediaType", Value::string(&media_type), order);
-        set_in_order(&mut entry, "digest", Value::string(digest::sha256(&self.manifest).to_string()), order);
-        set_in_order(&mut entry, "size", Value::int(self.manifest.len() as i64), order);
+        set_in_order(
+            &mut entry,
+            "digest",
+            Value::string(digest::sha256(&self.manifest).to_string()),
+            order,
+        );
+        set_in_order(
+            &mut entry,
+            "size",
+            Value::int(self.manifest.len() as i64),
+            order,
+        );
         if format == Format::Oci {
             if let Some(t) = child.get("artifactType").and_then(Value::as_str) {
                 set_in_order(&mut entry, "artifactType", Value::string(t), order);
@@ -87,7 +128,11 @@ impl Child {
             if format == Format::Docker {
                 notes.push(Diagnostic::new(Code::ConvertDroppedField, format!("a Docker manifest list entry cannot carry annotations; child {i}'s annotations were not written")).with_pointer(format!("/manifests/{i}")));
             } else {
-                let members = self.annotations.iter().map(|(k, v)| (k.clone(), Value::string(v))).collect();
+                let members = self
+                    .annotations
+                    .iter()
+                    .map(|(k, v)| (k.clone(), Value::string(v)))
+                    .collect();
                 set_in_order(&mut entry, "annotations", Value::Object(members), order);
             }
         }
@@ -95,25 +140,56 @@ impl Child {
             Some(p) => set_in_order(&mut entry, "platform", platform_value::to_value(&p), order),
             None if kind.is_index() => {}
             None => notes.push(
-                Diagnostic::new(Code::ComposeMissingPlatform, format!("child {i} was added without a platform: give its config or a platform"))
-                    .with_pointer(format!("/manifests/{i}"))
-                    .with_severity(if format == Format::Docker { Severity::Error } else { Severity::Warning }),
+                Diagnostic::new(
+                    Code::ComposeMissingPlatform,
+                    format!(
+                        "child {i} was added without a platform: give its config or a platform"
+                    ),
+                )
+                .with_pointer(format!("/manifests/{i}"))
+                .with_severity(if format == Format::Docker {
+                    Severity::Error
+                } else {
+                    Severity::Warning
+                }),
             ),
         }
         Ok(entry)
     }
 
     /// The config must be the one the manifest names: same digest.
-    fn check_config_belongs(&self, i: usize, child: &Value, config: &[u8]) -> Result<(), ComposeError> {
-        let Some(expected) = child.get("config").and_then(|c| c.get("digest")).and_then(Value::as_str) else {
-            return Err(ComposeError::InvalidConfig { index: i, reason: "the child is not an image manifest with a config".into() });
+    fn check_config_belongs(
+        &self,
+        i: usize,
+        child: &Value,
+        config: &[u8],
+    ) -> Result<(), ComposeError> {
+        let Some(expected) = child
+            .get("config")
+            .and_then(|c| c.get("digest"))
+            .and_then(Value::as_str)
+        else {
+            return Err(ComposeError::InvalidConfig {
+                index: i,
+                reason: "the child is not an image manifest with a config".into(),
+            });
         };
         let Ok(expected) = expected.parse::<digest::Digest>() else {
-            return Err(ComposeError::InvalidConfig { index: i, reason: format!("the manifest's config digest {expected:?} is invalid") });
+            return Err(ComposeError::InvalidConfig {
+                index: i,
+                reason: format!("the manifest's config digest {expected:?} is invalid"),
+            });
         };
         if expected.verify(config) == Some(false) {
-            let actual = digest::compute(expected.algorithm(), config).map(|d| d.to_string()).unwrap_or_default();
-            return Err(ComposeError::InvalidConfig { index: i, reason: format!("the config given hashes to {actual}, but the manifest names {expected}") });
+            let actual = digest::compute(expected.algorithm(), config)
+                .map(|d| d.to_string())
+                .unwrap_or_default();
+            return Err(ComposeError::InvalidConfig {
+                index: i,
+                reason: format!(
+                    "the config given hashes to {actual}, but the manifest names {expected}"
+                ),
+            });
         }
         Ok(())
     }

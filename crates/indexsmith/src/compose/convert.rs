@@ -1,6 +1,9 @@
 //! OCI image index ⇄ Docker manifest list, with a report of every field the target cannot carry.
 
-use super::document::{IndexDocument, DOCKER_DESCRIPTOR_ORDER, DOCKER_LIST_ORDER, OCI_DESCRIPTOR_ORDER, OCI_INDEX_ORDER};
+use super::document::{
+    IndexDocument, DOCKER_DESCRIPTOR_ORDER, DOCKER_LIST_ORDER, OCI_DESCRIPTOR_ORDER,
+    OCI_INDEX_ORDER,
+};
 use super::Format;
 use crate::diagnostic::{push_pointer_token, Code, Diagnostic};
 use crate::json::value::Value;
@@ -12,7 +15,10 @@ fn allowed(format: Format) -> (&'static [&'static str], &'static [&'static str])
         Format::Oci => (OCI_INDEX_ORDER, OCI_DESCRIPTOR_ORDER),
         // The schema 2 manifest list entry: mediaType, size, digest, platform (and urls for
         // foreign content).
-        Format::Docker => (DOCKER_LIST_ORDER, &["mediaType", "size", "digest", "urls", "platform"]),
+        Format::Docker => (
+            DOCKER_LIST_ORDER,
+            &["mediaType", "size", "digest", "urls", "platform"],
+        ),
     }
 }
 
@@ -21,12 +27,25 @@ fn dropped(pointer: String, what: &str, to: Format) -> Diagnostic {
         Format::Oci => "an OCI image index",
         Format::Docker => "a Docker manifest list",
     };
-    Diagnostic::new(Code::ConvertDroppedField, format!("{what} was dropped: {target} cannot carry it")).with_pointer(pointer)
+    Diagnostic::new(
+        Code::ConvertDroppedField,
+        format!("{what} was dropped: {target} cannot carry it"),
+    )
+    .with_pointer(pointer)
 }
 
 /// Rewrites `members` in `order`, keeping only `allowed` keys; reports the others.
-fn reorder(value: &mut Value, order: &[&str], allowed: &[&str], base: &str, to: Format, notes: &mut Vec<Diagnostic>) {
-    let Some(members) = value.as_object_mut() else { return };
+fn reorder(
+    value: &mut Value,
+    order: &[&str],
+    allowed: &[&str],
+    base: &str,
+    to: Format,
+    notes: &mut Vec<Diagnostic>,
+) {
+    let Some(members) = value.as_object_mut() else {
+        return;
+    };
     let taken = std::mem::take(members);
     let mut kept: Vec<(String, Value)> = Vec::with_capacity(taken.len());
     for (key, v) in taken {
@@ -58,17 +77,26 @@ pub(crate) fn convert(doc: &mut IndexDocument, to: Format, notes: &mut Vec<Diagn
     let value = doc.value_mut();
     reorder(value, top_order, top_allowed, "", to, notes);
     value.set("mediaType", Value::string(to.media_type()));
-    value.as_object_mut().map(|m| m.sort_by_key(|(k, _)| top_order.iter().position(|o| o == k).unwrap_or(usize::MAX)));
+    value.as_object_mut().map(|m| {
+        m.sort_by_key(|(k, _)| top_order.iter().position(|o| o == k).unwrap_or(usize::MAX))
+    });
     if let Some(entries) = value.get_mut("manifests").and_then(Value::as_array_mut) {
         for (i, entry) in entries.iter_mut().enumerate() {
             let base = format!("/manifests/{i}");
             reorder(entry, entry_order, entry_allowed, &base, to, notes);
             if let Some(platform) = entry.get_mut("platform") {
                 if to == Format::Oci && platform.remove("features").is_some() {
-                    notes.push(dropped(format!("{base}/platform/features"), "`platform.features`", to));
+                    notes.push(dropped(
+                        format!("{base}/platform/features"),
+                        "`platform.features`",
+                        to,
+                    ));
                 }
             }
-            let child_type = entry.get("mediaType").and_then(Value::as_str).map(MediaType::parse);
+            let child_type = entry
+                .get("mediaType")
+                .and_then(Value::as_str)
+                .map(MediaType::parse);
             if let Some(m) = child_type {
                 let other_family = match to {
                     Format::Oci => m.is_docker(),

@@ -12,7 +12,9 @@ pub enum EntryChange {
     Added,
     Removed,
     /// Same key; the listed fields differ (`digest`, `size`, `mediaType`, `platform`, `annotations`, …).
-    Changed { fields: Vec<String> },
+    Changed {
+        fields: Vec<String>,
+    },
     Unchanged,
 }
 
@@ -42,7 +44,10 @@ pub struct IndexDiff {
 }
 
 fn digest_of(entry: &Value) -> Option<String> {
-    entry.get("digest").and_then(Value::as_str).map(str::to_owned)
+    entry
+        .get("digest")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
 }
 
 fn platform_key(entry: &Value) -> Option<String> {
@@ -62,7 +67,16 @@ fn platform_key(entry: &Value) -> Option<String> {
 
 /// Keys for every entry; attestations are keyed by the key of the entry they describe.
 fn keys(entries: &[Value]) -> Vec<String> {
-    let base: Vec<Option<String>> = entries.iter().map(|e| if is_attestation(e) { None } else { platform_key(e) }).collect();
+    let base: Vec<Option<String>> = entries
+        .iter()
+        .map(|e| {
+            if is_attestation(e) {
+                None
+            } else {
+                platform_key(e)
+            }
+        })
+        .collect();
     // The first entry with each digest, and how often each key has come: linear in the entries.
     let mut by_digest: HashMap<String, usize> = HashMap::new();
     for (j, e) in entries.iter().enumerate() {
@@ -75,15 +89,29 @@ fn keys(entries: &[Value]) -> Vec<String> {
     for (i, e) in entries.iter().enumerate() {
         let key = if is_attestation(e) {
             let subject = annotation(e, crate::validate::REFERENCE_DIGEST);
-            let target = subject.and_then(|d| by_digest.get(d)).and_then(|&j| base[j].clone());
-            format!("attestation of {}", target.or(subject.map(str::to_owned)).unwrap_or_else(|| "?".into()))
+            let target = subject
+                .and_then(|d| by_digest.get(d))
+                .and_then(|&j| base[j].clone());
+            format!(
+                "attestation of {}",
+                target
+                    .or(subject.map(str::to_owned))
+                    .unwrap_or_else(|| "?".into())
+            )
         } else {
-            base[i].clone().or_else(|| digest_of(e)).unwrap_or_else(|| format!("#{i}"))
+            base[i]
+                .clone()
+                .or_else(|| digest_of(e))
+                .unwrap_or_else(|| format!("#{i}"))
         };
         // Repeated keys (duplicate platforms) are told apart by their rank.
         let rank = seen.entry(key.clone()).or_insert(0);
         *rank += 1;
-        out.push(if *rank == 1 { key } else { format!("{key} #{rank}") });
+        out.push(if *rank == 1 {
+            key
+        } else {
+            format!("{key} #{rank}")
+        });
     }
     out
 }
@@ -117,16 +145,44 @@ pub fn diff_indexes(a: &[u8], b: &[u8]) -> Result<IndexDiff, ComposeError> {
         match bk.iter().position(|k| k == key) {
             Some(j) => {
                 let fields = changed_members(&ae[i], &be[j], &[]);
-                let change = if fields.is_empty() { EntryChange::Unchanged } else { EntryChange::Changed { fields } };
-                entries.push(EntryDiff { key: key.clone(), change, a: Some(i), b: Some(j), a_digest: digest_of(&ae[i]), b_digest: digest_of(&be[j]) });
+                let change = if fields.is_empty() {
+                    EntryChange::Unchanged
+                } else {
+                    EntryChange::Changed { fields }
+                };
+                entries.push(EntryDiff {
+                    key: key.clone(),
+                    change,
+                    a: Some(i),
+                    b: Some(j),
+                    a_digest: digest_of(&ae[i]),
+                    b_digest: digest_of(&be[j]),
+                });
             }
-            None => entries.push(EntryDiff { key: key.clone(), change: EntryChange::Removed, a: Some(i), b: None, a_digest: digest_of(&ae[i]), b_digest: None }),
+            None => entries.push(EntryDiff {
+                key: key.clone(),
+                change: EntryChange::Removed,
+                a: Some(i),
+                b: None,
+                a_digest: digest_of(&ae[i]),
+                b_digest: None,
+            }),
         }
     }
     for (j, key) in bk.iter().enumerate() {
         if !ak.contains(key) {
-            entries.push(EntryDiff { key: key.clone(), change: EntryChange::Added, a: None, b: Some(j), a_digest: None, b_digest: digest_of(&be[j]) });
+            entries.push(EntryDiff {
+                key: key.clone(),
+                change: EntryChange::Added,
+                a: None,
+                b: Some(j),
+                a_digest: None,
+                b_digest: digest_of(&be[j]),
+            });
         }
     }
-    Ok(IndexDiff { changed_fields: changed_members(a.value(), b.value(), &["manifests"]), entries })
+    Ok(IndexDiff {
+        changed_fields: changed_members(a.value(), b.value(), &["manifests"]),
+        entries,
+    })
 }

@@ -8,17 +8,45 @@ use crate::json::{self, Limits};
 use crate::validate::{self, Kind, ValidateOptions};
 
 /// Member order of an OCI index (image-spec `specs-go/v1/index.go`).
-pub(crate) const OCI_INDEX_ORDER: &[&str] = &["schemaVersion", "mediaType", "artifactType", "manifests", "subject", "annotations"];
+pub(crate) const OCI_INDEX_ORDER: &[&str] = &[
+    "schemaVersion",
+    "mediaType",
+    "artifactType",
+    "manifests",
+    "subject",
+    "annotations",
+];
 /// Member order of a Docker manifest list.
 pub(crate) const DOCKER_LIST_ORDER: &[&str] = &["schemaVersion", "mediaType", "manifests"];
 /// Member order of an OCI descriptor (image-spec `specs-go/v1/descriptor.go`).
-pub(crate) const OCI_DESCRIPTOR_ORDER: &[&str] = &["mediaType", "digest", "size", "urls", "annotations", "data", "platform", "artifactType"];
+pub(crate) const OCI_DESCRIPTOR_ORDER: &[&str] = &[
+    "mediaType",
+    "digest",
+    "size",
+    "urls",
+    "annotations",
+    "data",
+    "platform",
+    "artifactType",
+];
 /// Member order of a Docker manifest list entry.
-pub(crate) const DOCKER_DESCRIPTOR_ORDER: &[&str] = &["mediaType", "size", "digest", "urls", "annotations", "platform"];
+pub(crate) const DOCKER_DESCRIPTOR_ORDER: &[&str] = &[
+    "mediaType",
+    "size",
+    "digest",
+    "urls",
+    "annotations",
+    "platform",
+];
 
 /// Inserts `key` into `object` at the place `order` gives it, or replaces it in place.
 pub(crate) fn set_in_order(object: &mut Value, key: &str, value: Value, order: &[&str]) {
-    let after: Vec<&str> = order.iter().skip_while(|k| **k != key).skip(1).copied().collect();
+    let after: Vec<&str> = order
+        .iter()
+        .skip_while(|k| **k != key)
+        .skip(1)
+        .copied()
+        .collect();
     object.set_ordered(key, value, &after);
 }
 
@@ -36,7 +64,11 @@ impl IndexDocument {
             ("mediaType".into(), Value::string(format.media_type())),
             ("manifests".into(), Value::Array(Vec::new())),
         ]);
-        IndexDocument { value, format, style }
+        IndexDocument {
+            value,
+            format,
+            style,
+        }
     }
 
     /// Opens `bytes` for editing. JSON errors, or a document that is not an index, refuse it.
@@ -51,18 +83,32 @@ impl IndexDocument {
         let format = match validation.kind {
             Some(Kind::OciIndex) => Format::Oci,
             Some(Kind::DockerManifestList) => Format::Docker,
-            _ => return Err(ComposeError::NotAnIndex { diagnostics: validation.diagnostics }),
+            _ => {
+                return Err(ComposeError::NotAnIndex {
+                    diagnostics: validation.diagnostics,
+                })
+            }
         };
         if !blocking.is_empty() {
-            return Err(ComposeError::NotAnIndex { diagnostics: blocking });
+            return Err(ComposeError::NotAnIndex {
+                diagnostics: blocking,
+            });
         }
         let (tree, _) = json::parse(bytes, &Limits::default());
-        let tree = tree.ok_or_else(|| ComposeError::NotAnIndex { diagnostics: validation.diagnostics.clone() })?;
+        let tree = tree.ok_or_else(|| ComposeError::NotAnIndex {
+            diagnostics: validation.diagnostics.clone(),
+        })?;
         let value = Value::from_tree(&tree, 0);
         if !matches!(value.get("manifests"), Some(Value::Array(_))) {
-            return Err(ComposeError::NotAnIndex { diagnostics: validation.diagnostics });
+            return Err(ComposeError::NotAnIndex {
+                diagnostics: validation.diagnostics,
+            });
         }
-        Ok(IndexDocument { value, format, style: write::detect_style(bytes) })
+        Ok(IndexDocument {
+            value,
+            format,
+            style: write::detect_style(bytes),
+        })
     }
 
     pub fn format(&self) -> Format {
@@ -90,14 +136,21 @@ impl IndexDocument {
     }
 
     pub fn entries(&self) -> &[Value] {
-        self.value.get("manifests").and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[])
+        self.value
+            .get("manifests")
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
     }
 
     pub(crate) fn entries_mut(&mut self) -> &mut Vec<Value> {
         if !matches!(self.value.get("manifests"), Some(Value::Array(_))) {
             self.value.set("manifests", Value::Array(Vec::new()));
         }
-        self.value.get_mut("manifests").and_then(Value::as_array_mut).expect("manifests is an array")
+        self.value
+            .get_mut("manifests")
+            .and_then(Value::as_array_mut)
+            .expect("manifests is an array")
     }
 
     pub(crate) fn descriptor_order(&self) -> &'static [&'static str] {

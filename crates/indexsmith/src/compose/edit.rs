@@ -69,9 +69,15 @@ impl PlatformField {
 #[non_exhaustive]
 pub enum Edit {
     /// Adds the entry for a child manifest, at `position` or at the end.
-    Add { child: Child, position: Option<usize> },
+    Add {
+        child: Child,
+        position: Option<usize>,
+    },
     /// Adds an entry given as a descriptor (JSON text), at `position` or at the end.
-    AddDescriptor { descriptor: String, position: Option<usize> },
+    AddDescriptor {
+        descriptor: String,
+        position: Option<usize>,
+    },
     /// Removes the selected entries, and the attestation entries that describe them.
     Remove { selector: Selector },
     /// Replaces the entry at `index` with the entry for `child`, keeping its annotations.
@@ -79,18 +85,32 @@ pub enum Edit {
     /// Moves an entry.
     Move { from: usize, to: usize },
     /// Sets or, with `None`, removes the whole platform of an entry.
-    SetPlatform { index: usize, platform: Option<Platform> },
+    SetPlatform {
+        index: usize,
+        platform: Option<Platform>,
+    },
     /// Sets or clears one platform field (`docker manifest annotate --os/--arch/--variant/...`).
-    SetPlatformField { index: usize, field: PlatformField, value: Option<String> },
+    SetPlatformField {
+        index: usize,
+        field: PlatformField,
+        value: Option<String>,
+    },
     /// Sets or, with `None`, removes an annotation on the index (`entry: None`) or an entry.
-    Annotate { entry: Option<usize>, key: String, value: Option<String> },
+    Annotate {
+        entry: Option<usize>,
+        key: String,
+        value: Option<String>,
+    },
     /// Sets or removes the index's `artifactType` (OCI only).
     SetArtifactType { artifact_type: Option<String> },
     /// Sets (descriptor JSON) or removes the index's `subject` (OCI only).
     SetSubject { descriptor: Option<String> },
     /// Keeps only the entries whose platform satisfies one of `platforms` (`crane index filter`).
     /// Attestation entries stay when `keep_attestations` and the entry they describe stays.
-    Filter { platforms: Vec<Platform>, keep_attestations: bool },
+    Filter {
+        platforms: Vec<Platform>,
+        keep_attestations: bool,
+    },
     /// Converts between an OCI index and a Docker list, reporting every field that is lost.
     Convert { to: Format },
 }
@@ -106,21 +126,36 @@ fn check_index(doc: &IndexDocument, index: usize) -> Result<(), ComposeError> {
 fn parse_value(text: &str, what: &str) -> Result<Value, ComposeError> {
     let (tree, findings) = json::parse(text.as_bytes(), &Limits::default());
     match tree {
-        Some(t) if findings.is_empty() && t.kind(0) == json::NodeKind::Object => Ok(Value::from_tree(&t, 0)),
-        _ => Err(ComposeError::Unsupported(format!("{what} must be a JSON object"))),
+        Some(t) if findings.is_empty() && t.kind(0) == json::NodeKind::Object => {
+            Ok(Value::from_tree(&t, 0))
+        }
+        _ => Err(ComposeError::Unsupported(format!(
+            "{what} must be a JSON object"
+        ))),
     }
 }
 
-pub(crate) fn apply(doc: &mut IndexDocument, edit: &Edit, notes: &mut Vec<Diagnostic>) -> Result<(), ComposeError> {
+pub(crate) fn apply(
+    doc: &mut IndexDocument,
+    edit: &Edit,
+    notes: &mut Vec<Diagnostic>,
+) -> Result<(), ComposeError> {
     match edit {
         Edit::Add { child, position } => {
-            let at = position.unwrap_or(doc.entries().len()).min(doc.entries().len());
+            let at = position
+                .unwrap_or(doc.entries().len())
+                .min(doc.entries().len());
             let entry = child.to_descriptor(at, doc.format(), notes)?;
             doc.entries_mut().insert(at, entry);
         }
-        Edit::AddDescriptor { descriptor, position } => {
+        Edit::AddDescriptor {
+            descriptor,
+            position,
+        } => {
             let entry = parse_value(descriptor, "the descriptor")?;
-            let at = position.unwrap_or(doc.entries().len()).min(doc.entries().len());
+            let at = position
+                .unwrap_or(doc.entries().len())
+                .min(doc.entries().len());
             doc.entries_mut().insert(at, entry);
         }
         Edit::Remove { selector } => {
@@ -160,13 +195,19 @@ pub(crate) fn apply(doc: &mut IndexDocument, edit: &Edit, notes: &mut Vec<Diagno
                 }
             }
         }
-        Edit::SetPlatformField { index, field, value } => {
+        Edit::SetPlatformField {
+            index,
+            field,
+            value,
+        } => {
             check_index(doc, *index)?;
             set_platform_field(doc, *index, *field, value.as_deref())?;
         }
         Edit::Annotate { entry, key, value } => {
             if key.is_empty() {
-                return Err(ComposeError::Unsupported("an annotation key cannot be empty".into()));
+                return Err(ComposeError::Unsupported(
+                    "an annotation key cannot be empty".into(),
+                ));
             }
             if doc.format() == Format::Docker && value.is_some() {
                 return Err(ComposeError::Unsupported("a Docker manifest list cannot carry annotations; convert it to an OCI index first".into()));
@@ -186,7 +227,9 @@ pub(crate) fn apply(doc: &mut IndexDocument, edit: &Edit, notes: &mut Vec<Diagno
         }
         Edit::SetArtifactType { artifact_type } => {
             if doc.format() == Format::Docker && artifact_type.is_some() {
-                return Err(ComposeError::Unsupported("a Docker manifest list cannot carry artifactType".into()));
+                return Err(ComposeError::Unsupported(
+                    "a Docker manifest list cannot carry artifactType".into(),
+                ));
             }
             let order = doc.top_order();
             match artifact_type {
@@ -198,7 +241,9 @@ pub(crate) fn apply(doc: &mut IndexDocument, edit: &Edit, notes: &mut Vec<Diagno
         }
         Edit::SetSubject { descriptor } => {
             if doc.format() == Format::Docker && descriptor.is_some() {
-                return Err(ComposeError::Unsupported("a Docker manifest list cannot carry a subject".into()));
+                return Err(ComposeError::Unsupported(
+                    "a Docker manifest list cannot carry a subject".into(),
+                ));
             }
             let order = doc.top_order();
             match descriptor {
@@ -211,7 +256,10 @@ pub(crate) fn apply(doc: &mut IndexDocument, edit: &Edit, notes: &mut Vec<Diagno
                 }
             }
         }
-        Edit::Filter { platforms, keep_attestations } => {
+        Edit::Filter {
+            platforms,
+            keep_attestations,
+        } => {
             let drop: Vec<usize> = doc
                 .entries()
                 .iter()
@@ -253,14 +301,29 @@ fn annotate(target: &mut Value, key: &str, value: Option<&str>, order: &[&str]) 
     }
 }
 
-fn set_platform_field(doc: &mut IndexDocument, index: usize, field: PlatformField, value: Option<&str>) -> Result<(), ComposeError> {
+fn set_platform_field(
+    doc: &mut IndexDocument,
+    index: usize,
+    field: PlatformField,
+    value: Option<&str>,
+) -> Result<(), ComposeError> {
     let key = field.key();
-    if matches!(field, PlatformField::Os | PlatformField::Architecture) && value.map_or(true, str::is_empty) {
-        return Err(ComposeError::InvalidPlatformField { field: key, reason: "it is REQUIRED and cannot be cleared".into() });
+    if matches!(field, PlatformField::Os | PlatformField::Architecture)
+        && value.map_or(true, str::is_empty)
+    {
+        return Err(ComposeError::InvalidPlatformField {
+            field: key,
+            reason: "it is REQUIRED and cannot be cleared".into(),
+        });
     }
     if let Some(v) = value {
-        if v.chars().any(|c| c.is_whitespace() || c.is_control()) && field != PlatformField::OsFeatures {
-            return Err(ComposeError::InvalidPlatformField { field: key, reason: format!("{v:?} contains whitespace") });
+        if v.chars().any(|c| c.is_whitespace() || c.is_control())
+            && field != PlatformField::OsFeatures
+        {
+            return Err(ComposeError::InvalidPlatformField {
+                field: key,
+                reason: format!("{v:?} contains whitespace"),
+            });
         }
     }
     let descriptor_order = doc.descriptor_order();
@@ -273,9 +336,18 @@ fn set_platform_field(doc: &mut IndexDocument, index: usize, field: PlatformFiel
     }
     let platform = entry.get_mut("platform").expect("platform was just set");
     let new_value = match (field, value) {
-        (_, None) | (PlatformField::Variant | PlatformField::OsVersion | PlatformField::OsFeatures, Some("")) => None,
+        (_, None)
+        | (
+            PlatformField::Variant | PlatformField::OsVersion | PlatformField::OsFeatures,
+            Some(""),
+        ) => None,
         (PlatformField::OsFeatures, Some(list)) => {
-            let features: Vec<Value> = list.split(',').map(str::trim).filter(|s| !s.is_empty()).map(Value::string).collect();
+            let features: Vec<Value> = list
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(Value::string)
+                .collect();
             (!features.is_empty()).then_some(Value::Array(features))
         }
         (_, Some(v)) => Some(Value::string(v)),
@@ -295,12 +367,20 @@ fn select(doc: &IndexDocument, selector: &Selector) -> Result<Vec<usize>, Compos
             check_index(doc, *i)?;
             vec![*i]
         }
-        Selector::Digest(d) => doc.entries().iter().enumerate().filter(|(_, e)| e.get("digest").and_then(Value::as_str) == Some(d)).map(|(i, _)| i).collect(),
+        Selector::Digest(d) => doc
+            .entries()
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.get("digest").and_then(Value::as_str) == Some(d))
+            .map(|(i, _)| i)
+            .collect(),
         Selector::Platform(p) => doc
             .entries()
             .iter()
             .enumerate()
-            .filter(|(_, e)| !is_attestation(e) && entry_platform(e).is_some_and(|c| satisfies(p, &c)))
+            .filter(|(_, e)| {
+                !is_attestation(e) && entry_platform(e).is_some_and(|c| satisfies(p, &c))
+            })
             .map(|(i, _)| i)
             .collect(),
     };
@@ -311,7 +391,11 @@ fn select(doc: &IndexDocument, selector: &Selector) -> Result<Vec<usize>, Compos
 }
 
 /// Removes the entries at `positions` and every attestation entry that describes one of them.
-fn remove_with_attestations(doc: &mut IndexDocument, positions: &[usize], notes: &mut Vec<Diagnostic>) {
+fn remove_with_attestations(
+    doc: &mut IndexDocument,
+    positions: &[usize],
+    notes: &mut Vec<Diagnostic>,
+) {
     let removed_digests: Vec<String> = positions
         .iter()
         .filter_map(|&i| doc.entries().get(i))
@@ -323,7 +407,9 @@ fn remove_with_attestations(doc: &mut IndexDocument, positions: &[usize], notes:
             continue;
         }
         if is_attestation(entry) {
-            if let Some(subject) = platform_value::annotation(entry, crate::validate::REFERENCE_DIGEST) {
+            if let Some(subject) =
+                platform_value::annotation(entry, crate::validate::REFERENCE_DIGEST)
+            {
                 if removed_digests.iter().any(|d| d == subject) {
                     notes.push(
                         Diagnostic::new(Code::ComposeDroppedAttestation, format!("removed the attestation entry for {subject}, whose image was removed"))

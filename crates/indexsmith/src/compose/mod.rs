@@ -77,7 +77,13 @@ impl Composed {
     fn finish(bytes: Vec<u8>, media_type: &str, mut notes: Vec<Diagnostic>) -> Composed {
         let validation = validate::validate_document(&bytes, &ValidateOptions::default());
         notes.extend(validation.diagnostics);
-        Composed { digest: digest::sha256(&bytes), size: bytes.len() as u64, media_type: media_type.to_owned(), bytes, diagnostics: notes }
+        Composed {
+            digest: digest::sha256(&bytes),
+            size: bytes.len() as u64,
+            media_type: media_type.to_owned(),
+            bytes,
+            diagnostics: notes,
+        }
     }
 }
 
@@ -129,7 +135,10 @@ pub struct CreateRequest {
 
 impl CreateRequest {
     pub fn new(format: Format) -> Self {
-        CreateRequest { format: Some(format), ..CreateRequest::default() }
+        CreateRequest {
+            format: Some(format),
+            ..CreateRequest::default()
+        }
     }
 
     pub fn child(mut self, child: Child) -> Self {
@@ -160,14 +169,26 @@ pub fn create_index(request: &CreateRequest) -> Result<Composed, ComposeError> {
         doc.entries_mut().push(entry);
     }
     for (key, value) in &request.annotations {
-        edit::apply(&mut doc, &Edit::Annotate { entry: None, key: key.clone(), value: Some(value.clone()) }, &mut notes)?;
+        edit::apply(
+            &mut doc,
+            &Edit::Annotate {
+                entry: None,
+                key: key.clone(),
+                value: Some(value.clone()),
+            },
+            &mut notes,
+        )?;
     }
     Ok(doc.compose(notes))
 }
 
 /// Applies `edits` in order to the index in `bytes`. The output keeps the input's layout unless
 /// `style` says otherwise. With no edits and no style, the input bytes come back unchanged.
-pub fn edit_index(bytes: &[u8], edits: &[Edit], style: Option<Style>) -> Result<Composed, ComposeError> {
+pub fn edit_index(
+    bytes: &[u8],
+    edits: &[Edit],
+    style: Option<Style>,
+) -> Result<Composed, ComposeError> {
     let mut doc = IndexDocument::parse(bytes)?;
     if edits.is_empty() && style.is_none() {
         let media_type = doc.format().media_type();
@@ -190,14 +211,32 @@ pub fn to_bytes(value: &Value, style: Style) -> Vec<u8> {
 
 /// Which entry of the index in `bytes` a client pulls for `requested`, and why (containerd's
 /// `Only` matcher, or `OnlyStrict` with `strict`).
-pub fn resolve_index(bytes: &[u8], requested: &crate::Platform, strict: bool) -> Result<crate::Resolution, ComposeError> {
+pub fn resolve_index(
+    bytes: &[u8],
+    requested: &crate::Platform,
+    strict: bool,
+) -> Result<crate::Resolution, ComposeError> {
     let doc = IndexDocument::parse(bytes)?;
     let entries = doc.entries();
-    let platforms: Vec<Option<crate::Platform>> = entries.iter().map(platform_value::entry_platform).collect();
-    let media_types: Vec<&str> = entries.iter().map(|e| e.get("mediaType").and_then(Value::as_str).unwrap_or("")).collect();
-    let reference_types: Vec<Option<&str>> = entries.iter().map(|e| platform_value::annotation(e, crate::validate::REFERENCE_TYPE)).collect();
-    let resolve_entries: Vec<crate::resolve::Entry<'_>> = (0..entries.len())
-        .map(|i| crate::resolve::Entry::new(platforms[i].as_ref(), media_types[i]).with_reference_type(reference_types[i]))
+    let platforms: Vec<Option<crate::Platform>> =
+        entries.iter().map(platform_value::entry_platform).collect();
+    let media_types: Vec<&str> = entries
+        .iter()
+        .map(|e| e.get("mediaType").and_then(Value::as_str).unwrap_or(""))
         .collect();
-    Ok(crate::resolve::resolve_platform(requested, strict, &resolve_entries))
+    let reference_types: Vec<Option<&str>> = entries
+        .iter()
+        .map(|e| platform_value::annotation(e, crate::validate::REFERENCE_TYPE))
+        .collect();
+    let resolve_entries: Vec<crate::resolve::Entry<'_>> = (0..entries.len())
+        .map(|i| {
+            crate::resolve::Entry::new(platforms[i].as_ref(), media_types[i])
+                .with_reference_type(reference_types[i])
+        })
+        .collect();
+    Ok(crate::resolve::resolve_platform(
+        requested,
+        strict,
+        &resolve_entries,
+    ))
 }

@@ -4,15 +4,28 @@ use crate::json::value::Value;
 use crate::platform::Platform;
 
 /// `architecture, os, os.version, os.features, variant` (image-spec and distribution structs).
-pub(crate) const PLATFORM_ORDER: &[&str] = &["architecture", "os", "os.version", "os.features", "variant", "features"];
+pub(crate) const PLATFORM_ORDER: &[&str] = &[
+    "architecture",
+    "os",
+    "os.version",
+    "os.features",
+    "variant",
+    "features",
+];
 
 pub(crate) fn to_value(p: &Platform) -> Value {
-    let mut members = vec![("architecture".to_owned(), Value::string(&p.architecture)), ("os".to_owned(), Value::string(&p.os))];
+    let mut members = vec![
+        ("architecture".to_owned(), Value::string(&p.architecture)),
+        ("os".to_owned(), Value::string(&p.os)),
+    ];
     if let Some(v) = &p.os_version {
         members.push(("os.version".into(), Value::string(v)));
     }
     if !p.os_features.is_empty() {
-        members.push(("os.features".into(), Value::Array(p.os_features.iter().map(Value::string).collect())));
+        members.push((
+            "os.features".into(),
+            Value::Array(p.os_features.iter().map(Value::string).collect()),
+        ));
     }
     if let Some(v) = &p.variant {
         members.push(("variant".into(), Value::string(v)));
@@ -26,11 +39,19 @@ pub(crate) fn from_value(v: &Value) -> Option<Platform> {
     let architecture = v.get("architecture")?.as_str()?;
     let mut p = Platform::new(os, architecture);
     p.variant = v.get("variant").and_then(Value::as_str).map(str::to_owned);
-    p.os_version = v.get("os.version").and_then(Value::as_str).map(str::to_owned);
+    p.os_version = v
+        .get("os.version")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
     p.os_features = v
         .get("os.features")
         .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
         .unwrap_or_default();
     Some(p)
 }
@@ -47,7 +68,8 @@ pub(crate) fn annotation<'a>(entry: &'a Value, key: &str) -> Option<&'a str> {
 
 /// True for buildkit attestation entries.
 pub(crate) fn is_attestation(entry: &Value) -> bool {
-    annotation(entry, crate::validate::REFERENCE_TYPE) == Some(crate::validate::ATTESTATION_MANIFEST)
+    annotation(entry, crate::validate::REFERENCE_TYPE)
+        == Some(crate::validate::ATTESTATION_MANIFEST)
 }
 
 /// `requested` is satisfied by `candidate`: os and architecture equal after containerd's
@@ -58,6 +80,12 @@ pub(crate) fn satisfies(requested: &Platform, candidate: &Platform) -> bool {
     r.os == c.os
         && r.architecture == c.architecture
         && (requested.variant.is_none() || r.variant == c.variant)
-        && requested.os_version.as_ref().map_or(true, |v| candidate.os_version.as_ref() == Some(v))
-        && requested.os_features.iter().all(|f| candidate.os_features.contains(f))
+        && requested
+            .os_version
+            .as_ref()
+            .map_or(true, |v| candidate.os_version.as_ref() == Some(v))
+        && requested
+            .os_features
+            .iter()
+            .all(|f| candidate.os_features.contains(f))
 }

@@ -170,7 +170,13 @@ impl Name {
                 let mut word = [0u8; 16];
                 word.copy_from_slice(chunk);
                 let (lo, hi) = words(&word);
-                let keep = |n: usize| if n >= 8 { u64::MAX } else { (1u64 << (n * 8)) - 1 };
+                let keep = |n: usize| {
+                    if n >= 8 {
+                        u64::MAX
+                    } else {
+                        (1u64 << (n * 8)) - 1
+                    }
+                };
                 Self::id_of_words((lo & keep(len), hi & keep(len.saturating_sub(8))), len)
             }
             None => text.get(at..at + len).map_or(UNNAMED, Self::id_of),
@@ -195,18 +201,47 @@ mod tests {
     #[test]
     fn every_name_is_recognized_and_nothing_else() {
         for name in Name::ALL {
-            assert_eq!(Name::id_of(name.as_str().as_bytes()), name as u8, "{name:?}");
+            assert_eq!(
+                Name::id_of(name.as_str().as_bytes()),
+                name as u8,
+                "{name:?}"
+            );
             let text = format!("\"{}\": 1, \"padding to read a whole word\"", name.as_str());
-            assert_eq!(Name::id_in(text.as_bytes(), 1, name.as_str().len()), name as u8, "{name:?} in a word");
+            assert_eq!(
+                Name::id_in(text.as_bytes(), 1, name.as_str().len()),
+                name as u8,
+                "{name:?} in a word"
+            );
             let short = format!("\"{}\"", name.as_str());
-            assert_eq!(Name::id_in(short.as_bytes(), 1, name.as_str().len()), name as u8, "{name:?} at the end");
+            assert_eq!(
+                Name::id_in(short.as_bytes(), 1, name.as_str().len()),
+                name as u8,
+                "{name:?} at the end"
+            );
         }
-        let others: &[&str] = &["", "o", "OS", "os ", "osx", "mediatype", "mediaType2", "digest\0", "org.opencontainers.image.revision", "size\0\0\0\0\0\0\0\0\0\0\0\0\0"];
+        let others: &[&str] = &[
+            "",
+            "o",
+            "OS",
+            "os ",
+            "osx",
+            "mediatype",
+            "mediaType2",
+            "digest\0",
+            "org.opencontainers.image.revision",
+            "size\0\0\0\0\0\0\0\0\0\0\0\0\0",
+        ];
         for other in others {
             assert_eq!(Name::id_of(other.as_bytes()), UNNAMED, "{other:?}");
         }
         // A prefix of a longer key is not the name.
-        assert_eq!(Name::id_in(b"\"sizes\": 1, \"padding padding\"", 1, 5), UNNAMED);
-        assert_eq!(Name::id_in(b"\"sizes\": 1, \"padding padding\"", 1, 4), Name::Size as u8);
+        assert_eq!(
+            Name::id_in(b"\"sizes\": 1, \"padding padding\"", 1, 5),
+            UNNAMED
+        );
+        assert_eq!(
+            Name::id_in(b"\"sizes\": 1, \"padding padding\"", 1, 4),
+            Name::Size as u8
+        );
     }
 }

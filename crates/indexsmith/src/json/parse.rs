@@ -21,7 +21,10 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_depth: 64, max_size: 64 * 1024 * 1024 }
+        Limits {
+            max_depth: 64,
+            max_size: 64 * 1024 * 1024,
+        }
     }
 }
 
@@ -42,7 +45,11 @@ pub fn parse<'a>(text: &'a [u8], limits: &Limits) -> (Option<Tree<'a>>, Vec<Pars
     if text.len() > limits.max_size {
         findings.push(ParseFinding {
             code: Code::JsonTooLarge,
-            message: format!("input is {} bytes; the limit is {} bytes", text.len(), limits.max_size),
+            message: format!(
+                "input is {} bytes; the limit is {} bytes",
+                text.len(),
+                limits.max_size
+            ),
             help: None,
             start: 0,
             end: 0,
@@ -62,14 +69,28 @@ pub fn parse<'a>(text: &'a [u8], limits: &Limits) -> (Option<Tree<'a>>, Vec<Pars
         keys: Vec::new(),
     };
     if text.starts_with(b"\xEF\xBB\xBF") {
-        parser.finding(Code::JsonBom, "the input starts with a UTF-8 byte order mark", 0, 3, None);
-        parser.findings.last_mut().map(|f| f.help = Some("save the file as UTF-8 without BOM; registries hash the BOM too"));
+        parser.finding(
+            Code::JsonBom,
+            "the input starts with a UTF-8 byte order mark",
+            0,
+            3,
+            None,
+        );
+        parser.findings.last_mut().map(|f| {
+            f.help = Some("save the file as UTF-8 without BOM; registries hash the BOM too")
+        });
         parser.pos = 3;
     }
     parser.skip_ws();
     if parser.pos >= text.len() {
         let at = text.len() as u32;
-        parser.finding(Code::JsonEmpty, "the input is empty: expected a JSON object", at, at, None);
+        parser.finding(
+            Code::JsonEmpty,
+            "the input is empty: expected a JSON object",
+            at,
+            at,
+            None,
+        );
         return (None, parser.findings);
     }
     let ok = parser.value(NONE, 0, 0).is_ok();
@@ -81,13 +102,23 @@ pub fn parse<'a>(text: &'a [u8], limits: &Limits) -> (Option<Tree<'a>>, Vec<Pars
         let at = parser.pos as u32;
         parser.finding(
             Code::JsonTrailingContent,
-            format!("unexpected {} after the end of the document", describe_at(text, parser.pos)),
+            format!(
+                "unexpected {} after the end of the document",
+                describe_at(text, parser.pos)
+            ),
             at,
             text.len() as u32,
             None,
         );
     }
-    (Some(Tree { text, text_str, nodes: parser.nodes }), parser.findings)
+    (
+        Some(Tree {
+            text,
+            text_str,
+            nodes: parser.nodes,
+        }),
+        parser.findings,
+    )
 }
 
 /// Records each invalid UTF-8 sequence (up to a few) and says whether the text is UTF-8.
@@ -120,12 +151,18 @@ fn check_utf8<'a>(text: &'a [u8], findings: &mut Vec<ParseFinding>) -> Option<&'
 }
 
 fn hex_bytes(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("0x{b:02X}")).collect::<Vec<_>>().join(" ")
+    bytes
+        .iter()
+        .map(|b| format!("0x{b:02X}"))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// A human description of the character at `pos`.
 fn describe_at(text: &[u8], pos: usize) -> String {
-    let Some(&b) = text.get(pos) else { return "end of input".to_owned() };
+    let Some(&b) = text.get(pos) else {
+        return "end of input".to_owned();
+    };
     if b < 0x80 {
         let c = b as char;
         if c.is_ascii_graphic() {
@@ -213,21 +250,46 @@ struct Parser<'a> {
 struct Stop;
 
 impl<'a> Parser<'a> {
-    fn finding(&mut self, code: Code, message: impl Into<String>, start: u32, end: u32, node: Option<NodeId>) {
-        self.findings.push(ParseFinding { code, message: message.into(), help: None, start, end, node });
+    fn finding(
+        &mut self,
+        code: Code,
+        message: impl Into<String>,
+        start: u32,
+        end: u32,
+        node: Option<NodeId>,
+    ) {
+        self.findings.push(ParseFinding {
+            code,
+            message: message.into(),
+            help: None,
+            start,
+            end,
+            node,
+        });
     }
 
     fn stop(&mut self, code: Code, message: impl Into<String>, help: Option<&'static str>) -> Stop {
         let start = self.pos.min(self.text.len()) as u32;
         let end = (self.pos + 1).min(self.text.len()) as u32;
-        self.findings.push(ParseFinding { code, message: message.into(), help, start, end, node: None });
+        self.findings.push(ParseFinding {
+            code,
+            message: message.into(),
+            help,
+            start,
+            end,
+            node: None,
+        });
         Stop
     }
 
     fn unexpected(&mut self, expected: &str) -> Stop {
         if self.pos >= self.text.len() {
             let message = format!("unexpected end of input: expected {expected}");
-            return self.stop(Code::JsonUnexpectedEnd, message, Some("the document is cut short; check for a missing '}' or ']'"));
+            return self.stop(
+                Code::JsonUnexpectedEnd,
+                message,
+                Some("the document is cut short; check for a missing '}' or ']'"),
+            );
         }
         let b = self.text[self.pos];
         let help = match b {
@@ -236,7 +298,10 @@ impl<'a> Parser<'a> {
             b'a'..=b'z' | b'A'..=b'Z' | b'_' => Some("keys and strings must be in double quotes"),
             _ => None,
         };
-        let message = format!("unexpected {}: expected {expected}", describe_at(self.text, self.pos));
+        let message = format!(
+            "unexpected {}: expected {expected}",
+            describe_at(self.text, self.pos)
+        );
         self.stop(Code::JsonSyntax, message, help)
     }
 
@@ -248,10 +313,12 @@ impl<'a> Parser<'a> {
         loop {
             match self.text.get(self.pos) {
                 Some(b' ') => match word_at(self.text, self.pos) {
-                    Some(w) => self.pos += match w ^ SPACES {
-                        0 => 8,
-                        other => (other.trailing_zeros() / 8) as usize,
-                    },
+                    Some(w) => {
+                        self.pos += match w ^ SPACES {
+                            0 => 8,
+                            other => (other.trailing_zeros() / 8) as usize,
+                        }
+                    }
                     None => self.pos += 1,
                 },
                 Some(b'\n' | b'\r' | b'\t') => self.pos += 1,
@@ -261,7 +328,14 @@ impl<'a> Parser<'a> {
     }
 
     #[inline(always)]
-    fn push(&mut self, kind: NodeKind, start: usize, parent: NodeId, ordinal: u32, is_key: bool) -> NodeId {
+    fn push(
+        &mut self,
+        kind: NodeKind,
+        start: usize,
+        parent: NodeId,
+        ordinal: u32,
+        is_key: bool,
+    ) -> NodeId {
         let id = self.nodes.len() as NodeId;
         self.nodes.push(Node {
             kind,
@@ -304,7 +378,11 @@ impl<'a> Parser<'a> {
     fn enter(&mut self, depth: u32) -> Result<(), Stop> {
         if depth >= self.max_depth {
             let message = format!("nesting deeper than {} levels", self.max_depth);
-            return Err(self.stop(Code::JsonTooDeep, message, Some("manifests nest only a few levels; this is not a manifest")));
+            return Err(self.stop(
+                Code::JsonTooDeep,
+                message,
+                Some("manifests nest only a few levels; this is not a manifest"),
+            ));
         }
         Ok(())
     }
@@ -389,19 +467,29 @@ impl<'a> Parser<'a> {
     /// Records a duplicate key and marks the member it shadows. Small objects compare keys
     /// directly; past [`LINEAR_KEYS`] members a hash map (seeded at random, so hostile keys
     /// cannot make it degrade) keeps the check linear in the number of members.
-    fn check_duplicate(&mut self, keys_base: usize, key: NodeId, seen: &mut Option<HashMap<Cow<'a, [u8]>, NodeId>>) {
+    fn check_duplicate(
+        &mut self,
+        keys_base: usize,
+        key: NodeId,
+        seen: &mut Option<HashMap<Cow<'a, [u8]>, NodeId>>,
+    ) {
         let previous = match seen {
             Some(map) => map.insert(self.key_content(key), key),
             None => {
                 let raw = |id: NodeId| {
                     let n = &self.nodes.as_slice()[id as usize];
-                    (n.needs_decoding, &self.text[n.start as usize..n.end as usize])
+                    (
+                        n.needs_decoding,
+                        &self.text[n.start as usize..n.end as usize],
+                    )
                 };
                 let (escaped, key_raw) = raw(key);
-                let found = self.keys[keys_base..].iter().rev().copied().find(|&other| match raw(other) {
-                    // Keys without escapes are equal exactly when their bytes are.
-                    (false, other_raw) if !escaped => super::tree::bytes_eq(other_raw, key_raw),
-                    _ => self.key_content(other) == self.key_content(key),
+                let found = self.keys[keys_base..].iter().rev().copied().find(|&other| {
+                    match raw(other) {
+                        // Keys without escapes are equal exactly when their bytes are.
+                        (false, other_raw) if !escaped => super::tree::bytes_eq(other_raw, key_raw),
+                        _ => self.key_content(other) == self.key_content(key),
+                    }
                 });
                 if self.keys.len() - keys_base + 1 >= LINEAR_KEYS {
                     let mut map = HashMap::with_capacity(LINEAR_KEYS * 2);
@@ -424,7 +512,13 @@ impl<'a> Parser<'a> {
         self.nodes.as_mut_slice()[previous as usize].shadowed = true;
         let n = self.nodes.as_slice()[key as usize];
         let name = decode_string(&self.text[n.start as usize + 1..n.end as usize - 1]);
-        self.finding(Code::JsonDuplicateKey, format!("duplicate key {name:?}: parsers disagree on which value wins"), n.start, n.end, Some(key));
+        self.finding(
+            Code::JsonDuplicateKey,
+            format!("duplicate key {name:?}: parsers disagree on which value wins"),
+            n.start,
+            n.end,
+            Some(key),
+        );
         if let Some(f) = self.findings.last_mut() {
             f.help = Some("keep one of the members");
         }
@@ -443,7 +537,13 @@ impl<'a> Parser<'a> {
                     return Ok(false);
                 }
                 let close = close as char;
-                self.finding(Code::JsonTrailingComma, format!("trailing comma before '{close}'"), comma, comma + 1, None);
+                self.finding(
+                    Code::JsonTrailingComma,
+                    format!("trailing comma before '{close}'"),
+                    comma,
+                    comma + 1,
+                    None,
+                );
                 self.findings.last_mut().map(|f| f.help = Some(help));
                 self.pos += 1;
                 Ok(true)
@@ -470,7 +570,11 @@ impl<'a> Parser<'a> {
         loop {
             self.value(id, count, depth + 1)?;
             count += 1;
-            if self.after_item(b']', "',' or ']'", "remove the comma after the last element")? {
+            if self.after_item(
+                b']',
+                "',' or ']'",
+                "remove the comma after the last element",
+            )? {
                 break;
             }
         }
@@ -479,7 +583,13 @@ impl<'a> Parser<'a> {
         Ok(id)
     }
 
-    fn literal(&mut self, word: &[u8], kind: NodeKind, parent: NodeId, ordinal: u32) -> Result<NodeId, Stop> {
+    fn literal(
+        &mut self,
+        word: &[u8],
+        kind: NodeKind,
+        parent: NodeId,
+        ordinal: u32,
+    ) -> Result<NodeId, Stop> {
         if self.text[self.pos..].starts_with(word) {
             let id = self.push(kind, self.pos, parent, ordinal, false);
             self.pos += word.len();
@@ -544,7 +654,11 @@ impl<'a> Parser<'a> {
         }
         if matches!(t.get(p), Some(b'0'..=b'9')) {
             self.pos = p;
-            return Err(self.stop(Code::JsonInvalidNumber, "a number cannot have leading zeros", None));
+            return Err(self.stop(
+                Code::JsonInvalidNumber,
+                "a number cannot have leading zeros",
+                None,
+            ));
         }
         let id = self.push(NodeKind::Number, start, parent, ordinal, false);
         self.pos = p;
@@ -595,7 +709,11 @@ impl<'a> Parser<'a> {
                         Some(id),
                     );
                     self.findings.last_mut().map(|f| {
-                        f.help = Some(if b == b'\n' { "a string cannot span lines: write \\n, or close the string" } else { "escape it as \\u00XX" })
+                        f.help = Some(if b == b'\n' {
+                            "a string cannot span lines: write \\n, or close the string"
+                        } else {
+                            "escape it as \\u00XX"
+                        })
                     });
                     p += 1;
                 }
@@ -621,7 +739,13 @@ impl<'a> Parser<'a> {
             Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => Ok(p + 2),
             Some(b'u') => {
                 let Some(unit) = hex4(t, p + 2) else {
-                    self.finding(Code::JsonInvalidEscape, "\\u must be followed by four hex digits", p as u32, (p + 2).min(t.len()) as u32, None);
+                    self.finding(
+                        Code::JsonInvalidEscape,
+                        "\\u must be followed by four hex digits",
+                        p as u32,
+                        (p + 2).min(t.len()) as u32,
+                        None,
+                    );
                     return Ok(p + 2);
                 };
                 if (0xD800..0xDC00).contains(&unit) {
@@ -641,17 +765,30 @@ impl<'a> Parser<'a> {
             Some(&c) => {
                 self.finding(
                     Code::JsonInvalidEscape,
-                    format!("invalid escape '\\{}'", if c.is_ascii_graphic() { (c as char).to_string() } else { format!("U+{c:04X}") }),
+                    format!(
+                        "invalid escape '\\{}'",
+                        if c.is_ascii_graphic() {
+                            (c as char).to_string()
+                        } else {
+                            format!("U+{c:04X}")
+                        }
+                    ),
                     p as u32,
                     p as u32 + 2,
                     None,
                 );
-                self.findings.last_mut().map(|f| f.help = Some("JSON escapes are \\\" \\\\ \\/ \\b \\f \\n \\r \\t and \\uXXXX"));
+                self.findings.last_mut().map(|f| {
+                    f.help = Some("JSON escapes are \\\" \\\\ \\/ \\b \\f \\n \\r \\t and \\uXXXX")
+                });
                 Ok(p + 2)
             }
             None => {
                 self.pos = p;
-                Err(self.stop(Code::JsonUnexpectedEnd, "unterminated string", Some("add the closing '\"'")))
+                Err(self.stop(
+                    Code::JsonUnexpectedEnd,
+                    "unterminated string",
+                    Some("add the closing '\"'"),
+                ))
             }
         }
     }
@@ -664,7 +801,9 @@ impl<'a> Parser<'a> {
             p as u32 + 6,
             None,
         );
-        self.findings.last_mut().map(|f| f.help = Some("decoders replace or reject it differently; write the character itself"));
+        self.findings.last_mut().map(|f| {
+            f.help = Some("decoders replace or reject it differently; write the character itself")
+        });
     }
 }
 
@@ -683,7 +822,10 @@ pub(crate) fn decode_string(inner: &[u8]) -> String {
     let mut out = String::with_capacity(inner.len());
     let mut i = 0;
     while i < inner.len() {
-        let run_end = inner[i..].iter().position(|&b| b == b'\\').map_or(inner.len(), |k| i + k);
+        let run_end = inner[i..]
+            .iter()
+            .position(|&b| b == b'\\')
+            .map_or(inner.len(), |k| i + k);
         out.push_str(&String::from_utf8_lossy(&inner[i..run_end]));
         i = run_end;
         if i >= inner.len() {
@@ -706,8 +848,13 @@ pub(crate) fn decode_string(inner: &[u8]) -> String {
             b'u' => match hex4(inner, i) {
                 Some(unit) => {
                     i += 4;
-                    if (0xD800..0xDC00).contains(&unit) && byte_is(inner, i, b'\\') && byte_is(inner, i + 1, b'u') {
-                        if let Some(low) = hex4(inner, i + 2).filter(|l| (0xDC00..0xE000).contains(l)) {
+                    if (0xD800..0xDC00).contains(&unit)
+                        && byte_is(inner, i, b'\\')
+                        && byte_is(inner, i + 1, b'u')
+                    {
+                        if let Some(low) =
+                            hex4(inner, i + 2).filter(|l| (0xDC00..0xE000).contains(l))
+                        {
                             i += 6;
                             let c = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00);
                             out.push(char::from_u32(c).unwrap_or('\u{FFFD}'));
@@ -729,7 +876,11 @@ mod tests {
     use super::*;
 
     fn codes(text: &str) -> Vec<Code> {
-        parse(text.as_bytes(), &Limits::default()).1.into_iter().map(|f| f.code).collect()
+        parse(text.as_bytes(), &Limits::default())
+            .1
+            .into_iter()
+            .map(|f| f.code)
+            .collect()
     }
 
     #[test]
@@ -737,7 +888,10 @@ mod tests {
         let cases = [
             ("empty object", "{}"),
             ("nested", r#"{"a":[1,2,{"b":null}],"c":true,"d":false}"#),
-            ("numbers", r#"[0,-0,1.5,-1e10,2E+3,1e-7,123456789012345678901234567890]"#),
+            (
+                "numbers",
+                r#"[0,-0,1.5,-1e10,2E+3,1e-7,123456789012345678901234567890]"#,
+            ),
             ("escapes", r#"["\"\\\/\b\f\n\r\t\u00e9\ud83d\ude00"]"#),
             ("whitespace", " \t\r\n{ \"a\" : 1 }\n"),
             ("unicode", "{\"é\":\"😀\"}"),
@@ -756,24 +910,60 @@ mod tests {
             ("only space", b"  \n", &[Code::JsonEmpty]),
             ("not json", b"hello", &[Code::JsonSyntax]),
             ("single quotes", b"{'a':1}", &[Code::JsonSyntax]),
-            ("unterminated object", b"{\"a\":1", &[Code::JsonUnexpectedEnd]),
+            (
+                "unterminated object",
+                b"{\"a\":1",
+                &[Code::JsonUnexpectedEnd],
+            ),
             ("unterminated string", b"{\"a", &[Code::JsonUnexpectedEnd]),
-            ("trailing comma object", b"{\"a\":1,}", &[Code::JsonTrailingComma]),
+            (
+                "trailing comma object",
+                b"{\"a\":1,}",
+                &[Code::JsonTrailingComma],
+            ),
             ("trailing comma array", b"[1,]", &[Code::JsonTrailingComma]),
             ("trailing content", b"{} {}", &[Code::JsonTrailingContent]),
-            ("duplicate key", b"{\"a\":1,\"a\":2}", &[Code::JsonDuplicateKey]),
-            ("duplicate key escaped", b"{\"a\":1,\"\\u0061\":2}", &[Code::JsonDuplicateKey]),
-            ("control character", b"[\"a\x01b\"]", &[Code::JsonControlCharacter]),
+            (
+                "duplicate key",
+                b"{\"a\":1,\"a\":2}",
+                &[Code::JsonDuplicateKey],
+            ),
+            (
+                "duplicate key escaped",
+                b"{\"a\":1,\"\\u0061\":2}",
+                &[Code::JsonDuplicateKey],
+            ),
+            (
+                "control character",
+                b"[\"a\x01b\"]",
+                &[Code::JsonControlCharacter],
+            ),
             ("nul byte", b"[\"a\x00\"]", &[Code::JsonControlCharacter]),
             ("nul outside", b"{}\x00", &[Code::JsonTrailingContent]),
             ("bad escape", b"[\"\\x\"]", &[Code::JsonInvalidEscape]),
-            ("short unicode escape", b"[\"\\u12\"]", &[Code::JsonInvalidEscape]),
-            ("lone high surrogate", b"[\"\\ud800\"]", &[Code::JsonLoneSurrogate]),
-            ("lone low surrogate", b"[\"\\udc00x\"]", &[Code::JsonLoneSurrogate]),
+            (
+                "short unicode escape",
+                b"[\"\\u12\"]",
+                &[Code::JsonInvalidEscape],
+            ),
+            (
+                "lone high surrogate",
+                b"[\"\\ud800\"]",
+                &[Code::JsonLoneSurrogate],
+            ),
+            (
+                "lone low surrogate",
+                b"[\"\\udc00x\"]",
+                &[Code::JsonLoneSurrogate],
+            ),
             ("leading zero", b"[01]", &[Code::JsonInvalidNumber]),
             ("bare minus", b"[-]", &[Code::JsonInvalidNumber]),
             ("dot without digits", b"[1.]", &[Code::JsonInvalidNumber]),
-            ("exponent without digits", b"[1e]", &[Code::JsonInvalidNumber]),
+            (
+                "exponent without digits",
+                b"[1e]",
+                &[Code::JsonInvalidNumber],
+            ),
             ("invalid utf8", b"[\"\xff\"]", &[Code::JsonInvalidUtf8]),
             ("bom", b"\xEF\xBB\xBF{}", &[Code::JsonBom]),
             ("bad literal", b"[tru]", &[Code::JsonSyntax]),
@@ -781,7 +971,11 @@ mod tests {
             ("missing colon", b"{\"a\" 1}", &[Code::JsonSyntax]),
         ];
         for (name, text, expected) in cases {
-            let got: Vec<Code> = parse(text, &Limits::default()).1.into_iter().map(|f| f.code).collect();
+            let got: Vec<Code> = parse(text, &Limits::default())
+                .1
+                .into_iter()
+                .map(|f| f.code)
+                .collect();
             assert_eq!(&got, expected, "{name}");
         }
     }
@@ -790,10 +984,16 @@ mod tests {
     fn depth_and_size_limits() {
         let deep = "[".repeat(10_000);
         assert_eq!(codes(&deep), vec![Code::JsonTooDeep]);
-        let limits = Limits { max_depth: 3, max_size: 10 };
+        let limits = Limits {
+            max_depth: 3,
+            max_size: 10,
+        };
         assert_eq!(parse(b"[[[1]]]", &limits).1.len(), 0);
         assert_eq!(parse(b"[[[[1]]]]", &limits).1[0].code, Code::JsonTooDeep);
-        assert_eq!(parse(b"[1,2,3,4,5,6]", &limits).1[0].code, Code::JsonTooLarge);
+        assert_eq!(
+            parse(b"[1,2,3,4,5,6]", &limits).1[0].code,
+            Code::JsonTooLarge
+        );
     }
 
     #[test]

@@ -101,7 +101,10 @@ impl<'a> Tree<'a> {
         let inner = &self.text[n.start as usize + 1..n.end as usize - 1];
         if !n.needs_decoding {
             // Quotes are ASCII, so the content starts and ends on character boundaries.
-            if let Some(s) = self.text_str.and_then(|t| t.get(n.start as usize + 1..n.end as usize - 1)) {
+            if let Some(s) = self
+                .text_str
+                .and_then(|t| t.get(n.start as usize + 1..n.end as usize - 1))
+            {
                 return Cow::Borrowed(s);
             }
             // The parser checked that unescaped string content is UTF-8.
@@ -128,21 +131,40 @@ impl<'a> Tree<'a> {
         if n.needs_decoding {
             return self.str(id) == s;
         }
-        bytes_eq(&self.text[n.start as usize + 1..n.end as usize - 1], s.as_bytes())
+        bytes_eq(
+            &self.text[n.start as usize + 1..n.end as usize - 1],
+            s.as_bytes(),
+        )
     }
 
     /// The members of an object as `(key, value)` node pairs, in document order.
     pub fn members(&self, object: NodeId) -> Members<'_, 'a> {
         let n = &self.nodes.as_slice()[object as usize];
-        let first = if n.kind == NodeKind::Object && n.len > 0 { object + 1 } else { NONE };
-        Members { tree: self, next: first, remaining: if first == NONE { 0 } else { n.len } }
+        let first = if n.kind == NodeKind::Object && n.len > 0 {
+            object + 1
+        } else {
+            NONE
+        };
+        Members {
+            tree: self,
+            next: first,
+            remaining: if first == NONE { 0 } else { n.len },
+        }
     }
 
     /// The elements of an array, in order.
     pub fn elements(&self, array: NodeId) -> Elements<'_, 'a> {
         let n = &self.nodes.as_slice()[array as usize];
-        let first = if n.kind == NodeKind::Array && n.len > 0 { array + 1 } else { NONE };
-        Elements { tree: self, next: first, remaining: if first == NONE { 0 } else { n.len } }
+        let first = if n.kind == NodeKind::Array && n.len > 0 {
+            array + 1
+        } else {
+            NONE
+        };
+        Elements {
+            tree: self,
+            next: first,
+            remaining: if first == NONE { 0 } else { n.len },
+        }
     }
 
     /// The value of the member `key` of an object (the last one, should the key repeat).
@@ -169,7 +191,11 @@ impl<'a> Tree<'a> {
     /// The values of several named members of an object in one pass over its members (the last
     /// one of each name, should a key repeat), in the order of `names`.
     #[inline]
-    pub fn get_named<const N: usize>(&self, object: NodeId, names: [Name; N]) -> [Option<NodeId>; N] {
+    pub fn get_named<const N: usize>(
+        &self,
+        object: NodeId,
+        names: [Name; N],
+    ) -> [Option<NodeId>; N] {
         let mut found = [None; N];
         for (k, v) in self.members(object) {
             let name = self.nodes.as_slice()[k as usize].name;
@@ -199,7 +225,11 @@ impl<'a> Tree<'a> {
             match self.kind(parent) {
                 NodeKind::Object => {
                     // A value's key is the node right before it; a key points at its member.
-                    let key = if self.node(current).is_key { current } else { current - 1 };
+                    let key = if self.node(current).is_key {
+                        current
+                    } else {
+                        current - 1
+                    };
                     if key != current && self.node(key).shadowed {
                         tokens.clear();
                     } else {
@@ -315,7 +345,16 @@ mod tests {
 
     #[test]
     fn pointer_tokens_unescape_as_rfc_6901_says() {
-        let cases = [("a", "a"), ("a~1b", "a/b"), ("m~0n", "m~n"), ("~01", "~1"), ("~~1", "~/"), ("~", "~"), ("~2", "~2"), ("é~1", "é/")];
+        let cases = [
+            ("a", "a"),
+            ("a~1b", "a/b"),
+            ("m~0n", "m~n"),
+            ("~01", "~1"),
+            ("~~1", "~/"),
+            ("~", "~"),
+            ("~2", "~2"),
+            ("é~1", "é/"),
+        ];
         for (raw, want) in cases {
             assert_eq!(unescape_pointer_token(raw), want, "{raw:?}");
         }

@@ -26,9 +26,14 @@ impl Value {
             NodeKind::False => Value::Bool(false),
             NodeKind::Number => Value::Number(String::from_utf8_lossy(tree.raw(id)).into_owned()),
             NodeKind::String => Value::String(tree.str(id).into_owned()),
-            NodeKind::Array => Value::Array(tree.elements(id).map(|e| Value::from_tree(tree, e)).collect()),
+            NodeKind::Array => Value::Array(
+                tree.elements(id)
+                    .map(|e| Value::from_tree(tree, e))
+                    .collect(),
+            ),
             NodeKind::Object => {
-                let mut members: Vec<(String, Value)> = Vec::with_capacity(tree.node(id).len as usize);
+                let mut members: Vec<(String, Value)> =
+                    Vec::with_capacity(tree.node(id).len as usize);
                 for (k, v) in tree.members(id) {
                     let key = tree.str(k).into_owned();
                     let value = Value::from_tree(tree, v);
@@ -98,11 +103,17 @@ impl Value {
 
     /// The member `key` of an object.
     pub fn get(&self, key: &str) -> Option<&Value> {
-        self.as_object()?.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+        self.as_object()?
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v)
     }
 
     pub fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
-        self.as_object_mut()?.iter_mut().find(|(k, _)| k == key).map(|(_, v)| v)
+        self.as_object_mut()?
+            .iter_mut()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v)
     }
 
     /// Sets member `key` in place if present, else appends it. No effect on non-objects.
@@ -123,7 +134,10 @@ impl Value {
                 slot.1 = value;
                 return;
             }
-            let at = members.iter().position(|(k, _)| before.contains(&k.as_str())).unwrap_or(members.len());
+            let at = members
+                .iter()
+                .position(|(k, _)| before.contains(&k.as_str()))
+                .unwrap_or(members.len());
             members.insert(at, (key.to_owned(), value));
         }
     }

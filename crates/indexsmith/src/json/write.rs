@@ -39,7 +39,9 @@ pub fn to_vec(value: &Value, style: Style) -> Vec<u8> {
 
 /// The style a document was written in, judged from its first indented line.
 pub fn detect_style(text: &[u8]) -> Style {
-    let Some(newline) = text.iter().position(|&b| b == b'\n') else { return Style::Compact };
+    let Some(newline) = text.iter().position(|&b| b == b'\n') else {
+        return Style::Compact;
+    };
     let rest = &text[newline + 1..];
     match rest.first() {
         Some(b'\t') => Style::Tab,
@@ -127,7 +129,11 @@ pub fn write_string(out: &mut String, s: &str) {
             0x0c => Some("\\f"),
             b'<' | b'>' | b'&' | 0x00..=0x1f => Some(""),
             // U+2028 and U+2029 are E2 80 A8 and E2 80 A9.
-            0xE2 if bytes.get(i + 1) == Some(&0x80) && matches!(bytes.get(i + 2), Some(0xA8 | 0xA9)) => Some(""),
+            0xE2 if bytes.get(i + 1) == Some(&0x80)
+                && matches!(bytes.get(i + 2), Some(0xA8 | 0xA9)) =>
+            {
+                Some("")
+            }
             _ => None,
         };
         let Some(escape) = escape else {
@@ -136,7 +142,11 @@ pub fn write_string(out: &mut String, s: &str) {
         };
         out.push_str(&s[run..i]);
         if escape.is_empty() {
-            let (n, len) = if b == 0xE2 { (if bytes[i + 2] == 0xA8 { 0x2028 } else { 0x2029 }, 3) } else { (u32::from(b), 1) };
+            let (n, len) = if b == 0xE2 {
+                (if bytes[i + 2] == 0xA8 { 0x2028 } else { 0x2029 }, 3)
+            } else {
+                (u32::from(b), 1)
+            };
             out.push_str("\\u");
             for shift in [12, 8, 4, 0] {
                 out.push(HEX[((n >> shift) & 15) as usize] as char);
@@ -170,10 +180,22 @@ mod tests {
             ("plain", "abc", r#""abc""#),
             ("quote and backslash", "a\"b\\c", r#""a\"b\\c""#),
             ("short escapes", "\n\r\t\u{8}\u{c}", r#""\n\r\t\b\f""#),
-            ("control characters", "\u{0}\u{1}\u{1f}", r#""\u0000\u0001\u001f""#),
+            (
+                "control characters",
+                "\u{0}\u{1}\u{1f}",
+                r#""\u0000\u0001\u001f""#,
+            ),
             ("html characters", "<a>&b", r#""\u003ca\u003e\u0026b""#),
-            ("line and paragraph separators", "x\u{2028}y\u{2029}z", r#""x\u2028y\u2029z""#),
-            ("other E2 characters stay", "\u{2027}\u{202a}€", "\"\u{2027}\u{202a}€\""),
+            (
+                "line and paragraph separators",
+                "x\u{2028}y\u{2029}z",
+                r#""x\u2028y\u2029z""#,
+            ),
+            (
+                "other E2 characters stay",
+                "\u{2027}\u{202a}€",
+                "\"\u{2027}\u{202a}€\"",
+            ),
             ("non-ascii stays", "é😀", "\"é😀\""),
             ("escape at the end", "ab<", r#""ab\u003c""#),
         ];
@@ -215,7 +237,12 @@ mod tests {
             (b"{\n\"a\": 1\n}", Style::Indent(2)),
         ];
         for (text, style) in cases {
-            assert_eq!(detect_style(text), style, "{}", String::from_utf8_lossy(text));
+            assert_eq!(
+                detect_style(text),
+                style,
+                "{}",
+                String::from_utf8_lossy(text)
+            );
         }
     }
 
@@ -223,10 +250,16 @@ mod tests {
     fn ordered_insert_and_duplicate_keys() {
         let (tree, _) = parse(br#"{"a":1,"c":3,"a":2}"#, &Limits::default());
         let mut v = Value::from_tree(&tree.unwrap(), 0);
-        assert_eq!(String::from_utf8(to_vec(&v, Style::Compact)).unwrap(), r#"{"a":2,"c":3}"#);
+        assert_eq!(
+            String::from_utf8(to_vec(&v, Style::Compact)).unwrap(),
+            r#"{"a":2,"c":3}"#
+        );
         v.set_ordered("b", Value::int(9), &["c"]);
         v.set_ordered("d", Value::int(4), &["zz"]);
-        assert_eq!(String::from_utf8(to_vec(&v, Style::Compact)).unwrap(), r#"{"a":2,"b":9,"c":3,"d":4}"#);
+        assert_eq!(
+            String::from_utf8(to_vec(&v, Style::Compact)).unwrap(),
+            r#"{"a":2,"b":9,"c":3,"d":4}"#
+        );
         assert_eq!(v.remove("b"), Some(Value::int(9)));
         assert_eq!(v.get("c").and_then(Value::as_i64), Some(3));
     }

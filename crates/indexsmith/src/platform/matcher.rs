@@ -40,7 +40,10 @@ impl PlatformMatcher {
         // containerd looks at the OS as given, before normalization.
         let windows = (platform.os == "windows")
             .then(|| WindowsVersion::parse(platform.os_version.as_deref().unwrap_or("")));
-        PlatformMatcher { platform: platform.normalize(), windows }
+        PlatformMatcher {
+            platform: platform.normalize(),
+            windows,
+        }
     }
 
     /// The normalized platform this matcher compares against.
@@ -91,7 +94,9 @@ pub fn only_strict(platform: &Platform) -> MatchComparer {
 
 /// containerd's `Ordered`: any of `platforms`, preferred in the order given.
 pub fn ordered(platforms: &[Platform]) -> MatchComparer {
-    MatchComparer { matchers: platforms.iter().map(PlatformMatcher::new).collect() }
+    MatchComparer {
+        matchers: platforms.iter().map(PlatformMatcher::new).collect(),
+    }
 }
 
 impl MatchComparer {
@@ -123,7 +128,10 @@ impl MatchComparer {
             }
         }
         if !a.os_features.is_empty() || !b.os_features.is_empty() {
-            let strip = |p: &Platform| Platform { os_features: Vec::new(), ..p.clone() };
+            let strip = |p: &Platform| Platform {
+                os_features: Vec::new(),
+                ..p.clone()
+            };
             return self.less(&strip(a), &strip(b));
         }
         false
@@ -176,12 +184,18 @@ fn preference_vector(platform: &Platform) -> Vec<Platform> {
             if let Some(mut major) = level(major_part).filter(|&m| m >= 8) {
                 // containerd only reads a minor from four-character variants such as `v8.2`.
                 let mut minor = match minor_part {
-                    Some(m) if variant.len() == 4 => level(m).filter(|_| !m.starts_with('v')).unwrap_or(0),
+                    Some(m) if variant.len() == 4 => {
+                        level(m).filter(|_| !m.starts_with('v')).unwrap_or(0)
+                    }
                     _ => 0,
                 };
                 let push_minors = |vector: &mut Vec<Platform>, major: i64, minor: i64| {
                     for m in (0..minor).rev() {
-                        let v = if m == 0 { format!("v{major}") } else { format!("v{major}.{m}") };
+                        let v = if m == 0 {
+                            format!("v{major}")
+                        } else {
+                            format!("v{major}.{m}")
+                        };
                         vector.push(like("arm64", Some(v)));
                     }
                 };
@@ -195,8 +209,15 @@ fn preference_vector(platform: &Platform) -> Vec<Platform> {
                 push_minors(&mut vector, major, minor);
             }
             // Every arm64 runs 32-bit arm/v8 and below.
-            let arm_variant = if variant.starts_with("v8.") || variant.starts_with("v9.") { "v8" } else { variant };
-            vector.extend(preference_vector(&like("arm", Some(arm_variant.to_owned()))));
+            let arm_variant = if variant.starts_with("v8.") || variant.starts_with("v9.") {
+                "v8"
+            } else {
+                variant
+            };
+            vector.extend(preference_vector(&like(
+                "arm",
+                Some(arm_variant.to_owned()),
+            )));
         }
         _ => {}
     }

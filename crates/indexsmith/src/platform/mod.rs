@@ -42,7 +42,11 @@ pub struct Platform {
 
 impl Platform {
     pub fn new(os: impl Into<String>, architecture: impl Into<String>) -> Self {
-        Platform { os: os.into(), architecture: architecture.into(), ..Platform::default() }
+        Platform {
+            os: os.into(),
+            architecture: architecture.into(),
+            ..Platform::default()
+        }
     }
 
     pub fn with_variant(mut self, variant: impl Into<String>) -> Self {
@@ -74,15 +78,52 @@ impl fmt::Display for Platform {
 
 /// Values of Go's `GOOS` (`go tool dist list`), which the image-spec names as `os` values.
 pub const KNOWN_OS: &[&str] = &[
-    "aix", "android", "darwin", "dragonfly", "freebsd", "hurd", "illumos", "ios", "js", "linux",
-    "nacl", "netbsd", "openbsd", "plan9", "solaris", "wasip1", "windows", "zos",
+    "aix",
+    "android",
+    "darwin",
+    "dragonfly",
+    "freebsd",
+    "hurd",
+    "illumos",
+    "ios",
+    "js",
+    "linux",
+    "nacl",
+    "netbsd",
+    "openbsd",
+    "plan9",
+    "solaris",
+    "wasip1",
+    "windows",
+    "zos",
 ];
 
 /// Values of Go's `GOARCH`, which the image-spec names as `architecture` values.
 pub const KNOWN_ARCHITECTURES: &[&str] = &[
-    "386", "amd64", "amd64p32", "arm", "arm64", "arm64be", "armbe", "loong64", "mips", "mips64",
-    "mips64le", "mips64p32", "mips64p32le", "mipsle", "ppc", "ppc64", "ppc64le", "riscv",
-    "riscv64", "s390", "s390x", "sparc", "sparc64", "wasm",
+    "386",
+    "amd64",
+    "amd64p32",
+    "arm",
+    "arm64",
+    "arm64be",
+    "armbe",
+    "loong64",
+    "mips",
+    "mips64",
+    "mips64le",
+    "mips64p32",
+    "mips64p32le",
+    "mipsle",
+    "ppc",
+    "ppc64",
+    "ppc64le",
+    "riscv",
+    "riscv64",
+    "s390",
+    "s390x",
+    "sparc",
+    "sparc64",
+    "wasm",
 ];
 
 pub fn is_known_os(os: &str) -> bool {
@@ -101,7 +142,10 @@ pub fn is_known_architecture(architecture: &str) -> bool {
 pub fn known_variants(architecture: &str) -> Option<&'static [&'static str]> {
     Some(match architecture {
         "arm" => &["v5", "v6", "v7", "v8"],
-        "arm64" => &["v8", "v8.0", "v8.1", "v8.2", "v8.3", "v8.4", "v8.5", "v8.6", "v8.7", "v8.8", "v8.9", "v9", "v9.0", "v9.1", "v9.2", "v9.3", "v9.4", "v9.5"],
+        "arm64" => &[
+            "v8", "v8.0", "v8.1", "v8.2", "v8.3", "v8.4", "v8.5", "v8.6", "v8.7", "v8.8", "v8.9",
+            "v9", "v9.0", "v9.1", "v9.2", "v9.3", "v9.4", "v9.5",
+        ],
         "amd64" => &["v1", "v2", "v3", "v4"],
         "riscv64" => &["rva20u64", "rva22u64", "rva23u64"],
         "ppc64le" | "ppc64" => &["power8", "power9", "power10"],

@@ -42,7 +42,8 @@ impl<'a> Part<'a> {
             Part::Canonical(s) => (s, false),
             Part::Lowered(s) => (s, true),
         };
-        s.bytes().map(move |b| if lower { b.to_ascii_lowercase() } else { b })
+        s.bytes()
+            .map(move |b| if lower { b.to_ascii_lowercase() } else { b })
     }
 
     fn into_string(self) -> String {
@@ -67,13 +68,23 @@ pub(crate) fn normalize_os_part(os: &str) -> Part<'_> {
 }
 
 /// [`normalize_arch`] without allocating; an empty variant part means no variant.
-pub(crate) fn normalize_arch_parts<'a>(architecture: &'a str, variant: &'a str) -> (Part<'a>, Part<'a>) {
+pub(crate) fn normalize_arch_parts<'a>(
+    architecture: &'a str,
+    variant: &'a str,
+) -> (Part<'a>, Part<'a>) {
     let lowered = Part::Lowered(variant);
     let none = Part::Canonical("");
     if is_any(architecture, &["i386"]) {
         (Part::Canonical("386"), none)
     } else if is_any(architecture, &["x86_64", "x86-64", "amd64"]) {
-        (Part::Canonical("amd64"), if is_any(variant, &["v1"]) { none } else { lowered })
+        (
+            Part::Canonical("amd64"),
+            if is_any(variant, &["v1"]) {
+                none
+            } else {
+                lowered
+            },
+        )
     } else if is_any(architecture, &["aarch64", "arm64"]) {
         let variant = if is_any(variant, &["8", "v8", "v8.0"]) {
             none
@@ -109,7 +120,10 @@ pub fn normalize_os(os: &str) -> String {
 /// containerd's `normalizeArch`: the canonical architecture and variant (`None` for no variant).
 pub fn normalize_arch(architecture: &str, variant: Option<&str>) -> (String, Option<String>) {
     let (arch, variant) = normalize_arch_parts(architecture, variant.unwrap_or(""));
-    (arch.into_string(), (!variant.is_empty()).then(|| variant.into_string()))
+    (
+        arch.into_string(),
+        (!variant.is_empty()).then(|| variant.into_string()),
+    )
 }
 
 impl Platform {
@@ -171,14 +185,28 @@ mod tests {
             ("arm 4 untouched", "arm", "4", "arm", "4"),
             ("ARM uppercase", "ARM", "V6", "arm", "v6"),
             ("s390x untouched", "s390x", "", "s390x", ""),
-            ("riscv64 variant lowercased", "riscv64", "RVA22U64", "riscv64", "rva22u64"),
+            (
+                "riscv64 variant lowercased",
+                "riscv64",
+                "RVA22U64",
+                "riscv64",
+                "rva22u64",
+            ),
             ("unknown arch kept", "foo", "bar", "foo", "bar"),
         ];
         for (name, arch, variant, want_arch, want_variant) in cases {
-            let v = if variant.is_empty() { None } else { Some(*variant) };
+            let v = if variant.is_empty() {
+                None
+            } else {
+                Some(*variant)
+            };
             let (a, got_variant) = normalize_arch(arch, v);
             assert_eq!(a, *want_arch, "{name}: architecture");
-            assert_eq!(got_variant.as_deref().unwrap_or(""), *want_variant, "{name}: variant");
+            assert_eq!(
+                got_variant.as_deref().unwrap_or(""),
+                *want_variant,
+                "{name}: variant"
+            );
         }
     }
 
@@ -205,7 +233,11 @@ mod tests {
         let n = p.normalize();
         assert_eq!(n.os, "windows");
         assert_eq!(n.architecture, "amd64");
-        assert_eq!(n.os_version.as_deref(), Some("10.0.17763.1"), "os.version is kept as is");
+        assert_eq!(
+            n.os_version.as_deref(),
+            Some("10.0.17763.1"),
+            "os.version is kept as is"
+        );
         assert_eq!(n.os_features, vec!["a".to_owned(), "win32k".to_owned()]);
         assert_eq!(n.normalize(), n, "normalize is idempotent");
     }

@@ -36,8 +36,23 @@ use std::str::FromStr;
 /// (containerd `database.go`, `isKnownOS`). This is [`super::KNOWN_OS`] without `wasip1`: keeping
 /// containerd's list keeps `Parse` results identical.
 const CONTAINERD_KNOWN_OS: &[&str] = &[
-    "aix", "android", "darwin", "dragonfly", "freebsd", "hurd", "illumos", "ios", "js", "linux",
-    "nacl", "netbsd", "openbsd", "plan9", "solaris", "windows", "zos",
+    "aix",
+    "android",
+    "darwin",
+    "dragonfly",
+    "freebsd",
+    "hurd",
+    "illumos",
+    "ios",
+    "js",
+    "linux",
+    "nacl",
+    "netbsd",
+    "openbsd",
+    "plan9",
+    "solaris",
+    "windows",
+    "zos",
 ];
 
 /// Why a platform specifier was refused. Each variant has a stable [`code`](Self::code).
@@ -52,7 +67,9 @@ pub enum ParsePlatformError {
     InvalidOsComponent { component: String, offset: usize },
     #[error("{component:?} at byte {offset} is not a valid platform component: expected [A-Za-z0-9_.-]+")]
     InvalidComponent { component: String, offset: usize },
-    #[error("{value:?} at byte {offset} has an invalid percent escape (or does not decode to UTF-8)")]
+    #[error(
+        "{value:?} at byte {offset} has an invalid percent escape (or does not decode to UTF-8)"
+    )]
     InvalidEscape { value: String, offset: usize },
     #[error("platform specifier {0:?} has more than three '/'-separated components")]
     TooManyComponents(String),
@@ -62,7 +79,9 @@ pub enum ParsePlatformError {
     MissingArchitecture(String),
     #[error("platform specifier {0:?} names only an architecture; give the operating system too (e.g. linux/{0})")]
     MissingOs(String),
-    #[error("os.version {value:?} after ':' at byte {offset} is not valid: expected [A-Za-z0-9_.-]+")]
+    #[error(
+        "os.version {value:?} after ':' at byte {offset} is not valid: expected [A-Za-z0-9_.-]+"
+    )]
     InvalidOsVersion { value: String, offset: usize },
     #[error("os.version given twice: in parentheses and after ':'")]
     ConflictingOsVersion,
@@ -97,7 +116,10 @@ pub fn parse(specifier: &str) -> Result<Platform, ParsePlatformError> {
 /// host: an OS-only specifier takes `defaults.architecture` (and `defaults.variant` only when that
 /// architecture is `arm` and the variant is not `v7`, as containerd's `cpuVariant` logic does);
 /// an architecture-only specifier takes `defaults.os`. Nothing else is taken from `defaults`.
-pub fn parse_with_defaults(specifier: &str, defaults: &Platform) -> Result<Platform, ParsePlatformError> {
+pub fn parse_with_defaults(
+    specifier: &str,
+    defaults: &Platform,
+) -> Result<Platform, ParsePlatformError> {
     parse_inner(specifier, Some(defaults))
 }
 
@@ -138,7 +160,12 @@ fn split_os_component(part: &str) -> Option<OsComponent<'_>> {
     }
     let (name, rest) = part.split_at(name_len);
     if rest.is_empty() {
-        return Some(OsComponent { name, version: "", version_offset: name_len, features: Vec::new() });
+        return Some(OsComponent {
+            name,
+            version: "",
+            version_offset: name_len,
+            features: Vec::new(),
+        });
     }
     let inner = rest.strip_prefix('(')?.strip_suffix(')')?;
     let mut pieces = inner.split('+');
@@ -155,7 +182,12 @@ fn split_os_component(part: &str) -> Option<OsComponent<'_>> {
         features.push((feature, offset));
         offset += feature.len() + 1;
     }
-    Some(OsComponent { name, version, version_offset: name_len + 1, features })
+    Some(OsComponent {
+        name,
+        version,
+        version_offset: name_len + 1,
+        features,
+    })
 }
 
 /// Go's `url.PathUnescape`, applied only when the value contains `%` (containerd
@@ -164,14 +196,23 @@ fn decode_os_option(value: &str, offset: usize) -> Result<String, ParsePlatformE
     if !value.contains('%') {
         return Ok(value.to_owned());
     }
-    let err = || ParsePlatformError::InvalidEscape { value: value.to_owned(), offset };
+    let err = || ParsePlatformError::InvalidEscape {
+        value: value.to_owned(),
+        offset,
+    };
     let bytes = value.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%' {
-            let hi = bytes.get(i + 1).and_then(|b| (*b as char).to_digit(16)).ok_or_else(err)?;
-            let lo = bytes.get(i + 2).and_then(|b| (*b as char).to_digit(16)).ok_or_else(err)?;
+            let hi = bytes
+                .get(i + 1)
+                .and_then(|b| (*b as char).to_digit(16))
+                .ok_or_else(err)?;
+            let lo = bytes
+                .get(i + 2)
+                .and_then(|b| (*b as char).to_digit(16))
+                .ok_or_else(err)?;
             out.push((hi * 16 + lo) as u8);
             i += 3;
         } else {
@@ -202,7 +243,10 @@ fn encode_os_option(value: &str) -> String {
     out
 }
 
-fn parse_inner(specifier: &str, defaults: Option<&Platform>) -> Result<Platform, ParsePlatformError> {
+fn parse_inner(
+    specifier: &str,
+    defaults: Option<&Platform>,
+) -> Result<Platform, ParsePlatformError> {
     if specifier.is_empty() {
         return Err(ParsePlatformError::Empty);
     }
@@ -214,7 +258,10 @@ fn parse_inner(specifier: &str, defaults: Option<&Platform>) -> Result<Platform,
         Some(i) => {
             let value = &specifier[i + 1..];
             if value.is_empty() || !value.bytes().all(is_component_char) {
-                return Err(ParsePlatformError::InvalidOsVersion { value: value.to_owned(), offset: i + 1 });
+                return Err(ParsePlatformError::InvalidOsVersion {
+                    value: value.to_owned(),
+                    offset: i + 1,
+                });
             }
             (&specifier[..i], Some(value))
         }
@@ -227,13 +274,18 @@ fn parse_inner(specifier: &str, defaults: Option<&Platform>) -> Result<Platform,
     let mut offset = 0;
     for (i, part) in parts.iter().enumerate() {
         if i == 0 {
-            let os = split_os_component(part).ok_or_else(|| ParsePlatformError::InvalidOsComponent {
-                component: (*part).to_owned(),
-                offset,
-            })?;
+            let os =
+                split_os_component(part).ok_or_else(|| ParsePlatformError::InvalidOsComponent {
+                    component: (*part).to_owned(),
+                    offset,
+                })?;
             platform.os = normalize_os(os.name);
             let version = decode_os_option(os.version, offset + os.version_offset)?;
-            platform.os_version = if version.is_empty() { None } else { Some(version) };
+            platform.os_version = if version.is_empty() {
+                None
+            } else {
+                Some(version)
+            };
             for (feature, at) in os.features {
                 let decoded = decode_os_option(feature, offset + at)?;
                 if !decoded.is_empty() {
@@ -241,7 +293,10 @@ fn parse_inner(specifier: &str, defaults: Option<&Platform>) -> Result<Platform,
                 }
             }
         } else if part.is_empty() || !part.bytes().all(is_component_char) {
-            return Err(ParsePlatformError::InvalidComponent { component: (*part).to_owned(), offset });
+            return Err(ParsePlatformError::InvalidComponent {
+                component: (*part).to_owned(),
+                offset,
+            });
         }
         offset += part.len() + 1;
     }
@@ -255,7 +310,8 @@ fn parse_inner(specifier: &str, defaults: Option<&Platform>) -> Result<Platform,
     match parts.len() {
         1 => {
             if CONTAINERD_KNOWN_OS.contains(&platform.os.as_str()) {
-                let defaults = defaults.ok_or_else(|| ParsePlatformError::MissingArchitecture(platform.os.clone()))?;
+                let defaults = defaults
+                    .ok_or_else(|| ParsePlatformError::MissingArchitecture(platform.os.clone()))?;
                 platform.architecture = defaults.architecture.clone();
                 platform.variant = match defaults.variant.as_deref() {
                     Some(v) if platform.architecture == "arm" && v != "v7" => Some(v.to_owned()),
@@ -265,7 +321,9 @@ fn parse_inner(specifier: &str, defaults: Option<&Platform>) -> Result<Platform,
             }
             let (arch, variant) = normalize_arch(parts[0], None);
             if !is_known_architecture(&arch) {
-                return Err(ParsePlatformError::UnknownOsOrArchitecture(parts[0].to_owned()));
+                return Err(ParsePlatformError::UnknownOsOrArchitecture(
+                    parts[0].to_owned(),
+                ));
             }
             let defaults = defaults.ok_or_else(|| ParsePlatformError::MissingOs(arch.clone()))?;
             // Only `os` came from the component; `(version+features)` belong to an OS, which this
@@ -283,7 +341,11 @@ fn parse_inner(specifier: &str, defaults: Option<&Platform>) -> Result<Platform,
         }
         3 => {
             let (arch, variant) = normalize_arch(parts[1], Some(parts[2]));
-            platform.variant = if arch == "arm64" && variant.is_none() { Some("v8".to_owned()) } else { variant };
+            platform.variant = if arch == "arm64" && variant.is_none() {
+                Some("v8".to_owned())
+            } else {
+                variant
+            };
             platform.architecture = arch;
             Ok(platform)
         }
@@ -303,7 +365,12 @@ impl Platform {
             return "unknown".to_owned();
         }
         let version = encode_os_option(self.os_version.as_deref().unwrap_or(""));
-        let mut features: Vec<&str> = self.os_features.iter().map(String::as_str).filter(|f| !f.is_empty()).collect();
+        let mut features: Vec<&str> = self
+            .os_features
+            .iter()
+            .map(String::as_str)
+            .filter(|f| !f.is_empty())
+            .collect();
         features.sort_unstable();
         features.dedup();
         let features: Vec<String> = features.into_iter().map(encode_os_option).collect();
@@ -317,7 +384,10 @@ impl Platform {
             }
             out.push(')');
         }
-        for part in [Some(self.architecture.as_str()), self.variant.as_deref()].into_iter().flatten() {
+        for part in [Some(self.architecture.as_str()), self.variant.as_deref()]
+            .into_iter()
+            .flatten()
+        {
             if !part.is_empty() {
                 out.push('/');
                 out.push_str(part);

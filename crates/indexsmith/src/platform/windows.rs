@@ -40,11 +40,20 @@ impl WindowsVersion {
             return WindowsVersion::default();
         }
         let mut parts = os_version.splitn(4, '.');
-        let (Some(major), Some(minor), Some(build)) = (parts.next(), parts.next(), parts.next()) else {
+        let (Some(major), Some(minor), Some(build)) = (parts.next(), parts.next(), parts.next())
+        else {
             return WindowsVersion::default();
         };
-        match (parse_uint::<u8>(major), parse_uint::<u8>(minor), parse_uint::<u16>(build)) {
-            (Some(major), Some(minor), Some(build)) => WindowsVersion { major, minor, build },
+        match (
+            parse_uint::<u8>(major),
+            parse_uint::<u8>(minor),
+            parse_uint::<u16>(build),
+        ) {
+            (Some(major), Some(minor), Some(build)) => WindowsVersion {
+                major,
+                minor,
+                build,
+            },
             _ => WindowsVersion::default(),
         }
     }
@@ -88,7 +97,11 @@ mod tests {
 
     #[test]
     fn parse_table() {
-        let v = |major, minor, build| WindowsVersion { major, minor, build };
+        let v = |major, minor, build| WindowsVersion {
+            major,
+            minor,
+            build,
+        };
         let cases: &[(&str, &str, WindowsVersion)] = &[
             ("three parts", "10.0.17763", v(10, 0, 17763)),
             ("revision ignored", "10.0.20348.1366", v(10, 0, 20348)),
@@ -112,28 +125,67 @@ mod tests {
     fn host_compatibility_table() {
         // (name, host, image, compatible)
         let cases: &[(&str, &str, &str, bool)] = &[
-            ("ltsc2019 runs ltsc2019", "10.0.17763", "10.0.17763.5830", true),
+            (
+                "ltsc2019 runs ltsc2019",
+                "10.0.17763",
+                "10.0.17763.5830",
+                true,
+            ),
             ("ltsc2019 refuses 1809+1", "10.0.17763", "10.0.17764", false),
-            ("ltsc2019 refuses ltsc2022", "10.0.17763", "10.0.20348", false),
-            ("ltsc2022 runs ltsc2022", "10.0.20348", "10.0.20348.2402", true),
-            ("ltsc2022 refuses ltsc2019", "10.0.20348", "10.0.17763", false),
+            (
+                "ltsc2019 refuses ltsc2022",
+                "10.0.17763",
+                "10.0.20348",
+                false,
+            ),
+            (
+                "ltsc2022 runs ltsc2022",
+                "10.0.20348",
+                "10.0.20348.2402",
+                true,
+            ),
+            (
+                "ltsc2022 refuses ltsc2019",
+                "10.0.20348",
+                "10.0.17763",
+                false,
+            ),
             ("ltsc2022 refuses newer", "10.0.20348", "10.0.22621", false),
             ("win11 22H2 runs ltsc2022", "10.0.22621", "10.0.20348", true),
             ("win11 22H2 runs itself", "10.0.22621", "10.0.22621", true),
-            ("win11 22H2 refuses ltsc2019", "10.0.22621", "10.0.17763", false),
+            (
+                "win11 22H2 refuses ltsc2019",
+                "10.0.22621",
+                "10.0.17763",
+                false,
+            ),
             ("23H2 runs ltsc2022", "10.0.25398", "10.0.20348", true),
             ("ltsc2025 runs ltsc2022", "10.0.26100", "10.0.20348", true),
             ("ltsc2025 runs itself", "10.0.26100", "10.0.26100.1", true),
             ("ltsc2025 refuses newer", "10.0.26100", "10.0.26200", false),
-            ("after ltsc2025 refuses ltsc2022", "10.0.26200", "10.0.20348", false),
-            ("after ltsc2025 runs ltsc2025", "10.0.26200", "10.0.26100", true),
+            (
+                "after ltsc2025 refuses ltsc2022",
+                "10.0.26200",
+                "10.0.20348",
+                false,
+            ),
+            (
+                "after ltsc2025 runs ltsc2025",
+                "10.0.26200",
+                "10.0.26100",
+                true,
+            ),
             ("minor differs", "10.1.20348", "10.0.20348", false),
             ("major differs", "11.0.20348", "10.0.20348", false),
             ("unparsable image", "10.0.20348", "ltsc2022", false),
         ];
         for (name, host, image, compatible) in cases {
             let host = WindowsVersion::parse(host);
-            assert_eq!(host.can_run(&WindowsVersion::parse(image)), *compatible, "{name}");
+            assert_eq!(
+                host.can_run(&WindowsVersion::parse(image)),
+                *compatible,
+                "{name}"
+            );
         }
     }
 
@@ -143,12 +195,21 @@ mod tests {
             ("no candidate version", "10.0.17763", None, true),
             ("empty candidate version", "10.0.17763", Some(""), true),
             ("no requested version", "", Some("10.0.17763"), true),
-            ("unparsable requested version matches all", "10.0", Some("10.0.17763"), true),
+            (
+                "unparsable requested version matches all",
+                "10.0",
+                Some("10.0.17763"),
+                true,
+            ),
             ("compatible", "10.0.20348", Some("10.0.20348.1"), true),
             ("incompatible", "10.0.20348", Some("10.0.17763.1"), false),
         ];
         for (name, requested, candidate, expected) in cases {
-            assert_eq!(os_version_matches(&WindowsVersion::parse(requested), *candidate), *expected, "{name}");
+            assert_eq!(
+                os_version_matches(&WindowsVersion::parse(requested), *candidate),
+                *expected,
+                "{name}"
+            );
         }
     }
 }

@@ -71,7 +71,8 @@ pub fn is_domain(s: &str) -> bool {
         match after.find(']') {
             Some(end) => {
                 let inner = &after[..end];
-                let ok = !inner.is_empty() && inner.bytes().all(|c| c.is_ascii_hexdigit() || c == b':');
+                let ok =
+                    !inner.is_empty() && inner.bytes().all(|c| c.is_ascii_hexdigit() || c == b':');
                 (ok, &after[end + 1..])
             }
             None => return false,
@@ -82,19 +83,26 @@ pub fn is_domain(s: &str) -> bool {
     };
     host_ok
         && (rest.is_empty()
-            || rest.strip_prefix(':').is_some_and(|port| !port.is_empty() && port.bytes().all(|c| c.is_ascii_digit())))
+            || rest
+                .strip_prefix(':')
+                .is_some_and(|port| !port.is_empty() && port.bytes().all(|c| c.is_ascii_digit())))
 }
 
 /// `tag`: `[\w][\w.-]{0,127}`.
 pub fn is_tag(s: &str) -> bool {
     let b = s.as_bytes();
     let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
-    !b.is_empty() && b.len() <= 128 && word(b[0]) && b[1..].iter().all(|&c| word(c) || c == b'.' || c == b'-')
+    !b.is_empty()
+        && b.len() <= 128
+        && word(b[0])
+        && b[1..].iter().all(|&c| word(c) || c == b'.' || c == b'-')
 }
 
 /// `digestPat`: `[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*[:][[:xdigit:]]{32,}`.
 pub fn is_digest_pattern(s: &str) -> bool {
-    let Some((algorithm, hex)) = s.split_once(':') else { return false };
+    let Some((algorithm, hex)) = s.split_once(':') else {
+        return false;
+    };
     let components_ok = algorithm.split(['-', '_', '+', '.']).all(|c| {
         let b = c.as_bytes();
         !b.is_empty() && b[0].is_ascii_alphabetic() && b.iter().all(|c| c.is_ascii_alphanumeric())
@@ -104,7 +112,9 @@ pub fn is_digest_pattern(s: &str) -> bool {
 
 /// `identifier`: exactly 64 lowercase hex characters (an image ID, not a name).
 pub fn is_identifier(s: &str) -> bool {
-    s.len() == 64 && s.bytes().all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c))
+    s.len() == 64
+        && s.bytes()
+            .all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c))
 }
 
 /// The parts of a string matching the anchored `ReferenceRegexp`.
@@ -161,7 +171,12 @@ pub fn match_reference(s: &str) -> Result<Matched<'_>, Mismatch<'_>> {
             return Err(Mismatch::Digest(digest));
         }
     }
-    Ok(Matched { domain, path, tag, digest })
+    Ok(Matched {
+        domain,
+        path,
+        tag,
+        digest,
+    })
 }
 
 #[cfg(test)]
@@ -237,7 +252,19 @@ mod tests {
     fn tag_and_digest_table() {
         let long_ok = "a".repeat(128);
         let long_bad = "a".repeat(129);
-        let tags: &[(&str, bool)] = &[("latest", true), ("Uppercase", true), ("_x", true), ("1.0-rc.1", true), (&long_ok, true), (&long_bad, false), ("", false), (".x", false), ("-x", false), ("a+b", false), ("a:b", false)];
+        let tags: &[(&str, bool)] = &[
+            ("latest", true),
+            ("Uppercase", true),
+            ("_x", true),
+            ("1.0-rc.1", true),
+            (&long_ok, true),
+            (&long_bad, false),
+            ("", false),
+            (".x", false),
+            ("-x", false),
+            ("a+b", false),
+            ("a:b", false),
+        ];
         for (input, expected) in tags {
             assert_eq!(is_tag(input), *expected, "tag {input:?}");
         }

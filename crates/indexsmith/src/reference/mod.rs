@@ -133,7 +133,9 @@ pub fn parse_grammar(s: &str) -> Result<Reference, ParseReferenceError> {
         }
     };
     if matched.path.len() > PATH_MAX_LEN {
-        return Err(ParseReferenceError::NameTooLong { length: matched.path.len() });
+        return Err(ParseReferenceError::NameTooLong {
+            length: matched.path.len(),
+        });
     }
     let digest = matched.digest.map(parse_digest).transpose()?;
     Ok(Reference {
@@ -147,12 +149,16 @@ pub fn parse_grammar(s: &str) -> Result<Reference, ParseReferenceError> {
 /// go-digest's `Parse` as upstream applies it: a registered algorithm, lowercase hex of the
 /// right length.
 fn parse_digest(text: &str) -> Result<Digest, ParseReferenceError> {
-    let digest: Digest = text.parse().map_err(|e: ParseDigestError| ParseReferenceError::InvalidDigest {
-        digest: text.to_owned(),
-        reason: e.to_string(),
-    })?;
+    let digest: Digest =
+        text.parse()
+            .map_err(|e: ParseDigestError| ParseReferenceError::InvalidDigest {
+                digest: text.to_owned(),
+                reason: e.to_string(),
+            })?;
     if !digest.algorithm().is_registered() {
-        return Err(ParseReferenceError::UnsupportedDigest(digest.algorithm().as_str().to_owned()));
+        return Err(ParseReferenceError::UnsupportedDigest(
+            digest.algorithm().as_str().to_owned(),
+        ));
     }
     Ok(digest)
 }
@@ -160,13 +166,18 @@ fn parse_digest(text: &str) -> Result<Digest, ParseReferenceError> {
 /// upstream `splitDockerDomain`: the domain and the remainder (path, tag, digest).
 fn split_docker_domain(s: &str) -> (String, String) {
     let Some((maybe_domain, rest)) = s.split_once('/') else {
-        return (DOCKER_HUB_DOMAIN.to_owned(), format!("{OFFICIAL_REPO_PREFIX}{s}"));
+        return (
+            DOCKER_HUB_DOMAIN.to_owned(),
+            format!("{OFFICIAL_REPO_PREFIX}{s}"),
+        );
     };
     let (domain, remainder) = if maybe_domain == "localhost" {
         (maybe_domain, rest)
     } else if maybe_domain == DOCKER_HUB_LEGACY_DOMAIN {
         (DOCKER_HUB_DOMAIN, rest)
-    } else if maybe_domain.contains(['.', ':']) || maybe_domain.bytes().any(|b| b.is_ascii_uppercase()) {
+    } else if maybe_domain.contains(['.', ':'])
+        || maybe_domain.bytes().any(|b| b.is_ascii_uppercase())
+    {
         // Upstream asks whether lowercasing changes the component. Only the ASCII letters are
         // compared here: a component with any other letter is invalid both as a domain and as a
         // path, so either reading rejects it (and Unicode's case tables stay out of the module).
@@ -175,7 +186,10 @@ fn split_docker_domain(s: &str) -> (String, String) {
         (DOCKER_HUB_DOMAIN, s)
     };
     if domain == DOCKER_HUB_DOMAIN && !remainder.contains('/') {
-        return (domain.to_owned(), format!("{OFFICIAL_REPO_PREFIX}{remainder}"));
+        return (
+            domain.to_owned(),
+            format!("{OFFICIAL_REPO_PREFIX}{remainder}"),
+        );
     }
     (domain.to_owned(), remainder.to_owned())
 }
@@ -191,12 +205,16 @@ pub fn parse_normalized(s: &str) -> Result<Reference, ParseReferenceError> {
     let (domain, remainder) = split_docker_domain(s);
     let remote = remainder.split(':').next().unwrap_or("");
     if remote.bytes().any(|b| b.is_ascii_uppercase()) {
-        return Err(ParseReferenceError::NameContainsUppercase(remote.to_owned()));
+        return Err(ParseReferenceError::NameContainsUppercase(
+            remote.to_owned(),
+        ));
     }
     parse_grammar(&format!("{domain}/{remainder}")).map_err(|e| match e {
         // Report the text the caller wrote, not the text with the domain prepended.
         ParseReferenceError::InvalidFormat(_) => ParseReferenceError::InvalidFormat(s.to_owned()),
-        ParseReferenceError::NameContainsUppercase(_) => ParseReferenceError::NameContainsUppercase(s.to_owned()),
+        ParseReferenceError::NameContainsUppercase(_) => {
+            ParseReferenceError::NameContainsUppercase(s.to_owned())
+        }
         other => other,
     })
 }
@@ -207,7 +225,10 @@ pub fn parse_canonical(s: &str) -> Result<Reference, ParseReferenceError> {
     let reference = parse_normalized(s)?;
     let canonical = reference.to_string();
     if canonical != s {
-        return Err(ParseReferenceError::NameNotCanonical { given: s.to_owned(), canonical });
+        return Err(ParseReferenceError::NameNotCanonical {
+            given: s.to_owned(),
+            canonical,
+        });
     }
     Ok(reference)
 }

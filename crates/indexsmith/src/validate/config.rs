@@ -17,7 +17,11 @@ pub(crate) fn check_config(ctx: &mut Context<'_, '_>, root: NodeId) -> Option<Pl
             (false, true) => "`os`",
             _ => "`architecture`",
         };
-        let f = ctx.report(Code::ConfigMissingPlatform, root, format!("the config has no {missing}, so no platform can be derived from it"));
+        let f = ctx.report(
+            Code::ConfigMissingPlatform,
+            root,
+            format!("the config has no {missing}, so no platform can be derived from it"),
+        );
         f.help = Some("give the platform explicitly".into());
         return None;
     }

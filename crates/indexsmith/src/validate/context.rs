@@ -30,7 +30,13 @@ pub(crate) struct Context<'t, 'a> {
 
 impl<'t, 'a> Context<'t, 'a> {
     pub fn new(tree: &'t Tree<'a>) -> Self {
-        Context { tree, findings: Vec::new(), valid_media_type: String::new(), known_os: String::new(), known_architecture: String::new() }
+        Context {
+            tree,
+            findings: Vec::new(),
+            valid_media_type: String::new(),
+            known_os: String::new(),
+            known_architecture: String::new(),
+        }
     }
 
     /// True when `os` is a Go `GOOS` value, remembering the last one.
@@ -40,12 +46,20 @@ impl<'t, 'a> Context<'t, 'a> {
 
     /// True when `architecture` is a Go `GOARCH` value, remembering the last one.
     pub fn is_known_architecture(&mut self, architecture: &str) -> bool {
-        remembered(&mut self.known_architecture, architecture, crate::platform::is_known_architecture)
+        remembered(
+            &mut self.known_architecture,
+            architecture,
+            crate::platform::is_known_architecture,
+        )
     }
 
     /// True when `value` is a media type (RFC 6838 `type/subtype`), remembering the last one.
     pub fn is_valid_media_type(&mut self, value: &str) -> bool {
-        remembered(&mut self.valid_media_type, value, crate::media_type::is_valid_media_type)
+        remembered(
+            &mut self.valid_media_type,
+            value,
+            crate::media_type::is_valid_media_type,
+        )
     }
 
     /// Records a finding about `node` with the code's default severity.
@@ -77,7 +91,11 @@ impl<'t, 'a> Context<'t, 'a> {
     }
 
     /// A member already looked up, when it is a string; a wrong type is recorded.
-    pub fn string_value(&mut self, node: Option<NodeId>, key: &str) -> Option<(NodeId, Cow<'a, str>)> {
+    pub fn string_value(
+        &mut self,
+        node: Option<NodeId>,
+        key: &str,
+    ) -> Option<(NodeId, Cow<'a, str>)> {
         let node = node?;
         if self.expect_kind(node, NodeKind::String, key) {
             Some((node, self.tree.str(node)))
@@ -87,9 +105,20 @@ impl<'t, 'a> Context<'t, 'a> {
     }
 
     /// Records `code` for a required member of `object` that `found` says is absent.
-    pub fn required(&mut self, found: Option<NodeId>, object: NodeId, key: &str, code: Code, what: &(impl std::fmt::Display + ?Sized)) -> Option<NodeId> {
+    pub fn required(
+        &mut self,
+        found: Option<NodeId>,
+        object: NodeId,
+        key: &str,
+        code: Code,
+        what: &(impl std::fmt::Display + ?Sized),
+    ) -> Option<NodeId> {
         if found.is_none() {
-            let f = self.report(code, object, format!("{what} has no `{key}`, which is REQUIRED"));
+            let f = self.report(
+                code,
+                object,
+                format!("{what} has no `{key}`, which is REQUIRED"),
+            );
             f.help = Some(format!("add a `{key}` member"));
         }
         found
@@ -97,7 +126,12 @@ impl<'t, 'a> Context<'t, 'a> {
 
     /// Records `schema/wrong-type` unless `node` is of `kind`.
     #[inline]
-    pub fn expect_kind(&mut self, node: NodeId, kind: NodeKind, what: &(impl std::fmt::Display + ?Sized)) -> bool {
+    pub fn expect_kind(
+        &mut self,
+        node: NodeId,
+        kind: NodeKind,
+        what: &(impl std::fmt::Display + ?Sized),
+    ) -> bool {
         if self.tree.kind(node) == kind {
             return true;
         }
@@ -106,17 +140,34 @@ impl<'t, 'a> Context<'t, 'a> {
     }
 
     #[cold]
-    fn wrong_kind(&mut self, node: NodeId, kind: NodeKind, what: &(impl std::fmt::Display + ?Sized)) {
+    fn wrong_kind(
+        &mut self,
+        node: NodeId,
+        kind: NodeKind,
+        what: &(impl std::fmt::Display + ?Sized),
+    ) {
         let actual = self.tree.kind(node);
         self.report(
             Code::SchemaWrongType,
             node,
-            format!("`{what}` must be {} {}, not {} {}", article(kind.name()), kind.name(), article(actual.name()), actual.name()),
+            format!(
+                "`{what}` must be {} {}, not {} {}",
+                article(kind.name()),
+                kind.name(),
+                article(actual.name()),
+                actual.name()
+            ),
         );
     }
 
     /// Records `schema/missing-field` for a required member that is absent.
-    pub fn require(&mut self, object: NodeId, key: &str, code: Code, what: &(impl std::fmt::Display + ?Sized)) -> Option<NodeId> {
+    pub fn require(
+        &mut self,
+        object: NodeId,
+        key: &str,
+        code: Code,
+        what: &(impl std::fmt::Display + ?Sized),
+    ) -> Option<NodeId> {
         let found = self.member(object, key);
         self.required(found, object, key, code, what)
     }

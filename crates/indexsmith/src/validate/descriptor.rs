@@ -5,8 +5,8 @@ use super::context::Context;
 use crate::diagnostic::Code;
 use crate::digest::{Digest, ParseDigestError};
 use crate::json::{Name, NodeId, NodeKind};
-use std::borrow::Cow;
 use crate::media_type::OCI_EMPTY;
+use std::borrow::Cow;
 
 /// What a descriptor validation learned, for the rules of the enclosing document.
 /// Strings borrow the document's text where they can (no escapes): one index entry after another
@@ -25,16 +25,42 @@ pub(crate) struct DescriptorFacts<'a> {
 
 /// Checks the descriptor at `node`; `what` names it in messages (e.g. "manifests[2]").
 /// `what` is formatted only when a finding needs it.
-pub(crate) fn check_descriptor<'a>(ctx: &mut Context<'_, 'a>, node: NodeId, what: &(impl std::fmt::Display + ?Sized)) -> DescriptorFacts<'a> {
+pub(crate) fn check_descriptor<'a>(
+    ctx: &mut Context<'_, 'a>,
+    node: NodeId,
+    what: &(impl std::fmt::Display + ?Sized),
+) -> DescriptorFacts<'a> {
     let mut facts = DescriptorFacts::default();
     if !ctx.expect_kind(node, NodeKind::Object, what) {
         return facts;
     }
-    let [media_type, digest, size, urls, annotations, artifact_type, data] =
-        ctx.tree.get_named(node, [Name::MediaType, Name::Digest, Name::Size, Name::Urls, Name::Annotations, Name::ArtifactType, Name::Data]);
-    ctx.required(media_type, node, "mediaType", Code::DescriptorMissingMediaType, what);
+    let [media_type, digest, size, urls, annotations, artifact_type, data] = ctx.tree.get_named(
+        node,
+        [
+            Name::MediaType,
+            Name::Digest,
+            Name::Size,
+            Name::Urls,
+            Name::Annotations,
+            Name::ArtifactType,
+            Name::Data,
+        ],
+    );
+    ctx.required(
+        media_type,
+        node,
+        "mediaType",
+        Code::DescriptorMissingMediaType,
+        what,
+    );
     if let Some((n, media_type)) = ctx.string_value(media_type, "mediaType") {
-        facts.media_type_valid = check_media_type(ctx, n, &media_type, Code::DescriptorInvalidMediaType, "mediaType");
+        facts.media_type_valid = check_media_type(
+            ctx,
+            n,
+            &media_type,
+            Code::DescriptorInvalidMediaType,
+            "mediaType",
+        );
         facts.media_type_node = Some(n);
         facts.media_type = Some(media_type);
     }
@@ -53,7 +79,11 @@ pub(crate) fn check_descriptor<'a>(ctx: &mut Context<'_, 'a>, node: NodeId, what
             if ctx.expect_kind(item, NodeKind::String, "urls[]") {
                 let url = ctx.tree.str(item);
                 if !is_absolute_uri(&url) {
-                    ctx.report(Code::DescriptorInvalidUrl, item, format!("{url:?} is not an absolute URI (RFC 3986)"));
+                    ctx.report(
+                        Code::DescriptorInvalidUrl,
+                        item,
+                        format!("{url:?} is not an absolute URI (RFC 3986)"),
+                    );
                 }
             }
         }
@@ -62,13 +92,22 @@ pub(crate) fn check_descriptor<'a>(ctx: &mut Context<'_, 'a>, node: NodeId, what
         check_annotations(ctx, annotations);
     }
     if let Some((n, artifact_type)) = ctx.string_value(artifact_type, "artifactType") {
-        check_media_type(ctx, n, &artifact_type, Code::DescriptorInvalidArtifactType, "artifactType");
+        check_media_type(
+            ctx,
+            n,
+            &artifact_type,
+            Code::DescriptorInvalidArtifactType,
+            "artifactType",
+        );
     }
     if let Some((n, data)) = ctx.string_value(data, "data") {
         check_data(ctx, n, &data, &facts);
     }
     if facts.media_type.as_deref() == Some(OCI_EMPTY) {
-        let digest_ok = facts.digest_text.as_deref().map_or(true, |d| d == crate::digest::EMPTY_JSON_SHA256);
+        let digest_ok = facts
+            .digest_text
+            .as_deref()
+            .map_or(true, |d| d == crate::digest::EMPTY_JSON_SHA256);
         let size_ok = facts.size.map_or(true, |s| s == 2);
         if !digest_ok || !size_ok {
             let f = ctx.report(
@@ -76,19 +115,34 @@ pub(crate) fn check_descriptor<'a>(ctx: &mut Context<'_, 'a>, node: NodeId, what
                 node,
                 "the empty descriptor's media type with a digest or size other than those of `{}`",
             );
-            f.help = Some(format!("the empty descriptor has size 2 and digest {}", crate::digest::EMPTY_JSON_SHA256));
+            f.help = Some(format!(
+                "the empty descriptor has size 2 and digest {}",
+                crate::digest::EMPTY_JSON_SHA256
+            ));
         }
     }
     facts
 }
 
-pub(crate) fn check_media_type(ctx: &mut Context<'_, '_>, node: NodeId, value: &str, code: Code, field: &str) -> bool {
+pub(crate) fn check_media_type(
+    ctx: &mut Context<'_, '_>,
+    node: NodeId,
+    value: &str,
+    code: Code,
+    field: &str,
+) -> bool {
     if ctx.is_valid_media_type(value) {
         return true;
     }
-    let f = ctx.report(code, node, format!("`{field}` {value:?} is not a media type (type/subtype, RFC 6838)"));
+    let f = ctx.report(
+        code,
+        node,
+        format!("`{field}` {value:?} is not a media type (type/subtype, RFC 6838)"),
+    );
     if value.is_empty() {
-        f.help = Some("give the content's media type, e.g. application/vnd.oci.image.manifest.v1+json".into());
+        f.help = Some(
+            "give the content's media type, e.g. application/vnd.oci.image.manifest.v1+json".into(),
+        );
     } else if value.contains(';') {
         f.help = Some("parameters are not allowed here; drop everything from ';'".into());
     }
@@ -103,18 +157,31 @@ pub(crate) fn check_digest(ctx: &mut Context<'_, '_>, node: NodeId, value: &str)
                 let f = ctx.report(
                     Code::DescriptorUnregisteredAlgorithm,
                     node,
-                    format!("digest algorithm {:?} is not registered; clients may refuse to verify it", algorithm.as_str()),
+                    format!(
+                        "digest algorithm {:?} is not registered; clients may refuse to verify it",
+                        algorithm.as_str()
+                    ),
                 );
                 f.help = Some("use sha256 (or sha512)".into());
             }
             true
         }
-        Err(e @ (ParseDigestError::WrongLength { .. } | ParseDigestError::NotLowercaseHex { .. })) => {
-            ctx.report(Code::DescriptorInvalidDigestEncoding, node, format!("invalid digest {value:?}: {e}"));
+        Err(
+            e @ (ParseDigestError::WrongLength { .. } | ParseDigestError::NotLowercaseHex { .. }),
+        ) => {
+            ctx.report(
+                Code::DescriptorInvalidDigestEncoding,
+                node,
+                format!("invalid digest {value:?}: {e}"),
+            );
             false
         }
         Err(e) => {
-            let f = ctx.report(Code::DescriptorInvalidDigest, node, format!("invalid digest {value:?}: {e}"));
+            let f = ctx.report(
+                Code::DescriptorInvalidDigest,
+                node,
+                format!("invalid digest {value:?}: {e}"),
+            );
             f.help = Some("a digest looks like sha256:<64 lowercase hex characters>".into());
             false
         }
@@ -128,17 +195,29 @@ pub(crate) fn check_size(ctx: &mut Context<'_, '_>, node: NodeId) -> Option<i64>
     }
     let raw = ctx.tree.raw(node);
     // All digits is all ASCII, so the text is a str; it is copied only into a message.
-    let digits = raw.iter().all(u8::is_ascii_digit).then(|| std::str::from_utf8(raw).ok()).flatten();
+    let digits = raw
+        .iter()
+        .all(u8::is_ascii_digit)
+        .then(|| std::str::from_utf8(raw).ok())
+        .flatten();
     let Some(digits) = digits else {
         let raw = String::from_utf8_lossy(raw);
-        let f = ctx.report(Code::DescriptorInvalidSize, node, format!("size {raw} is not a non-negative integer"));
+        let f = ctx.report(
+            Code::DescriptorInvalidSize,
+            node,
+            format!("size {raw} is not a non-negative integer"),
+        );
         f.help = Some("size is the exact number of bytes of the content".into());
         return None;
     };
     match digits.parse::<i64>() {
         Ok(n) => Some(n),
         Err(_) => {
-            ctx.report(Code::DescriptorSizeOutOfRange, node, format!("size {digits} is larger than the int64 maximum"));
+            ctx.report(
+                Code::DescriptorSizeOutOfRange,
+                node,
+                format!("size {digits} is larger than the int64 maximum"),
+            );
             None
         }
     }
@@ -153,7 +232,11 @@ pub(crate) fn check_annotations(ctx: &mut Context<'_, '_>, node: NodeId) {
         if tree.kind(value) != NodeKind::String {
             let name = tree.str(key);
             let kind = tree.kind(value).name();
-            let f = ctx.report(Code::DescriptorAnnotationNotString, value, format!("annotation {name:?} has a {kind} value; annotation values are strings"));
+            let f = ctx.report(
+                Code::DescriptorAnnotationNotString,
+                value,
+                format!("annotation {name:?} has a {kind} value; annotation values are strings"),
+            );
             f.help = Some("quote the value".into());
         }
     }
@@ -161,19 +244,40 @@ pub(crate) fn check_annotations(ctx: &mut Context<'_, '_>, node: NodeId) {
 
 fn check_data(ctx: &mut Context<'_, '_>, node: NodeId, data: &str, facts: &DescriptorFacts<'_>) {
     let Some(bytes) = decode_base64(data) else {
-        let f = ctx.report(Code::DescriptorInvalidData, node, "`data` is not padded base64 (RFC 4648 §4)");
+        let f = ctx.report(
+            Code::DescriptorInvalidData,
+            node,
+            "`data` is not padded base64 (RFC 4648 §4)",
+        );
         f.help = Some("encode the content with standard base64, with '=' padding".into());
         return;
     };
     if let Some(size) = facts.size {
         if bytes.len() as i64 != size {
-            ctx.report(Code::DescriptorDataSizeMismatch, node, format!("`data` decodes to {} bytes but `size` is {size}", bytes.len()));
+            ctx.report(
+                Code::DescriptorDataSizeMismatch,
+                node,
+                format!(
+                    "`data` decodes to {} bytes but `size` is {size}",
+                    bytes.len()
+                ),
+            );
         }
     }
-    if let Some(digest) = facts.digest_text.as_deref().and_then(|d| d.parse::<Digest>().ok()) {
+    if let Some(digest) = facts
+        .digest_text
+        .as_deref()
+        .and_then(|d| d.parse::<Digest>().ok())
+    {
         if digest.verify(&bytes) == Some(false) {
-            let computed = crate::digest::compute(digest.algorithm(), &bytes).map(|d| d.to_string()).unwrap_or_default();
-            ctx.report(Code::DescriptorDataDigestMismatch, node, format!("`data` hashes to {computed}, not {digest}"));
+            let computed = crate::digest::compute(digest.algorithm(), &bytes)
+                .map(|d| d.to_string())
+                .unwrap_or_default();
+            ctx.report(
+                Code::DescriptorDataDigestMismatch,
+                node,
+                format!("`data` hashes to {computed}, not {digest}"),
+            );
         }
     }
 }
@@ -220,7 +324,9 @@ pub(crate) fn decode_base64(s: &str) -> Option<Vec<u8>> {
 
 /// An absolute URI: `scheme ":" rest`, with no whitespace or control characters.
 fn is_absolute_uri(s: &str) -> bool {
-    let Some((scheme, rest)) = s.split_once(':') else { return false };
+    let Some((scheme, rest)) = s.split_once(':') else {
+        return false;
+    };
     let mut chars = scheme.chars();
     chars.next().is_some_and(|c| c.is_ascii_alphabetic())
         && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
@@ -254,7 +360,14 @@ mod tests {
 
     #[test]
     fn uris() {
-        for (s, ok) in [("https://example.com/x", true), ("urn:a", true), ("/relative", false), ("http:", false), ("ht tp://x", false), ("1http://x", false)] {
+        for (s, ok) in [
+            ("https://example.com/x", true),
+            ("urn:a", true),
+            ("/relative", false),
+            ("http:", false),
+            ("ht tp://x", false),
+            ("1http://x", false),
+        ] {
             assert_eq!(is_absolute_uri(s), ok, "{s}");
         }
     }

@@ -37,13 +37,22 @@ pub(crate) fn check_index(ctx: &mut Context<'_, '_>, root: NodeId, docker: bool)
             check_annotations(ctx, n);
         }
         if let Some((n, t)) = ctx.string_member(root, "artifactType") {
-            check_media_type(ctx, n, &t, Code::DescriptorInvalidArtifactType, "artifactType");
+            check_media_type(
+                ctx,
+                n,
+                &t,
+                Code::DescriptorInvalidArtifactType,
+                "artifactType",
+            );
         }
         if let Some(n) = ctx.member(root, "subject") {
             check_descriptor(ctx, n, "subject");
         }
     }
-    let Some(manifests) = ctx.require(root, "manifests", Code::SchemaMissingField, "the index") else { return };
+    let Some(manifests) = ctx.require(root, "manifests", Code::SchemaMissingField, "the index")
+    else {
+        return;
+    };
     if !ctx.expect_kind(manifests, NodeKind::Array, "manifests") {
         return;
     }
@@ -74,26 +83,48 @@ fn check_entry<'a>(ctx: &mut Context<'_, 'a>, node: NodeId, i: usize, docker: bo
     let what = EntryName(i);
     let facts = check_descriptor(ctx, node, &what);
     let digest = facts.digest_text;
-    let mut entry = Entry { node, digest, platform: None, attestation: false, reference_digest: None };
+    let mut entry = Entry {
+        node,
+        digest,
+        platform: None,
+        attestation: false,
+        reference_digest: None,
+    };
     if ctx.tree.kind(node) != NodeKind::Object {
         return entry;
     }
-    let [annotations, platform] = ctx.tree.get_named(node, [Name::Annotations, Name::Platform]);
+    let [annotations, platform] = ctx
+        .tree
+        .get_named(node, [Name::Annotations, Name::Platform]);
     if let Some(annotations) = annotations.filter(|&n| ctx.tree.kind(n) == NodeKind::Object) {
         if let Some(t) = ctx.tree.get(annotations, REFERENCE_TYPE) {
             entry.attestation = ctx.tree.str_eq(t, ATTESTATION_MANIFEST);
         }
-        if let Some(d) = ctx.tree.get(annotations, REFERENCE_DIGEST).filter(|&d| ctx.tree.kind(d) == NodeKind::String) {
+        if let Some(d) = ctx
+            .tree
+            .get(annotations, REFERENCE_DIGEST)
+            .filter(|&d| ctx.tree.kind(d) == NodeKind::String)
+        {
             entry.reference_digest = Some((d, ctx.tree.str(d)));
         }
     }
-    if let (Some(media_type), Some(at), true) = (facts.media_type.as_deref(), facts.media_type_node, facts.media_type_valid) {
+    if let (Some(media_type), Some(at), true) = (
+        facts.media_type.as_deref(),
+        facts.media_type_node,
+        facts.media_type_valid,
+    ) {
         check_child_media_type(ctx, at, media_type, docker);
     }
     match platform {
         Some(p) => entry.platform = check_platform(ctx, p, entry.attestation, docker),
         None if docker => {
-            let f = ctx.report(Code::IndexMissingPlatform, node, format!("{what} has no `platform`; every entry of a Docker manifest list needs one"));
+            let f = ctx.report(
+                Code::IndexMissingPlatform,
+                node,
+                format!(
+                    "{what} has no `platform`; every entry of a Docker manifest list needs one"
+                ),
+            );
             f.help = Some("add \"platform\": {\"os\": …, \"architecture\": …}".into());
         }
         None => {}
@@ -101,7 +132,11 @@ fn check_entry<'a>(ctx: &mut Context<'_, 'a>, node: NodeId, i: usize, docker: bo
     if docker {
         for field in ["annotations", "artifactType", "data"] {
             if let Some(n) = ctx.member(node, field) {
-                ctx.report(Code::IndexDockerListField, n, format!("a Docker manifest list entry cannot carry `{field}`"));
+                ctx.report(
+                    Code::IndexDockerListField,
+                    n,
+                    format!("a Docker manifest list entry cannot carry `{field}`"),
+                );
             }
         }
     }
@@ -112,16 +147,30 @@ fn check_entry<'a>(ctx: &mut Context<'_, 'a>, node: NodeId, i: usize, docker: bo
 fn check_child_media_type(ctx: &mut Context<'_, '_>, at: NodeId, media_type: &str, docker: bool) {
     let media_type = MediaType::parse(media_type);
     if media_type.is_index() {
-        ctx.report(Code::IndexNestedIndex, at, "this entry is itself an index; many clients do not descend into nested indexes");
+        ctx.report(
+            Code::IndexNestedIndex,
+            at,
+            "this entry is itself an index; many clients do not descend into nested indexes",
+        );
     }
     let known = media_type.is_index() || media_type.is_image();
     if known && docker && media_type.is_oci() {
-        let f = ctx.report(Code::IndexChildMediaTypeMismatch, at, format!("an OCI child ({media_type}) in a Docker manifest list"));
+        let f = ctx.report(
+            Code::IndexChildMediaTypeMismatch,
+            at,
+            format!("an OCI child ({media_type}) in a Docker manifest list"),
+        );
         f.help = Some("use an OCI image index for OCI children".into());
     } else if known && !docker && media_type.is_docker() {
         ctx.report(Code::IndexChildMediaTypeMismatch, at, format!("a Docker child ({media_type}) in an OCI image index; older clients may refuse the mix"));
     } else if !known {
-        ctx.report(Code::IndexUnknownChildMediaType, at, format!("{media_type} is not a manifest media type; clients pulling by platform skip it"));
+        ctx.report(
+            Code::IndexUnknownChildMediaType,
+            at,
+            format!(
+                "{media_type} is not a manifest media type; clients pulling by platform skip it"
+            ),
+        );
     }
 }
 
@@ -129,7 +178,11 @@ fn check_child_media_type(ctx: &mut Context<'_, '_>, at: NodeId, media_type: &st
 /// form, so that `arm64` equals `arm64/v8` and `arm` equals `arm/v7`. Each field is preceded by
 /// its length so that no two platforms share a key; `os.features` are sorted and deduplicated
 /// (in `features`, a scratch list). Nothing is allocated per platform.
-fn push_platform_key<'p>(key: &mut Vec<u8>, p: &'p PlatformFields<'_>, features: &mut Vec<&'p str>) {
+fn push_platform_key<'p>(
+    key: &mut Vec<u8>,
+    p: &'p PlatformFields<'_>,
+    features: &mut Vec<&'p str>,
+) {
     fn push(key: &mut Vec<u8>, part: Part<'_>) {
         let len = match part {
             Part::Canonical(s) | Part::Lowered(s) => s.len(),
@@ -141,7 +194,8 @@ fn push_platform_key<'p>(key: &mut Vec<u8>, p: &'p PlatformFields<'_>, features:
         key.extend_from_slice(&(s.len() as u32).to_le_bytes());
         key.extend_from_slice(s.as_bytes());
     }
-    let (architecture, variant) = normalize_arch_parts(&p.architecture, p.variant.as_deref().unwrap_or(""));
+    let (architecture, variant) =
+        normalize_arch_parts(&p.architecture, p.variant.as_deref().unwrap_or(""));
     push(key, normalize_os_part(&p.os));
     push(key, architecture);
     push(key, variant);
@@ -180,7 +234,9 @@ fn lint_duplicates(ctx: &mut Context<'_, '_>, entries: &[Entry<'_>]) {
     let mut spans: Vec<(u64, usize, usize, usize)> = Vec::new();
     let mut features = Vec::new();
     for (i, e) in entries.iter().enumerate() {
-        let Some(p) = e.platform.as_ref().filter(|_| !e.attestation) else { continue };
+        let Some(p) = e.platform.as_ref().filter(|_| !e.attestation) else {
+            continue;
+        };
         if p.os == "unknown" && p.architecture == "unknown" {
             continue;
         }
@@ -188,12 +244,18 @@ fn lint_duplicates(ctx: &mut Context<'_, '_>, entries: &[Entry<'_>]) {
         push_platform_key(&mut keys, p, &mut features);
         spans.push((summary(&keys[start..]), start, keys.len(), i));
     }
-    spans.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| keys[a.1..a.2].cmp(&keys[b.1..b.2])).then(a.3.cmp(&b.3)));
+    spans.sort_unstable_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then_with(|| keys[a.1..a.2].cmp(&keys[b.1..b.2]))
+            .then(a.3.cmp(&b.3))
+    });
     // (entry, the first entry with its platform), in entry order.
     let mut duplicates: Vec<(usize, usize)> = Vec::new();
     let mut first = None;
     for (n, &(summary, start, end, i)) in spans.iter().enumerate() {
-        let same = n > 0 && spans[n - 1].0 == summary && keys[spans[n - 1].1..spans[n - 1].2] == keys[start..end];
+        let same = n > 0
+            && spans[n - 1].0 == summary
+            && keys[spans[n - 1].1..spans[n - 1].2] == keys[start..end];
         match (same, first) {
             (true, Some(f)) => duplicates.push((i, f)),
             _ => first = Some(i),
@@ -202,17 +264,24 @@ fn lint_duplicates(ctx: &mut Context<'_, '_>, entries: &[Entry<'_>]) {
     duplicates.sort_unstable();
     for (i, first) in duplicates {
         let e = &entries[i];
-        let Some(p) = e.platform.as_ref() else { continue };
+        let Some(p) = e.platform.as_ref() else {
+            continue;
+        };
         let at = ctx.member(e.node, "platform").unwrap_or(e.node);
         let f = ctx.report(Code::IndexDuplicatePlatform, at, format!("platform {p} already appears at manifests[{first}]; clients pull the first and never this one"));
-        f.help = Some("remove one entry, or tell them apart (variant, os.version, os.features)".into());
+        f.help =
+            Some("remove one entry, or tell them apart (variant, os.version, os.features)".into());
     }
 }
 
 fn lint_windows(ctx: &mut Context<'_, '_>, entries: &[Entry<'_>]) {
     let unversioned: Vec<&Entry> = entries
         .iter()
-        .filter(|e| e.platform.as_ref().is_some_and(|p| p.os == "windows" && p.os_version.is_none()))
+        .filter(|e| {
+            e.platform
+                .as_ref()
+                .is_some_and(|p| p.os == "windows" && p.os_version.is_none())
+        })
         .collect();
     if unversioned.len() > 1 {
         for e in unversioned {
@@ -224,17 +293,32 @@ fn lint_windows(ctx: &mut Context<'_, '_>, entries: &[Entry<'_>]) {
 }
 
 fn lint_attestations(ctx: &mut Context<'_, '_>, entries: &[Entry<'_>]) {
-    if !entries.iter().any(|e| e.attestation && e.reference_digest.is_some()) {
+    if !entries
+        .iter()
+        .any(|e| e.attestation && e.reference_digest.is_some())
+    {
         return;
     }
     // Sorted and searched rather than hashed: no input can make it slower than n log n.
-    let mut digests: Vec<(u64, &str)> = entries.iter().filter_map(|e| e.digest.as_deref()).map(|d| (summary(d.as_bytes()), d)).collect();
+    let mut digests: Vec<(u64, &str)> = entries
+        .iter()
+        .filter_map(|e| e.digest.as_deref())
+        .map(|d| (summary(d.as_bytes()), d))
+        .collect();
     digests.sort_unstable();
     for e in entries.iter().filter(|e| e.attestation) {
         if let Some((node, target)) = &e.reference_digest {
-            if digests.binary_search(&(summary(target.as_bytes()), target.as_ref())).is_err() {
-                let f = ctx.report(Code::IndexDanglingAttestation, *node, format!("attestation for {target}, which is not an entry of this index"));
-                f.help = Some("remove the attestation entry, or add back the image it describes".into());
+            if digests
+                .binary_search(&(summary(target.as_bytes()), target.as_ref()))
+                .is_err()
+            {
+                let f = ctx.report(
+                    Code::IndexDanglingAttestation,
+                    *node,
+                    format!("attestation for {target}, which is not an entry of this index"),
+                );
+                f.help =
+                    Some("remove the attestation entry, or add back the image it describes".into());
             }
         }
     }
@@ -244,9 +328,17 @@ fn lint_attestations(ctx: &mut Context<'_, '_>, entries: &[Entry<'_>]) {
 mod tests {
     use super::*;
 
-    type Spec<'a> = (&'a str, &'a str, Option<&'a str>, Option<&'a str>, &'a [&'a str]);
+    type Spec<'a> = (
+        &'a str,
+        &'a str,
+        Option<&'a str>,
+        Option<&'a str>,
+        &'a [&'a str],
+    );
 
-    fn fields<'a>((os, architecture, variant, os_version, features): Spec<'a>) -> PlatformFields<'a> {
+    fn fields<'a>(
+        (os, architecture, variant, os_version, features): Spec<'a>,
+    ) -> PlatformFields<'a> {
         PlatformFields {
             os: os.into(),
             architecture: architecture.into(),
@@ -266,31 +358,107 @@ mod tests {
     fn platform_keys_are_equal_exactly_when_the_normalized_platforms_are() {
         let none: &[&str] = &[];
         let cases: &[(Spec<'_>, Spec<'_>, bool)] = &[
-            (("linux", "arm64", None, None, none), ("linux", "arm64", Some("v8"), None, none), true),
-            (("linux", "aarch64", None, None, none), ("linux", "ARM64", Some("V8.0"), None, none), true),
-            (("linux", "arm", None, None, none), ("linux", "arm", Some("v7"), None, none), true),
-            (("linux", "armhf", None, None, none), ("linux", "arm", Some("7"), None, none), true),
-            (("linux", "arm", Some("6"), None, none), ("linux", "armel", None, None, none), true),
-            (("linux", "arm", Some("v6"), None, none), ("linux", "arm", Some("v7"), None, none), false),
-            (("linux", "arm64", Some("9"), None, none), ("linux", "arm64", Some("v9"), None, none), true),
-            (("linux", "amd64", Some("v1"), None, none), ("Linux", "x86_64", None, None, none), true),
-            (("linux", "amd64", Some("v2"), None, none), ("linux", "amd64", None, None, none), false),
-            (("linux", "i386", Some("x"), None, none), ("linux", "386", None, None, none), true),
-            (("MacOS", "arm64", None, None, none), ("darwin", "arm64", None, None, none), true),
-            (("linux", "riscv64", Some("RVA22"), None, none), ("linux", "riscv64", Some("rva22"), None, none), true),
-            (("windows", "amd64", None, Some("10.0.1"), none), ("windows", "amd64", None, Some("10.0.2"), none), false),
-            (("windows", "amd64", None, Some("A"), none), ("windows", "amd64", None, Some("a"), none), false),
-            (("windows", "amd64", None, None, &["b", "a", "a"]), ("windows", "amd64", None, None, &["a", "b"]), true),
-            (("windows", "amd64", None, None, &["a"]), ("windows", "amd64", None, None, none), false),
+            (
+                ("linux", "arm64", None, None, none),
+                ("linux", "arm64", Some("v8"), None, none),
+                true,
+            ),
+            (
+                ("linux", "aarch64", None, None, none),
+                ("linux", "ARM64", Some("V8.0"), None, none),
+                true,
+            ),
+            (
+                ("linux", "arm", None, None, none),
+                ("linux", "arm", Some("v7"), None, none),
+                true,
+            ),
+            (
+                ("linux", "armhf", None, None, none),
+                ("linux", "arm", Some("7"), None, none),
+                true,
+            ),
+            (
+                ("linux", "arm", Some("6"), None, none),
+                ("linux", "armel", None, None, none),
+                true,
+            ),
+            (
+                ("linux", "arm", Some("v6"), None, none),
+                ("linux", "arm", Some("v7"), None, none),
+                false,
+            ),
+            (
+                ("linux", "arm64", Some("9"), None, none),
+                ("linux", "arm64", Some("v9"), None, none),
+                true,
+            ),
+            (
+                ("linux", "amd64", Some("v1"), None, none),
+                ("Linux", "x86_64", None, None, none),
+                true,
+            ),
+            (
+                ("linux", "amd64", Some("v2"), None, none),
+                ("linux", "amd64", None, None, none),
+                false,
+            ),
+            (
+                ("linux", "i386", Some("x"), None, none),
+                ("linux", "386", None, None, none),
+                true,
+            ),
+            (
+                ("MacOS", "arm64", None, None, none),
+                ("darwin", "arm64", None, None, none),
+                true,
+            ),
+            (
+                ("linux", "riscv64", Some("RVA22"), None, none),
+                ("linux", "riscv64", Some("rva22"), None, none),
+                true,
+            ),
+            (
+                ("windows", "amd64", None, Some("10.0.1"), none),
+                ("windows", "amd64", None, Some("10.0.2"), none),
+                false,
+            ),
+            (
+                ("windows", "amd64", None, Some("A"), none),
+                ("windows", "amd64", None, Some("a"), none),
+                false,
+            ),
+            (
+                ("windows", "amd64", None, None, &["b", "a", "a"]),
+                ("windows", "amd64", None, None, &["a", "b"]),
+                true,
+            ),
+            (
+                ("windows", "amd64", None, None, &["a"]),
+                ("windows", "amd64", None, None, none),
+                false,
+            ),
             // Field boundaries: the lengths keep fields apart.
-            (("linux", "amd64", None, None, &["x"]), ("linux", "amd64", None, Some("x"), none), false),
-            (("ab", "c", None, None, none), ("a", "bc", None, None, none), false),
+            (
+                ("linux", "amd64", None, None, &["x"]),
+                ("linux", "amd64", None, Some("x"), none),
+                false,
+            ),
+            (
+                ("ab", "c", None, None, none),
+                ("a", "bc", None, None, none),
+                false,
+            ),
         ];
         for (a, b, same) in cases {
             let (pa, pb) = (fields(*a), fields(*b));
             assert_eq!(key(&pa) == key(&pb), *same, "{a:?} vs {b:?}");
             // The keys agree with the owned normalization they replace.
-            assert_eq!(pa.into_platform().normalize() == pb.into_platform().normalize(), *same, "normalize: {a:?} vs {b:?}");
+            assert_eq!(
+                pa.into_platform().normalize() == pb.into_platform().normalize(),
+                *same,
+                "normalize: {a:?} vs {b:?}"
+            );
         }
     }
 }

@@ -10,7 +10,13 @@ use crate::media_type::{self, MediaType};
 pub(crate) fn check_manifest(ctx: &mut Context<'_, '_>, root: NodeId, docker: bool) {
     let has_artifact_type = match ctx.string_member(root, "artifactType") {
         Some((n, t)) => {
-            check_media_type(ctx, n, &t, Code::DescriptorInvalidArtifactType, "artifactType");
+            check_media_type(
+                ctx,
+                n,
+                &t,
+                Code::DescriptorInvalidArtifactType,
+                "artifactType",
+            );
             true
         }
         None => false,
@@ -18,7 +24,11 @@ pub(crate) fn check_manifest(ctx: &mut Context<'_, '_>, root: NodeId, docker: bo
     if docker {
         for field in ["artifactType", "subject", "annotations"] {
             if let Some(n) = ctx.member(root, field) {
-                let f = ctx.report(Code::ManifestDockerField, n, format!("a Docker image manifest cannot carry `{field}`"));
+                let f = ctx.report(
+                    Code::ManifestDockerField,
+                    n,
+                    format!("a Docker image manifest cannot carry `{field}`"),
+                );
                 f.help = Some("use an OCI image manifest to keep it".into());
             }
         }
@@ -36,22 +46,37 @@ pub(crate) fn check_manifest(ctx: &mut Context<'_, '_>, root: NodeId, docker: bo
         if let Some(config_type) = facts.media_type.as_deref() {
             let at = ctx.member(config, "mediaType").unwrap_or(config);
             if docker {
-                if config_type != media_type::DOCKER_CONFIG && config_type != media_type::DOCKER_PLUGIN_CONFIG {
-                    ctx.report(Code::ManifestConfigMediaType, at, format!("a Docker image manifest's config should be {}, not {config_type}", media_type::DOCKER_CONFIG));
+                if config_type != media_type::DOCKER_CONFIG
+                    && config_type != media_type::DOCKER_PLUGIN_CONFIG
+                {
+                    ctx.report(
+                        Code::ManifestConfigMediaType,
+                        at,
+                        format!(
+                            "a Docker image manifest's config should be {}, not {config_type}",
+                            media_type::DOCKER_CONFIG
+                        ),
+                    );
                 }
             } else {
                 if config_type == media_type::DOCKER_CONFIG {
                     ctx.report(Code::ManifestConfigMediaType, at, "a Docker config media type in an OCI manifest; use application/vnd.oci.image.config.v1+json");
                 }
                 if config_type == media_type::OCI_EMPTY && !has_artifact_type {
-                    let f = ctx.report(Code::ManifestMissingArtifactType, at, "the config is the empty descriptor, so `artifactType` MUST be set");
+                    let f = ctx.report(
+                        Code::ManifestMissingArtifactType,
+                        at,
+                        "the config is the empty descriptor, so `artifactType` MUST be set",
+                    );
                     f.help = Some("set artifactType to the media type of the artifact".into());
                 }
             }
         }
     }
 
-    let Some(layers) = ctx.require(root, "layers", Code::SchemaMissingField, "the manifest") else { return };
+    let Some(layers) = ctx.require(root, "layers", Code::SchemaMissingField, "the manifest") else {
+        return;
+    };
     if !ctx.expect_kind(layers, NodeKind::Array, "layers") {
         return;
     }
@@ -62,21 +87,36 @@ pub(crate) fn check_manifest(ctx: &mut Context<'_, '_>, root: NodeId, docker: bo
             layers,
             "`layers` is empty; image-spec v1.1 says it SHOULD have at least one entry (its JSON schema says MUST)",
         );
-        f.help = Some("for an artifact without content, use the empty descriptor as the one layer".into());
+        f.help = Some(
+            "for an artifact without content, use the empty descriptor as the one layer".into(),
+        );
     }
     for (i, layer) in items.into_iter().enumerate() {
         let facts = check_descriptor(ctx, layer, &format!("layers[{i}]"));
-        let Some(layer_type) = facts.media_type else { continue };
+        let Some(layer_type) = facts.media_type else {
+            continue;
+        };
         let at = ctx.member(layer, "mediaType").unwrap_or(layer);
         if media_type::is_non_distributable_layer(&layer_type) {
             let f = ctx.report(Code::ManifestNonDistributableLayer, at, format!("{layer_type} is a non-distributable layer type, deprecated since image-spec v1.1"));
-            f.help = Some("use the ordinary layer media type; registries may refuse or skip these layers".into());
+            f.help = Some(
+                "use the ordinary layer media type; registries may refuse or skip these layers"
+                    .into(),
+            );
         }
         let parsed = MediaType::parse(&layer_type);
         if docker && parsed.is_oci() {
-            ctx.report(Code::ManifestLayerMediaTypeMismatch, at, format!("an OCI layer type ({layer_type}) in a Docker image manifest"));
+            ctx.report(
+                Code::ManifestLayerMediaTypeMismatch,
+                at,
+                format!("an OCI layer type ({layer_type}) in a Docker image manifest"),
+            );
         } else if !docker && parsed.is_docker() {
-            ctx.report(Code::ManifestLayerMediaTypeMismatch, at, format!("a Docker layer type ({layer_type}) in an OCI image manifest"));
+            ctx.report(
+                Code::ManifestLayerMediaTypeMismatch,
+                at,
+                format!("a Docker layer type ({layer_type}) in an OCI image manifest"),
+            );
         }
     }
 }

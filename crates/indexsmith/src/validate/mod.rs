@@ -42,7 +42,10 @@ pub struct ValidateOptions {
 
 impl Default for ValidateOptions {
     fn default() -> Self {
-        ValidateOptions { expect: None, limits: Limits::default() }
+        ValidateOptions {
+            expect: None,
+            limits: Limits::default(),
+        }
     }
 }
 
@@ -103,12 +106,20 @@ impl Report {
 
 /// Validates a manifest, index or list, and digests the exact bytes.
 pub fn validate(bytes: &[u8], options: &ValidateOptions) -> Report {
-    Report::from_validation(validate_document(bytes, options), digest::sha256(bytes), bytes.len() as u64)
+    Report::from_validation(
+        validate_document(bytes, options),
+        digest::sha256(bytes),
+        bytes.len() as u64,
+    )
 }
 
 /// Validates a bare descriptor (kind `None`), and digests the exact bytes.
 pub fn validate_descriptor(bytes: &[u8], options: &ValidateOptions) -> Report {
-    Report::from_validation(validate_descriptor_only(bytes, options), digest::sha256(bytes), bytes.len() as u64)
+    Report::from_validation(
+        validate_descriptor_only(bytes, options),
+        digest::sha256(bytes),
+        bytes.len() as u64,
+    )
 }
 
 /// Parses `bytes`, runs `check` on the tree, and locates every finding.
@@ -120,14 +131,23 @@ fn run<T>(
     let (tree, parse_findings) = json::parse(bytes, limits);
     // Indexing lines costs a pass over the text: only documents with findings pay for it.
     let mut lines: Option<LineIndex<'_>> = None;
-    let tree = tree.unwrap_or_else(|| Tree { text: bytes, text_str: None, nodes: Vec::new() });
+    let tree = tree.unwrap_or_else(|| Tree {
+        text: bytes,
+        text_str: None,
+        nodes: Vec::new(),
+    });
     let mut out = None;
     let mut diagnostics = Vec::new();
     for f in parse_findings {
         let lines = lines.get_or_insert_with(|| LineIndex::new(bytes));
         let mut d = Diagnostic::new(f.code, f.message)
             .with_span(lines.span(f.start, f.end))
-            .with_pointer(f.node.filter(|_| !tree.nodes.is_empty()).map(|n| tree.pointer(n)).unwrap_or_default());
+            .with_pointer(
+                f.node
+                    .filter(|_| !tree.nodes.is_empty())
+                    .map(|n| tree.pointer(n))
+                    .unwrap_or_default(),
+            );
         d.help = f.help.map(str::to_owned);
         diagnostics.push(d);
     }
@@ -163,13 +183,22 @@ pub fn validate_document(bytes: &[u8], options: &ValidateOptions) -> Validation 
     if bytes.len() > REGISTRY_MANIFEST_LIMIT && bytes.len() <= options.limits.max_size {
         let d = Diagnostic::new(
             Code::DocumentExceedsRegistryLimit,
-            format!("the document is {} bytes; registries only have to accept manifests up to 4 MiB", bytes.len()),
+            format!(
+                "the document is {} bytes; registries only have to accept manifests up to 4 MiB",
+                bytes.len()
+            ),
         )
         .with_help("split it, or check that the target registry accepts it");
         diagnostics.insert(0, d.with_span(LineIndex::new(b"").span(0, 0)));
     }
-    let (kind, media_type) = detected.map(|d| (d.kind, d.media_type)).unwrap_or((None, None));
-    Validation { kind, media_type, diagnostics: finish(diagnostics) }
+    let (kind, media_type) = detected
+        .map(|d| (d.kind, d.media_type))
+        .unwrap_or((None, None));
+    Validation {
+        kind,
+        media_type,
+        diagnostics: finish(diagnostics),
+    }
 }
 
 /// Validates a bare descriptor without computing the digest.
@@ -180,7 +209,11 @@ pub fn validate_descriptor_only(bytes: &[u8], options: &ValidateOptions) -> Vali
             platform::check_platform(ctx, p, false, false);
         }
     });
-    Validation { kind: None, media_type: None, diagnostics: finish(diagnostics) }
+    Validation {
+        kind: None,
+        media_type: None,
+        diagnostics: finish(diagnostics),
+    }
 }
 
 /// The platform an image config describes, with the findings of reading it.

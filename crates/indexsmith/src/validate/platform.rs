@@ -45,7 +45,12 @@ impl fmt::Display for PlatformFields<'_> {
 ///
 /// `lenient` skips the unknown-value lints (attestation entries use `unknown/unknown`).
 /// `docker` says the entry is in a Docker list, where `features` is a defined field.
-pub(crate) fn check_platform<'a>(ctx: &mut Context<'_, 'a>, node: NodeId, lenient: bool, docker: bool) -> Option<PlatformFields<'a>> {
+pub(crate) fn check_platform<'a>(
+    ctx: &mut Context<'_, 'a>,
+    node: NodeId,
+    lenient: bool,
+    docker: bool,
+) -> Option<PlatformFields<'a>> {
     if !ctx.expect_kind(node, NodeKind::Object, "platform") {
         return None;
     }
@@ -57,17 +62,41 @@ pub(crate) fn check_platform_fields(ctx: &mut Context<'_, '_>, node: NodeId) -> 
     check_fields(ctx, node, false, true).map(PlatformFields::into_platform)
 }
 
-fn check_fields<'a>(ctx: &mut Context<'_, 'a>, node: NodeId, lenient: bool, docker: bool) -> Option<PlatformFields<'a>> {
-    let [os, architecture, variant, os_version, os_features_node, features] =
-        ctx.tree.get_named(node, [Name::Os, Name::Architecture, Name::Variant, Name::OsVersion, Name::OsFeatures, Name::Features]);
-    let os = ctx.required(os, node, "os", Code::PlatformMissingOs, "platform").and_then(|n| ctx.string_value(Some(n), "os"));
+fn check_fields<'a>(
+    ctx: &mut Context<'_, 'a>,
+    node: NodeId,
+    lenient: bool,
+    docker: bool,
+) -> Option<PlatformFields<'a>> {
+    let [os, architecture, variant, os_version, os_features_node, features] = ctx.tree.get_named(
+        node,
+        [
+            Name::Os,
+            Name::Architecture,
+            Name::Variant,
+            Name::OsVersion,
+            Name::OsFeatures,
+            Name::Features,
+        ],
+    );
+    let os = ctx
+        .required(os, node, "os", Code::PlatformMissingOs, "platform")
+        .and_then(|n| ctx.string_value(Some(n), "os"));
     let architecture = ctx
-        .required(architecture, node, "architecture", Code::PlatformMissingArchitecture, "platform")
+        .required(
+            architecture,
+            node,
+            "architecture",
+            Code::PlatformMissingArchitecture,
+            "platform",
+        )
         .and_then(|n| ctx.string_value(Some(n), "architecture"));
     let variant = ctx.string_value(variant, "variant");
     let os_version = ctx.string_value(os_version, "os.version");
     let mut os_features = Vec::new();
-    if let Some(features) = os_features_node.filter(|&n| ctx.expect_kind(n, NodeKind::Array, "os.features")) {
+    if let Some(features) =
+        os_features_node.filter(|&n| ctx.expect_kind(n, NodeKind::Array, "os.features"))
+    {
         let tree = ctx.tree;
         for item in tree.elements(features) {
             if ctx.expect_kind(item, NodeKind::String, "os.features[]") {
@@ -77,7 +106,11 @@ fn check_fields<'a>(ctx: &mut Context<'_, 'a>, node: NodeId, lenient: bool, dock
     }
     if !docker {
         if let Some(features) = features {
-            ctx.report(Code::PlatformReservedFeatures, features, "`features` is reserved by the OCI image-spec and should not be set");
+            ctx.report(
+                Code::PlatformReservedFeatures,
+                features,
+                "`features` is reserved by the OCI image-spec and should not be set",
+            );
         }
     }
     let (os_node, os) = os?;
@@ -85,11 +118,19 @@ fn check_fields<'a>(ctx: &mut Context<'_, 'a>, node: NodeId, lenient: bool, dock
     let lenient = lenient || (os == "unknown" && architecture == "unknown");
     if !lenient {
         if !ctx.is_known_os(&os) {
-            let f = ctx.report(Code::PlatformUnknownOs, os_node, format!("unknown os {os:?} (not a Go GOOS value)"));
+            let f = ctx.report(
+                Code::PlatformUnknownOs,
+                os_node,
+                format!("unknown os {os:?} (not a Go GOOS value)"),
+            );
             f.help = suggest_os(&os).map(|s| format!("did you mean {s:?}?"));
         }
         if !ctx.is_known_architecture(&architecture) {
-            let f = ctx.report(Code::PlatformUnknownArchitecture, arch_node, format!("unknown architecture {architecture:?} (not a Go GOARCH value)"));
+            let f = ctx.report(
+                Code::PlatformUnknownArchitecture,
+                arch_node,
+                format!("unknown architecture {architecture:?} (not a Go GOARCH value)"),
+            );
             f.help = suggest_architecture(&architecture).map(|s| format!("did you mean {s}?"));
         }
         if let Some((variant_node, variant)) = &variant {
@@ -98,7 +139,11 @@ fn check_fields<'a>(ctx: &mut Context<'_, 'a>, node: NodeId, lenient: bool, dock
                     ctx.report(Code::PlatformUnexpectedVariant, *variant_node, format!("architecture {architecture:?} has no variants, but variant is {variant:?}"));
                 }
                 Some(list) if !list.contains(&variant.as_ref()) => {
-                    let f = ctx.report(Code::PlatformUnexpectedVariant, *variant_node, format!("{variant:?} is not a variant of {architecture:?}"));
+                    let f = ctx.report(
+                        Code::PlatformUnexpectedVariant,
+                        *variant_node,
+                        format!("{variant:?} is not a variant of {architecture:?}"),
+                    );
                     f.help = Some(format!("known variants: {}", list.join(", ")));
                 }
                 _ => {}
@@ -106,11 +151,21 @@ fn check_fields<'a>(ctx: &mut Context<'_, 'a>, node: NodeId, lenient: bool, dock
         }
         if let Some((version_node, _)) = &os_version {
             if os != "windows" {
-                ctx.report(Code::PlatformOsVersionNotWindows, *version_node, format!("`os.version` is only used for windows, but os is {os:?}"));
+                ctx.report(
+                    Code::PlatformOsVersionNotWindows,
+                    *version_node,
+                    format!("`os.version` is only used for windows, but os is {os:?}"),
+                );
             }
         }
     }
-    Some(PlatformFields { os, architecture, variant: variant.map(|(_, v)| v), os_version: os_version.map(|(_, v)| v), os_features })
+    Some(PlatformFields {
+        os,
+        architecture,
+        variant: variant.map(|(_, v)| v),
+        os_version: os_version.map(|(_, v)| v),
+        os_features,
+    })
 }
 
 fn suggest_os(os: &str) -> Option<&'static str> {

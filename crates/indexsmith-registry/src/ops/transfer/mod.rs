@@ -25,7 +25,10 @@
 //! A dry run ([`Transfer::plan`]) does only the HEADs and manifest GETs and reports, per child,
 //! whether it is present, mountable or needs a copy, with blob counts and bytes.
 
-use super::endpoints::{blob_get, blob_head, blob_mount, check_manifest, check_manifest_put, manifest_get, manifest_put, pull_scope, push_scope, verify};
+use super::endpoints::{
+    blob_get, blob_head, blob_mount, check_manifest, check_manifest_put, manifest_get,
+    manifest_put, pull_scope, push_scope, verify,
+};
 use super::{Event, Operation};
 use crate::engine::{Call, Engine, Outcome};
 use crate::error::{Action, ErrorCode, ErrorKind, RegistryError};
@@ -125,7 +128,12 @@ pub struct Transfer {
 }
 
 impl Transfer {
-    fn empty(session: &Session, target: &Repository, tag: Option<String>, dry_run: bool) -> Transfer {
+    fn empty(
+        session: &Session,
+        target: &Repository,
+        tag: Option<String>,
+        dry_run: bool,
+    ) -> Transfer {
         Transfer {
             engine: Engine::new(),
             dry_run,
@@ -164,27 +172,74 @@ impl Transfer {
     /// index is looked for in its parent's repository first. The blobs of an image manifest
     /// pushed as the root come from the first source. [`Transfer::with_child_source`] names the
     /// repository to try first for one child.
-    pub fn push(session: &Session, target: &Repository, tag: Option<String>, manifest: Vec<u8>, media_type: &str, sources: impl IntoIterator<Item = Repository>) -> Transfer {
-        Self::with_root(session, target, tag, manifest, media_type, sources.into_iter().collect(), false)
+    pub fn push(
+        session: &Session,
+        target: &Repository,
+        tag: Option<String>,
+        manifest: Vec<u8>,
+        media_type: &str,
+        sources: impl IntoIterator<Item = Repository>,
+    ) -> Transfer {
+        Self::with_root(
+            session,
+            target,
+            tag,
+            manifest,
+            media_type,
+            sources.into_iter().collect(),
+            false,
+        )
     }
 
     /// The dry run of [`Transfer::push`]: no writes, a [`PushPlan`] as output. Missing children
     /// are still looked for in `sources` (by `GET`), so the plan names where each comes from.
-    pub fn plan(session: &Session, target: &Repository, tag: Option<String>, manifest: Vec<u8>, media_type: &str, sources: impl IntoIterator<Item = Repository>) -> Transfer {
-        Self::with_root(session, target, tag, manifest, media_type, sources.into_iter().collect(), true)
+    pub fn plan(
+        session: &Session,
+        target: &Repository,
+        tag: Option<String>,
+        manifest: Vec<u8>,
+        media_type: &str,
+        sources: impl IntoIterator<Item = Repository>,
+    ) -> Transfer {
+        Self::with_root(
+            session,
+            target,
+            tag,
+            manifest,
+            media_type,
+            sources.into_iter().collect(),
+            true,
+        )
     }
 
     /// Copies `source:reference` with every child and blob to `target` (`skopeo copy --all`),
     /// tagging it `tag` (or pushing it by digest only).
-    pub fn copy(session: &Session, source: &Repository, reference: ManifestRef, target: &Repository, tag: Option<String>) -> Transfer {
+    pub fn copy(
+        session: &Session,
+        source: &Repository,
+        reference: ManifestRef,
+        target: &Repository,
+        tag: Option<String>,
+    ) -> Transfer {
         let mut t = Self::empty(session, target, tag, false);
         t.sources = vec![source.clone()];
-        t.engine.submit(Tag::SourceRoot, manifest_get(session, source, &reference, Method::Get));
+        t.engine.submit(
+            Tag::SourceRoot,
+            manifest_get(session, source, &reference, Method::Get),
+        );
         t.source_root = Some(reference);
         t
     }
 
-    fn with_root(session: &Session, target: &Repository, tag: Option<String>, manifest: Vec<u8>, media_type: &str, sources: Vec<Repository>, dry_run: bool) -> Transfer {
+    fn with_root(
+        session: &Session,
+        target: &Repository,
+        tag: Option<String>,
+        manifest: Vec<u8>,
+        media_type: &str,
+        sources: Vec<Repository>,
+        dry_run: bool,
+    ) -> Transfer {
         let mut t = Self::empty(session, target, tag, dry_run);
         t.sources = Vec::new();
         for s in sources {
@@ -218,7 +273,11 @@ impl Transfer {
             digest: digest.clone(),
             media_type,
             platform: None,
-            source: self.child_sources.get(&digest).cloned().or_else(|| self.sources.first().cloned()),
+            source: self
+                .child_sources
+                .get(&digest)
+                .cloned()
+                .or_else(|| self.sources.first().cloned()),
             candidates: Vec::new(),
             tried: 0,
             bytes: Some(bytes),
@@ -242,7 +301,12 @@ impl Transfer {
     }
 
     fn check_node(&mut self, session: &Session, n: usize) {
-        let mut call = manifest_get(session, &self.target, &ManifestRef::Digest(self.nodes[n].digest.clone()), Method::Head);
+        let mut call = manifest_get(
+            session,
+            &self.target,
+            &ManifestRef::Digest(self.nodes[n].digest.clone()),
+            Method::Head,
+        );
         call.scopes = self.target_scope();
         self.engine.submit(Tag::NodeHead(n), call);
     }
@@ -259,10 +323,21 @@ impl Transfer {
     /// Queues a `DELETE` of every upload session opened and not closed: those streaming and those
     /// waiting for a stream slot.
     fn cancel_uploads(&mut self) {
-        let mut open: Vec<String> = self.blobs.iter().filter(|b| !b.done).filter_map(|b| b.location.clone()).collect();
+        let mut open: Vec<String> = self
+            .blobs
+            .iter()
+            .filter(|b| !b.done)
+            .filter_map(|b| b.location.clone())
+            .collect();
         open.extend(self.waiting_copies.drain(..).map(|(_, location)| location));
         for location in open {
-            let call = Call::new(Action::UploadBlob, Method::Delete, location, self.target.api_host(), self.target_scope());
+            let call = Call::new(
+                Action::UploadBlob,
+                Method::Delete,
+                location,
+                self.target.api_host(),
+                self.target_scope(),
+            );
             self.engine.submit(Tag::BlobCancel, call);
             self.cancelling += 1;
         }
@@ -270,10 +345,18 @@ impl Transfer {
 
     /// Where to look for child `digest`, in order: the repository named for it, its parent's
     /// repository, then the sources; each once.
-    fn candidates_for(&self, digest: &Digest, parent_source: Option<&Repository>) -> Vec<Repository> {
+    fn candidates_for(
+        &self,
+        digest: &Digest,
+        parent_source: Option<&Repository>,
+    ) -> Vec<Repository> {
         let mut out: Vec<Repository> = Vec::new();
         let named = self.child_sources.get(digest);
-        for r in named.into_iter().chain(parent_source).chain(self.sources.iter()) {
+        for r in named
+            .into_iter()
+            .chain(parent_source)
+            .chain(self.sources.iter())
+        {
             if !out.contains(r) {
                 out.push(r.clone());
             }
@@ -283,11 +366,16 @@ impl Transfer {
 
     /// The manifest is missing from the target and its bytes are known: queue its children.
     fn expand(&mut self, session: &Session, n: usize) {
-        let Some(bytes) = self.nodes[n].bytes.clone() else { return };
+        let Some(bytes) = self.nodes[n].bytes.clone() else {
+            return;
+        };
         let info = match crate::manifest::parse_manifest(&bytes, Some(&self.nodes[n].media_type)) {
             Ok(i) => i,
             Err(e) => {
-                return self.fail(RegistryError::new(ErrorKind::InvalidInput, format!("manifest {} cannot be read: {e}", self.nodes[n].digest)));
+                return self.fail(RegistryError::new(
+                    ErrorKind::InvalidInput,
+                    format!("manifest {} cannot be read: {e}", self.nodes[n].digest),
+                ));
             }
         };
         let own_source = self.nodes[n].source.clone();
@@ -308,7 +396,13 @@ impl Transfer {
         }
     }
 
-    fn add_child(&mut self, session: &Session, parent: usize, d: Descriptor, fallback: Option<&Repository>) {
+    fn add_child(
+        &mut self,
+        session: &Session,
+        parent: usize,
+        d: Descriptor,
+        fallback: Option<&Repository>,
+    ) {
         let c = match self.node_by_digest.get(&d.digest) {
             Some(&c) => c,
             None => {
@@ -333,7 +427,10 @@ impl Transfer {
             }
         };
         if c == parent {
-            return self.fail(RegistryError::new(ErrorKind::InvalidInput, "an index lists itself as a child"));
+            return self.fail(RegistryError::new(
+                ErrorKind::InvalidInput,
+                "an index lists itself as a child",
+            ));
         }
         if !self.nodes[c].done {
             self.nodes[c].parents.push(parent);
@@ -341,7 +438,13 @@ impl Transfer {
         }
     }
 
-    fn add_blob(&mut self, session: &Session, owner: usize, d: Descriptor, fallback: Option<&Repository>) {
+    fn add_blob(
+        &mut self,
+        session: &Session,
+        owner: usize,
+        d: Descriptor,
+        fallback: Option<&Repository>,
+    ) {
         let b = match self.blob_by_digest.get(&d.digest) {
             Some(&b) => b,
             None => {
@@ -370,7 +473,10 @@ impl Transfer {
                         scopes.push(pull_scope(s));
                     }
                 }
-                self.engine.submit(Tag::BlobHead(b), blob_head(session, &self.target, &d.digest, scopes));
+                self.engine.submit(
+                    Tag::BlobHead(b),
+                    blob_head(session, &self.target, &d.digest, scopes),
+                );
                 b
             }
         };
@@ -386,12 +492,20 @@ impl Transfer {
         if self.dry_run {
             return self.node_done(session, n);
         }
-        let Some(bytes) = self.nodes[n].bytes.clone() else { return };
+        let Some(bytes) = self.nodes[n].bytes.clone() else {
+            return;
+        };
         let reference = match (n, &self.tag) {
             (0, Some(tag)) => tag.clone(),
             _ => self.nodes[n].digest.to_string(),
         };
-        let call = manifest_put(session, &self.target, &reference, &self.nodes[n].media_type, bytes);
+        let call = manifest_put(
+            session,
+            &self.target,
+            &reference,
+            &self.nodes[n].media_type,
+            bytes,
+        );
         self.engine.submit(Tag::NodePut(n), call);
     }
 
@@ -400,7 +514,11 @@ impl Transfer {
             return;
         }
         self.nodes[n].done = true;
-        self.nodes[n].bytes = if n == 0 { self.nodes[n].bytes.take() } else { None };
+        self.nodes[n].bytes = if n == 0 {
+            self.nodes[n].bytes.take()
+        } else {
+            None
+        };
         let parents = std::mem::take(&mut self.nodes[n].parents);
         for p in parents {
             self.nodes[p].pending -= 1;
@@ -492,7 +610,11 @@ impl Transfer {
             media_type: node.media_type.clone(),
             platform: node.platform.clone(),
             action: ChildAction::Present,
-            source: if node.present { None } else { node.source.clone() },
+            source: if node.present {
+                None
+            } else {
+                node.source.clone()
+            },
             blobs: node.blob_refs.len(),
             blobs_present: 0,
             blobs_to_mount: 0,
@@ -534,7 +656,11 @@ impl Transfer {
             if self.finished {
                 return;
             }
-            let Outcome { request, url, result } = outcome;
+            let Outcome {
+                request,
+                url,
+                result,
+            } = outcome;
             let response = match result {
                 Ok(r) => r,
                 Err(e) => return self.fail(e),
@@ -549,21 +675,45 @@ impl Transfer {
         response
             .header("location")
             .and_then(|l| resolve_url(url, l))
-            .ok_or_else(|| RegistryError::invalid_response(format!("the registry answered {} without a Location for the upload", response.status), response, url))
+            .ok_or_else(|| {
+                RegistryError::invalid_response(
+                    format!(
+                        "the registry answered {} without a Location for the upload",
+                        response.status
+                    ),
+                    response,
+                    url,
+                )
+            })
     }
 
-    fn on_response(&mut self, session: &Session, tag: Tag, request: RequestId, url: &str, response: Response) -> Result<(), RegistryError> {
+    fn on_response(
+        &mut self,
+        session: &Session,
+        tag: Tag,
+        request: RequestId,
+        url: &str,
+        response: Response,
+    ) -> Result<(), RegistryError> {
         match tag {
             Tag::SourceRoot => {
-                let reference = self.source_root.clone().unwrap_or(ManifestRef::Tag(String::new()));
+                let reference = self
+                    .source_root
+                    .clone()
+                    .unwrap_or(ManifestRef::Tag(String::new()));
                 let m = check_manifest(&response, &reference, url)?;
-                self.events.push(Event::ManifestFetched { digest: m.digest.clone(), media_type: m.media_type.clone() });
+                self.events.push(Event::ManifestFetched {
+                    digest: m.digest.clone(),
+                    media_type: m.media_type.clone(),
+                });
                 self.add_root(session, m.digest, m.media_type, m.bytes);
             }
             Tag::NodeHead(n) => match response.status {
                 200 => {
                     self.nodes[n].present = true;
-                    self.events.push(Event::ManifestPresent { digest: self.nodes[n].digest.clone() });
+                    self.events.push(Event::ManifestPresent {
+                        digest: self.nodes[n].digest.clone(),
+                    });
                     if n == 0 {
                         // The registry holds the root and therefore everything under it.
                         match (&self.tag, self.dry_run) {
@@ -582,20 +732,39 @@ impl Transfer {
                         self.look_in_next_source(session, n)?;
                     }
                 }
-                _ => return Err(RegistryError::from_response(&response, Action::HeadManifest, url)),
+                _ => {
+                    return Err(RegistryError::from_response(
+                        &response,
+                        Action::HeadManifest,
+                        url,
+                    ))
+                }
             },
             Tag::NodeGet(n) => {
                 if response.status != 200 {
                     let e = RegistryError::from_response(&response, Action::FetchManifest, url);
-                    let not_here = response.status == 404 || matches!(e.kind, ErrorKind::Registry(ErrorCode::ManifestUnknown | ErrorCode::NameUnknown));
+                    let not_here = response.status == 404
+                        || matches!(
+                            e.kind,
+                            ErrorKind::Registry(
+                                ErrorCode::ManifestUnknown | ErrorCode::NameUnknown
+                            )
+                        );
                     if !not_here {
                         return Err(e);
                     }
                     self.nodes[n].tried += 1;
                     return self.look_in_next_source(session, n);
                 }
-                let m = check_manifest(&response, &ManifestRef::Digest(self.nodes[n].digest.clone()), url)?;
-                self.events.push(Event::ManifestFetched { digest: m.digest.clone(), media_type: m.media_type.clone() });
+                let m = check_manifest(
+                    &response,
+                    &ManifestRef::Digest(self.nodes[n].digest.clone()),
+                    url,
+                )?;
+                self.events.push(Event::ManifestFetched {
+                    digest: m.digest.clone(),
+                    media_type: m.media_type.clone(),
+                });
                 let node = &mut self.nodes[n];
                 node.source = node.candidates.get(node.tried).cloned();
                 node.media_type = m.media_type;
@@ -606,47 +775,86 @@ impl Transfer {
                 check_manifest_put(&response, &self.nodes[n].digest, url)?;
                 self.report.manifests_pushed += 1;
                 let tag = if n == 0 { self.tag.clone() } else { None };
-                self.events.push(Event::ManifestPushed { digest: self.nodes[n].digest.clone(), tag });
+                self.events.push(Event::ManifestPushed {
+                    digest: self.nodes[n].digest.clone(),
+                    tag,
+                });
                 self.node_done(session, n);
             }
             Tag::BlobHead(b) => match response.status {
                 200 => {
                     self.blobs[b].decision = Some(BlobAction::Present);
                     self.report.blobs_present += 1;
-                    self.events.push(Event::BlobPresent { digest: self.blobs[b].digest.clone(), size: self.blobs[b].size });
+                    self.events.push(Event::BlobPresent {
+                        digest: self.blobs[b].digest.clone(),
+                        size: self.blobs[b].size,
+                    });
                     self.blob_done(session, b);
                 }
                 404 => self.blob_missing(session, b)?,
-                _ => return Err(RegistryError::from_response(&response, Action::HeadBlob, url)),
+                _ => {
+                    return Err(RegistryError::from_response(
+                        &response,
+                        Action::HeadBlob,
+                        url,
+                    ))
+                }
             },
             Tag::BlobMount(b) => match response.status {
                 201 => {
-                    let from = self.blobs[b].source.clone().unwrap_or_else(|| self.target.clone());
+                    let from = self.blobs[b]
+                        .source
+                        .clone()
+                        .unwrap_or_else(|| self.target.clone());
                     self.report.blobs_mounted += 1;
-                    self.events.push(Event::BlobMounted { digest: self.blobs[b].digest.clone(), size: self.blobs[b].size, from });
+                    self.events.push(Event::BlobMounted {
+                        digest: self.blobs[b].digest.clone(),
+                        size: self.blobs[b].size,
+                        from,
+                    });
                     self.blob_done(session, b);
                 }
                 202 => {
                     let location = self.location(&response, url)?;
                     self.begin_copy(session, b, location)?;
                 }
-                _ => return Err(RegistryError::from_response(&response, Action::MountBlob, url)),
+                _ => {
+                    return Err(RegistryError::from_response(
+                        &response,
+                        Action::MountBlob,
+                        url,
+                    ))
+                }
             },
             Tag::BlobStart(b) => {
                 if response.status != 202 {
-                    return Err(RegistryError::from_response(&response, Action::UploadBlob, url));
+                    return Err(RegistryError::from_response(
+                        &response,
+                        Action::UploadBlob,
+                        url,
+                    ));
                 }
                 let location = self.location(&response, url)?;
                 self.begin_copy(session, b, location)?;
             }
             Tag::BlobGet(b) => {
                 if response.status != 200 {
-                    return Err(RegistryError::from_response(&response, Action::FetchBlob, url));
+                    return Err(RegistryError::from_response(
+                        &response,
+                        Action::FetchBlob,
+                        url,
+                    ));
                 }
-                if let Some(len) = response.header("content-length").and_then(|l| l.trim().parse::<u64>().ok()) {
+                if let Some(len) = response
+                    .header("content-length")
+                    .and_then(|l| l.trim().parse::<u64>().ok())
+                {
                     if len != self.blobs[b].size {
                         return Err(RegistryError::invalid_response(
-                            format!("blob {} is {len} bytes at the source, but its descriptor says {}", self.blobs[b].digest, self.blobs[b].size),
+                            format!(
+                                "blob {} is {len} bytes at the source, but its descriptor says {}",
+                                self.blobs[b].digest, self.blobs[b].size
+                            ),
                             &response,
                             url,
                         ));
@@ -659,33 +867,65 @@ impl Transfer {
                     }
                     Body::Bytes(bytes) => {
                         if bytes.len() as u64 != self.blobs[b].size {
-                            return Err(RegistryError::new(ErrorKind::InvalidResponse, format!("blob {} arrived with {} bytes, its descriptor says {}", self.blobs[b].digest, bytes.len(), self.blobs[b].size)));
+                            return Err(RegistryError::new(
+                                ErrorKind::InvalidResponse,
+                                format!(
+                                    "blob {} arrived with {} bytes, its descriptor says {}",
+                                    self.blobs[b].digest,
+                                    bytes.len(),
+                                    self.blobs[b].size
+                                ),
+                            ));
                         }
                         verify(&format!("blob from {url}"), &self.blobs[b].digest, &bytes)?;
                         self.blobs[b].hashed = bytes.len() as u64;
                         self.blobs[b].verified = true;
                         self.blobs[b].held = Some(bytes);
                     }
-                    _ => return Err(RegistryError::new(ErrorKind::InvalidResponse, format!("blob {} arrived without a body", self.blobs[b].digest))),
+                    _ => {
+                        return Err(RegistryError::new(
+                            ErrorKind::InvalidResponse,
+                            format!("blob {} arrived without a body", self.blobs[b].digest),
+                        ))
+                    }
                 }
                 self.send_next_chunk(session, b);
             }
             Tag::BlobChunk(b, end) => {
                 if response.status != 202 {
-                    return Err(RegistryError::from_response(&response, Action::UploadBlob, url));
+                    return Err(RegistryError::from_response(
+                        &response,
+                        Action::UploadBlob,
+                        url,
+                    ));
                 }
                 if self.blobs[b].hashed < end {
                     return Err(self.unhashed(b));
                 }
                 if let Some(range) = response.header("range") {
-                    let last = range.trim().trim_start_matches("bytes=").split_once('-').and_then(|(_, e)| e.trim().parse::<u64>().ok());
+                    let last = range
+                        .trim()
+                        .trim_start_matches("bytes=")
+                        .split_once('-')
+                        .and_then(|(_, e)| e.trim().parse::<u64>().ok());
                     if last.is_some_and(|l| l + 1 != end) {
-                        return Err(RegistryError::invalid_response(format!("the registry holds bytes up to {range}, expected 0-{}", end - 1), &response, url));
+                        return Err(RegistryError::invalid_response(
+                            format!(
+                                "the registry holds bytes up to {range}, expected 0-{}",
+                                end - 1
+                            ),
+                            &response,
+                            url,
+                        ));
                     }
                 }
                 self.blobs[b].sent = end;
                 self.blobs[b].location = Some(self.location(&response, url)?);
-                self.events.push(Event::BlobProgress { digest: self.blobs[b].digest.clone(), sent: end, total: self.blobs[b].size });
+                self.events.push(Event::BlobProgress {
+                    digest: self.blobs[b].digest.clone(),
+                    sent: end,
+                    total: self.blobs[b].size,
+                });
                 if end >= self.blobs[b].size {
                     if !self.blobs[b].verified {
                         return Err(self.unhashed(b));
@@ -699,23 +939,38 @@ impl Transfer {
             Tag::BlobCancel => {}
             Tag::BlobPut(b) => {
                 if response.status != 201 {
-                    return Err(RegistryError::from_response(&response, Action::UploadBlob, url));
+                    return Err(RegistryError::from_response(
+                        &response,
+                        Action::UploadBlob,
+                        url,
+                    ));
                 }
                 if !self.blobs[b].verified {
                     return Err(self.unhashed(b));
                 }
                 if let Some(returned) = response.header("docker-content-digest") {
                     if returned.trim() != self.blobs[b].digest.to_string() {
-                        return Err(RegistryError::digest_mismatch("the uploaded blob, as stored by the registry,", &self.blobs[b].digest.to_string(), returned.trim()));
+                        return Err(RegistryError::digest_mismatch(
+                            "the uploaded blob, as stored by the registry,",
+                            &self.blobs[b].digest.to_string(),
+                            returned.trim(),
+                        ));
                     }
                 }
                 let size = self.blobs[b].size;
                 self.report.blobs_uploaded += 1;
                 self.report.bytes_uploaded += size;
                 if size > 0 && self.blobs[b].sent < size {
-                    self.events.push(Event::BlobProgress { digest: self.blobs[b].digest.clone(), sent: size, total: size });
+                    self.events.push(Event::BlobProgress {
+                        digest: self.blobs[b].digest.clone(),
+                        sent: size,
+                        total: size,
+                    });
                 }
-                self.events.push(Event::BlobUploaded { digest: self.blobs[b].digest.clone(), size });
+                self.events.push(Event::BlobUploaded {
+                    digest: self.blobs[b].digest.clone(),
+                    size,
+                });
                 self.blob_done(session, b);
                 if size > 0 {
                     self.active_copies -= 1;
@@ -733,7 +988,12 @@ impl Transfer {
     fn look_in_next_source(&mut self, session: &Session, n: usize) -> Result<(), RegistryError> {
         let node = &self.nodes[n];
         if let Some(source) = node.candidates.get(node.tried) {
-            let call = manifest_get(session, source, &ManifestRef::Digest(node.digest.clone()), Method::Get);
+            let call = manifest_get(
+                session,
+                source,
+                &ManifestRef::Digest(node.digest.clone()),
+                Method::Get,
+            );
             self.engine.submit(Tag::NodeGet(n), call);
             return Ok(());
         }
@@ -766,13 +1026,22 @@ impl Transfer {
         };
         let mountable = source.same_registry(&self.target) && source != self.target;
         if self.dry_run {
-            self.blobs[b].decision = Some(if mountable { BlobAction::Mount { from: source } } else { BlobAction::Copy { from: source } });
+            self.blobs[b].decision = Some(if mountable {
+                BlobAction::Mount { from: source }
+            } else {
+                BlobAction::Copy { from: source }
+            });
             self.blob_done(session, b);
             return Ok(());
         }
         if mountable {
-            self.blobs[b].decision = Some(BlobAction::Mount { from: source.clone() });
-            self.engine.submit(Tag::BlobMount(b), blob_mount(session, &self.target, &self.blobs[b].digest, &source));
+            self.blobs[b].decision = Some(BlobAction::Mount {
+                from: source.clone(),
+            });
+            self.engine.submit(
+                Tag::BlobMount(b),
+                blob_mount(session, &self.target, &self.blobs[b].digest, &source),
+            );
         } else {
             self.blobs[b].decision = Some(BlobAction::Copy { from: source });
             let mut call = super::endpoints::upload_start(session, &self.target);
@@ -784,7 +1053,12 @@ impl Transfer {
 
     /// Starts a blob copy into the upload session at `location`, or queues it until fewer than
     /// `max_streams` copies are streaming.
-    fn begin_copy(&mut self, session: &Session, b: usize, location: String) -> Result<(), RegistryError> {
+    fn begin_copy(
+        &mut self,
+        session: &Session,
+        b: usize,
+        location: String,
+    ) -> Result<(), RegistryError> {
         if self.blobs[b].size > 0 {
             if self.active_copies >= self.max_streams {
                 self.waiting_copies.push_back((b, location));
@@ -794,10 +1068,18 @@ impl Transfer {
         }
         let blob = &mut self.blobs[b];
         blob.location = Some(location);
-        blob.decision = Some(BlobAction::Copy { from: blob.source.clone().unwrap_or_else(|| self.target.clone()) });
+        blob.decision = Some(BlobAction::Copy {
+            from: blob.source.clone().unwrap_or_else(|| self.target.clone()),
+        });
         blob.hasher = Hasher::new(blob.digest.algorithm());
         if blob.hasher.is_none() {
-            return Err(RegistryError::new(ErrorKind::InvalidInput, format!("blob {} uses a digest algorithm this client cannot verify", blob.digest)));
+            return Err(RegistryError::new(
+                ErrorKind::InvalidInput,
+                format!(
+                    "blob {} uses a digest algorithm this client cannot verify",
+                    blob.digest
+                ),
+            ));
         }
         if blob.size == 0 {
             verify("an empty blob", &blob.digest.clone(), b"")?;
@@ -805,25 +1087,39 @@ impl Transfer {
             self.close_upload(session, b, Body::Empty);
             return Ok(());
         }
-        let Some(source) = blob.source.clone() else { return Ok(()) };
+        let Some(source) = blob.source.clone() else {
+            return Ok(());
+        };
         let call = blob_get(session, &source, &blob.digest).stream_response();
         self.engine.submit(Tag::BlobGet(b), call);
         Ok(())
     }
 
     fn upload_call(&self, method: Method, url: String, body: Body) -> Call {
-        Call::new(Action::UploadBlob, method, url, self.target.api_host(), self.target_scope())
-            .header("Content-Type", "application/octet-stream")
-            .header("Content-Length", body.len().to_string())
-            .body(body)
+        Call::new(
+            Action::UploadBlob,
+            method,
+            url,
+            self.target.api_host(),
+            self.target_scope(),
+        )
+        .header("Content-Type", "application/octet-stream")
+        .header("Content-Length", body.len().to_string())
+        .body(body)
     }
 
     /// The body for bytes `offset..offset+len` of blob `b`.
     fn chunk_body(&self, b: usize, offset: u64, len: u64) -> Body {
         let blob = &self.blobs[b];
         match (&blob.held, blob.stream) {
-            (Some(bytes), _) => Body::Bytes(bytes[offset as usize..(offset + len) as usize].to_vec()),
-            (None, Some(source)) => Body::Stream { source, offset, len },
+            (Some(bytes), _) => {
+                Body::Bytes(bytes[offset as usize..(offset + len) as usize].to_vec())
+            }
+            (None, Some(source)) => Body::Stream {
+                source,
+                offset,
+                len,
+            },
             (None, None) => Body::Empty,
         }
     }
@@ -831,7 +1127,9 @@ impl Transfer {
     fn send_next_chunk(&mut self, session: &Session, b: usize) {
         let _ = session;
         let (size, sent) = (self.blobs[b].size, self.blobs[b].sent);
-        let Some(location) = self.blobs[b].location.clone() else { return };
+        let Some(location) = self.blobs[b].location.clone() else {
+            return;
+        };
         if size <= self.chunk_size {
             // Monolithic: one PUT with the whole blob.
             let body = self.chunk_body(b, 0, size);
@@ -841,16 +1139,24 @@ impl Transfer {
             return;
         }
         // A streaming driver sends the rest of the blob in one request, holding one network read.
-        let range = if self.stream_uploads { size } else { self.chunk_size };
+        let range = if self.stream_uploads {
+            size
+        } else {
+            self.chunk_size
+        };
         let len = range.min(size - sent);
         let body = self.chunk_body(b, sent, len);
-        let call = self.upload_call(Method::Patch, location, body).header("Content-Range", format!("{}-{}", sent, sent + len - 1));
+        let call = self
+            .upload_call(Method::Patch, location, body)
+            .header("Content-Range", format!("{}-{}", sent, sent + len - 1));
         self.engine.submit(Tag::BlobChunk(b, sent + len), call);
     }
 
     fn close_upload(&mut self, session: &Session, b: usize, body: Body) {
         let _ = session;
-        let Some(location) = self.blobs[b].location.clone() else { return };
+        let Some(location) = self.blobs[b].location.clone() else {
+            return;
+        };
         let url = append_query(&location, &[("digest", &self.blobs[b].digest.to_string())]);
         let call = self.upload_call(Method::Put, url, body);
         self.engine.submit(Tag::BlobPut(b), call);
@@ -860,18 +1166,41 @@ impl Transfer {
 impl Transfer {
     /// The blob streamed from `source`, with `len` more bytes counted, hashed by the driver or
     /// not: refuses bytes after the end, after the operation finished, and a change of hasher.
-    fn streamed_blob(&mut self, source: RequestId, len: u64, by_driver: bool) -> Result<usize, RegistryError> {
+    fn streamed_blob(
+        &mut self,
+        source: RequestId,
+        len: u64,
+        by_driver: bool,
+    ) -> Result<usize, RegistryError> {
         if self.finished {
-            return Err(RegistryError::new(ErrorKind::InvalidInput, "the operation has already finished; do not send this request"));
+            return Err(RegistryError::new(
+                ErrorKind::InvalidInput,
+                "the operation has already finished; do not send this request",
+            ));
         }
         let Some(&b) = self.streams.get(&source) else {
-            return Err(RegistryError::new(ErrorKind::InvalidInput, format!("no blob is being streamed from request {source}")));
+            return Err(RegistryError::new(
+                ErrorKind::InvalidInput,
+                format!("no blob is being streamed from request {source}"),
+            ));
         };
         let blob = &mut self.blobs[b];
         let e = if blob.hashed > 0 && blob.hashed_by_driver != by_driver {
-            RegistryError::new(ErrorKind::InvalidInput, format!("the driver changed how it hashes blob {} in the middle of its bytes", blob.digest))
+            RegistryError::new(
+                ErrorKind::InvalidInput,
+                format!(
+                    "the driver changed how it hashes blob {} in the middle of its bytes",
+                    blob.digest
+                ),
+            )
         } else if blob.hashed + len > blob.size {
-            RegistryError::new(ErrorKind::InvalidResponse, format!("the source sent more than the {} bytes of blob {}", blob.size, blob.digest))
+            RegistryError::new(
+                ErrorKind::InvalidResponse,
+                format!(
+                    "the source sent more than the {} bytes of blob {}",
+                    blob.size, blob.digest
+                ),
+            )
         } else {
             blob.hashed_by_driver = by_driver;
             blob.hashed += len;
@@ -901,7 +1230,9 @@ impl Operation for Transfer {
     queued_events!();
 
     fn stream_digest(&self, source: RequestId) -> Option<Digest> {
-        self.streams.get(&source).map(|&b| self.blobs[b].digest.clone())
+        self.streams
+            .get(&source)
+            .map(|&b| self.blobs[b].digest.clone())
     }
 
     fn handle_stream_len(&mut self, source: RequestId, len: u64) -> Result<bool, RegistryError> {
@@ -909,16 +1240,27 @@ impl Operation for Transfer {
         Ok(self.blobs[b].hashed == self.blobs[b].size)
     }
 
-    fn handle_stream_digest(&mut self, source: RequestId, digest: &str) -> Result<(), RegistryError> {
+    fn handle_stream_digest(
+        &mut self,
+        source: RequestId,
+        digest: &str,
+    ) -> Result<(), RegistryError> {
         let b = self.streamed_blob(source, 0, true)?;
         let blob = &mut self.blobs[b];
         let e = if blob.hashed != blob.size {
             RegistryError::new(
                 ErrorKind::InvalidInput,
-                format!("the driver gave the digest of blob {} after {} of its {} bytes", blob.digest, blob.hashed, blob.size),
+                format!(
+                    "the driver gave the digest of blob {} after {} of its {} bytes",
+                    blob.digest, blob.hashed, blob.size
+                ),
             )
         } else if digest != blob.digest.to_string() {
-            RegistryError::digest_mismatch(&format!("blob {} as streamed from the source", blob.digest), &blob.digest.to_string(), digest)
+            RegistryError::digest_mismatch(
+                &format!("blob {} as streamed from the source", blob.digest),
+                &blob.digest.to_string(),
+                digest,
+            )
         } else {
             blob.verified = true;
             return Ok(());
@@ -936,7 +1278,11 @@ impl Operation for Transfer {
         if blob.hashed == blob.size {
             let actual = blob.hasher.take().map(Hasher::finish).unwrap_or_default();
             if actual != blob.digest.to_string() {
-                let e = RegistryError::digest_mismatch(&format!("blob {} as streamed from the source", blob.digest), &blob.digest.to_string(), &actual);
+                let e = RegistryError::digest_mismatch(
+                    &format!("blob {} as streamed from the source", blob.digest),
+                    &blob.digest.to_string(),
+                    &actual,
+                );
                 self.fail(e.clone());
                 return Err(e);
             }

@@ -6,7 +6,11 @@ use indexsmith::platform::Platform;
 
 /// What a dry run found for one blob.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(rename_all = "camelCase"))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize),
+    serde(rename_all = "camelCase")
+)]
 pub enum BlobAction {
     Present,
     Mount { from: Repository },
@@ -15,7 +19,11 @@ pub enum BlobAction {
 
 /// What a push would do for one manifest.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(rename_all = "camelCase"))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize),
+    serde(rename_all = "camelCase")
+)]
 pub enum ChildAction {
     /// Already in the target repository.
     Present,
@@ -29,7 +37,11 @@ pub enum ChildAction {
 
 /// The dry-run report for one manifest (a child of the index, or the image itself).
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(rename_all = "camelCase"))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize),
+    serde(rename_all = "camelCase")
+)]
 pub struct ChildPlan {
     pub digest: Digest,
     pub media_type: String,
@@ -51,7 +63,11 @@ pub struct ChildPlan {
 
 /// The dry-run report of a push.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(rename_all = "camelCase"))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize),
+    serde(rename_all = "camelCase")
+)]
 pub struct PushPlan {
     pub digest: Digest,
     pub media_type: String,
@@ -68,7 +84,11 @@ pub struct PushPlan {
 
 /// What a push did.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(rename_all = "camelCase"))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize),
+    serde(rename_all = "camelCase")
+)]
 pub struct PushReport {
     pub digest: Option<Digest>,
     pub tag: Option<String>,
@@ -83,7 +103,11 @@ pub struct PushReport {
 
 /// The output of a [`Transfer`].
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(rename_all = "camelCase"))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize),
+    serde(rename_all = "camelCase")
+)]
 pub enum TransferOutput {
     Plan(PushPlan),
     Pushed(PushReport),
