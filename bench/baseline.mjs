@@ -3,9 +3,9 @@
 // duplicate-platform pass. Shared by the Node benchmark and the page of the Chromium benchmark.
 
 function platformKey(p) {
-  const features = [...(p['os.features'] ?? [])].sort().join(',');
-  const variant = p.architecture === 'arm64' && p.variant === 'v8' ? '' : p.variant ?? '';
-  return `${p.os}|${p.architecture}|${variant}|${p['os.version'] ?? ''}|${features}`;
+  const features = [...(p["os.features"] ?? [])].sort().join(",");
+  const variant = p.architecture === "arm64" && p.variant === "v8" ? "" : (p.variant ?? "");
+  return `${p.os}|${p.architecture}|${variant}|${p["os.version"] ?? ""}|${features}`;
 }
 
 function duplicatePlatforms(doc) {
@@ -13,11 +13,12 @@ function duplicatePlatforms(doc) {
   const findings = [];
   (doc.manifests ?? []).forEach((m, i) => {
     const p = m?.platform;
-    if (!p || typeof p !== 'object') return;
-    if (m.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest') return;
-    if (p.os === 'unknown' && p.architecture === 'unknown') return;
+    if (!p || typeof p !== "object") return;
+    if (m.annotations?.["vnd.docker.reference.type"] === "attestation-manifest") return;
+    if (p.os === "unknown" && p.architecture === "unknown") return;
     const key = platformKey(p);
-    if (seen.has(key)) findings.push({ code: 'index/duplicate-platform', pointer: `/manifests/${i}/platform` });
+    if (seen.has(key))
+      findings.push({ code: "index/duplicate-platform", pointer: `/manifests/${i}/platform` });
     else seen.set(key, i);
   });
   return findings;
@@ -26,7 +27,8 @@ function duplicatePlatforms(doc) {
 /** Parses and checks `text` with the ajv validators of the index and manifest schemas. */
 export function checkDocument(text, validateIndex, validateManifest) {
   const doc = JSON.parse(text);
-  const isIndex = doc.mediaType === 'application/vnd.oci.image.index.v1+json' || Array.isArray(doc.manifests);
+  const isIndex =
+    doc.mediaType === "application/vnd.oci.image.index.v1+json" || Array.isArray(doc.manifests);
   const check = isIndex ? validateIndex : validateManifest;
   const valid = check(doc);
   const errors = valid ? [] : check.errors;

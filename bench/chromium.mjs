@@ -9,26 +9,34 @@
 //
 //   node bench/chromium.mjs INPUTS_DIR OUT.md DEPS_DIR PKG_DIR
 
-import { createRequire } from 'node:module';
-import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { indexSchema, manifestSchema } from './oci-schema.mjs';
-import { fmt } from './baseline.mjs';
-import { launchChromium, servePage } from '../crates/indexsmith-wasm/npm-tests/browser-support.mjs';
+import { createRequire } from "node:module";
+import { mkdtempSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { indexSchema, manifestSchema } from "./oci-schema.mjs";
+import { fmt } from "./baseline.mjs";
+import { launchChromium, servePage } from "../crates/indexsmith-wasm/npm-tests/browser-support.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const [inputs = 'target/bench-inputs', out = 'target/bench-chromium.md', deps = 'target/bench-node-deps', pkgDir = 'crates/indexsmith-wasm/pkg'] = process.argv.slice(2);
-const sizes = ['1000', '10000'].filter((n) => existsSync(join(inputs, `index-${n}.json`)));
+const [
+  inputs = "target/bench-inputs",
+  out = "target/bench-chromium.md",
+  deps = "target/bench-node-deps",
+  pkgDir = "crates/indexsmith-wasm/pkg",
+] = process.argv.slice(2);
+const sizes = ["1000", "10000"].filter((n) => existsSync(join(inputs, `index-${n}.json`)));
 
 // The ajv validators as standalone ES modules: the page cannot compile schemas with `new Function`
 // from Node's ajv, and a web developer would ship them precompiled anyway.
-const require = createRequire(pathToFileURL(resolve(deps, 'node_modules', 'x.js')));
-const Ajv = require('ajv');
-const standalone = require('ajv/dist/standalone').default;
-const ajvDir = mkdtempSync(join(tmpdir(), 'indexsmith-bench-ajv-'));
-for (const [name, schema] of [['index', indexSchema], ['manifest', manifestSchema]]) {
+const require = createRequire(pathToFileURL(resolve(deps, "node_modules", "x.js")));
+const Ajv = require("ajv");
+const standalone = require("ajv/dist/standalone").default;
+const ajvDir = mkdtempSync(join(tmpdir(), "indexsmith-bench-ajv-"));
+for (const [name, schema] of [
+  ["index", indexSchema],
+  ["manifest", manifestSchema],
+]) {
   const ajv = new Ajv({ allErrors: true, strict: false, code: { source: true, esm: true } });
   writeFileSync(join(ajvDir, `${name}.js`), standalone(ajv, ajv.compile(schema)));
 }
@@ -90,22 +98,24 @@ window.ready = true;
 </script>`;
 
 const server = await servePage(PAGE, {
-  '/pkg/': resolve(pkgDir),
-  '/ajv/': ajvDir,
-  '/noble/': resolve(deps, 'node_modules/@noble/hashes/esm'),
-  '/bench/': here,
-  '/inputs/': resolve(inputs),
+  "/pkg/": resolve(pkgDir),
+  "/ajv/": ajvDir,
+  "/noble/": resolve(deps, "node_modules/@noble/hashes/esm"),
+  "/bench/": here,
+  "/inputs/": resolve(inputs),
 });
 const browser = await launchChromium();
 const rows = [];
 try {
   const page = await browser.context.newPage();
   const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(server.origin + '/');
-  await page.waitForFunction(() => window.ready === true, null, { timeout: 30_000 }).catch(() => {
-    throw new Error(`the bench page did not load: ${errors.join('; ')}`);
-  });
+  page.on("pageerror", (e) => errors.push(String(e)));
+  await page.goto(server.origin + "/");
+  await page
+    .waitForFunction(() => window.ready === true, null, { timeout: 30_000 })
+    .catch(() => {
+      throw new Error(`the bench page did not load: ${errors.join("; ")}`);
+    });
   for (const size of sizes) {
     const row = await page.evaluate((n) => window.run(n), size);
     rows.push(row);
@@ -118,15 +128,18 @@ try {
 }
 
 const ratio = (a, b) => `${(a / b).toFixed(2)}×`;
-let md = `## Headless Chromium (${rows[0]?.userAgent.match(/Chrome\/[\d.]+/)?.[0] ?? 'unknown version'})\n\n`;
-md += 'The web build (`web.js`, the size-tuned module). sync: indexsmith `validate` hashes in WebAssembly; the baseline ';
-md += '(JSON.parse + ajv standalone + duplicates) hashes with @noble/hashes. async: indexsmith `validateAsync` and the ';
-md += 'baseline both hash with WebCrypto. Floors: JSON.parse + the same SHA-256.\n\n';
-md += '| entries | indexsmith sync | baseline sync | floor sync | baseline / indexsmith | indexsmith async | baseline async | floor async | baseline / indexsmith |\n';
-md += '|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n';
+let md = `## Headless Chromium (${rows[0]?.userAgent.match(/Chrome\/[\d.]+/)?.[0] ?? "unknown version"})\n\n`;
+md +=
+  "The web build (`web.js`, the size-tuned module). sync: indexsmith `validate` hashes in WebAssembly; the baseline ";
+md +=
+  "(JSON.parse + ajv standalone + duplicates) hashes with @noble/hashes. async: indexsmith `validateAsync` and the ";
+md += "baseline both hash with WebCrypto. Floors: JSON.parse + the same SHA-256.\n\n";
+md +=
+  "| entries | indexsmith sync | baseline sync | floor sync | baseline / indexsmith | indexsmith async | baseline async | floor async | baseline / indexsmith |\n";
+md += "|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
 for (const r of rows) {
   md += `| ${r.size} | ${fmt(r.indexsmithSync)} | ${fmt(r.baselineSync)} | ${fmt(r.floorSync)} | ${ratio(r.baselineSync, r.indexsmithSync)} | ${fmt(r.indexsmithAsync)} | ${fmt(r.baselineAsync)} | ${fmt(r.floorAsync)} | ${ratio(r.baselineAsync, r.indexsmithAsync)} |\n`;
 }
-md += '\nTarget: in Chromium, indexsmith not slower than the baseline (ratio ≥ 1).\n';
+md += "\nTarget: in Chromium, indexsmith not slower than the baseline (ratio ≥ 1).\n";
 writeFileSync(out, md);
 console.log(md);

@@ -4,7 +4,18 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import {
-  browserTest, openApp, paste, editor, digestOutput, digestIs, platformRows, tableRows, button, tab, until, openDetails,
+  browserTest,
+  openApp,
+  paste,
+  editor,
+  digestOutput,
+  digestIs,
+  platformRows,
+  tableRows,
+  button,
+  tab,
+  until,
+  openDetails,
 } from "./support/browser.mjs";
 import { env } from "./support/env.mjs";
 import { sha256 } from "./support/digest.mjs";
@@ -32,7 +43,11 @@ async function fetchReference(page, reference) {
 }
 
 async function expectFetched(page, reference, expected) {
-  await until(() => editor(page).inputValue(), (v) => v === expected.bytes.toString("utf8"), `the editor to hold ${reference}`);
+  await until(
+    () => editor(page).inputValue(),
+    (v) => v === expected.bytes.toString("utf8"),
+    `the editor to hold ${reference}`,
+  );
   await digestIs(page, expected.digest);
   await page.getByRole("banner").getByText(reference, { exact: true }).waitFor();
 }
@@ -41,14 +56,21 @@ const tag = (what) => `${what}-${randomBytes(4).toString("hex")}`;
 
 browserTest("fetch by reference directly from the registry that allows CORS", async ({ page }) => {
   const expected = await getManifest(direct(env.registry), "sample/hello", "latest");
-  assert.equal(expected.headerDigest, expected.digest, "the registry's digest is the digest of its bytes");
+  assert.equal(
+    expected.headerDigest,
+    expected.digest,
+    "the registry's digest is the digest of its bytes",
+  );
   await openApp(page);
   await setProxy(page, "");
   const requests = [];
   page.on("request", (r) => requests.push(r.url()));
   await fetchReference(page, `${env.registry}/sample/hello:latest`);
   await expectFetched(page, `${env.registry}/sample/hello:latest`, expected);
-  assert.ok(requests.some((u) => u.startsWith(`http://${env.registry}/v2/sample/hello/manifests/`)), "the browser called the registry itself");
+  assert.ok(
+    requests.some((u) => u.startsWith(`http://${env.registry}/v2/sample/hello/manifests/`)),
+    "the browser called the registry itself",
+  );
   assert.ok(!requests.some((u) => u.includes("/proxy/")), "not through the proxy");
 
   const rows = await tableRows(page);
@@ -62,7 +84,10 @@ browserTest("fetch by reference directly from the registry that allows CORS", as
     ],
   );
   const parsed = JSON.parse(expected.bytes.toString("utf8"));
-  assert.deepEqual(rows.map((r) => r.digest), parsed.manifests.map((m) => m.digest));
+  assert.deepEqual(
+    rows.map((r) => r.digest),
+    parsed.manifests.map((m) => m.digest),
+  );
 });
 
 browserTest("fetch through the proxy from a registry without CORS headers", async ({ page }) => {
@@ -84,7 +109,12 @@ browserTest("fetch through the proxy from a registry without CORS headers", asyn
   page.on("request", (r) => requests.push(r.url()));
   await fetchReference(page, reference);
   await expectFetched(page, reference, expected);
-  assert.ok(requests.some((u) => u.startsWith(`${env.app}/proxy/${env.plainRegistry}/v2/sample/hello/manifests/`)), "the request went through the proxy");
+  assert.ok(
+    requests.some((u) =>
+      u.startsWith(`${env.app}/proxy/${env.plainRegistry}/v2/sample/hello/manifests/`),
+    ),
+    "the request went through the proxy",
+  );
   assert.equal(await alert.count(), 0, "the failure is gone");
   assert.equal(await platformRows(page).count(), 4);
 });
@@ -93,12 +123,21 @@ browserTest("list a repository's tags and open one", async ({ page }) => {
   const expected = await getManifest(direct(env.registry), "sample/hello", "latest-docker");
   await openApp(page);
   await tab(page, "Registry").click();
-  await page.getByRole("textbox", { name: "Repository", exact: true }).fill(`${env.registry}/sample/hello`);
+  await page
+    .getByRole("textbox", { name: "Repository", exact: true })
+    .fill(`${env.registry}/sample/hello`);
   await button(page, "List tags").click();
-  const list = page.getByRole("list", { name: `Tags of ${env.registry}/sample/hello`, exact: true });
+  const list = page.getByRole("list", {
+    name: `Tags of ${env.registry}/sample/hello`,
+    exact: true,
+  });
   await list.waitFor();
   const tags = await list.locator("li code").allTextContents();
-  assert.deepEqual([...tags].sort(), ["amd64", "arm64", "armv7", "latest", "latest-docker", "windows-amd64"], "the sample's tags");
+  assert.deepEqual(
+    [...tags].sort(),
+    ["amd64", "arm64", "armv7", "latest", "latest-docker", "windows-amd64"],
+    "the sample's tags",
+  );
   await button(page, `Open ${env.registry}/sample/hello:latest-docker`).click();
   await expectFetched(page, `${env.registry}/sample/hello:latest-docker`, expected);
   const summary = await page.getByRole("region", { name: "Summary" }).textContent();
@@ -121,20 +160,40 @@ async function createFromReferences(page) {
   await openDetails(page, "Add an entry");
   const child = page.getByRole("textbox", { name: "Child reference", exact: true });
   const status = page.locator(".add-entry").getByRole("status");
-  for (const [arch, manifest] of [["amd64", amd64], ["arm64", arm64]]) {
+  for (const [arch, manifest] of [
+    ["amd64", amd64],
+    ["arm64", arm64],
+  ]) {
     await child.fill(`${env.registry}/sample/parts:${arch}`);
     await button(page, "Fetch and add").click();
-    await until(() => status.textContent().catch(() => ""), (t) => t.includes(manifest.digest), `"Added … ${arch}"`);
+    await until(
+      () => status.textContent().catch(() => ""),
+      (t) => t.includes(manifest.digest),
+      `"Added … ${arch}"`,
+    );
   }
   // The third entry: the manifest's bytes pasted, its platform given.
   await page.getByLabel("Child manifest JSON").fill(armv7.bytes.toString("utf8"));
-  await page.getByLabel("Platform (optional: overrides the config, e.g. linux/arm/v7)").fill("linux/arm/v7");
+  await page
+    .getByLabel("Platform (optional: overrides the config, e.g. linux/arm/v7)")
+    .fill("linux/arm/v7");
   await button(page, "Add entry").click();
-  await until(() => platformRows(page).count(), (n) => n === 3, "three rows");
+  await until(
+    () => platformRows(page).count(),
+    (n) => n === 3,
+    "three rows",
+  );
 
   const text = await editor(page).inputValue();
   await digestIs(page, sha256(text));
-  return { text, children: [["amd64", "", amd64], ["arm64", "", arm64], ["arm", "v7", armv7]] };
+  return {
+    text,
+    children: [
+      ["amd64", "", amd64],
+      ["arm64", "", arm64],
+      ["arm", "v7", armv7],
+    ],
+  };
 }
 
 browserTest("create an index from references (fetch and add, paste and add)", async ({ page }) => {
@@ -142,12 +201,29 @@ browserTest("create an index from references (fetch and add, paste and add)", as
   const index = JSON.parse(text);
   assert.equal(index.mediaType, OCI_INDEX);
   assert.deepEqual(
-    index.manifests.map((m) => [m.mediaType, m.digest, m.size, m.platform.os, m.platform.architecture, m.platform.variant ?? ""]),
-    children.map(([arch, variant, m]) => [m.mediaType, m.digest, m.bytes.length, "linux", arch, variant]),
+    index.manifests.map((m) => [
+      m.mediaType,
+      m.digest,
+      m.size,
+      m.platform.os,
+      m.platform.architecture,
+      m.platform.variant ?? "",
+    ]),
+    children.map(([arch, variant, m]) => [
+      m.mediaType,
+      m.digest,
+      m.bytes.length,
+      "linux",
+      arch,
+      variant,
+    ]),
     "each entry describes its child's exact bytes and platform",
   );
   const rows = await tableRows(page);
-  assert.deepEqual(rows.map((r) => [r.os, r.architecture, r.variant, r.digest]), children.map(([a, v, m]) => ["linux", a, v, m.digest]));
+  assert.deepEqual(
+    rows.map((r) => [r.os, r.architecture, r.variant, r.digest]),
+    children.map(([a, v, m]) => ["linux", a, v, m.digest]),
+  );
   const summary = await page.getByRole("region", { name: "Summary" }).textContent();
   assert.match(summary, /oci-index valid/);
 });
@@ -161,7 +237,11 @@ async function planAndPush(page, target, source, childAction, children) {
   await button(page, "Push").click();
   const plan = page.getByRole("table", { name: "Push plan", exact: true });
   await plan.waitFor();
-  const steps = await plan.locator("tbody tr").evaluateAll((rows) => rows.map((r) => [r.cells[0].querySelector("code").title, r.cells[1].textContent]));
+  const steps = await plan
+    .locator("tbody tr")
+    .evaluateAll((rows) =>
+      rows.map((r) => [r.cells[0].querySelector("code").title, r.cells[1].textContent]),
+    );
   const digest = await digestOutput(page).textContent();
   assert.deepEqual(
     steps,
@@ -172,7 +252,11 @@ async function planAndPush(page, target, source, childAction, children) {
   const pushed = page.getByRole("status", { name: "Pushed digest", exact: true });
   await pushed.waitFor();
   await pushed.scrollIntoViewIfNeeded();
-  assert.equal(await pushed.textContent(), digest, "the registry returned the digest of the bytes sent");
+  assert.equal(
+    await pushed.textContent(),
+    digest,
+    "the registry returned the digest of the bytes sent",
+  );
   await page.getByText("it matches the bytes sent").waitFor();
   return digest;
 }
@@ -195,31 +279,46 @@ browserTest("plan and push a created index to a new tag, then read it back", asy
   assert.equal(back.mediaType, OCI_INDEX);
   assert.equal(back.bytes.toString("utf8"), text, "the exact bytes of the editor");
   for (const [, , m] of children) {
-    assert.equal((await headManifest(direct(env.registry), "sample/e2e", m.digest)).status, 200, `child ${m.digest} is in the target repository`);
+    assert.equal(
+      (await headManifest(direct(env.registry), "sample/e2e", m.digest)).status,
+      200,
+      `child ${m.digest} is in the target repository`,
+    );
   }
 });
 
-browserTest("push through the proxy to the registry without CORS, children copied across registries", async ({ page }) => {
-  const source = await getManifest(direct(env.registry), "sample/hello", "latest");
-  await openApp(page);
-  await fetchReference(page, `${env.registry}/sample/hello:latest`);
-  await expectFetched(page, `${env.registry}/sample/hello:latest`, source);
-  const children = JSON.parse(source.bytes.toString("utf8")).manifests.map((m) => m.digest);
-  const name = tag("copied");
-  const digest = await planAndPush(page, `${env.plainRegistry}/sample/copied:${name}`, `${env.registry}/sample/hello`, "copy", children);
-  assert.equal(digest, source.digest);
+browserTest(
+  "push through the proxy to the registry without CORS, children copied across registries",
+  async ({ page }) => {
+    const source = await getManifest(direct(env.registry), "sample/hello", "latest");
+    await openApp(page);
+    await fetchReference(page, `${env.registry}/sample/hello:latest`);
+    await expectFetched(page, `${env.registry}/sample/hello:latest`, source);
+    const children = JSON.parse(source.bytes.toString("utf8")).manifests.map((m) => m.digest);
+    const name = tag("copied");
+    const digest = await planAndPush(
+      page,
+      `${env.plainRegistry}/sample/copied:${name}`,
+      `${env.registry}/sample/hello`,
+      "copy",
+      children,
+    );
+    assert.equal(digest, source.digest);
 
-  const back = await getManifest(direct(env.plainRegistry), "sample/copied", name, OCI_INDEX);
-  assert.equal(back.digest, source.digest, "the same bytes in the other registry");
-  assert.equal(back.headerDigest, source.digest);
-  for (const child of children) {
-    const manifest = await getManifest(direct(env.plainRegistry), "sample/copied", child);
-    assert.equal(manifest.digest, child, `child ${child} copied byte for byte`);
-    const image = JSON.parse(manifest.bytes.toString("utf8"));
-    for (const blob of [image.config, ...image.layers]) {
-      const got = await fetch(`http://${env.plainRegistry}/v2/sample/copied/blobs/${blob.digest}`);
-      assert.equal(got.status, 200, `blob ${blob.digest}`);
-      assert.equal(sha256(Buffer.from(await got.arrayBuffer())), blob.digest);
+    const back = await getManifest(direct(env.plainRegistry), "sample/copied", name, OCI_INDEX);
+    assert.equal(back.digest, source.digest, "the same bytes in the other registry");
+    assert.equal(back.headerDigest, source.digest);
+    for (const child of children) {
+      const manifest = await getManifest(direct(env.plainRegistry), "sample/copied", child);
+      assert.equal(manifest.digest, child, `child ${child} copied byte for byte`);
+      const image = JSON.parse(manifest.bytes.toString("utf8"));
+      for (const blob of [image.config, ...image.layers]) {
+        const got = await fetch(
+          `http://${env.plainRegistry}/v2/sample/copied/blobs/${blob.digest}`,
+        );
+        assert.equal(got.status, 200, `blob ${blob.digest}`);
+        assert.equal(sha256(Buffer.from(await got.arrayBuffer())), blob.digest);
+      }
     }
-  }
-});
+  },
+);

@@ -1,4 +1,3 @@
-
 /**
  * What `init` loads the WebAssembly module from: a URL or path, a `Response`, the bytes, or a
  * compiled `WebAssembly.Module`.
@@ -21,4 +20,7 @@ export function initSync(module: BufferSource | WebAssembly.Module): void;
  * hashes beside the validation instead of after it; node:crypto in Node. Resolves to the same
  * report as `validate`; rejects with the errors `validate` throws.
  */
-export function validateAsync(input: string | Uint8Array, options?: ValidateOptions): Promise<Report>;
+export function validateAsync(
+  input: string | Uint8Array,
+  options?: ValidateOptions,
+): Promise<Report>;

@@ -1,4 +1,4 @@
-'use strict';
+"use strict";
 // The Node entry point of indexsmith (CommonJS; node.mjs re-exports it for `import`).
 //
 // The WebAssembly module is instantiated synchronously when this file loads. Digests of inputs are
@@ -6,18 +6,29 @@
 // (a bug) is turned into an Error with code "internal" after the module is re-instantiated, so
 // later calls work.
 
-const { createHash } = require('node:crypto');
-const glue = require('./glue.node.cjs');
+const { createHash } = require("node:crypto");
+const glue = require("./glue.node.cjs");
 
 // Exports of the glue that are not part of the API.
 const HIDDEN = new Set([
-  '__wbg_reset_state', 'validateDocument', 'validateDescriptorDocument', 'validateInput', 'inputBuffer', 'inputDigest', 'wasmMemory',
-  'start', 'abortForTest', 'RegistryOperation',
+  "__wbg_reset_state",
+  "validateDocument",
+  "validateDescriptorDocument",
+  "validateInput",
+  "inputBuffer",
+  "inputDigest",
+  "wasmMemory",
+  "start",
+  "abortForTest",
+  "RegistryOperation",
 ]);
 
 function internalError(cause) {
-  const error = new Error(`indexsmith: internal error, the WebAssembly module trapped (${cause.message}); it has been re-instantiated`, { cause });
-  error.code = 'internal';
+  const error = new Error(
+    `indexsmith: internal error, the WebAssembly module trapped (${cause.message}); it has been re-instantiated`,
+    { cause },
+  );
+  error.code = "internal";
   return error;
 }
 
@@ -33,14 +44,15 @@ function call(name, args) {
   }
 }
 
-const isInput = (input) => typeof input === 'string' || input instanceof Uint8Array;
+const isInput = (input) => typeof input === "string" || input instanceof Uint8Array;
 
 function hash(algorithm, input) {
   // A string is hashed as its UTF-8 encoding (an unpaired surrogate as U+FFFD, as TextEncoder does).
-  return `${algorithm}:${createHash(algorithm).update(input).digest('hex')}`;
+  return `${algorithm}:${createHash(algorithm).update(input).digest("hex")}`;
 }
 
-const byteLength = (input) => (typeof input === 'string' ? Buffer.byteLength(input, 'utf8') : input.byteLength);
+const byteLength = (input) =>
+  typeof input === "string" ? Buffer.byteLength(input, "utf8") : input.byteLength;
 
 function report(validation, digest, size) {
   return {
@@ -55,7 +67,7 @@ function report(validation, digest, size) {
 
 const api = {};
 for (const name of Object.keys(glue)) {
-  if (!HIDDEN.has(name) && typeof glue[name] === 'function') {
+  if (!HIDDEN.has(name) && typeof glue[name] === "function") {
     api[name] = (...args) => call(name, args);
   }
 }
@@ -69,20 +81,24 @@ const DIRECT_LIMIT = 64 * 1024 * 1024;
 function validateWith(descriptor, input, options) {
   if (!isInput(input)) {
     // Anything else: the module's error.
-    return call(descriptor ? 'validateDescriptorDocument' : 'validateDocument', [input, options]);
+    return call(descriptor ? "validateDescriptorDocument" : "validateDocument", [input, options]);
   }
   const size = byteLength(input);
   if (size > DIRECT_LIMIT) {
-    const v = call(descriptor ? 'validateDescriptorDocument' : 'validateDocument', [input, options]);
-    return report(v, hash('sha256', input), size);
+    const v = call(descriptor ? "validateDescriptorDocument" : "validateDocument", [
+      input,
+      options,
+    ]);
+    return report(v, hash("sha256", input), size);
   }
-  const at = call('inputBuffer', [size]);
-  const bytes = Buffer.from(call('wasmMemory', []).buffer, at, size);
-  if (typeof input !== 'string') bytes.set(input);
-  else if (size === input.length) bytes.latin1Write(input); // ASCII: one byte a character
+  const at = call("inputBuffer", [size]);
+  const bytes = Buffer.from(call("wasmMemory", []).buffer, at, size);
+  if (typeof input !== "string") bytes.set(input);
+  else if (size === input.length)
+    bytes.latin1Write(input); // ASCII: one byte a character
   else bytes.utf8Write(input);
-  const digest = hash('sha256', bytes); // before validating: the view ends when memory grows
-  return report(call('validateInput', [size, descriptor, options]), digest, size);
+  const digest = hash("sha256", bytes); // before validating: the view ends when memory grows
+  return report(call("validateInput", [size, descriptor, options]), digest, size);
 }
 
 api.validate = (input, options) => validateWith(false, input, options);
@@ -90,10 +106,13 @@ api.validateDescriptor = (input, options) => validateWith(true, input, options);
 // node:crypto hashes synchronously and natively: the async variant is the sync one.
 api.validateAsync = async (input, options) => api.validate(input, options);
 api.digest = (input, algorithm) => {
-  if (isInput(input) && (algorithm === undefined || algorithm === 'sha256' || algorithm === 'sha512')) {
-    return hash(algorithm ?? 'sha256', input);
+  if (
+    isInput(input) &&
+    (algorithm === undefined || algorithm === "sha256" || algorithm === "sha512")
+  ) {
+    return hash(algorithm ?? "sha256", input);
   }
-  return call('digest', [input, algorithm]); // throws the error for a bad input or algorithm
+  return call("digest", [input, algorithm]); // throws the error for a bad input or algorithm
 };
 
 // A request whose body streams from `next()` (a Uint8Array, or null at the end; `length` bytes in
@@ -103,44 +122,57 @@ api.digest = (input, algorithm) => {
 // to `{ status, headers, body }` with the headers as `name:value` lines; rejects when `next`
 // throws, on a network error and when `signal` aborts (with its reason).
 function sendStream(url, { method, headers, length, next, signal }) {
-  const http = url.startsWith('https:') ? require('node:https') : url.startsWith('http:') ? require('node:http') : null;
+  const http = url.startsWith("https:")
+    ? require("node:https")
+    : url.startsWith("http:")
+      ? require("node:http")
+      : null;
   if (!http) return Promise.reject(new TypeError(`cannot send a request to ${url}`));
   return new Promise((resolve, reject) => {
     let settled = false;
     let answered = false;
-    const req = http.request(url, { method, headers: { ...headers, 'content-length': String(length) }, signal });
+    const req = http.request(url, {
+      method,
+      headers: { ...headers, "content-length": String(length) },
+      signal,
+    });
     const fail = (error) => {
       if (settled) return;
       settled = true;
       req.destroy();
       reject(signal && signal.aborted ? signal.reason : error);
     };
-    req.on('error', fail);
-    req.on('response', (res) => {
+    req.on("error", fail);
+    req.on("response", (res) => {
       answered = true;
       const chunks = [];
-      res.on('data', (chunk) => chunks.push(chunk));
-      res.on('error', fail);
-      res.on('end', () => {
+      res.on("data", (chunk) => chunks.push(chunk));
+      res.on("error", fail);
+      res.on("end", () => {
         if (settled) return;
         settled = true;
         // An answer before the whole body was sent (an error status): the connection cannot be
         // reused.
         if (!req.writableFinished) req.destroy();
-        let flat = '';
-        for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) flat += `${res.rawHeaders[i].toLowerCase()}:${res.rawHeaders[i + 1]}\n`;
-        resolve({ status: res.statusCode, headers: flat, body: new Uint8Array(Buffer.concat(chunks)) });
+        let flat = "";
+        for (let i = 0; i + 1 < res.rawHeaders.length; i += 2)
+          flat += `${res.rawHeaders[i].toLowerCase()}:${res.rawHeaders[i + 1]}\n`;
+        resolve({
+          status: res.statusCode,
+          headers: flat,
+          body: new Uint8Array(Buffer.concat(chunks)),
+        });
       });
     });
     const drained = () =>
       new Promise((done) => {
         const go = () => {
-          req.off('drain', go);
-          req.off('close', go);
+          req.off("drain", go);
+          req.off("close", go);
           done();
         };
-        req.on('drain', go);
-        req.on('close', go);
+        req.on("drain", go);
+        req.on("close", go);
       });
     (async () => {
       for (;;) {
@@ -160,10 +192,22 @@ function sendStream(url, { method, headers, length, next, signal }) {
 // registry call.
 let registry = null;
 const registryApi = () => {
-  registry ??= require('./registry.cjs').registryApi(require('./registry_glue.node.cjs'), api.validate, { sendStream, createHash });
+  registry ??= require("./registry.cjs").registryApi(
+    require("./registry_glue.node.cjs"),
+    api.validate,
+    { sendStream, createHash },
+  );
   return registry;
 };
-for (const name of ['fetchManifest', 'inspect', 'listTags', 'createIndexFromReferences', 'planPush', 'pushIndex', 'copyImage']) {
+for (const name of [
+  "fetchManifest",
+  "inspect",
+  "listTags",
+  "createIndexFromReferences",
+  "planPush",
+  "pushIndex",
+  "copyImage",
+]) {
   api[name] = async (...args) => registryApi()[name](...args);
 }
 

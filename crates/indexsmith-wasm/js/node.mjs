@@ -1,7 +1,7 @@
 // The Node entry point of indexsmith for `import`: the same module instance as `require`.
-import { createRequire } from 'node:module';
+import { createRequire } from "node:module";
 
-const api = createRequire(import.meta.url)('./node.cjs');
+const api = createRequire(import.meta.url)("./node.cjs");
 
 export default api.init;
 export const {

@@ -12,7 +12,7 @@
 // `sendStream`, a streamed request over node:http, and node:crypto's `createHash`).
 
 function registryApi(glue, validate, host = {}) {
-  const isBrowser = typeof window !== 'undefined' && typeof document !== 'undefined';
+  const isBrowser = typeof window !== "undefined" && typeof document !== "undefined";
   // Outside browsers the driver streams upload bodies, holding no more than one network read;
   // browsers send request streams only over HTTP/2, so there it sends buffered chunks of the
   // session's chunk size.
@@ -24,7 +24,11 @@ function registryApi(glue, validate, host = {}) {
   // read at a time; blobs up to the chunk size in one PUT.
   // Browsers open 6 connections per host over HTTP/1.1; Node has no such limit, and a 16-child
   // index needs its children and configs in flight together to take two round trips.
-  const NODE_DEFAULTS = { maxConcurrent: 32, chunkSize: 16 * 1024 * 1024, streamUploads: typeof host.sendStream === 'function' };
+  const NODE_DEFAULTS = {
+    maxConcurrent: 32,
+    chunkSize: 16 * 1024 * 1024,
+    streamUploads: typeof host.sendStream === "function",
+  };
   const nowSeconds = () => Math.floor(Date.now() / 1000);
 
   function apiError(code, message, extra) {
@@ -37,35 +41,35 @@ function registryApi(glue, validate, host = {}) {
 
   function abortReason(signal) {
     if (signal.reason !== undefined) return signal.reason;
-    const e = new Error('the operation was aborted');
-    e.name = 'AbortError';
+    const e = new Error("the operation was aborted");
+    e.name = "AbortError";
     return e;
   }
 
   // `https://host/v2/…` through `<proxy>/host/v2/…`; URLs already under the proxy are kept.
   function viaProxy(proxy, url) {
     if (!proxy) return url;
-    const base = proxy.replace(/\/+$/, '');
-    if (url.startsWith(base + '/')) return url;
+    const base = proxy.replace(/\/+$/, "");
+    if (url.startsWith(base + "/")) return url;
     const m = /^https?:\/\/([^/?#]+)(.*)$/i.exec(url);
     return m ? `${base}/${m[1]}${m[2]}` : url;
   }
 
   // A TypeError from fetch in a browser on a cross-origin request is, most likely, CORS.
   function failureKind(error, url) {
-    if (error && error.name === 'TimeoutError') return 'timeout';
+    if (error && error.name === "TimeoutError") return "timeout";
     if (isBrowser && error instanceof TypeError) {
       try {
-        if (new URL(url).origin !== globalThis.location.origin) return 'corsBlocked';
+        if (new URL(url).origin !== globalThis.location.origin) return "corsBlocked";
       } catch {
         // not a URL the page can compare: a network failure
       }
     }
-    return 'network';
+    return "network";
   }
 
   function describe(error) {
-    if (!error) return '';
+    if (!error) return "";
     const cause = error.cause && (error.cause.code || error.cause.message);
     return cause ? `${error.message}: ${cause}` : String(error.message || error);
   }
@@ -74,7 +78,7 @@ function registryApi(glue, validate, host = {}) {
   class HeldBody {
     constructor(response) {
       this.reader = response.body ? response.body.getReader() : null;
-      const length = Number(response.headers.get('content-length'));
+      const length = Number(response.headers.get("content-length"));
       this.length = Number.isFinite(length) && length > 0 ? length : null;
       this.rest = null; // bytes read past the last range
       this.position = 0;
@@ -90,7 +94,9 @@ function registryApi(glue, validate, host = {}) {
 
     async readNow(offset, len) {
       if (offset !== this.position) {
-        throw new Error(`a streamed range starts at ${offset}, but the body was read up to ${this.position}`);
+        throw new Error(
+          `a streamed range starts at ${offset}, but the body was read up to ${this.position}`,
+        );
       }
       const out = new Uint8Array(len);
       let filled = 0;
@@ -99,7 +105,10 @@ function registryApi(glue, validate, host = {}) {
         this.rest = null;
         if (!chunk) {
           const { value, done } = this.reader ? await this.reader.read() : { done: true };
-          if (done) throw new Error(`the download ended after ${this.position + filled} bytes, ${len - filled} short of the range`);
+          if (done)
+            throw new Error(
+              `the download ended after ${this.position + filled} bytes, ${len - filled} short of the range`,
+            );
           chunk = value;
         }
         const take = Math.min(chunk.byteLength, len - filled);
@@ -137,26 +146,31 @@ function registryApi(glue, validate, host = {}) {
     // handed to fetch. Nothing is buffered beyond the piece in hand.
     stream(offset, len, check) {
       if (offset !== this.position) {
-        throw new Error(`a streamed range starts at ${offset}, but the body was read up to ${this.position}`);
+        throw new Error(
+          `a streamed range starts at ${offset}, but the body was read up to ${this.position}`,
+        );
       }
       let left = len;
-      return new ReadableStream({
-        pull: async (controller) => {
-          if (left === 0) {
-            controller.close();
-            return;
-          }
-          try {
-            const piece = await this.readPiece(left);
-            check(piece);
-            left -= piece.byteLength;
-            controller.enqueue(piece);
-            if (left === 0) controller.close();
-          } catch (e) {
-            controller.error(e);
-          }
+      return new ReadableStream(
+        {
+          pull: async (controller) => {
+            if (left === 0) {
+              controller.close();
+              return;
+            }
+            try {
+              const piece = await this.readPiece(left);
+              check(piece);
+              left -= piece.byteLength;
+              controller.enqueue(piece);
+              if (left === 0) controller.close();
+            } catch (e) {
+              controller.error(e);
+            }
+          },
         },
-      }, { highWaterMark: 0 });
+        { highWaterMark: 0 },
+      );
     }
 
     cancel() {
@@ -175,9 +189,9 @@ function registryApi(glue, validate, host = {}) {
       let h = hashers.get(id);
       if (h === undefined) {
         h = null;
-        const digest = typeof host.createHash === 'function' ? op.streamDigest(id) : undefined;
-        const algorithm = digest ? digest.slice(0, digest.indexOf(':')) : '';
-        if (algorithm === 'sha256' || algorithm === 'sha384' || algorithm === 'sha512') {
+        const digest = typeof host.createHash === "function" ? op.streamDigest(id) : undefined;
+        const algorithm = digest ? digest.slice(0, digest.indexOf(":")) : "";
+        if (algorithm === "sha256" || algorithm === "sha384" || algorithm === "sha512") {
           h = { algorithm, hash: host.createHash(algorithm) };
         }
         hashers.set(id, h);
@@ -188,7 +202,7 @@ function registryApi(glue, validate, host = {}) {
       }
       h.hash.update(piece);
       if (op.handleStreamLen(id, piece.byteLength)) {
-        op.handleStreamDigest(id, `${h.algorithm}:${h.hash.digest('hex')}`);
+        op.handleStreamDigest(id, `${h.algorithm}:${h.hash.digest("hex")}`);
       }
     };
   }
@@ -197,16 +211,18 @@ function registryApi(glue, validate, host = {}) {
   async function drive(op, opts) {
     const options = opts || {};
     const { signal, onProgress, proxy } = options;
-    const timeoutMs = typeof options.timeout === 'number' && options.timeout > 0 ? options.timeout * 1000 : 0;
+    const timeoutMs =
+      typeof options.timeout === "number" && options.timeout > 0 ? options.timeout * 1000 : 0;
     // A bearer token given as `auth: { token }` goes only to the API hosts of the call's
     // registries (never to a token realm, a redirect target or another registry).
-    const bearer = options.auth && typeof options.auth.token === 'string' ? options.auth.token : null;
+    const bearer =
+      options.auth && typeof options.auth.token === "string" ? options.auth.token : null;
     const bearerHosts = bearer ? new Set(op.apiHosts()) : null;
     const hostOf = (url) => {
       try {
         return new URL(url).host.toLowerCase();
       } catch {
-        return '';
+        return "";
       }
     };
     const held = new Map(); // request id -> HeldBody
@@ -218,7 +234,7 @@ function registryApi(glue, validate, host = {}) {
         op.free();
         throw abortReason(signal);
       }
-      signal.addEventListener('abort', onAbort, { once: true });
+      signal.addEventListener("abort", onAbort, { once: true });
     }
 
     // `base`: the signal that ends the request with the operation (the cleanup after a failure
@@ -227,10 +243,11 @@ function registryApi(glue, validate, host = {}) {
       const headers = new Headers();
       for (const [name, value] of req.headers) {
         const lower = name.toLowerCase();
-        if (lower === 'content-length' || lower === 'host') continue; // fetch sets them
+        if (lower === "content-length" || lower === "host") continue; // fetch sets them
         headers.append(name, value);
       }
-      if (bearer && !headers.has('authorization') && bearerHosts.has(hostOf(req.url))) headers.set('authorization', `Bearer ${bearer}`);
+      if (bearer && !headers.has("authorization") && bearerHosts.has(hostOf(req.url)))
+        headers.set("authorization", `Bearer ${bearer}`);
       let body = req.body;
       let refused = null;
       let duplex;
@@ -244,13 +261,20 @@ function registryApi(glue, validate, host = {}) {
       // request left running keeps one of their few connections per host.
       const streams = req.streamResponse || (body && !(body instanceof Uint8Array));
       const abortable = isBrowser || signal || timeoutMs || streams || base !== controller.signal;
-      const requestSignal = timeoutMs ? AbortSignal.any([base, AbortSignal.timeout(timeoutMs)]) : abortable ? base : undefined;
-      if (body && !(body instanceof Uint8Array) && typeof host.sendStream === 'function') {
+      const requestSignal = timeoutMs
+        ? AbortSignal.any([base, AbortSignal.timeout(timeoutMs)])
+        : abortable
+          ? base
+          : undefined;
+      if (body && !(body instanceof Uint8Array) && typeof host.sendStream === "function") {
         // Node: the range goes from the download into the upload one read at a time.
         const source = held.get(body.source);
         if (!source) throw new Error(`no held download for request ${body.source}`);
         const { source: id, offset, len } = body;
-        if (offset !== source.position) throw new Error(`a streamed range starts at ${offset}, but the body was read up to ${source.position}`);
+        if (offset !== source.position)
+          throw new Error(
+            `a streamed range starts at ${offset}, but the body was read up to ${source.position}`,
+          );
         let left = len;
         const next = async () => {
           if (left === 0) return null;
@@ -271,7 +295,13 @@ function registryApi(glue, validate, host = {}) {
         });
         let answer;
         try {
-          answer = await host.sendStream(url, { method: req.method, headers: fields, length: len, next, signal: requestSignal });
+          answer = await host.sendStream(url, {
+            method: req.method,
+            headers: fields,
+            length: len,
+            next,
+            signal: requestSignal,
+          });
         } catch (e) {
           if (base.aborted) throw abortReason(base);
           if (refused) return { refused };
@@ -293,7 +323,7 @@ function registryApi(glue, validate, host = {}) {
           }
           if (source.finished()) held.delete(id);
         });
-        duplex = 'half';
+        duplex = "half";
       } else if (body && !(body instanceof Uint8Array)) {
         const source = held.get(body.source);
         if (!source) throw new Error(`no held download for request ${body.source}`);
@@ -302,7 +332,7 @@ function registryApi(glue, validate, host = {}) {
           bytes = await source.read(body.offset, body.len);
         } catch (e) {
           if (base.aborted) throw abortReason(base);
-          return { failure: 'network', message: `reading the download: ${describe(e)}` };
+          return { failure: "network", message: `reading the download: ${describe(e)}` };
         }
         try {
           passStream(body.source, bytes);
@@ -324,9 +354,9 @@ function registryApi(glue, validate, host = {}) {
           duplex,
           // The machine follows redirects itself; a browser cannot read a manual redirect's
           // Location, so there fetch follows them (and drops Authorization across origins).
-          redirect: isBrowser ? 'follow' : 'manual',
+          redirect: isBrowser ? "follow" : "manual",
           signal: requestSignal,
-          cache: 'no-store',
+          cache: "no-store",
         });
       } catch (e) {
         if (base.aborted) throw abortReason(base);
@@ -335,17 +365,22 @@ function registryApi(glue, validate, host = {}) {
       }
       // One `name:value` line per header: a single string to cross into the module rather than
       // two per header (fetch's header names have no colon, and its values no line break).
-      let flat = '';
+      let flat = "";
       response.headers.forEach((value, name) => {
         flat += `${name}:${value}\n`;
       });
-      if (req.streamResponse && response.status >= 200 && response.status < 300 && req.method !== 'HEAD') {
+      if (
+        req.streamResponse &&
+        response.status >= 200 &&
+        response.status < 300 &&
+        req.method !== "HEAD"
+      ) {
         held.set(req.id, new HeldBody(response));
         return { status: response.status, headers: flat, held: true };
       }
       let bytes;
       try {
-        bytes = req.method === 'HEAD' ? undefined : new Uint8Array(await response.arrayBuffer());
+        bytes = req.method === "HEAD" ? undefined : new Uint8Array(await response.arrayBuffer());
       } catch (e) {
         if (base.aborted) throw abortReason(base);
         return { failure: failureKind(e, url), message: describe(e) };
@@ -395,23 +430,41 @@ function registryApi(glue, validate, host = {}) {
       const cleanup = new AbortController();
       const timer = setTimeout(() => cleanup.abort(), timeoutMs || 10000);
       const stop = () => cleanup.abort();
-      if (signal) signal.addEventListener('abort', stop, { once: true });
+      if (signal) signal.addEventListener("abort", stop, { once: true });
       try {
         for (let round = 0; round < 4 && !cleanup.signal.aborted; round++) {
-          const requests = op.pollRequests(nowSeconds()).filter((req) => req.method === 'DELETE' && !req.body);
+          const requests = op
+            .pollRequests(nowSeconds())
+            .filter((req) => req.method === "DELETE" && !req.body);
           if (requests.length === 0) break;
-          const answers = await Promise.all(requests.map((req) => send(req, cleanup.signal).then((outcome) => ({ id: req.id, outcome }), () => null)));
+          const answers = await Promise.all(
+            requests.map((req) =>
+              send(req, cleanup.signal).then(
+                (outcome) => ({ id: req.id, outcome }),
+                () => null,
+              ),
+            ),
+          );
           for (const a of answers) {
             if (!a || a.outcome.refused) continue;
-            if (a.outcome.failure) op.handleFailure(a.id, a.outcome.failure, a.outcome.message, nowSeconds());
-            else op.handleResponse(a.id, a.outcome.status, a.outcome.headers, a.outcome.body, a.outcome.held, nowSeconds());
+            if (a.outcome.failure)
+              op.handleFailure(a.id, a.outcome.failure, a.outcome.message, nowSeconds());
+            else
+              op.handleResponse(
+                a.id,
+                a.outcome.status,
+                a.outcome.headers,
+                a.outcome.body,
+                a.outcome.held,
+                nowSeconds(),
+              );
           }
         }
       } catch {
         // best effort: the operation's error is what the call reports
       } finally {
         clearTimeout(timer);
-        if (signal) signal.removeEventListener('abort', stop);
+        if (signal) signal.removeEventListener("abort", stop);
       }
     };
 
@@ -429,7 +482,10 @@ function registryApi(glue, validate, host = {}) {
         if (output !== undefined) return output;
         for (const req of op.pollRequests(nowSeconds())) start(req);
         if (inflight === 0) {
-          throw apiError('INTERNAL', 'indexsmith: the registry operation stopped without a result (a bug)');
+          throw apiError(
+            "INTERNAL",
+            "indexsmith: the registry operation stopped without a result (a bug)",
+          );
         }
         if (arrived.length === 0) await new Promise((resolve) => (waiting = resolve));
         // One answer per turn: the requests it makes possible (a child's config) go out before the
@@ -450,14 +506,21 @@ function registryApi(glue, validate, host = {}) {
         if (outcome.failure) {
           op.handleFailure(done.id, outcome.failure, outcome.message, nowSeconds());
         } else {
-          op.handleResponse(done.id, outcome.status, outcome.headers, outcome.body, outcome.held, nowSeconds());
+          op.handleResponse(
+            done.id,
+            outcome.status,
+            outcome.headers,
+            outcome.body,
+            outcome.held,
+            nowSeconds(),
+          );
         }
       }
     } catch (error) {
       if (failed) await cancelAbandonedUploads();
       throw error;
     } finally {
-      if (signal) signal.removeEventListener('abort', onAbort);
+      if (signal) signal.removeEventListener("abort", onAbort);
       // Requests still in flight (after a failure) and held downloads are cancelled; when nothing
       // is outstanding there is nothing to abort.
       if (!controller.signal.aborted && (inflight > 0 || held.size > 0)) controller.abort();
@@ -476,7 +539,14 @@ function registryApi(glue, validate, host = {}) {
   async function fetchManifest(reference, opts) {
     const m = await drive(Op.fetchManifest(reference, sessionOptions(opts)), opts);
     const text = new TextDecoder().decode(m.bytes);
-    return { bytes: m.bytes, text, digest: m.digest, mediaType: m.mediaType, size: m.size, report: validate(m.bytes) };
+    return {
+      bytes: m.bytes,
+      text,
+      digest: m.digest,
+      mediaType: m.mediaType,
+      size: m.size,
+      report: validate(m.bytes),
+    };
   }
 
   async function inspect(reference, opts) {
@@ -495,16 +565,24 @@ function registryApi(glue, validate, host = {}) {
   }
 
   const indexBytes = (index) => {
-    if (typeof index === 'string') return new TextEncoder().encode(index);
+    if (typeof index === "string") return new TextEncoder().encode(index);
     if (index instanceof Uint8Array) return index;
-    if (index && typeof index.text === 'string') return new TextEncoder().encode(index.text);
-    throw apiError('INVALID_INPUT', 'the index must be a string, a Uint8Array or an object with `text`');
+    if (index && typeof index.text === "string") return new TextEncoder().encode(index.text);
+    throw apiError(
+      "INVALID_INPUT",
+      "the index must be a string, a Uint8Array or an object with `text`",
+    );
   };
 
   function pushOptions(opts) {
     const rest = sessionOptions(opts);
-    const sources = Array.isArray(rest.sources) ? rest.sources : rest.sources === undefined ? [] : null;
-    if (sources === null) throw apiError('INVALID_INPUT', '`sources` must be an array of repositories');
+    const sources = Array.isArray(rest.sources)
+      ? rest.sources
+      : rest.sources === undefined
+        ? []
+        : null;
+    if (sources === null)
+      throw apiError("INVALID_INPUT", "`sources` must be an array of repositories");
     delete rest.sources;
     return { sources, rest };
   }
@@ -526,5 +604,13 @@ function registryApi(glue, validate, host = {}) {
     return drive(Op.copyImage(source, target, sessionOptions(opts)), opts);
   }
 
-  return { fetchManifest, inspect, listTags, createIndexFromReferences, planPush, pushIndex, copyImage };
+  return {
+    fetchManifest,
+    inspect,
+    listTags,
+    createIndexFromReferences,
+    planPush,
+    pushIndex,
+    copyImage,
+  };
 }

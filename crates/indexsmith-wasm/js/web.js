@@ -5,9 +5,9 @@
 // computed in WebAssembly (browsers have no synchronous SHA-256). A trap of the module (a bug) is
 // turned into an Error with code "internal" after the module is re-instantiated.
 
-import initGlue, * as glue from './glue.web.js';
-import initRegistryGlue, * as registryGlue from './registry_glue.web.js';
-import { registryApi } from './registry.web.js';
+import initGlue, * as glue from "./glue.web.js";
+import initRegistryGlue, * as registryGlue from "./registry_glue.web.js";
+import { registryApi } from "./registry.web.js";
 
 let ready = false;
 
@@ -20,14 +20,18 @@ function error(code, message, cause) {
 function wrap(fn) {
   return (...args) => {
     if (!ready) {
-      throw error('uninitialized', 'indexsmith: call `await init()` before using the module');
+      throw error("uninitialized", "indexsmith: call `await init()` before using the module");
     }
     try {
       return fn(...args);
     } catch (e) {
       if (e instanceof WebAssembly.RuntimeError) {
         glue.__wbg_reset_state();
-        throw error('internal', `indexsmith: internal error, the WebAssembly module trapped (${e.message}); it has been re-instantiated`, e);
+        throw error(
+          "internal",
+          `indexsmith: internal error, the WebAssembly module trapped (${e.message}); it has been re-instantiated`,
+          e,
+        );
       }
       throw e;
     }
@@ -52,8 +56,8 @@ export { init };
 // A string is encoded to UTF-8 natively (an unpaired surrogate as U+FFFD, as the glue would);
 // handed a string, the glue encodes it in a JavaScript loop, character by character.
 const encoder = new TextEncoder();
-const utf8 = (input) => (typeof input === 'string' ? encoder.encode(input) : input);
-const isInput = (input) => typeof input === 'string' || input instanceof Uint8Array;
+const utf8 = (input) => (typeof input === "string" ? encoder.encode(input) : input);
+const isInput = (input) => typeof input === "string" || input instanceof Uint8Array;
 
 // Inputs up to the core's size limit are written straight into the module's memory and validated
 // in place. Returns the bytes written, a view into the module's memory valid until the next call
@@ -61,7 +65,7 @@ const isInput = (input) => typeof input === 'string' || input instanceof Uint8Ar
 // outcome is the core's json/too-large diagnostic).
 const DIRECT_LIMIT = 64 * 1024 * 1024;
 function writeInput(input) {
-  if (typeof input === 'string') return writeString(input);
+  if (typeof input === "string") return writeString(input);
   if (input.byteLength > DIRECT_LIMIT) return null;
   const at = glue.inputBuffer(input.byteLength);
   const memory = new Uint8Array(glue.wasmMemory().buffer, at, input.byteLength);
@@ -83,7 +87,10 @@ function writeString(s) {
     if (room > DIRECT_LIMIT + 3) return null;
     at = glue.inputBuffer(room); // keeps the bytes written so far
     const rest = read === 0 ? s : s.slice(read);
-    const r = encoder.encodeInto(rest, new Uint8Array(glue.wasmMemory().buffer, at + written, room - written));
+    const r = encoder.encodeInto(
+      rest,
+      new Uint8Array(glue.wasmMemory().buffer, at + written, room - written),
+    );
     read += r.read;
     written += r.written;
     if (read >= s.length) return new Uint8Array(glue.wasmMemory().buffer, at, written);
@@ -91,14 +98,23 @@ function writeString(s) {
 }
 
 function report(validation, digest, size) {
-  return { valid: validation.valid, kind: validation.kind, mediaType: validation.mediaType, digest, size, diagnostics: validation.diagnostics };
+  return {
+    valid: validation.valid,
+    kind: validation.kind,
+    mediaType: validation.mediaType,
+    digest,
+    size,
+    diagnostics: validation.diagnostics,
+  };
 }
 
 function validateWith(descriptor, input, options) {
   const written = isInput(input) ? writeInput(input) : null;
   if (written === null) {
     // The copying path; anything but a string or bytes gets the module's error.
-    return descriptor ? glue.validateDescriptor(utf8(input), options) : glue.validate(utf8(input), options);
+    return descriptor
+      ? glue.validateDescriptor(utf8(input), options)
+      : glue.validate(utf8(input), options);
   }
   const size = written.length;
   const digest = glue.inputDigest(size);
@@ -108,14 +124,18 @@ function validateWith(descriptor, input, options) {
 export const validate = wrap((input, options) => validateWith(false, input, options));
 export const validateDescriptor = wrap((input, options) => validateWith(true, input, options));
 
-const hex = (buffer) => Array.from(new Uint8Array(buffer), (b) => b.toString(16).padStart(2, '0')).join('');
+const hex = (buffer) =>
+  Array.from(new Uint8Array(buffer), (b) => b.toString(16).padStart(2, "0")).join("");
 
 // WebCrypto takes its copy of the bytes when called, before validation reuses the module's memory.
 const startValidation = wrap((input, options) => {
   const written = writeInput(input);
   if (written === null) return null;
-  const digest = crypto.subtle.digest('SHA-256', written);
-  return { digest, validation: report(glue.validateInput(written.length, false, options), null, written.length) };
+  const digest = crypto.subtle.digest("SHA-256", written);
+  return {
+    digest,
+    validation: report(glue.validateInput(written.length, false, options), null, written.length),
+  };
 });
 
 /**
@@ -123,7 +143,8 @@ const startValidation = wrap((input, options) => {
  * thread where the browser does so) instead of after it in WebAssembly.
  */
 export async function validateAsync(input, options) {
-  const started = isInput(input) && globalThis.crypto?.subtle ? startValidation(input, options) : null;
+  const started =
+    isInput(input) && globalThis.crypto?.subtle ? startValidation(input, options) : null;
   if (started === null) return validate(input, options);
   started.validation.digest = `sha256:${hex(await started.digest)}`;
   return started.validation;
@@ -157,15 +178,15 @@ async function registryReady() {
 function wrapAsync(name) {
   return async (...args) => {
     if (!ready) {
-      throw error('uninitialized', 'indexsmith: call `await init()` before using the module');
+      throw error("uninitialized", "indexsmith: call `await init()` before using the module");
     }
     return (await registryReady())[name](...args);
   };
 }
-export const fetchManifest = wrapAsync('fetchManifest');
-export const inspect = wrapAsync('inspect');
-export const listTags = wrapAsync('listTags');
-export const createIndexFromReferences = wrapAsync('createIndexFromReferences');
-export const planPush = wrapAsync('planPush');
-export const pushIndex = wrapAsync('pushIndex');
-export const copyImage = wrapAsync('copyImage');
+export const fetchManifest = wrapAsync("fetchManifest");
+export const inspect = wrapAsync("inspect");
+export const listTags = wrapAsync("listTags");
+export const createIndexFromReferences = wrapAsync("createIndexFromReferences");
+export const planPush = wrapAsync("planPush");
+export const pushIndex = wrapAsync("pushIndex");
+export const copyImage = wrapAsync("copyImage");

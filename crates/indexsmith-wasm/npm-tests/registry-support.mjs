@@ -2,28 +2,28 @@
 // on free 127.0.0.1 ports with generated configs (plain, htpasswd basic auth, token auth with a
 // token service of our own that signs RS256 JWTs), images seeded over HTTP, and a fault-injecting
 // proxy that speaks the `/proxy/<registry-host>/v2/…` form of the project's serve binary.
-import { spawn, execFileSync } from 'node:child_process';
-import { createHash, createPrivateKey, sign } from 'node:crypto';
-import { createServer } from 'node:http';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { spawn, execFileSync } from "node:child_process";
+import { createHash, createPrivateKey, sign } from "node:crypto";
+import { createServer } from "node:http";
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 
-export const SERVICE = 'indexsmith-test-registry';
-export const ISSUER = 'indexsmith-test-issuer';
-export const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
-export const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
-export const OCI_CONFIG = 'application/vnd.oci.image.config.v1+json';
-export const OCI_LAYER = 'application/vnd.oci.image.layer.v1.tar';
+export const SERVICE = "indexsmith-test-registry";
+export const ISSUER = "indexsmith-test-issuer";
+export const OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
+export const OCI_INDEX = "application/vnd.oci.image.index.v1+json";
+export const OCI_CONFIG = "application/vnd.oci.image.config.v1+json";
+export const OCI_LAYER = "application/vnd.oci.image.layer.v1.tar";
 
 // Registries still running when the process exits (a failed test, an interrupt) are stopped.
 const running = new Set();
-process.once('exit', () => {
+process.once("exit", () => {
   for (const child of running) child.kill();
 });
 
-export const sha256 = (bytes) => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+export const sha256 = (bytes) => `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
 
 const CORS = `    Access-Control-Allow-Origin: ['*']
     Access-Control-Allow-Methods: [HEAD, GET, OPTIONS, DELETE, POST, PUT, PATCH]
@@ -33,7 +33,7 @@ const CORS = `    Access-Control-Allow-Origin: ['*']
 
 async function freePort() {
   const server = createServer();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address();
   await new Promise((resolve) => server.close(resolve));
   return port;
@@ -52,13 +52,13 @@ async function freePort() {
  * registry once it is full.
  */
 export async function startRegistry({ auth, cors = true } = {}) {
-  const dir = mkdtempSync(join(tmpdir(), 'indexsmith-npm-registry-'));
+  const dir = mkdtempSync(join(tmpdir(), "indexsmith-npm-registry-"));
   const port = await freePort();
-  let authYaml = '';
+  let authYaml = "";
   if (auth?.basic) {
-    const line = execFileSync('htpasswd', ['-Bbn', auth.basic.username, auth.basic.password]);
-    writeFileSync(join(dir, 'htpasswd'), line);
-    authYaml = `auth:\n  htpasswd:\n    realm: indexsmith-test\n    path: ${join(dir, 'htpasswd')}\n`;
+    const line = execFileSync("htpasswd", ["-Bbn", auth.basic.username, auth.basic.password]);
+    writeFileSync(join(dir, "htpasswd"), line);
+    authYaml = `auth:\n  htpasswd:\n    realm: indexsmith-test\n    path: ${join(dir, "htpasswd")}\n`;
   } else if (auth?.token) {
     authYaml = `auth:\n  token:\n    realm: ${auth.token.realm}\n    service: ${SERVICE}\n    issuer: ${ISSUER}\n    rootcertbundle: ${auth.token.cert}\n`;
   }
@@ -70,7 +70,7 @@ storage:
   cache:
     blobdescriptor: inmemory
   filesystem:
-    rootdirectory: ${join(dir, 'data')}
+    rootdirectory: ${join(dir, "data")}
   delete:
     enabled: true
 http:
@@ -78,28 +78,32 @@ http:
   secret: indexsmith-test-secret
   headers:
     X-Content-Type-Options: [nosniff]
-${cors ? CORS : ''}health:
+${cors ? CORS : ""}health:
   storagedriver:
     enabled: true
     interval: 10s
     threshold: 3
 ${authYaml}`;
-  writeFileSync(join(dir, 'config.yml'), config);
-  const logPath = join(dir, 'registry.log');
-  const logFd = openSync(logPath, 'a');
+  writeFileSync(join(dir, "config.yml"), config);
+  const logPath = join(dir, "registry.log");
+  const logFd = openSync(logPath, "a");
   let child;
   try {
-    child = spawn(process.env.DOCKER_REGISTRY ?? 'docker-registry', ['serve', join(dir, 'config.yml')], { stdio: ['ignore', 'ignore', logFd] });
+    child = spawn(
+      process.env.DOCKER_REGISTRY ?? "docker-registry",
+      ["serve", join(dir, "config.yml")],
+      { stdio: ["ignore", "ignore", logFd] },
+    );
   } finally {
     closeSync(logFd);
   }
   running.add(child);
-  child.once('exit', () => running.delete(child));
+  child.once("exit", () => running.delete(child));
   const log = () => {
     try {
-      return readFileSync(logPath, 'utf8').slice(-4000);
+      return readFileSync(logPath, "utf8").slice(-4000);
     } catch {
-      return '';
+      return "";
     }
   };
   const host = `127.0.0.1:${port}`;
@@ -109,7 +113,8 @@ ${authYaml}`;
       await fetch(`http://${host}/v2/`);
       break;
     } catch {
-      if (i > 400 || child.exitCode !== null) throw new Error(`docker-registry did not start on ${host}: ${log()}`);
+      if (i > 400 || child.exitCode !== null)
+        throw new Error(`docker-registry did not start on ${host}: ${log()}`);
       await sleep(25);
     }
   }
@@ -119,7 +124,7 @@ ${authYaml}`;
     pid: child.pid,
     async stop() {
       if (child.exitCode === null) {
-        const exited = new Promise((resolve) => child.once('exit', resolve));
+        const exited = new Promise((resolve) => child.once("exit", resolve));
         child.kill();
         await exited;
       }
@@ -128,45 +133,79 @@ ${authYaml}`;
   };
 }
 
-const b64url = (buf) => Buffer.from(buf).toString('base64url');
+const b64url = (buf) => Buffer.from(buf).toString("base64url");
 
 /** A token service: one user, RS256 JWTs that docker-registry's token auth accepts. */
 export async function startTokenService(username, password) {
-  const dir = mkdtempSync(join(tmpdir(), 'indexsmith-npm-token-'));
-  const keyPath = join(dir, 'key.pem');
-  const cert = join(dir, 'cert.pem');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', `/CN=${ISSUER}`, '-keyout', keyPath, '-out', cert], { stdio: 'ignore' });
-  const der = execFileSync('openssl', ['x509', '-outform', 'DER', '-in', cert]);
+  const dir = mkdtempSync(join(tmpdir(), "indexsmith-npm-token-"));
+  const keyPath = join(dir, "key.pem");
+  const cert = join(dir, "cert.pem");
+  execFileSync(
+    "openssl",
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-days",
+      "2",
+      "-subj",
+      `/CN=${ISSUER}`,
+      "-keyout",
+      keyPath,
+      "-out",
+      cert,
+    ],
+    { stdio: "ignore" },
+  );
+  const der = execFileSync("openssl", ["x509", "-outform", "DER", "-in", cert]);
   const key = createPrivateKey(readFileSync(keyPath));
   rmSync(keyPath);
-  const expected = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
+  const expected = `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}`;
   const requests = [];
   let n = 0;
   const server = createServer((req, res) => {
-    const url = new URL(req.url, 'http://x');
+    const url = new URL(req.url, "http://x");
     const auth = req.headers.authorization;
-    const scopes = url.searchParams.getAll('scope').flatMap((s) => s.split(' '));
+    const scopes = url.searchParams.getAll("scope").flatMap((s) => s.split(" "));
     requests.push({ basic: auth !== undefined, scopes });
     if (auth !== undefined && auth !== expected) {
-      res.writeHead(401, { 'content-type': 'application/json' });
+      res.writeHead(401, { "content-type": "application/json" });
       res.end('{"errors":[{"code":"UNAUTHORIZED","message":"bad credentials"}]}');
       return;
     }
     const access = auth
       ? scopes.map((s) => {
-          const [type, name, actions] = s.split(':');
-          return { type, name, actions: (actions ?? '').split(',') };
+          const [type, name, actions] = s.split(":");
+          return { type, name, actions: (actions ?? "").split(",") };
         })
       : [];
     const now = Math.floor(Date.now() / 1000);
-    const header = { alg: 'RS256', typ: 'JWT', x5c: [der.toString('base64')] };
-    const claims = { iss: ISSUER, sub: auth ? username : '', aud: SERVICE, exp: now + 300, nbf: now - 10, iat: now, jti: `t${n++}`, access };
+    const header = { alg: "RS256", typ: "JWT", x5c: [der.toString("base64")] };
+    const claims = {
+      iss: ISSUER,
+      sub: auth ? username : "",
+      aud: SERVICE,
+      exp: now + 300,
+      nbf: now - 10,
+      iat: now,
+      jti: `t${n++}`,
+      access,
+    };
     const input = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(claims))}`;
-    const jwt = `${input}.${b64url(sign('sha256', Buffer.from(input), key))}`;
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ token: jwt, access_token: jwt, expires_in: 300, issued_at: new Date(now * 1000).toISOString() }));
+    const jwt = `${input}.${b64url(sign("sha256", Buffer.from(input), key))}`;
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(
+      JSON.stringify({
+        token: jwt,
+        access_token: jwt,
+        expires_in: 300,
+        issued_at: new Date(now * 1000).toISOString(),
+      }),
+    );
   });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
   return {
     realm: `http://127.0.0.1:${server.address().port}/token`,
     cert,
@@ -181,7 +220,7 @@ export async function startTokenService(username, password) {
 /** Authorization for seeding: Basic, or a token got from `realm` with Basic credentials. */
 async function seedAuth(auth, repo) {
   if (!auth) return {};
-  const basic = `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
+  const basic = `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString("base64")}`;
   if (!auth.realm) return { authorization: basic };
   const url = `${auth.realm}?service=${SERVICE}&scope=${encodeURIComponent(`repository:${repo}:pull,push`)}`;
   const { token } = await (await fetch(url, { headers: { authorization: basic } })).json();
@@ -197,12 +236,25 @@ async function check(res, what) {
 export async function pushBlob(host, repo, bytes, auth) {
   const digest = sha256(bytes);
   const headers = await seedAuth(auth, repo);
-  const head = await fetch(`http://${host}/v2/${repo}/blobs/${digest}`, { method: 'HEAD', headers });
+  const head = await fetch(`http://${host}/v2/${repo}/blobs/${digest}`, {
+    method: "HEAD",
+    headers,
+  });
   if (head.ok) return { digest, size: bytes.length };
-  const post = await check(await fetch(`http://${host}/v2/${repo}/blobs/uploads/`, { method: 'POST', headers }), 'start upload');
-  const location = new URL(post.headers.get('location'), `http://${host}`);
-  location.searchParams.set('digest', digest);
-  await check(await fetch(location, { method: 'PUT', headers: { ...headers, 'content-type': 'application/octet-stream' }, body: bytes }), 'put blob');
+  const post = await check(
+    await fetch(`http://${host}/v2/${repo}/blobs/uploads/`, { method: "POST", headers }),
+    "start upload",
+  );
+  const location = new URL(post.headers.get("location"), `http://${host}`);
+  location.searchParams.set("digest", digest);
+  await check(
+    await fetch(location, {
+      method: "PUT",
+      headers: { ...headers, "content-type": "application/octet-stream" },
+      body: bytes,
+    }),
+    "put blob",
+  );
   return { digest, size: bytes.length };
 }
 
@@ -218,36 +270,72 @@ export async function pushLargeBlob(host, repo, size, seed = 1, chunk = 8 << 20)
     return b;
   };
   const blocks = Math.ceil(size / chunk);
-  const hash = createHash('sha256');
+  const hash = createHash("sha256");
   for (let i = 0; i < blocks; i++) hash.update(block(i));
-  const digest = `sha256:${hash.digest('hex')}`;
-  let location = new URL((await check(await fetch(`http://${host}/v2/${repo}/blobs/uploads/`, { method: 'POST' }), 'start upload')).headers.get('location'), `http://${host}`);
+  const digest = `sha256:${hash.digest("hex")}`;
+  let location = new URL(
+    (
+      await check(
+        await fetch(`http://${host}/v2/${repo}/blobs/uploads/`, { method: "POST" }),
+        "start upload",
+      )
+    ).headers.get("location"),
+    `http://${host}`,
+  );
   for (let i = 0; i < blocks; i++) {
     const body = block(i);
     const res = await check(
-      await fetch(location, { method: 'PATCH', headers: { 'content-type': 'application/octet-stream', 'content-range': `${i * chunk}-${i * chunk + body.length - 1}` }, body }),
-      'patch',
+      await fetch(location, {
+        method: "PATCH",
+        headers: {
+          "content-type": "application/octet-stream",
+          "content-range": `${i * chunk}-${i * chunk + body.length - 1}`,
+        },
+        body,
+      }),
+      "patch",
     );
-    location = new URL(res.headers.get('location'), `http://${host}`);
+    location = new URL(res.headers.get("location"), `http://${host}`);
   }
-  location.searchParams.set('digest', digest);
-  await check(await fetch(location, { method: 'PUT' }), 'close upload');
+  location.searchParams.set("digest", digest);
+  await check(await fetch(location, { method: "PUT" }), "close upload");
   return { digest, size };
 }
 
 export async function pushManifest(host, repo, reference, bytes, mediaType, auth) {
-  const headers = { ...(await seedAuth(auth, repo)), 'content-type': mediaType };
-  await check(await fetch(`http://${host}/v2/${repo}/manifests/${reference}`, { method: 'PUT', headers, body: bytes }), 'put manifest');
+  const headers = { ...(await seedAuth(auth, repo)), "content-type": mediaType };
+  await check(
+    await fetch(`http://${host}/v2/${repo}/manifests/${reference}`, {
+      method: "PUT",
+      headers,
+      body: bytes,
+    }),
+    "put manifest",
+  );
   return { digest: sha256(bytes), size: bytes.length, mediaType };
 }
 
 /** An image for one platform: a config and `layers` tiny layers (or the given layer descriptors). */
-export async function seedImage(host, repo, platform, { tag, auth, layers = 1, layerDescriptors } = {}) {
-  const config = Buffer.from(JSON.stringify({ architecture: platform.architecture, os: platform.os, ...(platform.variant ? { variant: platform.variant } : {}), rootfs: { type: 'layers', diff_ids: [] } }));
+export async function seedImage(
+  host,
+  repo,
+  platform,
+  { tag, auth, layers = 1, layerDescriptors } = {},
+) {
+  const config = Buffer.from(
+    JSON.stringify({
+      architecture: platform.architecture,
+      os: platform.os,
+      ...(platform.variant ? { variant: platform.variant } : {}),
+      rootfs: { type: "layers", diff_ids: [] },
+    }),
+  );
   const cfg = await pushBlob(host, repo, config, auth);
   const descs = layerDescriptors ?? [];
   for (let i = 0; i < layers && !layerDescriptors; i++) {
-    const layer = Buffer.from(`layer ${i} of ${platform.os}/${platform.architecture}${platform.variant ? '/' + platform.variant : ''} in ${repo}`);
+    const layer = Buffer.from(
+      `layer ${i} of ${platform.os}/${platform.architecture}${platform.variant ? "/" + platform.variant : ""} in ${repo}`,
+    );
     descs.push(await pushBlob(host, repo, layer, auth));
   }
   const manifest = Buffer.from(
@@ -258,7 +346,14 @@ export async function seedImage(host, repo, platform, { tag, auth, layers = 1, l
       layers: descs.map((d) => ({ mediaType: OCI_LAYER, digest: d.digest, size: d.size })),
     }),
   );
-  const pushed = await pushManifest(host, repo, tag ?? sha256(manifest), manifest, OCI_MANIFEST, auth);
+  const pushed = await pushManifest(
+    host,
+    repo,
+    tag ?? sha256(manifest),
+    manifest,
+    OCI_MANIFEST,
+    auth,
+  );
   return { ...pushed, bytes: manifest, platform, config: cfg };
 }
 
@@ -268,7 +363,12 @@ export async function seedIndex(host, repo, tag, images, auth) {
     JSON.stringify({
       schemaVersion: 2,
       mediaType: OCI_INDEX,
-      manifests: images.map((m) => ({ mediaType: OCI_MANIFEST, digest: m.digest, size: m.size, platform: m.platform })),
+      manifests: images.map((m) => ({
+        mediaType: OCI_MANIFEST,
+        digest: m.digest,
+        size: m.size,
+        platform: m.platform,
+      })),
     }),
   );
   const pushed = await pushManifest(host, repo, tag, bytes, OCI_INDEX, auth);
@@ -300,37 +400,48 @@ export async function startFaultProxy(fault) {
       return;
     }
     const action = fault?.(req, rest);
-    if (action === 'fail') {
-      res.writeHead(500, { 'content-type': 'text/plain' });
-      res.end('injected failure');
+    if (action === "fail") {
+      res.writeHead(500, { "content-type": "text/plain" });
+      res.end("injected failure");
       return;
     }
     const headers = { ...req.headers };
     delete headers.host;
     delete headers.connection;
-    delete headers['content-length'];
-    delete headers['transfer-encoding'];
+    delete headers["content-length"];
+    delete headers["transfer-encoding"];
     let upstream;
     try {
-      upstream = await fetch(`http://${host}${rest}`, { method: req.method, headers, body: chunks.length ? Buffer.concat(chunks) : undefined, redirect: 'manual' });
+      upstream = await fetch(`http://${host}${rest}`, {
+        method: req.method,
+        headers,
+        body: chunks.length ? Buffer.concat(chunks) : undefined,
+        redirect: "manual",
+      });
     } catch (e) {
-      res.writeHead(502, { 'content-type': 'text/plain' });
+      res.writeHead(502, { "content-type": "text/plain" });
       res.end(String(e));
       return;
     }
     let body = Buffer.from(await upstream.arrayBuffer());
-    if (action === 'corrupt' && upstream.status === 200 && body.length > 0) {
+    if (action === "corrupt" && upstream.status === 200 && body.length > 0) {
       body = Buffer.from(body);
       body[body.length - 1] ^= 0x01;
     }
     const out = {};
     upstream.headers.forEach((v, k) => {
-      if ((k !== 'content-length' || req.method === 'HEAD') && k !== 'transfer-encoding' && k !== 'connection' && k !== 'content-encoding') out[k] = v;
+      if (
+        (k !== "content-length" || req.method === "HEAD") &&
+        k !== "transfer-encoding" &&
+        k !== "connection" &&
+        k !== "content-encoding"
+      )
+        out[k] = v;
     });
     res.writeHead(upstream.status, out);
-    res.end(req.method === 'HEAD' ? undefined : body);
+    res.end(req.method === "HEAD" ? undefined : body);
   });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
   return {
     base: `http://127.0.0.1:${server.address().port}/proxy`,
     log,

@@ -29,7 +29,10 @@ const CHROMIUM_ARGS = [
 
 // A file name for a test's screenshot: lowercase words joined by dashes.
 export function slug(name) {
-  return name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "");
 }
 
 // Starts Chromium on a fresh profile; HOME and the XDG folders point into it too.
@@ -85,7 +88,9 @@ export function browserTest(name, fn) {
       const errors = [main, ...others].flatMap((b) => b.errors);
       assert.deepEqual(errors, [], "the page threw uncaught errors");
     } finally {
-      await shot.screenshot({ path: join(env.output, `${slug(name)}.png`), fullPage: true }).catch(() => {});
+      await shot
+        .screenshot({ path: join(env.output, `${slug(name)}.png`), fullPage: true })
+        .catch(() => {});
       for (const b of [main, ...others]) {
         await b.close().catch(() => {});
       }
@@ -104,7 +109,8 @@ export async function openApp(page, path = "/") {
 export const editor = (page) => page.getByRole("textbox", { name: "Manifest JSON", exact: true });
 export const digestOutput = (page) => page.getByRole("status", { name: "Digest", exact: true });
 export const platformsTable = (page) => page.getByRole("table", { name: "Platforms", exact: true });
-export const platformRows = (page) => platformsTable(page).locator("tbody > tr:not(.annotations-row)");
+export const platformRows = (page) =>
+  platformsTable(page).locator("tbody > tr:not(.annotations-row)");
 export const button = (page, name) => page.getByRole("button", { name, exact: true });
 export const tab = (page, name) => page.getByRole("tab", { name, exact: true });
 export const diagnostics = (page) => page.getByRole("region", { name: "Diagnostics", exact: true });
@@ -123,7 +129,9 @@ export async function until(probe, accept, what) {
       last = e;
     }
     if (Date.now() > deadline) {
-      assert.fail(`waited for ${what}; last seen: ${last instanceof Error ? last.message : JSON.stringify(last)}`);
+      assert.fail(
+        `waited for ${what}; last seen: ${last instanceof Error ? last.message : JSON.stringify(last)}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -131,12 +139,20 @@ export async function until(probe, accept, what) {
 
 // Waits until the Digest output shows `expected`.
 export function digestIs(page, expected) {
-  return until(() => digestOutput(page).textContent(), (d) => d === expected, `the Digest to be ${expected}`);
+  return until(
+    () => digestOutput(page).textContent(),
+    (d) => d === expected,
+    `the Digest to be ${expected}`,
+  );
 }
 
 // Waits until the editor holds exactly `text`.
 export function editorIs(page, text) {
-  return until(() => editor(page).inputValue(), (v) => v === text, "the editor to hold the expected text");
+  return until(
+    () => editor(page).inputValue(),
+    (v) => v === text,
+    "the editor to hold the expected text",
+  );
 }
 
 // Pastes `text` over the editor's whole content through the system clipboard (Ctrl+A, Ctrl+V),
@@ -172,9 +188,15 @@ export async function tableRows(page) {
 
 // Opens the <details> whose summary reads `summary`, unless it is open already.
 export async function openDetails(page, summary) {
-  const details = page.locator("details", { has: page.locator("summary", { hasText: summary }) }).first();
+  const details = page
+    .locator("details", { has: page.locator("summary", { hasText: summary }) })
+    .first();
   if (!(await details.evaluate((d) => d.open))) {
     await details.locator("summary").first().click();
   }
-  await until(() => details.evaluate((d) => d.open), (open) => open, `"${summary}" to be open`);
+  await until(
+    () => details.evaluate((d) => d.open),
+    (open) => open,
+    `"${summary}" to be open`,
+  );
 }

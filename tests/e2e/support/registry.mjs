@@ -22,7 +22,9 @@ async function expectStatus(response, statuses, what) {
 
 // GET a manifest: `{ bytes, digest (of the bytes), headerDigest, mediaType }`.
 export async function getManifest(base, repository, reference, accept = ALL_MANIFESTS) {
-  const response = await fetch(`${base}/v2/${repository}/manifests/${reference}`, { headers: { Accept: accept } });
+  const response = await fetch(`${base}/v2/${repository}/manifests/${reference}`, {
+    headers: { Accept: accept },
+  });
   await expectStatus(response, [200], `GET ${repository} manifest ${reference}`);
   const bytes = Buffer.from(await response.arrayBuffer());
   return {
@@ -35,7 +37,10 @@ export async function getManifest(base, repository, reference, accept = ALL_MANI
 
 // Whether a manifest exists (HEAD), and the headers of the answer.
 export async function headManifest(base, repository, reference) {
-  const response = await fetch(`${base}/v2/${repository}/manifests/${reference}`, { method: "HEAD", headers: { Accept: ALL_MANIFESTS } });
+  const response = await fetch(`${base}/v2/${repository}/manifests/${reference}`, {
+    method: "HEAD",
+    headers: { Accept: ALL_MANIFESTS },
+  });
   return { status: response.status, headers: response.headers };
 }
 
@@ -44,17 +49,29 @@ async function copyBlob(from, to, repository, digest) {
   if (head.status === 200) {
     return;
   }
-  const got = await expectStatus(await fetch(`${from}/v2/${repository}/blobs/${digest}`), [200], `GET blob ${digest}`);
+  const got = await expectStatus(
+    await fetch(`${from}/v2/${repository}/blobs/${digest}`),
+    [200],
+    `GET blob ${digest}`,
+  );
   const bytes = Buffer.from(await got.arrayBuffer());
   if (sha256(bytes) !== digest) {
     throw new Error(`blob ${digest} came back as ${sha256(bytes)}`);
   }
   const uploadUrl = `${to}/v2/${repository}/blobs/uploads/`;
-  const started = await expectStatus(await fetch(uploadUrl, { method: "POST" }), [202], `start upload of ${digest}`);
+  const started = await expectStatus(
+    await fetch(uploadUrl, { method: "POST" }),
+    [202],
+    `start upload of ${digest}`,
+  );
   const location = new URL(started.headers.get("location"), uploadUrl);
   location.searchParams.set("digest", digest);
   await expectStatus(
-    await fetch(location, { method: "PUT", headers: { "Content-Type": "application/octet-stream" }, body: bytes }),
+    await fetch(location, {
+      method: "PUT",
+      headers: { "Content-Type": "application/octet-stream" },
+      body: bytes,
+    }),
     [201],
     `finish upload of ${digest}`,
   );
