@@ -105,8 +105,13 @@ for (const [name, density, file] of files) {
   if (indexsmith) {
     const r = indexsmith.mod.validate(text, {});
     const found = r.diagnostics.filter((d) => !SIZE_ONLY.has(d.code)).length;
-    if (found !== b.findings)
-      throw new Error(`${file}: indexsmith has ${found} findings, the baseline ${b.findings}`);
+    // indexsmith lists 1,000 diagnostics of a code, then one that counts the rest.
+    const lintCounts = new Map();
+    for (const l of b.lints) lintCounts.set(l.code, (lintCounts.get(l.code) ?? 0) + 1);
+    const perCode = [b.errors.length, ...lintCounts.values()].filter((n) => n > 0);
+    const listed = perCode.reduce((sum, n) => sum + Math.min(n, 1000) + (n > 1000 ? 1 : 0), 0);
+    if (found !== listed)
+      throw new Error(`${file}: indexsmith lists ${found} findings, the baseline ${listed}`);
     if (r.digest !== b.digest)
       throw new Error(`${file}: digests differ: ${r.digest} vs ${b.digest}`);
     row.diagnostics = r.diagnostics.length;
