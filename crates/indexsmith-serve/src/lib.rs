@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod cli;
+pub mod host;
 pub mod proxy;
 pub mod push;
 pub mod registry;
