@@ -112,7 +112,6 @@ pub async fn run(options: Options) -> Result<(), ServeError> {
             // The address the app's examples and placeholders use, when it is free.
             preferred_port: Some(5000),
             data: options.registry_data.clone(),
-            cors: true,
             token_auth: None,
         };
         match LocalRegistry::start(&registry_options).await {
