@@ -709,3 +709,50 @@ async fn dns_rebinding_is_refused_in_every_listening_mode() {
         assert_eq!(page.status(), 421, "{mode}: the app");
     }
 }
+
+#[tokio::test]
+async fn pages_of_the_app_carry_a_content_security_policy() {
+    let dist = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let loader = "import init from '/app.js'; await init();";
+    std::fs::write(
+        dist.path().join("index.html"),
+        format!("<!doctype html><script type=\"module\">{loader}</script>"),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let server = common::server(dist.path()).await;
+    let page = get(&format!("{}/", server.url())).await;
+    let csp = header(&page, "content-security-policy");
+    use base64::Engine;
+    use sha2::Digest;
+    let hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(loader));
+    for needle in [
+        "default-src 'none'".to_string(),
+        format!("script-src 'self' 'wasm-unsafe-eval' 'sha256-{hash}'"),
+        "frame-ancestors 'none'".to_string(),
+        "object-src 'none'".to_string(),
+        "base-uri 'none'".to_string(),
+    ] {
+        assert!(csp.contains(&needle), "{needle} missing in {csp}");
+    }
+    assert!(!csp.contains("script-src 'self' 'unsafe-inline'"), "{csp}");
+    assert_eq!(header(&page, "x-frame-options"), "DENY");
+    assert_eq!(header(&page, "referrer-policy"), "no-referrer");
+    assert_eq!(header(&page, "x-content-type-options"), "nosniff");
+
+    let embed = get(&format!("{}/?embed", server.url())).await;
+    let csp = header(&embed, "content-security-policy");
+    assert!(csp.ends_with("frame-ancestors *"), "{csp}");
+    assert_eq!(header(&embed, "x-frame-options"), "");
+
+    // A rebuild writes another loader: the policy follows it without a restart.
+    let rebuilt = "import init from '/app-2.js'; await init();";
+    std::fs::write(
+        dist.path().join("index.html"),
+        format!("<!doctype html><script type=\"module\">{rebuilt}</script>"),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(rebuilt));
+    let page = get(&format!("{}/some/route", server.url())).await;
+    let csp = header(&page, "content-security-policy");
+    assert!(csp.contains(&format!("'sha256-{hash}'")), "{csp}");
+}
