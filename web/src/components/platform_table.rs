@@ -4,8 +4,11 @@
 //! re-derived from the new text, so table and JSON never disagree.
 
 use super::annotations::Annotations;
+use super::entry_details::EntryDetails;
 use crate::rows::{matches_filter, Row};
-use crate::state::{Action, DocumentContext};
+use crate::services::images;
+use crate::services::registry::RegistrySettings;
+use crate::state::{Action, DocumentContext, Field};
 use indexsmith::compose::{Edit, PlatformField, Selector};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -63,12 +66,41 @@ pub struct PlatformTableProps {
     /// The entry a client on the Resolve view's platform pulls, with that platform.
     #[prop_or_default]
     pub pulled: Option<(usize, String)>,
+    /// Whether entries can be inspected in a registry (not in the embed).
+    #[prop_or_default]
+    pub inspectable: bool,
 }
 
 #[function_component(PlatformTable)]
 pub fn platform_table(props: &PlatformTableProps) -> Html {
     let ctx = use_context::<DocumentContext>().expect("document context");
+    let settings = use_context::<RegistrySettings>().unwrap_or_default();
     let open = use_state(|| None::<usize>);
+    let inspect = {
+        let (ctx, settings) = (ctx.clone(), settings.clone());
+        Callback::from(
+            move |(index, digest): (usize, String)| match ctx.children_repository() {
+                Some(repository) => {
+                    images::inspect_child(ctx.clone(), settings.clone(), repository, index, digest)
+                }
+                None => ctx.dispatch(Action::InspectFinished {
+                    index,
+                    digest,
+                    result: Err(crate::state::Failure::new(
+                        "inspect/no-repository",
+                        "say which repository holds the children (\"Inspect in\" above the table)",
+                    )),
+                }),
+            },
+        )
+    };
+    let on_inspect_from = {
+        let ctx = ctx.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            ctx.dispatch(Action::SetField(Field::InspectFrom, input.value()));
+        })
+    };
     let on_filter = {
         let ctx = ctx.clone();
         Callback::from(move |e: InputEvent| {
@@ -104,6 +136,18 @@ pub fn platform_table(props: &PlatformTableProps) -> Html {
             })
         };
         let expanded = *open == Some(i);
+        let inspected = ctx.inspected.as_ref().filter(|x| x.index == i);
+        let inspect_this = {
+            let (inspect, ctx, digest) = (inspect.clone(), ctx.clone(), r.digest.clone());
+            let open_now = inspected.is_some();
+            Callback::from(move |_: MouseEvent| {
+                if open_now {
+                    ctx.dispatch(Action::CloseInspect);
+                } else {
+                    inspect.emit((i, digest.clone()));
+                }
+            })
+        };
         let pulled_here = props
             .pulled
             .as_ref()
@@ -147,11 +191,32 @@ pub fn platform_table(props: &PlatformTableProps) -> Html {
                     </button>
                 </td>
                 <td class="actions">
+                    { if props.inspectable { html!{
+                        <button type="button" class="icon" onclick={inspect_this} aria-expanded={inspected.is_some().to_string()}
+                                aria-label={format!("Inspect entry {i}")} title="Inspect: config, layers, sizes">{"ⓘ"}</button>
+                    } } else { html!{} } }
                     <button type="button" class="icon" onclick={up} disabled={!props.editable || i == 0} aria-label={format!("Move entry {i} up")} title="Move up">{"↑"}</button>
                     <button type="button" class="icon" onclick={down} disabled={!props.editable || i + 1 >= len} aria-label={format!("Move entry {i} down")} title="Move down">{"↓"}</button>
                     <button type="button" class="icon danger" onclick={remove} disabled={!props.editable} aria-label={format!("Remove entry {i}")} title="Remove">{"✕"}</button>
                 </td>
             </tr>
+            { for inspected.map(|x| {
+                let retry = {
+                    let (inspect, digest) = (inspect.clone(), x.digest.clone());
+                    Callback::from(move |_: ()| inspect.emit((i, digest.clone())))
+                };
+                let close = {
+                    let ctx = ctx.clone();
+                    Callback::from(move |_: ()| ctx.dispatch(Action::CloseInspect))
+                };
+                html! {
+                    <tr class="annotations-row details-row">
+                        <td colspan="9">
+                            <EntryDetails index={i} details={x.details.clone()} on_retry={retry} on_close={close} />
+                        </td>
+                    </tr>
+                }
+            }) }
             { if expanded {
                 html! {
                     <tr class="annotations-row">
@@ -173,6 +238,14 @@ pub fn platform_table(props: &PlatformTableProps) -> Html {
                            value={props.filter.clone()} oninput={on_filter} />
                 </label>
                 <span class="muted">{format!("{} of {} entries", shown.len(), len)}</span>
+                { if props.inspectable && len > 0 { html!{
+                    <label class="inline inspect-from">
+                        <span>{"Inspect in"}</span>
+                        <input type="text" spellcheck="false" aria-label="Inspect in repository"
+                               placeholder={ctx.children_repository().filter(|_| ctx.fields.inspect_from.is_empty()).unwrap_or_else(|| "localhost:5000/sample/hello".into())}
+                               value={ctx.fields.inspect_from.clone()} oninput={on_inspect_from} />
+                    </label>
+                } } else { html!{} } }
             </div>
             <div class="table-wrap">
                 <table aria-label="Platforms">
