@@ -88,7 +88,7 @@ impl Failure {
             "NETWORK" => "Network failure".into(),
             "NOT_A_REGISTRY" => "Not a registry".into(),
             "DIGEST_MISMATCH" => "Digest mismatch".into(),
-            code if code.contains('/') => format!("Invalid input ({code})"),
+            code if code.contains('/') => "Invalid input".into(),
             code => format!("Registry error {code}"),
         }
     }
