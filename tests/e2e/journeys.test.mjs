@@ -217,6 +217,10 @@ browserTest("tab switches keep what was typed in the panels", async ({ page }) =
 
 browserTest("a push plan made for other bytes cannot be confirmed", async ({ page }) => {
   await openApp(page);
+  const sample = await getManifest(direct(env.registry), "sample/hello", "latest");
+  await textbox(page, "Reference").fill(`${env.registry}/sample/hello:latest`);
+  await button(page, "Fetch").click();
+  await digestIs(page, sample.digest);
   await tab(page, "Output").click();
   await textbox(page, "Target reference").fill(`${env.registry}/sample/stale:${unique("s")}`);
   await textbox(page, "Source repository").fill(`${env.registry}/sample/hello`);

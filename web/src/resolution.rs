@@ -58,7 +58,11 @@ mod tests {
             match preview(examples::HELLO_WORLD_LIST.text, typed, false) {
                 Preview::BadPlatform(f) => {
                     assert_eq!(f.code, "platform/missing-os", "{typed}");
-                    assert!(f.message.contains(&format!("{typed:?}")), "{typed}: {}", f.message);
+                    assert!(
+                        f.message.contains(&format!("{typed:?}")),
+                        "{typed}: {}",
+                        f.message
+                    );
                 }
                 other => panic!("{typed}: {other:?}"),
             }

@@ -89,7 +89,7 @@ impl Failure {
             "NOT_A_REGISTRY" => "Not a registry".into(),
             "DIGEST_MISMATCH" => "Digest mismatch".into(),
             code if code.contains('/') => "Invalid input".into(),
-            code => format!("Registry error {code}"),
+            _ => "Registry error".into(),
         }
     }
 }

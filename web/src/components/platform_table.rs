@@ -83,14 +83,20 @@ pub fn platform_table(props: &PlatformTableProps) -> Html {
                 Some(repository) => {
                     images::inspect_child(ctx.clone(), settings.clone(), repository, index, digest)
                 }
-                None => ctx.dispatch(Action::InspectFinished {
+                None => {
+                    ctx.dispatch(Action::InspectStarted {
+                        index,
+                        digest: digest.clone(),
+                    });
+                    ctx.dispatch(Action::InspectFinished {
                     index,
                     digest,
                     result: Err(crate::state::Failure::new(
                         "inspect/no-repository",
                         "say which repository holds the children (\"Inspect in\" above the table)",
                     )),
-                }),
+                    });
+                }
             },
         )
     };
@@ -183,6 +189,12 @@ pub fn platform_table(props: &PlatformTableProps) -> Html {
                         html!{ <span class="badge attest" title={format!("attestation of {}", r.attests.clone().unwrap_or_default())}>{"attestation"}</span> }
                     } else { html!{} } }
                     { for pulled_here.map(|p| html!{ <span class="badge ok" title={format!("a client on {p} pulls this entry")}>{"pulled"}</span> }) }
+                    { if props.inspectable { html!{
+                        <button type="button" class="link inspect" onclick={inspect_this} aria-expanded={inspected.is_some().to_string()}
+                                aria-label={format!("Inspect entry {i}")} title="Config, layers and sizes, read from the registry">
+                            { if inspected.is_some() { "hide details" } else { "inspect" } }
+                        </button>
+                    } } else { html!{} } }
                 </td>
                 <td class="num">
                     <button type="button" class="link" onclick={toggle} aria-expanded={expanded.to_string()}
@@ -191,10 +203,6 @@ pub fn platform_table(props: &PlatformTableProps) -> Html {
                     </button>
                 </td>
                 <td class="actions">
-                    { if props.inspectable { html!{
-                        <button type="button" class="icon" onclick={inspect_this} aria-expanded={inspected.is_some().to_string()}
-                                aria-label={format!("Inspect entry {i}")} title="Inspect: config, layers, sizes">{"ⓘ"}</button>
-                    } } else { html!{} } }
                     <button type="button" class="icon" onclick={up} disabled={!props.editable || i == 0} aria-label={format!("Move entry {i} up")} title="Move up">{"↑"}</button>
                     <button type="button" class="icon" onclick={down} disabled={!props.editable || i + 1 >= len} aria-label={format!("Move entry {i} down")} title="Move down">{"↓"}</button>
                     <button type="button" class="icon danger" onclick={remove} disabled={!props.editable} aria-label={format!("Remove entry {i}")} title="Remove">{"✕"}</button>
@@ -242,7 +250,7 @@ pub fn platform_table(props: &PlatformTableProps) -> Html {
                     <label class="inline inspect-from">
                         <span>{"Inspect in"}</span>
                         <input type="text" spellcheck="false" aria-label="Inspect in repository"
-                               placeholder={ctx.children_repository().filter(|_| ctx.fields.inspect_from.is_empty()).unwrap_or_else(|| "localhost:5000/sample/hello".into())}
+                               placeholder={ctx.children_repository().unwrap_or_else(|| "the repository of the children".into())}
                                value={ctx.fields.inspect_from.clone()} oninput={on_inspect_from} />
                     </label>
                 } } else { html!{} } }
