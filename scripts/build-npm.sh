@@ -117,6 +117,9 @@ cp "$crate/js/node.cjs" "$crate/js/node.mjs" "$crate/js/web.js" "$pkg/"
 # The registry driver is one source for both module systems: each gets its export line.
 { cat "$crate/js/registry.js"; echo 'module.exports = { registryApi };'; } > "$pkg/registry.cjs"
 { cat "$crate/js/registry.js"; echo 'export { registryApi };'; } > "$pkg/registry.web.js"
+# So is the unpacking of validation reports.
+{ cat "$crate/js/report.js"; echo 'module.exports = { unpackReport };'; } > "$pkg/report.cjs"
+{ cat "$crate/js/report.js"; echo 'export { unpackReport };'; } > "$pkg/report.web.js"
 cp "$crate/README.md" "$crate/LICENSE" "$pkg/"
 version=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n1)
 sed "s/\"version\": \"0.0.0\"/\"version\": \"$version\"/" "$crate/js/package.json" > "$pkg/package.json"
