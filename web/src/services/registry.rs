@@ -3,10 +3,10 @@
 //! is set), hand the responses back, and finish with an `Action::…Finished(Result<…>)`. Nothing
 //! here is kept beyond the call: credentials live in [`RegistrySettings`], in memory.
 
-use crate::state::{Action, DocumentContext, Failure, Fetched, PlanStep, Pushed};
+use crate::state::{Action, DocumentContext, Failure, Fetched, PlanStep, PushPlanView, Pushed};
 use indexsmith::compose::{Child, Edit};
 use indexsmith_registry::ops::{
-    ChildAction, FetchManifest, Inspect, ListTags, PushPlan, Transfer, TransferOutput,
+    ChildAction, FetchManifest, Inspect, PushPlan, Transfer, TransferOutput,
 };
 use indexsmith_registry::reference::is_loopback;
 use indexsmith_registry::{
@@ -25,13 +25,7 @@ pub struct RegistrySettings {
     pub password: String,
 }
 
-impl From<RegistryError> for Failure {
-    fn from(e: RegistryError) -> Self {
-        Failure::new(e.code(), e.to_string())
-    }
-}
-
-fn parse_reference(reference: &str) -> Result<ImageRef, Failure> {
+pub(crate) fn parse_reference(reference: &str) -> Result<ImageRef, Failure> {
     reference.trim().parse::<ImageRef>().map_err(|e| {
         Failure::new(
             "reference/invalid",
@@ -186,7 +180,7 @@ pub fn plan_steps(plan: &PushPlan) -> Vec<PlanStep> {
     steps
 }
 
-fn event_line(e: &Event) -> String {
+pub(crate) fn event_line(e: &Event) -> String {
     match e {
         Event::ManifestFetched { digest, .. } => format!("fetched {digest}"),
         Event::ManifestPresent { digest } => format!("present {digest}"),
@@ -207,7 +201,7 @@ fn event_line(e: &Event) -> String {
     }
 }
 
-fn session_for(settings: &RegistrySettings, registry: &str) -> Session {
+pub(crate) fn session_for(settings: &RegistrySettings, registry: &str) -> Session {
     let mut session = Session::new(SessionConfig::default());
     if !settings.username.is_empty() {
         session.set_credentials(
@@ -292,7 +286,7 @@ async fn send(
 
 /// Runs an operation to its end: every request it hands out is sent (a batch at a time,
 /// concurrently), every answer handed back; progress events go to `on_event`.
-async fn drive<O: Operation>(
+pub(crate) async fn drive<O: Operation>(
     op: &mut O,
     session: &mut Session,
     settings: &RegistrySettings,
@@ -406,6 +400,7 @@ async fn fetch(settings: &RegistrySettings, reference: &str) -> Result<Fetched, 
         .map_err(|_| Failure::new("document/not-utf8", "the manifest is not UTF-8 text"))?;
     Ok(Fetched {
         reference: image.to_string(),
+        repository: image.repository.to_string(),
         text,
         digest: manifest.digest.to_string(),
     })
@@ -449,6 +444,7 @@ pub fn add_child_by_reference(ctx: DocumentContext, settings: RegistrySettings, 
             Ok((
                 Fetched {
                     reference: image.to_string(),
+                    repository: image.repository.to_string(),
                     text: String::from_utf8_lossy(&inspection.manifest.bytes).into_owned(),
                     digest: inspection.manifest.digest.to_string(),
                 },
@@ -469,24 +465,8 @@ pub fn add_child_by_reference(ctx: DocumentContext, settings: RegistrySettings, 
     });
 }
 
-fn parse_repository(input: &str) -> Result<Repository, Failure> {
+pub(crate) fn parse_repository(input: &str) -> Result<Repository, Failure> {
     Ok(parse_reference(input)?.repository)
-}
-
-/// Lists the tags of a repository.
-pub fn list_tags(ctx: DocumentContext, settings: RegistrySettings, repository: String) {
-    ctx.dispatch(Action::TagsStarted);
-    yew::platform::spawn_local(async move {
-        let result = async {
-            let repo = parse_repository(&repository)?;
-            let mut session = session_for(&settings, &repo.registry);
-            let mut op = ListTags::new(&session, &repo, None);
-            let tags = drive(&mut op, &mut session, &settings, |_| {}).await?;
-            Ok((repo.to_string(), tags))
-        }
-        .await;
-        ctx.dispatch(Action::TagsFinished(result));
-    });
 }
 
 /// What a push needs: the target, its tag, and where children come from: the repositories in
@@ -526,13 +506,19 @@ pub fn plan_push(
         ctx.text.clone().into_bytes(),
         ctx.analysis.report.media_type.clone().unwrap_or_default(),
     );
+    let digest = ctx.analysis.report.digest.to_string();
     yew::platform::spawn_local(async move {
         let result = async {
-            let (target, tag, source) = push_target(&reference, &source)?;
+            let (target, tag, sources) = push_target(&reference, &source)?;
             let mut session = session_for(&settings, &target.registry);
-            let mut op = Transfer::plan(&session, &target, tag, bytes, &media_type, source);
+            let mut op = Transfer::plan(&session, &target, tag, bytes, &media_type, sources);
             match drive(&mut op, &mut session, &settings, |_| {}).await? {
-                TransferOutput::Plan(plan) => Ok(plan_steps(&plan)),
+                TransferOutput::Plan(plan) => Ok(PushPlanView {
+                    digest,
+                    target: reference.trim().to_owned(),
+                    sources: source.trim().to_owned(),
+                    steps: plan_steps(&plan),
+                }),
                 TransferOutput::Pushed(_) => {
                     Err(Failure::new("INVALID_RESPONSE", "the dry run pushed"))
                 }
