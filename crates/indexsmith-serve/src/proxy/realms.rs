@@ -17,13 +17,13 @@ pub const PER_UPSTREAM: usize = 4;
 /// How many upstreams are remembered; the one least recently heard from is forgotten first.
 pub const UPSTREAMS: usize = 64;
 
-/// One upstream's realms: `(upstream authority, [(key, realm)])`.
+/// One upstream's realms: `(upstream authority, [(key, realm)])`, oldest realm first.
 type UpstreamRealms = (String, Vec<(String, Url)>);
 
 /// The allowlist of realms learned from challenges. Cheap to clone; clones share the table.
 #[derive(Debug, Clone, Default)]
 pub struct Realms {
-    /// Least recently heard from first.
+    /// One table per upstream, least recently heard from first.
     tables: Arc<Mutex<Vec<UpstreamRealms>>>,
 }
 
