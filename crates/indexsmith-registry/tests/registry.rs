@@ -1222,3 +1222,62 @@ fn a_manifest_over_4_mib_is_refused_before_it_is_read_whole() {
         eprintln!("figures: 200 MB manifest (length announced: {announce_length}): refused with {}, {} bytes held, {sent} bytes written by the server", err.code(), driver.largest_body);
     }
 }
+
+#[test]
+fn a_source_on_another_host_gets_none_of_the_targets_credentials() {
+    let (source_reg, source_seed) = plain();
+    let images = three_images("scoped");
+    let refs: Vec<&Image> = images.iter().collect();
+    let idx = source_seed.index("app", "v1", &refs);
+    // Every Authorization header that reaches the source, through a recording proxy.
+    let seen = Arc::new(Mutex::new(Vec::<String>::new()));
+    let record = seen.clone();
+    let port = proxy_with(
+        source_reg.host(),
+        Arc::new(move |req: &ServerRequest| {
+            if let Some(a) = req.header("authorization") {
+                record
+                    .lock()
+                    .unwrap()
+                    .push(format!("{} {}: {a}", req.method, req.target));
+            }
+            None
+        }),
+        Arc::new(|_: &ServerRequest, resp: ServerResponse| resp),
+    );
+    let target = Registry::start(Auth::Basic {
+        user: "alice".into(),
+        password: "s3cret".into(),
+    });
+    let source = Repository::new(format!("127.0.0.1:{port}"), "app");
+    let dst = Repository::new(target.host(), "mirror/app");
+    let mut session = Session::new(SessionConfig::default());
+    session.set_credentials(&target.host(), Credentials::new("alice", "s3cret"));
+    session.set_token(&target.host(), "target-token");
+    let mut driver = Driver::new();
+    let report = pushed(
+        driver
+            .go(&mut session, |s| {
+                Transfer::push(
+                    s,
+                    &dst,
+                    Some("v1".into()),
+                    idx.clone(),
+                    OCI_INDEX,
+                    Some(source),
+                )
+            })
+            .unwrap(),
+    );
+    assert_eq!(report.manifests_pushed, 4, "{report:?}");
+    assert!(report.blobs_uploaded > 0, "{report:?}");
+    let seen = seen.lock().unwrap();
+    assert!(seen.is_empty(), "the source saw credentials: {seen:?}");
+    assert!(
+        driver
+            .log
+            .iter()
+            .any(|(_, url, _)| url.contains(&format!("127.0.0.1:{port}"))),
+        "the source was read through the recording proxy"
+    );
+}
