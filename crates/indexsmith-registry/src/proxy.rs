@@ -95,11 +95,10 @@ impl Proxy {
     /// with (the session's rule: plain HTTP for loopback and listed hosts).
     pub fn inbound(&self, headers: &mut [(String, String)], scheme: impl Fn(&str) -> &'static str) {
         for (name, value) in headers.iter_mut() {
-            if name.eq_ignore_ascii_case("location")
-                || name.eq_ignore_ascii_case("link")
-                || name.eq_ignore_ascii_case("www-authenticate")
-            {
+            if name.eq_ignore_ascii_case("location") || name.eq_ignore_ascii_case("link") {
                 *value = self.unproxied(value, &scheme);
+            } else if name.eq_ignore_ascii_case("www-authenticate") {
+                *value = unmasked_basic(&self.unproxied(value, &scheme));
             }
         }
     }
@@ -152,6 +151,33 @@ impl Proxy {
             at_start = false;
         }
     }
+}
+
+/// The auth-scheme `indexsmith-serve` gives `Basic` challenges, so that browsers show no login
+/// prompt of their own.
+const MASKED_BASIC: &str = "Indexsmith-Basic";
+
+/// A `WWW-Authenticate` value with the proxy's masked `Basic` scheme named `Basic` again (where a
+/// challenge starts: at the start or after a comma; not inside a parameter value).
+pub fn unmasked_basic(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    let mut rest = value;
+    while let Some(at) = rest
+        .to_ascii_lowercase()
+        .find(&MASKED_BASIC.to_ascii_lowercase())
+    {
+        let before = rest[..at].trim_end();
+        let starts_challenge = before.is_empty() || before.ends_with(',');
+        out.push_str(&rest[..at]);
+        out.push_str(if starts_challenge {
+            "Basic"
+        } else {
+            &rest[at..at + MASKED_BASIC.len()]
+        });
+        rest = &rest[at + MASKED_BASIC.len()..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The scheme of a registry host: `http` for loopback hosts and those in `plain_http`, else
@@ -262,6 +288,35 @@ mod tests {
                 url,
                 "round trip"
             );
+        }
+    }
+
+    #[test]
+    fn masked_basic_challenges_read_as_basic() {
+        let cases = [
+            (
+                "masked",
+                r#"Indexsmith-Basic realm="r""#,
+                r#"Basic realm="r""#,
+            ),
+            (
+                "after a bearer",
+                r#"Bearer realm="x", Indexsmith-Basic realm="r""#,
+                r#"Bearer realm="x", Basic realm="r""#,
+            ),
+            (
+                "in a value, kept",
+                r#"Bearer realm="Indexsmith-Basic""#,
+                r#"Bearer realm="Indexsmith-Basic""#,
+            ),
+            (
+                "bearer untouched",
+                r#"Bearer realm="https://a/t""#,
+                r#"Bearer realm="https://a/t""#,
+            ),
+        ];
+        for (name, value, expected) in cases {
+            assert_eq!(unmasked_basic(value), expected, "{name}");
         }
     }
 

@@ -8,6 +8,7 @@
 import initGlue, * as glue from "./glue.web.js";
 import initRegistryGlue, * as registryGlue from "./registry_glue.web.js";
 import { registryApi } from "./registry.web.js";
+import { unpackReport } from "./report.web.js";
 
 let ready = false;
 
@@ -97,17 +98,6 @@ function writeString(s) {
   }
 }
 
-function report(validation, digest, size) {
-  return {
-    valid: validation.valid,
-    kind: validation.kind,
-    mediaType: validation.mediaType,
-    digest,
-    size,
-    diagnostics: validation.diagnostics,
-  };
-}
-
 function validateWith(descriptor, input, options) {
   const written = isInput(input) ? writeInput(input) : null;
   if (written === null) {
@@ -118,7 +108,7 @@ function validateWith(descriptor, input, options) {
   }
   const size = written.length;
   const digest = glue.inputDigest(size);
-  return report(glue.validateInput(size, descriptor, options), digest, size);
+  return unpackReport(glue.validateInput(size, descriptor, options), digest, size);
 }
 
 export const validate = wrap((input, options) => validateWith(false, input, options));
@@ -134,7 +124,11 @@ const startValidation = wrap((input, options) => {
   const digest = crypto.subtle.digest("SHA-256", written);
   return {
     digest,
-    validation: report(glue.validateInput(written.length, false, options), null, written.length),
+    validation: unpackReport(
+      glue.validateInput(written.length, false, options),
+      null,
+      written.length,
+    ),
   };
 });
 

@@ -196,7 +196,9 @@ fn session(options: JsValue, registries: &[&Repository]) -> Result<Session, JsVa
         }
         if let Some(proxy) = o.string("proxy")? {
             if !proxy.trim().is_empty() {
-                config = config.with_proxy(Proxy::new(&proxy));
+                // indexsmith-serve answers only requests that carry this header (a page of
+                // another site cannot send it without the proxy's consent).
+                config = config.with_proxy(Proxy::new(&proxy).with_header("Indexsmith-Proxy", "1"));
             }
         }
         if let Some(given) = o.object("auth")? {

@@ -1,15 +1,16 @@
 //! Registry calls. Each one runs an operation of the registry protocol crate with its driver over
-//! gloo-net ([`transport`]), through the same-origin proxy when one is set, and finishes with an
+//! gloo-net ([`transport`]), through the same-origin proxy when one is set (a session setting:
+//! the driver rewrites requests into it and undoes its rewriting of answers), and finishes with an
 //! `Action::…Finished(Result<…>)`. Nothing here is kept beyond the call: credentials live in
 //! [`RegistrySettings`], in memory, and go to the target's registry only.
 
 pub mod transport;
 
-use crate::state::{Action, DocumentContext, Failure, Fetched, PlanStep, Pushed};
+use crate::state::{Action, DocumentContext, Failure, Fetched, PlanStep, PushPlanView, Pushed};
 use indexsmith::compose::{Child, Edit};
 use indexsmith_registry::driver::Driver;
 use indexsmith_registry::ops::{
-    ChildAction, FetchManifest, Inspect, ListTags, PushPlan, Transfer, TransferOutput,
+    ChildAction, FetchManifest, Inspect, PushPlan, Transfer, TransferOutput,
 };
 use indexsmith_registry::{
     Credentials, Event, ManifestRef, Operation, Proxy, Reference, RegistryError, Repository,
@@ -26,31 +27,64 @@ pub struct RegistrySettings {
     pub password: String,
 }
 
-impl From<RegistryError> for Failure {
-    fn from(e: RegistryError) -> Self {
-        Failure::new(e.code(), e.to_string())
-    }
-}
-
 /// A reference as Docker reads it (`alpine` is `docker.io/library/alpine`, served by
 /// `registry-1.docker.io`), refused with the core's stable `reference/*` code.
-fn parse_reference(reference: &str) -> Result<Reference, Failure> {
-    reference.trim().parse::<Reference>().map_err(|e| {
+pub(crate) fn parse_reference(reference: &str) -> Result<ImageTarget, Failure> {
+    let parsed = reference.trim().parse::<Reference>().map_err(|e| {
         Failure::new(
             e.code(),
             format!("{reference:?} is not a valid reference: {e}"),
         )
+    })?;
+    Ok(ImageTarget {
+        repository: Repository::from(&parsed),
+        manifest: ManifestRef::from(&parsed),
+        tag: parsed.tag.clone(),
+        digest: parsed.digest.clone(),
+        reference: parsed,
     })
+}
+
+/// A parsed reference as the calls use it: the repository, what to fetch, the tag and digest
+/// as written.
+#[derive(Clone, Debug)]
+pub(crate) struct ImageTarget {
+    pub repository: Repository,
+    pub manifest: ManifestRef,
+    pub tag: Option<String>,
+    pub digest: Option<indexsmith::Digest>,
+    pub reference: Reference,
+}
+
+impl ImageTarget {
+    /// The digest when there is one, else the tag, `latest` by default.
+    pub fn manifest_ref(&self) -> ManifestRef {
+        self.manifest.clone()
+    }
+}
+
+impl std::fmt::Display for ImageTarget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.reference.fmt(f)
+    }
 }
 
 /// Where a reference goes, for the page to show before anything is fetched: the full name and
 /// the host that serves it, e.g. `alpine` → `docker.io/library/alpine:latest (registry-1.docker.io)`.
 /// `None` for text that is not a reference (the fetch then says why).
 pub fn destination(reference: &str) -> Option<String> {
-    let parsed = parse_reference(reference).ok()?.with_default_tag();
+    let parsed = reference
+        .trim()
+        .parse::<Reference>()
+        .ok()?
+        .with_default_tag();
     let host = parsed.registry_host()?.to_owned();
     Some(format!("{parsed} ({host})"))
 }
+
+/// The header every request through the proxy carries: `indexsmith-serve` answers only requests
+/// that have it (a page of another site cannot add it without the proxy's consent).
+pub const PROXY_PROOF_HEADER: (&str, &str) = ("Indexsmith-Proxy", "1");
 
 /// A plan for the page: one step per child (`present`, `manifest`, `mount`, `copy`).
 pub fn plan_steps(plan: &PushPlan) -> Vec<PlanStep> {
@@ -108,7 +142,7 @@ pub fn plan_steps(plan: &PushPlan) -> Vec<PlanStep> {
     steps
 }
 
-fn event_line(e: &Event) -> String {
+pub(crate) fn event_line(e: &Event) -> String {
     match e {
         Event::ManifestFetched { digest, .. } => format!("fetched {digest}"),
         Event::ManifestPresent { digest } => format!("present {digest}"),
@@ -129,12 +163,16 @@ fn event_line(e: &Event) -> String {
     }
 }
 
-/// A session for one call: the credentials for `registry` (the target) only, and the proxy.
-fn session_for(settings: &RegistrySettings, registry: &str) -> Session {
+/// A session for one call: the credentials for `registry` (the target) only, and the proxy
+/// (with the header `indexsmith-serve` requires).
+pub(crate) fn session_for(settings: &RegistrySettings, registry: &str) -> Session {
     let mut config = SessionConfig::default();
     let proxy = settings.proxy.trim();
     if !proxy.is_empty() {
-        config = config.with_proxy(Proxy::new(proxy).with_origin(&page_origin()));
+        let proxy = Proxy::new(proxy)
+            .with_origin(&page_origin())
+            .with_header(PROXY_PROOF_HEADER.0, PROXY_PROOF_HEADER.1);
+        config = config.with_proxy(proxy);
     }
     let mut session = Session::new(config);
     if !settings.username.is_empty() {
@@ -153,10 +191,11 @@ fn page_origin() -> String {
 }
 
 /// Runs an operation to its end with the registry crate's driver over gloo-net; progress events
-/// go to `on_event`.
-async fn drive<O: Operation>(
+/// go to `on_event`. The proxy and credentials are in the session ([`session_for`]).
+pub(crate) async fn drive<O: Operation>(
     op: &mut O,
     session: &mut Session,
+    _settings: &RegistrySettings,
     on_event: impl FnMut(Event),
 ) -> Result<O::Output, RegistryError> {
     let transport = transport::WebTransport::new(page_origin());
@@ -167,14 +206,14 @@ async fn drive<O: Operation>(
 
 async fn fetch(settings: &RegistrySettings, reference: &str) -> Result<Fetched, Failure> {
     let image = parse_reference(reference)?;
-    let repository = Repository::from(&image);
-    let mut session = session_for(settings, &repository.registry);
-    let mut op = FetchManifest::new(&session, &repository, ManifestRef::from(&image));
-    let manifest = drive(&mut op, &mut session, |_| {}).await?;
+    let mut session = session_for(settings, &image.repository.registry);
+    let mut op = FetchManifest::new(&session, &image.repository, image.manifest_ref());
+    let manifest = drive(&mut op, &mut session, settings, |_| {}).await?;
     let text = String::from_utf8(manifest.bytes)
         .map_err(|_| Failure::new("document/not-utf8", "the manifest is not UTF-8 text"))?;
     Ok(Fetched {
         reference: image.to_string(),
+        repository: image.repository.to_string(),
         text,
         digest: manifest.digest.to_string(),
     })
@@ -202,10 +241,9 @@ pub fn add_child_by_reference(ctx: DocumentContext, settings: RegistrySettings, 
     yew::platform::spawn_local(async move {
         let result = async {
             let image = parse_reference(&reference)?;
-            let repository = Repository::from(&image);
-            let mut session = session_for(&settings, &repository.registry);
-            let mut op = Inspect::new(&session, &repository, ManifestRef::from(&image));
-            let inspection = drive(&mut op, &mut session, |_| {}).await?;
+            let mut session = session_for(&settings, &image.repository.registry);
+            let mut op = Inspect::new(&session, &image.repository, image.manifest_ref());
+            let inspection = drive(&mut op, &mut session, &settings, |_| {}).await?;
             let Some(summary) = inspection.image else {
                 return Err(Failure::new(
                     "compose/nested-index",
@@ -219,6 +257,7 @@ pub fn add_child_by_reference(ctx: DocumentContext, settings: RegistrySettings, 
             Ok((
                 Fetched {
                     reference: image.to_string(),
+                    repository: image.repository.to_string(),
                     text: String::from_utf8_lossy(&inspection.manifest.bytes).into_owned(),
                     digest: inspection.manifest.digest.to_string(),
                 },
@@ -239,24 +278,8 @@ pub fn add_child_by_reference(ctx: DocumentContext, settings: RegistrySettings, 
     });
 }
 
-fn parse_repository(input: &str) -> Result<Repository, Failure> {
-    Ok(Repository::from(&parse_reference(input)?))
-}
-
-/// Lists the tags of a repository.
-pub fn list_tags(ctx: DocumentContext, settings: RegistrySettings, repository: String) {
-    ctx.dispatch(Action::TagsStarted);
-    yew::platform::spawn_local(async move {
-        let result = async {
-            let repo = parse_repository(&repository)?;
-            let mut session = session_for(&settings, &repo.registry);
-            let mut op = ListTags::new(&session, &repo, None);
-            let tags = drive(&mut op, &mut session, |_| {}).await?;
-            Ok((repo.to_string(), tags))
-        }
-        .await;
-        ctx.dispatch(Action::TagsFinished(result));
-    });
+pub(crate) fn parse_repository(input: &str) -> Result<Repository, Failure> {
+    Ok(parse_reference(input)?.repository)
 }
 
 /// What a push needs: the target, its tag, and where children come from: the repositories in
@@ -278,7 +301,7 @@ fn push_target(
         .map(parse_repository)
         .collect::<Result<Vec<_>, _>>()?;
     Ok((
-        Repository::from(&target),
+        target.repository,
         Some(target.tag.unwrap_or_else(|| "latest".into())),
         sources,
     ))
@@ -296,13 +319,19 @@ pub fn plan_push(
         ctx.text.clone().into_bytes(),
         ctx.analysis.report.media_type.clone().unwrap_or_default(),
     );
+    let digest = ctx.analysis.report.digest.to_string();
     yew::platform::spawn_local(async move {
         let result = async {
-            let (target, tag, source) = push_target(&reference, &source)?;
+            let (target, tag, sources) = push_target(&reference, &source)?;
             let mut session = session_for(&settings, &target.registry);
-            let mut op = Transfer::plan(&session, &target, tag, bytes, &media_type, source);
-            match drive(&mut op, &mut session, |_| {}).await? {
-                TransferOutput::Plan(plan) => Ok(plan_steps(&plan)),
+            let mut op = Transfer::plan(&session, &target, tag, bytes, &media_type, sources);
+            match drive(&mut op, &mut session, &settings, |_| {}).await? {
+                TransferOutput::Plan(plan) => Ok(PushPlanView {
+                    digest,
+                    target: reference.trim().to_owned(),
+                    sources: source.trim().to_owned(),
+                    steps: plan_steps(&plan),
+                }),
                 TransferOutput::Pushed(_) => {
                     Err(Failure::new("INVALID_RESPONSE", "the dry run pushed"))
                 }
@@ -327,7 +356,7 @@ pub fn push(ctx: DocumentContext, settings: RegistrySettings, reference: String,
             let mut session = session_for(&settings, &target.registry);
             let mut op = Transfer::push(&session, &target, tag.clone(), bytes, &media_type, source);
             // One line per manifest and blob, not per chunk: each line re-renders the page.
-            let output = drive(&mut op, &mut session, |e| {
+            let output = drive(&mut op, &mut session, &settings, |e| {
                 if !matches!(e, Event::BlobProgress { .. }) {
                     progress.dispatch(Action::PushProgress(event_line(&e)))
                 }
@@ -355,6 +384,51 @@ pub fn push(ctx: DocumentContext, settings: RegistrySettings, reference: String,
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn references_resolve_the_way_docker_reads_them() {
+        let hub = "(registry-1.docker.io)";
+        let cases = [
+            (
+                "docker.io without library/",
+                "docker.io/alpine",
+                format!("docker.io/library/alpine:latest {hub}"),
+            ),
+            (
+                "short name",
+                " alpine ",
+                format!("docker.io/library/alpine:latest {hub}"),
+            ),
+            (
+                "tag",
+                "ubuntu:24.04",
+                format!("docker.io/library/ubuntu:24.04 {hub}"),
+            ),
+            (
+                "a user's repository on Docker Hub",
+                "sample/hello",
+                format!("docker.io/sample/hello:latest {hub}"),
+            ),
+            (
+                "loopback",
+                "localhost:5000/sample/hello",
+                "localhost:5000/sample/hello:latest (localhost:5000)".to_owned(),
+            ),
+        ];
+        for (name, input, expected) in cases {
+            assert_eq!(
+                destination(input).as_deref(),
+                Some(expected.as_str()),
+                "{name}"
+            );
+        }
+        assert_eq!(destination("-bad"), None);
+        let repo = parse_repository("docker.io/alpine").expect("valid");
+        assert_eq!(
+            (repo.path.as_str(), repo.api_host()),
+            ("library/alpine", "registry-1.docker.io")
+        );
+    }
 
     fn child(hex: char, action: ChildAction) -> indexsmith_registry::ops::ChildPlan {
         indexsmith_registry::ops::ChildPlan {
@@ -432,51 +506,6 @@ mod tests {
                 && mount.detail.contains("700 bytes"),
             "{}",
             mount.detail
-        );
-    }
-
-    #[test]
-    fn references_resolve_the_way_docker_reads_them() {
-        let hub = "(registry-1.docker.io)";
-        let cases = [
-            (
-                "docker.io without library/",
-                "docker.io/alpine",
-                format!("docker.io/library/alpine:latest {hub}"),
-            ),
-            (
-                "short name",
-                " alpine ",
-                format!("docker.io/library/alpine:latest {hub}"),
-            ),
-            (
-                "tag",
-                "ubuntu:24.04",
-                format!("docker.io/library/ubuntu:24.04 {hub}"),
-            ),
-            (
-                "a user's repository on Docker Hub",
-                "sample/hello",
-                format!("docker.io/sample/hello:latest {hub}"),
-            ),
-            (
-                "loopback",
-                "localhost:5000/sample/hello",
-                "localhost:5000/sample/hello:latest (localhost:5000)".to_owned(),
-            ),
-        ];
-        for (name, input, expected) in cases {
-            assert_eq!(
-                destination(input).as_deref(),
-                Some(expected.as_str()),
-                "{name}"
-            );
-        }
-        assert_eq!(destination("-bad"), None);
-        let repo = parse_repository("docker.io/alpine").expect("valid");
-        assert_eq!(
-            (repo.path.as_str(), repo.api_host()),
-            ("library/alpine", "registry-1.docker.io")
         );
     }
 
