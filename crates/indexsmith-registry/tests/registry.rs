@@ -1136,10 +1136,23 @@ fn a_failed_copy_cancels_the_upload_session_it_abandoned() {
         .iter()
         .filter(|(m, _, _)| *m == indexsmith_registry::Method::Delete)
         .collect();
-    assert_eq!(deletes.len(), 1, "{:?}", driver.log);
+    // The failed upload's session, and the other blob's when it was open by then (timing).
+    let opened = driver
+        .log
+        .iter()
+        .filter(|(m, _, status)| *m == indexsmith_registry::Method::Post && *status == 202)
+        .count();
     assert!(
-        deletes[0].1.contains("/v2/dst/blobs/uploads/") && deletes[0].2 == 204,
-        "the registry cancelled the session: {deletes:?}"
+        (1..=opened).contains(&deletes.len()),
+        "{} sessions opened: {:?}",
+        opened,
+        driver.log
+    );
+    assert!(
+        deletes
+            .iter()
+            .all(|(_, url, status)| url.contains("/v2/dst/blobs/uploads/") && *status == 204),
+        "the registry cancelled the sessions: {deletes:?}"
     );
     assert_eq!(
         driver.log.last().map(|(m, _, _)| *m),
