@@ -2,7 +2,8 @@
 //! registry asked for in its challenges, and cached tokens.
 
 use crate::auth::{BearerChallenge, Credentials, TokenCache};
-use crate::reference::{api_host, is_loopback, Repository};
+use crate::proxy::{scheme_of, Proxy};
+use crate::reference::{api_host, Repository};
 use std::collections::HashMap;
 
 /// Options of a [`Session`].
@@ -25,6 +26,9 @@ pub struct SessionConfig {
     /// instead of `chunk_size` ranges, and the closing `PUT ?digest=` follows once they were
     /// verified. Browsers send request streams only over HTTP/2, so their drivers leave this off.
     pub stream_uploads: bool,
+    /// A registry proxy every request goes through (a page that cannot reach registries
+    /// directly); the driver applies it and undoes its rewriting of answers.
+    pub proxy: Option<Proxy>,
 }
 
 impl Default for SessionConfig {
@@ -35,6 +39,7 @@ impl Default for SessionConfig {
             max_concurrent: 6,
             max_streams: 2,
             stream_uploads: false,
+            proxy: None,
         }
     }
 }
@@ -57,6 +62,11 @@ impl SessionConfig {
 
     pub fn with_stream_uploads(mut self, on: bool) -> Self {
         self.stream_uploads = on;
+        self
+    }
+
+    pub fn with_proxy(mut self, proxy: Proxy) -> Self {
+        self.proxy = Some(proxy);
         self
     }
 
@@ -108,18 +118,12 @@ impl Session {
 
     /// `http` for loopback hosts and those listed in [`SessionConfig::plain_http`], else `https`.
     pub fn scheme(&self, registry: &str) -> &'static str {
-        let host = api_host(registry);
-        if is_loopback(host)
-            || self
-                .config
-                .plain_http
-                .iter()
-                .any(|h| api_host(h).eq_ignore_ascii_case(host))
-        {
-            "http"
-        } else {
-            "https"
-        }
+        scheme_of(registry, &self.config.plain_http)
+    }
+
+    /// The proxy requests go through, if any.
+    pub fn proxy(&self) -> Option<&Proxy> {
+        self.config.proxy.as_ref()
     }
 
     /// `scheme://api-host/v2/<path>`.
