@@ -2,11 +2,16 @@
 
 use clap::{Parser, Subcommand};
 
-use crate::commands::{annotate, completions, diff, edit, login, resolve, validate};
+use crate::commands::{
+    annotate, completions, copy, create, diff, edit, inspect, login, push, resolve, tags, validate,
+};
 
 const EXAMPLES: &str = "\
 Examples:
   indexsmith validate index.json --format github
+  indexsmith create reg.example/app:amd64 reg.example/app:arm64 | indexsmith push - reg.example/app:1.0
+  indexsmith inspect reg.example/app:1.0
+  indexsmith copy reg.example/app:1.0 prod.example/app:1.0
   indexsmith annotate index.json --platform linux/arm --variant v7 -o index.json
   indexsmith edit index.json --filter linux/amd64 --filter linux/arm64
   indexsmith resolve index.json --platform linux/arm64
@@ -29,10 +34,16 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     Validate(validate::Args),
+    Inspect(inspect::Args),
+    Create(create::Args),
     Annotate(annotate::Args),
     Edit(edit::Args),
     Resolve(resolve::Args),
     Diff(diff::Args),
+    Push(push::Args),
+    Copy(copy::Args),
+    Tags(tags::Args),
+    Login(login::LoginArgs),
     Logout(login::LogoutArgs),
     Completions(completions::Args),
     /// Serve the app, a registry proxy for it and a seeded local registry (127.0.0.1 only).

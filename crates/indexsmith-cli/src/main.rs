@@ -4,14 +4,14 @@
 
 mod cli;
 mod commands;
-// `login` (which checks credentials against the registry first) and the registry commands use
-// all of it; until then only `logout` and the tests do.
-#[allow(dead_code)]
 mod credentials;
+mod document_source;
 mod error;
 mod input;
 mod output;
 mod platform_arg;
+mod progress;
+mod registry;
 mod shapes;
 mod style;
 

@@ -188,3 +188,132 @@ impl From<&indexsmith::compose::IndexDiff> for IndexDiff {
         }
     }
 }
+
+/// A descriptor as registry results give it (the npm `RegistryDescriptor`).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RegistryDescriptor {
+    pub media_type: String,
+    pub digest: String,
+    pub size: u64,
+    pub platform: Option<Platform>,
+    pub artifact_type: Option<String>,
+    pub annotations: std::collections::BTreeMap<String, String>,
+}
+
+impl From<&indexsmith_registry::Descriptor> for RegistryDescriptor {
+    fn from(d: &indexsmith_registry::Descriptor) -> Self {
+        RegistryDescriptor {
+            media_type: d.media_type.clone(),
+            digest: d.digest.to_string(),
+            size: d.size,
+            platform: d.platform.as_ref().map(Platform::from),
+            artifact_type: d.artifact_type.clone(),
+            annotations: d.annotations.clone(),
+        }
+    }
+}
+
+/// An inspected image manifest (the npm `InspectedManifest`).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InspectedManifest {
+    pub media_type: String,
+    pub size: u64,
+    pub layers: usize,
+    pub layers_size: u64,
+    pub total_size: u64,
+    pub artifact_type: Option<String>,
+}
+
+/// One child of an inspected index (the npm `InspectedChild`).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InspectedChild {
+    pub descriptor: RegistryDescriptor,
+    /// The platform the child's config declares, else the one the index declares.
+    pub platform: Option<Platform>,
+    pub manifest: Option<InspectedManifest>,
+    pub config: Option<RegistryDescriptor>,
+}
+
+/// `inspect --json`: the npm `InspectResult`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InspectResult {
+    pub digest: String,
+    pub media_type: String,
+    pub size: u64,
+    /// `index` or `image`.
+    pub kind: &'static str,
+    pub children: Vec<InspectedChild>,
+}
+
+fn summarize(
+    s: &indexsmith_registry::ops::ImageSummary,
+) -> (Option<Platform>, InspectedManifest, RegistryDescriptor) {
+    (
+        s.config_platform.as_ref().map(Platform::from),
+        InspectedManifest {
+            media_type: s.manifest.media_type.clone(),
+            size: s.manifest.bytes.len() as u64,
+            layers: s.layer_count,
+            layers_size: s.layers_size,
+            total_size: s.total_size,
+            artifact_type: s.artifact_type.clone(),
+        },
+        RegistryDescriptor::from(&s.config),
+    )
+}
+
+impl From<&indexsmith_registry::ops::Inspection> for InspectResult {
+    fn from(i: &indexsmith_registry::ops::Inspection) -> Self {
+        let mut children = Vec::new();
+        if let Some(image) = &i.image {
+            let descriptor = indexsmith_registry::Descriptor::new(
+                i.manifest.media_type.clone(),
+                i.manifest.digest.clone(),
+                i.manifest.bytes.len() as u64,
+            );
+            let (platform, manifest, config) = summarize(image);
+            children.push(InspectedChild {
+                descriptor: RegistryDescriptor::from(&descriptor),
+                platform,
+                manifest: Some(manifest),
+                config: Some(config),
+            });
+        }
+        for c in &i.children {
+            let declared = c.descriptor.platform.as_ref().map(Platform::from);
+            let (platform, manifest, config) = match &c.image {
+                Some(s) => {
+                    let (p, m, cfg) = summarize(s);
+                    (p.or(declared), Some(m), Some(cfg))
+                }
+                None => (declared, None, None),
+            };
+            children.push(InspectedChild {
+                descriptor: RegistryDescriptor::from(&c.descriptor),
+                platform,
+                manifest,
+                config,
+            });
+        }
+        InspectResult {
+            digest: i.manifest.digest.to_string(),
+            media_type: i.manifest.media_type.clone(),
+            size: i.manifest.bytes.len() as u64,
+            kind: if i.image.is_some() { "image" } else { "index" },
+            children,
+        }
+    }
+}
+
+/// One row of `tags --json`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TagEntry {
+    pub tag: String,
+    pub digest: String,
+    pub media_type: Option<String>,
+}

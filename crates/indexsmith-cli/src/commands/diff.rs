@@ -4,8 +4,9 @@
 use indexsmith::compose::{self, EntryChange};
 
 use crate::error::{CliError, FAILED};
+use crate::registry::RegistryArgs;
 use crate::shapes::IndexDiff;
-use crate::{input, output};
+use crate::{document_source, input, output};
 
 /// Compare two indexes entry by entry, paired on platform.
 #[derive(Debug, clap::Args)]
@@ -13,17 +14,20 @@ use crate::{input, output};
 Examples:
   indexsmith diff before.json after.json
   indexsmith diff --json before.json after.json
+  indexsmith diff 127.0.0.1:5000/app:1.0 127.0.0.1:5000/app:1.1
 
 Lines: `+` added, `-` removed, `~` changed (with the fields that differ), `=` unchanged.
 Exit status: 0 the same, 1 different, 2 a usage or I/O problem.")]
 pub struct Args {
-    /// The first index (`-` for standard input).
+    /// The first index: a file, `-` for standard input, or an image reference.
     pub a: String,
     /// The second index.
     pub b: String,
     /// Print the npm package's `diffIndexes` result.
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub registry: RegistryArgs,
 }
 
 fn short(digest: &Option<String>) -> &str {
@@ -65,7 +69,8 @@ pub fn is_same(diff: &compose::IndexDiff) -> bool {
 
 pub fn run(args: &Args) -> Result<u8, CliError> {
     input::stdin_at_most_once([args.a.as_str(), args.b.as_str()])?;
-    let (a, b) = (input::read(&args.a)?, input::read(&args.b)?);
+    let a = document_source::load(&args.a, &args.registry)?;
+    let b = document_source::load(&args.b, &args.registry)?;
     let diff = compose::diff_indexes(&a.bytes, &b.bytes).map_err(|e| CliError::compose(&e))?;
     if args.json {
         output::json(&IndexDiff::from(&diff))?;

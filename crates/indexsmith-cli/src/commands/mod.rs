@@ -3,11 +3,16 @@
 
 pub mod annotate;
 pub mod completions;
+pub mod copy;
+pub mod create;
 pub mod diff;
 pub mod edit;
+pub mod inspect;
 pub mod login;
+pub mod push;
 pub mod resolve;
 pub mod serve;
+pub mod tags;
 pub mod validate;
 
 use crate::cli::{Cli, Command};
@@ -16,6 +21,12 @@ use crate::error::CliError;
 pub fn run(cli: Cli) -> Result<u8, CliError> {
     match cli.command {
         Command::Validate(args) => validate::run(&args),
+        Command::Inspect(args) => inspect::run(&args),
+        Command::Create(args) => create::run(&args),
+        Command::Push(args) => push::run(&args),
+        Command::Copy(args) => copy::run(&args),
+        Command::Tags(args) => tags::run(&args),
+        Command::Login(args) => login::login(&args),
         Command::Annotate(args) => annotate::run(&args),
         Command::Edit(args) => edit::run(&args),
         Command::Resolve(args) => resolve::run(&args),

@@ -6,8 +6,9 @@ use indexsmith::resolve::Reason;
 use serde_json::value::RawValue;
 
 use crate::error::{CliError, FAILED};
+use crate::registry::RegistryArgs;
 use crate::shapes::{Candidate, Platform, Resolution};
-use crate::{input, output, platform_arg};
+use crate::{document_source, output, platform_arg};
 
 /// Show which entry of an index a client pulls for a platform, and why.
 #[derive(Debug, clap::Args)]
@@ -15,11 +16,12 @@ use crate::{input, output, platform_arg};
 Examples:
   indexsmith resolve index.json --platform linux/arm64
   indexsmith resolve index.json --platform linux/arm/v7 --strict
+  indexsmith resolve 127.0.0.1:5000/app:1.0 --platform linux/arm64
   indexsmith resolve index.json --platform windows/amd64:10.0.20348 --json
 
 Exit status: 0 an entry is pulled, 1 none matches, 2 a usage or I/O problem.")]
 pub struct Args {
-    /// The index or manifest list (`-` for standard input).
+    /// The index or manifest list: a file, `-` for standard input, or an image reference.
     pub source: String,
     /// The platform the client runs (`linux/arm64`, `windows/amd64:10.0.20348`).
     #[arg(long, value_name = "PLATFORM")]
@@ -30,6 +32,8 @@ pub struct Args {
     /// Print the npm package's `resolvePlatform` result.
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub registry: RegistryArgs,
 }
 
 fn shape(bytes: &[u8], r: &indexsmith::Resolution) -> Result<Resolution, CliError> {
@@ -93,7 +97,7 @@ fn text(r: &indexsmith::Resolution, digests: &[String]) -> String {
 
 pub fn run(args: &Args) -> Result<u8, CliError> {
     let requested = platform_arg::parse(&args.platform)?;
-    let doc = input::read(&args.source)?;
+    let doc = document_source::load(&args.source, &args.registry)?;
     let resolution = compose::resolve_index(&doc.bytes, &requested, args.strict)
         .map_err(|e| CliError::compose(&e))?;
     if args.json {
