@@ -76,7 +76,7 @@ mod tests {
             assert_eq!(t.repository.path, path, "{text}");
             assert_eq!(t.manifest_ref(), ManifestRef::Tag(wanted.into()), "{text}");
         }
-        assert!(parse("UPPER/case").is_err());
+        assert!(parse("team/App").is_err());
         assert!(parse_repository("127.0.0.1:5000/app:v1").is_err());
     }
 }
