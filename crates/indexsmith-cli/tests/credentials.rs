@@ -3,47 +3,7 @@
 
 mod common;
 
-use std::path::Path;
-
-use common::run_with;
-
-/// Writes an executable `docker-credential-NAME` into `dir` that appends "ACTION INPUT" lines
-/// to `dir/NAME.log`, answers `get` for `known` with `username`/`secret`, and says
-/// "credentials not found" otherwise.
-pub fn helper(dir: &Path, name: &str, known: &str, username: &str, secret: &str) {
-    let path = dir.join(format!("docker-credential-{name}"));
-    let log = dir.join(format!("{name}.log"));
-    let script = format!(
-        r#"#!/bin/sh
-input=$(cat)
-printf '%s %s\n' "$1" "$input" >> '{log}'
-case "$1" in
-  get)
-    if [ "$input" = '{known}' ]; then
-      printf '{{"ServerURL":"%s","Username":"{username}","Secret":"{secret}"}}' "$input"
-    else
-      echo "credentials not found in native keychain"; exit 1
-    fi ;;
-  store|erase) ;;
-esac
-"#,
-        log = log.display()
-    );
-    std::fs::write(&path, script).unwrap();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
-    }
-}
-
-fn path_with(dir: &Path) -> String {
-    format!(
-        "{}:{}",
-        dir.display(),
-        std::env::var("PATH").unwrap_or_default()
-    )
-}
+use common::{credential_helper, path_with, run_with};
 
 #[test]
 fn logout_removes_one_registry_and_keeps_the_rest() {
@@ -62,7 +22,7 @@ fn logout_removes_one_registry_and_keeps_the_rest() {
 }"#,
     )
     .unwrap();
-    helper(dir.path(), "cli-test", "helped.example", "u", "p");
+    credential_helper(dir.path(), "cli-test", "helped.example", "u", "p");
     let env = [
         ("DOCKER_CONFIG", dir.path().to_str().unwrap()),
         ("PATH", &path_with(dir.path())),

@@ -113,3 +113,28 @@ fn diff_json_is_index_diff() {
     assert!(!d["changedFields"].as_array().unwrap().is_empty());
     check(&interfaces, "IndexDiff", &d, "diff", &[]);
 }
+
+#[test]
+fn inspect_json_is_inspect_result() {
+    use common::images::{self, Seeder};
+    use common::registry::{Auth, Registry};
+    let interfaces = interfaces();
+    let registry = Registry::start(Auth::None);
+    let seeder = Seeder {
+        host: registry.host(),
+        authorization: None,
+    };
+    let amd64 = images::image("shape", "amd64", &[100]);
+    let arm = images::image("shape", "arm/v7", &[100, 200]);
+    seeder.index("shape", "1", &[&amd64, &arm]);
+    seeder.image("shape", &amd64, Some("single"));
+    for tag in ["1", "single"] {
+        let out = run(&[
+            "inspect",
+            "--json",
+            &format!("{}/shape:{tag}", registry.host()),
+        ]);
+        assert_eq!(out.status, 0, "{}", out.stderr);
+        check(&interfaces, "InspectResult", &out.json(), tag, &[]);
+    }
+}

@@ -7,7 +7,7 @@ use indexsmith_registry::ops::{FetchManifest, Inspect, Inspection};
 use crate::error::CliError;
 use crate::output;
 use crate::registry::{reference, Client, RegistryArgs};
-use crate::shapes::InspectResult;
+use crate::shapes::{InspectResult, Platform};
 
 /// Show an image index (or image) in a registry, child by child.
 #[derive(Debug, clap::Args)]
@@ -37,6 +37,19 @@ fn mib(bytes: u64) -> String {
     }
 }
 
+fn platform_text(p: &Platform) -> String {
+    let mut s = format!("{}/{}", p.os, p.architecture);
+    if let Some(v) = &p.variant {
+        s.push('/');
+        s.push_str(v);
+    }
+    if let Some(v) = &p.os_version {
+        s.push(':');
+        s.push_str(v);
+    }
+    s
+}
+
 pub fn text(name: &str, i: &Inspection) -> String {
     let shaped = InspectResult::from(i);
     let mut out = format!(
@@ -44,21 +57,15 @@ pub fn text(name: &str, i: &Inspection) -> String {
         shaped.digest, shaped.media_type, shaped.size
     );
     for (n, c) in shaped.children.iter().enumerate() {
-        let platform = c.platform.as_ref().map_or_else(
-            || "(no platform)".to_owned(),
-            |p| {
-                let mut s = format!("{}/{}", p.os, p.architecture);
-                if let Some(v) = &p.variant {
-                    s.push('/');
-                    s.push_str(v);
-                }
-                if let Some(v) = &p.os_version {
-                    s.push(':');
-                    s.push_str(v);
-                }
-                s
-            },
-        );
+        // The platform the index declares; the config's when it says something else.
+        let declared = c.descriptor.platform.as_ref().map(platform_text);
+        let config = c.platform.as_ref().map(platform_text);
+        let platform = match (declared, config) {
+            (Some(d), Some(c)) if d != c => format!("{d} (config: {c})"),
+            (Some(d), _) => d,
+            (None, Some(c)) => c,
+            (None, None) => "(no platform)".to_owned(),
+        };
         out.push_str(&format!(
             "  [{n}] {platform}\n      digest  {}  ({})\n",
             c.descriptor.digest,

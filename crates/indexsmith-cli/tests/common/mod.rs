@@ -1,6 +1,15 @@
 //! Runs the built `indexsmith` binary, as a user or a CI step would.
 
-#![allow(dead_code)]
+#![allow(dead_code, clippy::result_large_err)]
+
+// Real registries on 127.0.0.1 and tiny images seeded with raw HTTP calls: the registry crate's
+// test support, shared rather than copied.
+#[path = "../../../indexsmith-registry/tests/support/http.rs"]
+pub mod http;
+#[path = "../../../indexsmith-registry/tests/support/images.rs"]
+pub mod images;
+#[path = "../../../indexsmith-registry/tests/support/registry.rs"]
+pub mod registry;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -61,6 +70,45 @@ pub fn run_with(args: &[&str], stdin: Option<&[u8]>, env: &[(&str, &str)]) -> Ru
 
 pub fn run(args: &[&str]) -> Run {
     run_with(args, None, &[])
+}
+
+/// Writes an executable `docker-credential-NAME` into `dir` that appends "ACTION INPUT" lines
+/// to `dir/NAME.log`, answers `get` for `known` with `username`/`secret`, and says
+/// "credentials not found" otherwise.
+pub fn credential_helper(dir: &Path, name: &str, known: &str, username: &str, secret: &str) {
+    let path = dir.join(format!("docker-credential-{name}"));
+    let log = dir.join(format!("{name}.log"));
+    let script = format!(
+        r#"#!/bin/sh
+input=$(cat)
+printf '%s %s\n' "$1" "$input" >> '{log}'
+case "$1" in
+  get)
+    if [ "$input" = '{known}' ]; then
+      printf '{{"ServerURL":"%s","Username":"{username}","Secret":"{secret}"}}' "$input"
+    else
+      echo "credentials not found in native keychain"; exit 1
+    fi ;;
+  store|erase) ;;
+esac
+"#,
+        log = log.display()
+    );
+    std::fs::write(&path, script).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+}
+
+/// `PATH` with `dir` first.
+pub fn path_with(dir: &Path) -> String {
+    format!(
+        "{}:{}",
+        dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    )
 }
 
 /// The repository's root folder.
