@@ -251,6 +251,14 @@ impl<T> Engine<T> {
                 }
                 None => {}
             }
+            if !headers
+                .iter()
+                .any(|(k, _)| k.eq_ignore_ascii_case("authorization"))
+            {
+                if let Some(token) = session.token_for(&host) {
+                    headers.push(("Authorization".into(), format!("Bearer {token}")));
+                }
+            }
         }
         let id = self.next_request_id();
         let slot = self.slots[index].as_ref()?;

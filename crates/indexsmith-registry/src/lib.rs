@@ -33,5 +33,5 @@ pub use http::{Body, FailureKind, Method, Request, RequestId, Response, Transpor
 pub use manifest::{Descriptor, ManifestContent, ManifestInfo};
 pub use ops::{Event, Operation};
 pub use proxy::Proxy;
-pub use reference::{ImageRef, ManifestRef, ParseImageRefError, Repository};
+pub use reference::{parse_target, ManifestRef, Reference, Repository};
 pub use session::{Session, SessionConfig};

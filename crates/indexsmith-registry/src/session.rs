@@ -88,6 +88,8 @@ pub(crate) enum HostAuth {
 pub struct Session {
     pub config: SessionConfig,
     credentials: HashMap<String, Credentials>,
+    /// Bearer tokens the caller holds, per API host.
+    tokens_given: HashMap<String, String>,
     pub(crate) tokens: TokenCache,
     pub(crate) host_auth: HashMap<String, HostAuth>,
 }
@@ -108,12 +110,27 @@ impl Session {
     }
 
     pub fn remove_credentials(&mut self, registry: &str) {
-        self.credentials
-            .remove(&api_host(registry).to_ascii_lowercase());
+        let host = api_host(registry).to_ascii_lowercase();
+        self.credentials.remove(&host);
+        self.tokens_given.remove(&host);
+    }
+
+    /// A bearer token the registry issued (a personal access token), sent as
+    /// `Authorization: Bearer …` to that registry's API host only, on every request that carries
+    /// no other credentials. Never sent to a token realm, a redirect target or another registry.
+    pub fn set_token(&mut self, registry: &str, token: impl Into<String>) {
+        self.tokens_given
+            .insert(api_host(registry).to_ascii_lowercase(), token.into());
     }
 
     pub(crate) fn credentials_for(&self, api_host: &str) -> Option<&Credentials> {
         self.credentials.get(&api_host.to_ascii_lowercase())
+    }
+
+    pub(crate) fn token_for(&self, api_host: &str) -> Option<&str> {
+        self.tokens_given
+            .get(&api_host.to_ascii_lowercase())
+            .map(String::as_str)
     }
 
     /// `http` for loopback hosts and those listed in [`SessionConfig::plain_http`], else `https`.

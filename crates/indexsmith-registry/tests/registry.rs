@@ -1147,3 +1147,137 @@ fn a_failed_copy_cancels_the_upload_session_it_abandoned() {
         "nothing after the DELETE"
     );
 }
+
+/// Serves every request with a 200 MB "manifest", written 64 KiB at a time until the client
+/// stops reading: with a `Content-Length`, or without one (the body ends when the connection
+/// closes). Returns the port and the number of bytes written so far.
+fn huge_manifest_server(announce_length: bool) -> (u16, Arc<Mutex<u64>>) {
+    use std::io::{BufRead, BufReader, Write};
+    const SIZE: u64 = 200 * 1024 * 1024;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let written = Arc::new(Mutex::new(0u64));
+    let counter = written.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let counter = counter.clone();
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut line = String::new();
+                while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                    line.clear();
+                }
+                let mut w = stream;
+                let length = if announce_length {
+                    format!("Content-Length: {SIZE}\r\n")
+                } else {
+                    String::new()
+                };
+                let head = format!("HTTP/1.1 200 OK\r\nContent-Type: {OCI_MANIFEST}\r\n{length}Connection: close\r\n\r\n");
+                if w.write_all(head.as_bytes()).is_err() {
+                    return;
+                }
+                let piece = vec![b' '; 64 * 1024];
+                let mut sent = 0;
+                while sent < SIZE {
+                    if w.write_all(&piece).is_err() {
+                        return;
+                    }
+                    sent += piece.len() as u64;
+                    *counter.lock().unwrap() += piece.len() as u64;
+                }
+            });
+        }
+    });
+    (port, written)
+}
+
+#[test]
+fn a_manifest_over_4_mib_is_refused_before_it_is_read_whole() {
+    for announce_length in [true, false] {
+        let (port, written) = huge_manifest_server(announce_length);
+        let repo = Repository::new(format!("127.0.0.1:{port}"), "huge");
+        let mut session = Session::new(SessionConfig::default());
+        let mut driver = Driver::new();
+        let err = driver
+            .go(&mut session, |s| {
+                FetchManifest::new(s, &repo, ManifestRef::Tag("latest".into()))
+            })
+            .unwrap_err();
+        assert_eq!(
+            err.code(),
+            "TOO_LARGE",
+            "length announced: {announce_length}: {err}"
+        );
+        assert!(
+            driver.largest_body <= 5 * 1024 * 1024,
+            "the limit and one network read at most; length announced: {announce_length}: held {} bytes",
+            driver.largest_body
+        );
+        let sent = *written.lock().unwrap();
+        assert!(
+            sent < 64 * 1024 * 1024,
+            "length announced: {announce_length}: the client stopped reading ({sent} bytes written)"
+        );
+        eprintln!("figures: 200 MB manifest (length announced: {announce_length}): refused with {}, {} bytes held, {sent} bytes written by the server", err.code(), driver.largest_body);
+    }
+}
+
+#[test]
+fn a_source_on_another_host_gets_none_of_the_targets_credentials() {
+    let (source_reg, source_seed) = plain();
+    let images = three_images("scoped");
+    let refs: Vec<&Image> = images.iter().collect();
+    let idx = source_seed.index("app", "v1", &refs);
+    // Every Authorization header that reaches the source, through a recording proxy.
+    let seen = Arc::new(Mutex::new(Vec::<String>::new()));
+    let record = seen.clone();
+    let port = proxy_with(
+        source_reg.host(),
+        Arc::new(move |req: &ServerRequest| {
+            if let Some(a) = req.header("authorization") {
+                record
+                    .lock()
+                    .unwrap()
+                    .push(format!("{} {}: {a}", req.method, req.target));
+            }
+            None
+        }),
+        Arc::new(|_: &ServerRequest, resp: ServerResponse| resp),
+    );
+    let target = Registry::start(Auth::Basic {
+        user: "alice".into(),
+        password: "s3cret".into(),
+    });
+    let source = Repository::new(format!("127.0.0.1:{port}"), "app");
+    let dst = Repository::new(target.host(), "mirror/app");
+    let mut session = Session::new(SessionConfig::default());
+    session.set_credentials(&target.host(), Credentials::new("alice", "s3cret"));
+    session.set_token(&target.host(), "target-token");
+    let mut driver = Driver::new();
+    let report = pushed(
+        driver
+            .go(&mut session, |s| {
+                Transfer::push(
+                    s,
+                    &dst,
+                    Some("v1".into()),
+                    idx.clone(),
+                    OCI_INDEX,
+                    Some(source),
+                )
+            })
+            .unwrap(),
+    );
+    assert_eq!(report.manifests_pushed, 4, "{report:?}");
+    assert!(report.blobs_uploaded > 0, "{report:?}");
+    let seen = seen.lock().unwrap();
+    assert!(seen.is_empty(), "the source saw credentials: {seen:?}");
+    assert!(
+        driver
+            .log
+            .iter()
+            .any(|(_, url, _)| url.contains(&format!("127.0.0.1:{port}"))),
+        "the source was read through the recording proxy"
+    );
+}

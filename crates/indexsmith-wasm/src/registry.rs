@@ -19,8 +19,8 @@ use indexsmith_registry::ops::{
     PushReport, Transfer, TransferOutput,
 };
 use indexsmith_registry::{
-    Body, Credentials, Event, FailureKind, ImageRef, Method, Operation, RegistryError, Repository,
-    RequestId, Response, Session, SessionConfig, TransportFailure,
+    Body, Credentials, Event, FailureKind, ManifestRef, Method, Operation, Reference,
+    RegistryError, Repository, RequestId, Response, Session, SessionConfig, TransportFailure,
 };
 use serde::Serialize;
 use tsify::Tsify;
@@ -142,17 +142,27 @@ fn invalid_input(message: impl AsRef<str>) -> JsValue {
     crate::error::error_with_code("INVALID_INPUT", message)
 }
 
-/// `host[:port]/path[:tag][@digest]`; a Docker Hub name without a namespace gets `library/`.
-fn parse_ref(s: &str) -> Result<ImageRef, JsValue> {
-    let mut r: ImageRef = s
-        .parse()
-        .map_err(|e| invalid_input(format!("reference {s:?}: {e}")))?;
-    if r.repository.api_host() == indexsmith_registry::reference::DOCKER_HUB_API
-        && !r.repository.path.contains('/')
-    {
-        r.repository.path = format!("library/{}", r.repository.path);
-    }
-    Ok(r)
+/// A reference as Docker reads it (`alpine` is `docker.io/library/alpine`), refused with its
+/// stable `reference/*` code.
+fn parse_ref(s: &str) -> Result<Target, JsValue> {
+    let reference = s
+        .trim()
+        .parse::<Reference>()
+        .map_err(|e| crate::error::error_with_code(e.code(), format!("reference {s:?}: {e}")))?;
+    Ok(Target {
+        repository: Repository::from(&reference),
+        manifest: ManifestRef::from(&reference),
+        tag: reference.tag,
+        has_digest: reference.digest.is_some(),
+    })
+}
+
+/// A parsed reference: the repository, what to fetch, and the tag as written.
+struct Target {
+    repository: Repository,
+    manifest: ManifestRef,
+    tag: Option<String>,
+    has_digest: bool,
 }
 
 /// A repository `host[:port]/path` (a tag or digest, if written, is ignored).
@@ -245,7 +255,7 @@ impl RegistryOperation {
     pub fn fetch_manifest(reference: &str, options: JsValue) -> Result<RegistryOperation, JsValue> {
         let r = parse_ref(reference)?;
         let (session, hosts) = session(options, &[&r.repository])?;
-        let op = FetchManifest::new(&session, &r.repository, r.manifest_ref());
+        let op = FetchManifest::new(&session, &r.repository, r.manifest.clone());
         Ok(RegistryOperation {
             session,
             hosts,
@@ -257,7 +267,7 @@ impl RegistryOperation {
     pub fn inspect(reference: &str, options: JsValue) -> Result<RegistryOperation, JsValue> {
         let r = parse_ref(reference)?;
         let (session, hosts) = session(options, &[&r.repository])?;
-        let op = Inspect::new(&session, &r.repository, r.manifest_ref());
+        let op = Inspect::new(&session, &r.repository, r.manifest.clone());
         Ok(RegistryOperation {
             session,
             hosts,
@@ -304,7 +314,7 @@ impl RegistryOperation {
         let (session, hosts) = session(options, &repos)?;
         let sources = parsed
             .iter()
-            .map(|r| (r.repository.clone(), r.manifest_ref()))
+            .map(|r| (r.repository.clone(), r.manifest.clone()))
             .collect();
         let op = CreateIndex::new(&session, sources, NestedIndex::Refuse);
         Ok(RegistryOperation {
@@ -388,11 +398,11 @@ impl RegistryOperation {
         let tag = target
             .tag
             .clone()
-            .or_else(|| source.tag.clone().filter(|_| target.digest.is_none()));
+            .or_else(|| source.tag.clone().filter(|_| !target.has_digest));
         let op = Transfer::copy(
             &session,
             &source.repository,
-            source.manifest_ref(),
+            source.manifest.clone(),
             &target.repository,
             tag,
         );

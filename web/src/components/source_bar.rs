@@ -19,6 +19,17 @@ pub fn source_bar(props: &SourceBarProps) -> Html {
     let ctx = use_context::<DocumentContext>().expect("document context");
     let reference = use_node_ref();
     let copied = use_state(|| false);
+    // Where the typed reference goes (`alpine` → Docker Hub's `library/alpine`), shown before
+    // anything is fetched.
+    let destination = use_state(|| None::<String>);
+    let on_reference = {
+        let destination = destination.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            let value = input.value();
+            destination.set(registry::destination(&value).filter(|d| !d.starts_with(value.trim())));
+        })
+    };
     let on_example = {
         let ctx = ctx.clone();
         Callback::from(move |e: Event| {
@@ -104,7 +115,10 @@ pub fn source_bar(props: &SourceBarProps) -> Html {
                 </label>
             </div>
             <form class="group fetch" onsubmit={fetch}>
-                <input ref={reference} type="text" spellcheck="false" aria-label="Reference" placeholder="localhost:5000/sample/hello:latest" />
+                <input ref={reference} type="text" spellcheck="false" aria-label="Reference" placeholder="localhost:5000/sample/hello:latest" oninput={on_reference} />
+                if let Some(d) = &*destination {
+                    <span class="muted destination" data-testid="reference-destination">{format!("→ {d}")}</span>
+                }
                 <button type="submit" disabled={ctx.fetch.is_loading()}>{"Fetch"}</button>
                 <details class="settings">
                     <summary aria-label="Registry settings">{"⚙"}</summary>

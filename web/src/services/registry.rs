@@ -10,8 +10,8 @@ use indexsmith_registry::ops::{
 };
 use indexsmith_registry::reference::is_loopback;
 use indexsmith_registry::{
-    Body, Credentials, Event, ImageRef, Operation, RegistryError, Repository, Request, RequestId,
-    Response, Session, SessionConfig,
+    Body, Credentials, Event, ManifestRef, Operation, Reference, RegistryError, Repository,
+    Request, RequestId, Response, Session, SessionConfig,
 };
 use std::collections::HashMap;
 
@@ -31,13 +31,24 @@ impl From<RegistryError> for Failure {
     }
 }
 
-fn parse_reference(reference: &str) -> Result<ImageRef, Failure> {
-    reference.trim().parse::<ImageRef>().map_err(|e| {
+/// A reference as Docker reads it (`alpine` is `docker.io/library/alpine`, served by
+/// `registry-1.docker.io`), refused with the core's stable `reference/*` code.
+fn parse_reference(reference: &str) -> Result<Reference, Failure> {
+    reference.trim().parse::<Reference>().map_err(|e| {
         Failure::new(
-            "reference/invalid",
+            e.code(),
             format!("{reference:?} is not a valid reference: {e}"),
         )
     })
+}
+
+/// Where a reference goes, for the page to show before anything is fetched: the full name and
+/// the host that serves it, e.g. `alpine` → `docker.io/library/alpine:latest (registry-1.docker.io)`.
+/// `None` for text that is not a reference (the fetch then says why).
+pub fn destination(reference: &str) -> Option<String> {
+    let parsed = parse_reference(reference).ok()?.with_default_tag();
+    let host = parsed.registry_host()?.to_owned();
+    Some(format!("{parsed} ({host})"))
 }
 
 /// Where a request goes: through the proxy (`<proxy>/<host>/v2/…` for the API,
@@ -365,8 +376,9 @@ async fn clean_up<O: Operation>(
 
 async fn fetch(settings: &RegistrySettings, reference: &str) -> Result<Fetched, Failure> {
     let image = parse_reference(reference)?;
-    let mut session = session_for(settings, &image.repository.registry);
-    let mut op = FetchManifest::new(&session, &image.repository, image.manifest_ref());
+    let repository = Repository::from(&image);
+    let mut session = session_for(settings, &repository.registry);
+    let mut op = FetchManifest::new(&session, &repository, ManifestRef::from(&image));
     let manifest = drive(&mut op, &mut session, settings, |_| {}).await?;
     let text = String::from_utf8(manifest.bytes)
         .map_err(|_| Failure::new("document/not-utf8", "the manifest is not UTF-8 text"))?;
@@ -399,8 +411,9 @@ pub fn add_child_by_reference(ctx: DocumentContext, settings: RegistrySettings, 
     yew::platform::spawn_local(async move {
         let result = async {
             let image = parse_reference(&reference)?;
-            let mut session = session_for(&settings, &image.repository.registry);
-            let mut op = Inspect::new(&session, &image.repository, image.manifest_ref());
+            let repository = Repository::from(&image);
+            let mut session = session_for(&settings, &repository.registry);
+            let mut op = Inspect::new(&session, &repository, ManifestRef::from(&image));
             let inspection = drive(&mut op, &mut session, &settings, |_| {}).await?;
             let Some(summary) = inspection.image else {
                 return Err(Failure::new(
@@ -436,7 +449,7 @@ pub fn add_child_by_reference(ctx: DocumentContext, settings: RegistrySettings, 
 }
 
 fn parse_repository(input: &str) -> Result<Repository, Failure> {
-    Ok(parse_reference(input)?.repository)
+    Ok(Repository::from(&parse_reference(input)?))
 }
 
 /// Lists the tags of a repository.
@@ -474,7 +487,7 @@ fn push_target(
         .map(parse_repository)
         .collect::<Result<Vec<_>, _>>()?;
     Ok((
-        target.repository,
+        Repository::from(&target),
         Some(target.tag.unwrap_or_else(|| "latest".into())),
         sources,
     ))
@@ -661,6 +674,51 @@ mod tests {
     }
 
     #[test]
+    fn references_resolve_the_way_docker_reads_them() {
+        let hub = "(registry-1.docker.io)";
+        let cases = [
+            (
+                "docker.io without library/",
+                "docker.io/alpine",
+                format!("docker.io/library/alpine:latest {hub}"),
+            ),
+            (
+                "short name",
+                " alpine ",
+                format!("docker.io/library/alpine:latest {hub}"),
+            ),
+            (
+                "tag",
+                "ubuntu:24.04",
+                format!("docker.io/library/ubuntu:24.04 {hub}"),
+            ),
+            (
+                "a user's repository on Docker Hub",
+                "sample/hello",
+                format!("docker.io/sample/hello:latest {hub}"),
+            ),
+            (
+                "loopback",
+                "localhost:5000/sample/hello",
+                "localhost:5000/sample/hello:latest (localhost:5000)".to_owned(),
+            ),
+        ];
+        for (name, input, expected) in cases {
+            assert_eq!(
+                destination(input).as_deref(),
+                Some(expected.as_str()),
+                "{name}"
+            );
+        }
+        assert_eq!(destination("-bad"), None);
+        let repo = parse_repository("docker.io/alpine").expect("valid");
+        assert_eq!(
+            (repo.path.as_str(), repo.api_host()),
+            ("library/alpine", "registry-1.docker.io")
+        );
+    }
+
+    #[test]
     fn push_targets() {
         let ok = push_target(
             "localhost:5000/sample/hello:multi",
@@ -691,10 +749,10 @@ mod tests {
             (Some("latest"), Vec::new())
         );
         assert!(
-            push_target("localhost:5000/app:1", "localhost:5000/a, UPPER/case").is_err(),
+            push_target("localhost:5000/app:1", "localhost:5000/a, -bad").is_err(),
             "a bad source is refused"
         );
-        let cases = [("by digest", "localhost:5000/a@sha256:0000000000000000000000000000000000000000000000000000000000000000", "reference/digest"), ("bad", "UPPER/case", "reference/invalid")];
+        let cases = [("by digest", "localhost:5000/a@sha256:0000000000000000000000000000000000000000000000000000000000000000", "reference/digest"), ("bad", "-bad", "reference/invalid-format")];
         for (name, reference, code) in cases {
             assert_eq!(
                 push_target(reference, "").err().map(|f| f.code),

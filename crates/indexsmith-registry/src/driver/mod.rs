@@ -472,7 +472,13 @@ impl<'t, T: Transport> Driver<'t, T> {
                 })
             }
             Err(ReadError::Transport(failure)) => Outcome::Failed(failure),
-            Err(ReadError::TooLarge { limit, length }) => {
+            Err(ReadError::TooLarge {
+                limit,
+                length,
+                read,
+            }) => {
+                let mut stats = shared.stats.borrow_mut();
+                stats.largest_buffer = stats.largest_buffer.max(read);
                 let size = length.map_or_else(|| "more".to_owned(), |l| format!("{l} bytes"));
                 Outcome::Failed(TransportFailure::new(
                     FailureKind::TooLarge,
@@ -571,7 +577,12 @@ fn content_length(headers: &[(String, String)]) -> Option<u64> {
 
 enum ReadError {
     Transport(TransportFailure),
-    TooLarge { limit: u64, length: Option<u64> },
+    /// `read`: the bytes read (and held) before the refusal.
+    TooLarge {
+        limit: u64,
+        length: Option<u64>,
+        read: u64,
+    },
 }
 
 /// Reads a body whole, refusing (before reading) one announced larger than `limit`, and
@@ -588,6 +599,7 @@ async fn read_body<B: ResponseBody>(
             return Err(ReadError::TooLarge {
                 limit,
                 length: Some(length),
+                read: 0,
             });
         }
     }
@@ -604,6 +616,7 @@ async fn read_body<B: ResponseBody>(
                     return Err(ReadError::TooLarge {
                         limit,
                         length: None,
+                        read: out.len() as u64,
                     });
                 }
                 out.truncate(limit as usize);
