@@ -299,6 +299,22 @@ fn one_call_credentials_and_helpers() {
     let tags = run_with(&["tags", &format!("{b}/one")], None, &env);
     ok(&tags, "tags through credsStore");
 
+    // login stores through the helper, leaving an empty auths entry as Docker does.
+    let login = run_with(
+        &["login", &b, "-u", USER, "--password-stdin"],
+        Some(PASSWORD.as_bytes()),
+        &env,
+    );
+    ok(&login, "login through credsStore");
+    let log = std::fs::read_to_string(cfg.join("clitest.log")).unwrap();
+    let stored =
+        format!(r#"store {{"ServerURL":"{b}","Username":"{USER}","Secret":"{PASSWORD}"}}"#);
+    assert!(log.lines().any(|l| l == stored), "{log}");
+    let config: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(cfg.join("config.json")).unwrap()).unwrap();
+    assert_eq!(config["auths"][b.as_str()], serde_json::json!({}));
+    assert_eq!(config["credsStore"], "clitest");
+
     // An identity token is refused with a clear message, not sent as a password.
     std::fs::write(
         cfg.join("config.json"),

@@ -1,7 +1,7 @@
 //! Image references on the command line (`host[:port]/path[:tag][@digest]`), read with the
 //! core's reference grammar: `alpine` is `docker.io/library/alpine`, as Docker reads it.
 
-use indexsmith::reference::{self, PullTarget, Reference};
+use indexsmith::reference::{self, Reference};
 use indexsmith_registry::{ManifestRef, Repository};
 
 use crate::error::CliError;
@@ -23,10 +23,7 @@ impl Target {
 
     /// What to fetch: the digest when there is one, else the tag (`latest` by default).
     pub fn manifest_ref(&self) -> ManifestRef {
-        match self.reference.pull_target() {
-            PullTarget::Digest(d) => ManifestRef::Digest(d.clone()),
-            PullTarget::Tag(t) => ManifestRef::Tag(t.to_owned()),
-        }
+        ManifestRef::from(&self.reference)
     }
 
     /// The tag to push to: the one written, else none (a push by digest).
@@ -39,7 +36,7 @@ impl Target {
 pub fn parse(text: &str) -> Result<Target, CliError> {
     let reference = reference::parse_normalized(text)
         .map_err(|e| CliError::usage(format!("{}: {text}: {e}", e.code())))?;
-    let repository = Repository::new(reference.domain.clone(), reference.path.clone());
+    let repository = Repository::from(&reference);
     Ok(Target {
         text: text.to_owned(),
         reference,
