@@ -509,3 +509,47 @@ fn errors_name_the_code_and_reference_and_leave_no_tag() {
         uneven.stderr
     );
 }
+
+#[test]
+fn progress_is_a_bar_on_a_terminal() {
+    let s = setup();
+    let (a, b) = (s.open.host(), s.locked.host());
+    let cfg = s.config.path();
+    let login = cli(
+        cfg,
+        &["login", &b, "-u", USER, "--password-stdin"],
+        Some(PASSWORD.as_bytes()),
+    );
+    ok(&login, "login");
+    // `script` runs the copy on a pseudo-terminal: standard error is a terminal, standard output
+    // goes to a file.
+    let out = cfg.join("digest.txt");
+    let command = format!(
+        "{} copy {a}/app:arm64 {b}/bar:arm64 > {}",
+        common::bin(),
+        out.display()
+    );
+    let run = std::process::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .env("DOCKER_CONFIG", cfg)
+        .output()
+        .expect("script (util-linux)");
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stdout)
+    );
+    let terminal = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        terminal.contains("\r\x1b[2K["),
+        "a bar redrawn in place: {terminal:?}"
+    );
+    assert!(
+        terminal.contains("blobs,") && terminal.contains("manifests"),
+        "{terminal:?}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        format!("{}\n", s.arm64.digest)
+    );
+}
