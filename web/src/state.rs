@@ -479,6 +479,9 @@ pub enum Action {
     PushFinished(Result<Pushed, Failure>),
 }
 
+/// How many progress lines of a push the page keeps (the latest).
+pub const PROGRESS_LINES: usize = 50;
+
 impl Reducible for Document {
     type Action = Action;
 
@@ -600,7 +603,14 @@ impl Reducible for Document {
                 doc.push = Remote::Loading;
                 doc.push_progress.clear();
             }
-            Action::PushProgress(line) => doc.push_progress.push(line),
+            Action::PushProgress(line) => {
+                // The last lines only: each event clones the document, so the log must not grow
+                // with the push (a push with many blobs was quadratic in its events).
+                if doc.push_progress.len() >= PROGRESS_LINES {
+                    doc.push_progress.remove(0);
+                }
+                doc.push_progress.push(line)
+            }
             Action::PushFinished(result) => {
                 doc.push = result.map_or_else(Remote::Failed, Remote::Loaded)
             }
