@@ -643,6 +643,9 @@ pub fn empty_index(format: Format) -> String {
         .unwrap_or_default()
 }
 
+/// How many progress lines of a push the page keeps (the latest).
+pub const PROGRESS_LINES: usize = 50;
+
 impl Reducible for Document {
     type Action = Action;
 
@@ -775,7 +778,14 @@ impl Reducible for Document {
                 doc.push = Remote::Loading;
                 doc.push_progress.clear();
             }
-            Action::PushProgress(line) => doc.push_progress.push(line),
+            Action::PushProgress(line) => {
+                // The last lines only: each event clones the document, so the log must not grow
+                // with the push (a push with many blobs was quadratic in its events).
+                if doc.push_progress.len() >= PROGRESS_LINES {
+                    doc.push_progress.remove(0);
+                }
+                doc.push_progress.push(line)
+            }
             Action::PushFinished(result) => {
                 if let Ok(pushed) = &result {
                     doc.fields.prefill(Field::CopySource, &pushed.reference);

@@ -560,11 +560,14 @@ fn resolution_on_a_real_index() {
     assert_eq!(r.candidates[1].reason.code(), "resolve/attestation");
 }
 
+/// A field's change in a diff: its name, the value before, the value after.
+type FieldChange<'a> = (&'a str, Option<&'a str>, Option<&'a str>);
+
 #[test]
 fn diff_keeps_an_entry_whose_platform_changed_as_changed() {
     let a = corpus("regclient-v3-index-arm-variants.json");
-    // (edit, expected key, expected changes)
-    let cases: Vec<(&str, Edit, &str, Vec<(&str, Option<&str>, Option<&str>)>)> = vec![
+    // (name, edit, expected key, expected changes)
+    let cases: Vec<(&str, Edit, &str, Vec<FieldChange>)> = vec![
         (
             "variant edited",
             Edit::SetPlatformField {

@@ -155,6 +155,11 @@ pub fn source_bar(props: &SourceBarProps) -> Html {
             <form class="group fetch" onsubmit={fetch}>
                 <input type="text" spellcheck="false" aria-label="Reference" placeholder="localhost:5000/sample/hello:latest"
                        value={ctx.fields.reference.clone()} oninput={on_reference} />
+                // Where the typed reference goes (`alpine` is Docker Hub's `library/alpine`),
+                // shown before anything is fetched.
+                if let Some(d) = registry::destination(&ctx.fields.reference).filter(|d| !d.starts_with(ctx.fields.reference.trim())) {
+                    <span class="muted destination" data-testid="reference-destination">{format!("→ {d}")}</span>
+                }
                 <button type="submit" disabled={ctx.fetch.is_loading()}>{"Fetch"}</button>
                 <details class="settings" ref={settings_ref} onkeydown={on_settings_key}>
                     <summary aria-label="Registry settings">{"⚙"}</summary>

@@ -6,7 +6,8 @@ use super::platform_table::media_type_label;
 use crate::services::images;
 use crate::services::registry::{self, RegistrySettings};
 use crate::state::{Action, DocumentContext, Field, Remote};
-use indexsmith_registry::reference::{api_host, DOCKER_HUB};
+use indexsmith::reference::DOCKER_HUB_DOMAIN as DOCKER_HUB;
+use indexsmith_registry::reference::api_host;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -29,13 +30,8 @@ pub fn destination(input: &str, proxy: &str) -> Result<String, String> {
     } else {
         format!(", through the proxy {}", proxy.trim())
     };
-    // Docker Hub's official images live under `library/`.
-    let path = if repo.registry == DOCKER_HUB && !repo.path.contains('/') {
-        format!("library/{}", repo.path)
-    } else {
-        repo.path
-    };
-    Ok(format!("{host}{hub}, repository {path}{via}"))
+    // `library/` of Docker Hub's official images was added by the reference grammar.
+    Ok(format!("{host}{hub}, repository {}{via}", repo.path))
 }
 
 fn short(d: &str) -> String {
@@ -171,9 +167,6 @@ mod tests {
                 "{name}"
             );
         }
-        assert!(
-            destination("UPPER/case", "").is_err(),
-            "an invalid name says why"
-        );
+        assert!(destination("-bad", "").is_err(), "an invalid name says why");
     }
 }

@@ -585,3 +585,21 @@ mod journeys {
         );
     }
 }
+
+#[test]
+fn a_push_keeps_its_latest_progress_lines_only() {
+    let events = (0..500).map(|i| Action::PushProgress(format!("blob uploaded {i}")));
+    let doc = reduce(
+        Document::default(),
+        std::iter::once(Action::PushStarted).chain(events),
+    );
+    assert_eq!(doc.push_progress.len(), PROGRESS_LINES);
+    assert_eq!(
+        doc.push_progress.last().map(String::as_str),
+        Some("blob uploaded 499")
+    );
+    assert_eq!(
+        doc.push_progress.first().map(String::as_str),
+        Some("blob uploaded 450")
+    );
+}
