@@ -7,7 +7,8 @@
 //   async: indexsmith `validateAsync` against the baseline, both hashing with WebCrypto.
 // Writes a Markdown table.
 //
-//   node bench/chromium.mjs INPUTS_DIR OUT.md DEPS_DIR PKG_DIR
+//   node bench/chromium.mjs INPUTS_DIR OUT.md DEPS_DIR PKG_DIR   (DEPS_DIR: where node_modules/ has
+//   ajv and @noble/hashes; default the repository root, the npm workspace)
 
 import { createRequire } from "node:module";
 import { mkdtempSync, rmSync, writeFileSync, existsSync } from "node:fs";
@@ -22,7 +23,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const [
   inputs = "target/bench-inputs",
   out = "target/bench-chromium.md",
-  deps = "target/bench-node-deps",
+  deps = ".",
   pkgDir = "crates/indexsmith-wasm/pkg",
 ] = process.argv.slice(2);
 // The clean inputs, then those with 1, 10 and 80 findings per 100 entries (`-fN`).

@@ -4,7 +4,8 @@
 // entries; then hostile shapes at n and 4n. Prints and writes a Markdown table of medians and
 // ratios.
 //
-//   node bench/node.mjs INPUTS_DIR OUT.md [AJV_PREFIX] [PKG_DIR]
+//   node bench/node.mjs INPUTS_DIR OUT.md [AJV_PREFIX] [PKG_DIR]   (AJV_PREFIX: where node_modules/
+//   has ajv; default the repository root, the npm workspace)
 
 import { createHash } from "node:crypto";
 import { readFileSync, existsSync, readdirSync, writeFileSync } from "node:fs";
@@ -17,7 +18,7 @@ import { checkDocument, fmt, time as timeFn } from "./baseline.mjs";
 const [
   inputs = "target/bench-inputs",
   out = "target/bench-node.md",
-  ajvPrefix = "target/bench-node-deps",
+  ajvPrefix = ".",
   pkgDir = "crates/indexsmith-wasm/pkg",
 ] = process.argv.slice(2);
 

@@ -1,5 +1,6 @@
-// Registry flows against real local registries: fetch directly (CORS) and through the proxy
-// (a registry without CORS), create an index from references, plan and push it, read it back.
+// Registry flows against real local registries, both without CORS headers (as most registries
+// are): the app reaches them through the proxy, fetches, lists tags, creates an index from
+// references, plans and pushes it, and reads it back.
 
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
@@ -54,24 +55,38 @@ async function expectFetched(page, reference, expected) {
 
 const tag = (what) => `${what}-${randomBytes(4).toString("hex")}`;
 
-browserTest("fetch by reference directly from the registry that allows CORS", async ({ page }) => {
+browserTest("the seeded registry answers the app through the proxy only", async ({ page }) => {
   const expected = await getManifest(direct(env.registry), "sample/hello", "latest");
   assert.equal(
     expected.headerDigest,
     expected.digest,
     "the registry's digest is the digest of its bytes",
   );
+  const reference = `${env.registry}/sample/hello:latest`;
   await openApp(page);
+
+  // Directly, the browser refuses the answer: the seeded registry sends no CORS headers, so no
+  // web page (the app included) may read it or write to it.
   await setProxy(page, "");
+  await fetchReference(page, reference);
+  const alert = page.getByRole("region", { name: "Fetch failed" }).getByRole("alert");
+  await alert.waitFor();
+  assert.match(await alert.textContent(), /CORS_BLOCKED/, "a CORS failure, named");
+
+  // With the default settings the app goes through the proxy.
+  await setProxy(page, "/proxy");
   const requests = [];
-  page.on("request", (r) => requests.push(r.url()));
-  await fetchReference(page, `${env.registry}/sample/hello:latest`);
-  await expectFetched(page, `${env.registry}/sample/hello:latest`, expected);
-  assert.ok(
-    requests.some((u) => u.startsWith(`http://${env.registry}/v2/sample/hello/manifests/`)),
-    "the browser called the registry itself",
+  page.on("request", (r) => requests.push(r));
+  await fetchReference(page, reference);
+  await expectFetched(page, reference, expected);
+  const proxied = requests.filter((r) =>
+    r.url().startsWith(`${env.app}/proxy/${env.registry}/v2/sample/hello/manifests/`),
   );
-  assert.ok(!requests.some((u) => u.includes("/proxy/")), "not through the proxy");
+  assert.ok(proxied.length > 0, "the request went through the proxy");
+  assert.ok(
+    proxied.every((r) => r.headers()["indexsmith-proxy"] === "1"),
+    "every proxy request carries the proof header",
+  );
 
   const rows = await tableRows(page);
   assert.deepEqual(
@@ -98,9 +113,9 @@ browserTest("fetch through the proxy from a registry without CORS headers", asyn
   // Directly, the browser refuses the answer: the registry sends no CORS headers.
   await setProxy(page, "");
   await fetchReference(page, reference);
-  const alert = page.getByRole("banner").getByRole("alert");
+  const alert = page.getByRole("region", { name: "Fetch failed" }).getByRole("alert");
   await alert.waitFor();
-  assert.match(await alert.textContent(), /^CORS_BLOCKED: /, "a CORS failure, named");
+  assert.match(await alert.textContent(), /CORS_BLOCKED/, "a CORS failure, named");
   assert.notEqual(await digestOutput(page).textContent(), expected.digest, "nothing was loaded");
 
   // Through the same-origin proxy it works.
@@ -127,17 +142,19 @@ browserTest("list a repository's tags and open one", async ({ page }) => {
     .getByRole("textbox", { name: "Repository", exact: true })
     .fill(`${env.registry}/sample/hello`);
   await button(page, "List tags").click();
-  const list = page.getByRole("list", {
-    name: `Tags of ${env.registry}/sample/hello`,
-    exact: true,
-  });
-  await list.waitFor();
-  const tags = await list.locator("li code").allTextContents();
+  const table = page.getByRole("table", { name: "Tags", exact: true });
+  await table.waitFor();
+  const tags = await table.locator("tbody th code").allTextContents();
   assert.deepEqual(
-    [...tags].sort(),
+    tags,
     ["amd64", "arm64", "armv7", "latest", "latest-docker", "windows-amd64"],
-    "the sample's tags",
+    "the sample's tags, sorted",
   );
+  const latest = await getManifest(direct(env.registry), "sample/hello", "latest");
+  const row = table.locator("tbody tr").nth(3);
+  assert.equal(await row.locator("td code").getAttribute("title"), latest.digest, "its digest");
+  assert.equal(await row.locator("td").nth(1).textContent(), "OCI index");
+  assert.equal(await row.locator("td").nth(2).textContent(), "4", "its platforms");
   await button(page, `Open ${env.registry}/sample/hello:latest-docker`).click();
   await expectFetched(page, `${env.registry}/sample/hello:latest-docker`, expected);
   const summary = await page.getByRole("region", { name: "Summary" }).textContent();
