@@ -135,6 +135,7 @@ rm -rf "$OUTPUT"
 mkdir -p "$OUTPUT"
 set +e
 E2E_APP=$APP E2E_REGISTRY=$REGISTRY E2E_PLAIN_REGISTRY=$PLAIN E2E_OUTPUT=$OUTPUT E2E_CHROMIUM=$CHROMIUM \
+  E2E_SERVE=$SERVE E2E_DIST=$ROOT/dist \
   node --test --test-concurrency=1 \
   --test-reporter=spec --test-reporter-destination=stdout \
   --test-reporter=tap --test-reporter-destination="$WORK/results.tap" \
