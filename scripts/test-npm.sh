@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the npm package and runs its tests: the declarations against the golden file, tsc --strict
 # on a typed example, the Node tests (import and require), the browser test (headless Chromium),
-# npm pack + install, the wasm-bindgen-test suite (Node), and the size report.
+# npm pack + install, the consumer matrix (tests/consumers), the wasm-bindgen-test suite (Node),
+# and the size report.
 #
 # Installs what it needs when missing: Debian's nodejs, npm and chromium; typescript and
 # playwright-core into .tools/npm-test (git-ignored). UPDATE_GOLDEN=1 rewrites the golden file.
@@ -53,6 +54,9 @@ echo "typed example compiles"
 
 echo "== node --test (package, browser, npm pack) =="
 node --test "$tests/"
+
+echo "== consumer matrix (tests/consumers: TypeScript, Node, Vite, webpack, esbuild, Rollup) =="
+./scripts/test-consumers.sh --no-build
 
 echo "== wasm-bindgen-test (Node) =="
 runner=${WASM_BINDGEN_TEST_RUNNER:-$(command -v wasm-bindgen-test-runner || echo "$HOME/.cargo/bin/wasm-bindgen-test-runner")}

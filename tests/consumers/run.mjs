@@ -548,7 +548,9 @@ function setups(tarball, version) {
       writeFileSync(join(dir, "dist/index.html"), html("main.js", options.format === "esm"));
     });
   // Without splitting esbuild puts the registry code a page calls into its one file.
-  browser("esbuild", "indexsmith/inline", esbuildBrowser({ format: "iife" }), { splits: false });
+  browser("esbuild", "indexsmith/inline", esbuildBrowser({ format: "iife", minify: true }), {
+    splits: false,
+  });
   browser(
     "esbuild-splitting",
     "indexsmith/inline",

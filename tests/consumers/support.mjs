@@ -144,7 +144,11 @@ export async function serve(dir) {
   return {
     origin: `http://127.0.0.1:${server.address().port}`,
     requested,
-    close: () => new Promise((resolve) => server.close(resolve)),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(resolve);
+        server.closeAllConnections(); // the browser's kept-alive ones too
+      }),
   };
 }
 
