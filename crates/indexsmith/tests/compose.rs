@@ -384,7 +384,7 @@ fn docker_lists_refuse_oci_only_fields() {
             descriptor: Some("{}".into()),
         },
     ] {
-        let err = compose::edit_index(&list, &[edit.clone()], None).unwrap_err();
+        let err = compose::edit_index(&list, std::slice::from_ref(&edit), None).unwrap_err();
         assert_eq!(err.code(), "compose/unsupported", "{edit:?}");
     }
 }

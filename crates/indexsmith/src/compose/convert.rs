@@ -77,9 +77,9 @@ pub(crate) fn convert(doc: &mut IndexDocument, to: Format, notes: &mut Vec<Diagn
     let value = doc.value_mut();
     reorder(value, top_order, top_allowed, "", to, notes);
     value.set("mediaType", Value::string(to.media_type()));
-    value.as_object_mut().map(|m| {
-        m.sort_by_key(|(k, _)| top_order.iter().position(|o| o == k).unwrap_or(usize::MAX))
-    });
+    if let Some(m) = value.as_object_mut() {
+        m.sort_by_key(|(k, _)| top_order.iter().position(|o| o == k).unwrap_or(usize::MAX));
+    }
     if let Some(entries) = value.get_mut("manifests").and_then(Value::as_array_mut) {
         for (i, entry) in entries.iter_mut().enumerate() {
             let base = format!("/manifests/{i}");

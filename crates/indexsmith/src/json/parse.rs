@@ -76,9 +76,9 @@ pub fn parse<'a>(text: &'a [u8], limits: &Limits) -> (Option<Tree<'a>>, Vec<Pars
             3,
             None,
         );
-        parser.findings.last_mut().map(|f| {
-            f.help = Some("save the file as UTF-8 without BOM; registries hash the BOM too")
-        });
+        if let Some(f) = parser.findings.last_mut() {
+            f.help = Some("save the file as UTF-8 without BOM; registries hash the BOM too");
+        }
         parser.pos = 3;
     }
     parser.skip_ws();
@@ -544,7 +544,9 @@ impl<'a> Parser<'a> {
                     comma + 1,
                     None,
                 );
-                self.findings.last_mut().map(|f| f.help = Some(help));
+                if let Some(f) = self.findings.last_mut() {
+                    f.help = Some(help);
+                }
                 self.pos += 1;
                 Ok(true)
             }
@@ -708,13 +710,13 @@ impl<'a> Parser<'a> {
                         p as u32 + 1,
                         Some(id),
                     );
-                    self.findings.last_mut().map(|f| {
+                    if let Some(f) = self.findings.last_mut() {
                         f.help = Some(if b == b'\n' {
                             "a string cannot span lines: write \\n, or close the string"
                         } else {
                             "escape it as \\u00XX"
-                        })
-                    });
+                        });
+                    }
                     p += 1;
                 }
             }
@@ -777,9 +779,9 @@ impl<'a> Parser<'a> {
                     p as u32 + 2,
                     None,
                 );
-                self.findings.last_mut().map(|f| {
-                    f.help = Some("JSON escapes are \\\" \\\\ \\/ \\b \\f \\n \\r \\t and \\uXXXX")
-                });
+                if let Some(f) = self.findings.last_mut() {
+                    f.help = Some("JSON escapes are \\\" \\\\ \\/ \\b \\f \\n \\r \\t and \\uXXXX");
+                }
                 Ok(p + 2)
             }
             None => {
@@ -801,9 +803,9 @@ impl<'a> Parser<'a> {
             p as u32 + 6,
             None,
         );
-        self.findings.last_mut().map(|f| {
-            f.help = Some("decoders replace or reject it differently; write the character itself")
-        });
+        if let Some(f) = self.findings.last_mut() {
+            f.help = Some("decoders replace or reject it differently; write the character itself");
+        }
     }
 }
 

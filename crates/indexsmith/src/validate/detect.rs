@@ -278,18 +278,16 @@ pub(crate) fn detect(ctx: &mut Context<'_, '_>, expect: Option<Kind>) -> Detecte
                     f.help = Some(format!("add \"mediaType\": \"{}\"", kind.media_type()));
                     detected.kind = Some(kind);
                 }
-                None if !detected.is_config => {
-                    if ctx.member(root, "mediaType").is_none() {
-                        let f = ctx.report(
-                            Code::DocumentUnknownKind,
-                            root,
-                            "neither `mediaType` nor the members tell what this document is",
-                        );
-                        f.help = Some(
-                            "an index has `manifests`, an image manifest has `config` and `layers`"
-                                .into(),
-                        );
-                    }
+                None if !detected.is_config && ctx.member(root, "mediaType").is_none() => {
+                    let f = ctx.report(
+                        Code::DocumentUnknownKind,
+                        root,
+                        "neither `mediaType` nor the members tell what this document is",
+                    );
+                    f.help = Some(
+                        "an index has `manifests`, an image manifest has `config` and `layers`"
+                            .into(),
+                    );
                 }
                 None => {}
             }

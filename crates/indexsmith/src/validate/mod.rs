@@ -31,22 +31,13 @@ use context::Context;
 pub const REGISTRY_MANIFEST_LIMIT: usize = 4 * 1024 * 1024;
 
 /// How to validate.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ValidateOptions {
     /// The kind the caller expects: used when the document has no `mediaType`, and checked
     /// against it when it has one.
     pub expect: Option<Kind>,
     pub limits: Limits,
-}
-
-impl Default for ValidateOptions {
-    fn default() -> Self {
-        ValidateOptions {
-            expect: None,
-            limits: Limits::default(),
-        }
-    }
 }
 
 impl ValidateOptions {
