@@ -35,7 +35,9 @@ window.cases = {
     const registry = await attempt(() => api.listTags('127.0.0.1:9/x'));
     const options = await attempt(() => api.listTags(location.host + '/x', { timeout: 'soon' }));
     const signal = await attempt(() => api.inspect(location.host + '/x:1', { signal: 'stop' }));
-    return { digest, registry, options, signal };
+    await api.default({ registry: '/pkg/indexsmith_registry_bg.wasm' });
+    const badPort = await attempt(() => api.listTags('127.0.0.1:6000/x'));
+    return { digest, registry, options, signal, badPort };
   },
   async inline() {
     const api = await import('/pkg/inline.js');
@@ -101,6 +103,8 @@ test("init({ core, registry }): each module from where it says; registry errors 
     },
   );
   assert.equal(out.signal.error.code, "invalid-options");
+  // A port browsers refuse to connect to is a network error, not CORS.
+  assert.equal(out.badPort.error.code, "NETWORK");
   assert.match(out.signal.error.message, /options\.signal/);
 });
 
