@@ -137,6 +137,9 @@ inline_module() {
 }
 inline_module "$pkg/indexsmith_bg.wasm" "$pkg/core.inline.js"
 inline_module "$pkg/indexsmith_registry_bg.wasm" "$pkg/registry.inline.js"
+# So is the unpacking of validation reports.
+{ cat "$crate/js/report.js"; echo 'module.exports = { unpackReport };'; } > "$pkg/report.cjs"
+{ cat "$crate/js/report.js"; echo 'export { unpackReport };'; } > "$pkg/report.web.js"
 cp "$crate/README.md" "$crate/LICENSE" "$pkg/"
 version=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n1)
 sed "s/\"version\": \"0.0.0\"/\"version\": \"$version\"/" "$crate/js/package.json" > "$pkg/package.json"

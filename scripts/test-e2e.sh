@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # End-to-end tests of the web app in headless Chromium, against the served app, the registry
-# proxy and two local registries:
-#   - the registry indexsmith-serve starts and seeds (CORS headers on: the app may call it directly);
-#   - a second docker-registry WITHOUT CORS headers, seeded with sample/hello:latest by copying it
-#     through the proxy (the app can reach it only through the proxy).
+# proxy and two local registries, neither with CORS headers (the app reaches both through the
+# proxy):
+#   - the registry indexsmith-serve starts and seeds;
+#   - a second docker-registry, seeded with sample/hello:latest by copying it through the proxy.
 # Builds the app and the server, installs playwright-core (no browser download: Debian's
 # chromium is used), runs `node --test tests/e2e/`, keeps a screenshot per test in
 # tests/output/e2e/, and stops everything it started. Exits non-zero on any failure.
@@ -78,7 +78,7 @@ wait_for() {
   done
 }
 
-echo "== start: indexsmith-serve --port 0 (app, proxy, seeded registry with CORS) =="
+echo "== start: indexsmith-serve --port 0 (app, proxy, seeded registry) =="
 "$SERVE" --dist dist --port 0 --registry-bin "$REGISTRY_PROGRAM" >"$WORK/serve.log" 2>&1 &
 SERVE_PID=$!
 wait_for "grep -q '^  ready in' '$WORK/serve.log' || ! kill -0 $SERVE_PID 2>/dev/null" 180 \

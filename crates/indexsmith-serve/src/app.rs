@@ -6,18 +6,24 @@
 //! fallback) when it is a page navigation (`Accept: text/html`) or its path has no file extension;
 //! a missing asset (`/x.js` fetched by a script) is a 404.
 //! Without a built app a short page says how to build it.
+//!
+//! Every answer carries the headers of [`crate::page_policy`]: a Content-Security-Policy,
+//! `frame-ancestors` (embedding only for `?embed`), `Referrer-Policy` and `nosniff`.
 
 use std::path::{Path, PathBuf};
 
 use axum::body::Body;
 use axum::extract::Request;
 use axum::http::{header, HeaderValue, Method, StatusCode};
-use axum::response::Html;
+use axum::middleware::Next;
+use axum::response::{Html, Response};
 use axum::Router;
 use tower::ServiceExt;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
+
+use crate::page_policy::{self, PagePolicy};
 
 const NOT_BUILT: &str = "<!doctype html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>indexsmith</title></head>\n\
 <body>\n<h1>The indexsmith app is not built</h1>\n<p>The directory this server serves the app from has no \
@@ -31,12 +37,39 @@ fn has_extension(path: &str) -> bool {
         .is_some_and(|last| last.contains('.'))
 }
 
+/// Adds the page headers to every answer. The policy follows the current `index.html` (its
+/// inline loader changes with every build), read again for each page; `None` serves
+/// [`NOT_BUILT`].
+fn with_page_policy(router: Router, index: Option<PathBuf>) -> Router {
+    router.layer(axum::middleware::from_fn(
+        move |request: Request, next: Next| {
+            let index = index.clone();
+            async move {
+                let embed = page_policy::is_embed(request.uri().query());
+                let mut response: Response = next.run(request).await;
+                let html = response
+                    .headers()
+                    .get(header::CONTENT_TYPE)
+                    .and_then(|v| v.to_str().ok())
+                    .is_some_and(|v| v.starts_with("text/html"));
+                let page = match &index {
+                    Some(path) if html => tokio::fs::read_to_string(path).await.unwrap_or_default(),
+                    _ => NOT_BUILT.to_string(),
+                };
+                PagePolicy::for_index(&page).apply(response.headers_mut(), embed);
+                response
+            }
+        },
+    ))
+}
+
 /// The router serving the app from `dist`.
 pub fn router(dist: &Path) -> Router {
     let dist: PathBuf = dist.to_path_buf();
     let index = dist.join("index.html");
     if !index.is_file() {
-        return Router::new().fallback(|| async { (StatusCode::OK, Html(NOT_BUILT)) });
+        let page = Router::new().fallback(|| async { (StatusCode::OK, Html(NOT_BUILT)) });
+        return with_page_policy(page, None);
     }
     let files = ServeDir::new(&dist)
         .precompressed_br()
@@ -77,17 +110,14 @@ pub fn router(dist: &Path) -> Router {
             }
         }
     };
-    Router::new()
+    let files = Router::new()
         .fallback(handler)
         .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-cache"),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
+        ));
+    with_page_policy(files, Some(index))
 }
 
 #[cfg(test)]

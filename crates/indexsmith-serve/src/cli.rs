@@ -1,4 +1,5 @@
-//! Command-line options.
+//! Command-line options: a clap `Parser` (and so `Args`) another binary can embed with
+//! `#[command(flatten)]`, then hand to [`crate::run::run`].
 
 use std::net::IpAddr;
 use std::path::PathBuf;
@@ -13,9 +14,17 @@ pub struct Options {
     #[arg(long, default_value = "dist")]
     pub dist: PathBuf,
 
-    /// Address to listen on. Only loopback addresses are used unless another one is given here.
+    /// Address to listen on. Only loopback addresses are used unless another one is given here;
+    /// another address lets other machines use the app, the proxy and, through it, the local
+    /// registry.
     #[arg(long, default_value = "127.0.0.1")]
     pub listen: IpAddr,
+
+    /// Host name the server answers to besides IP addresses and `localhost` (e.g. the machine's
+    /// name when listening on another address). Requests naming other hosts are refused, which
+    /// keeps pages of other sites out through DNS rebinding. Repeatable.
+    #[arg(long = "allow-host", value_name = "NAME")]
+    pub allow_host: Vec<String>,
 
     /// Port of the app and the proxy; 0 picks a free port.
     #[arg(long, default_value_t = 8080)]
@@ -26,8 +35,9 @@ pub struct Options {
     #[arg(long = "proxy-allow-http", value_name = "HOST")]
     pub proxy_allow_http: Vec<String>,
 
-    /// Extra origin allowed to call the proxy from a browser (e.g. `https://example.org`), or `*`.
-    /// Loopback origins and the server's own origin are always allowed. Repeatable.
+    /// Extra origin allowed to call the proxy from a browser (e.g. `http://localhost:5173`, a
+    /// development server of the app), or `*` (any site: only on a machine without a browser).
+    /// Only the server's own origin is allowed otherwise. Repeatable.
     #[arg(long = "cors-origin", value_name = "ORIGIN")]
     pub cors_origin: Vec<String>,
 

@@ -3,6 +3,8 @@
 
 pub mod app;
 pub mod cli;
+pub mod host;
+pub mod page_policy;
 pub mod proxy;
 pub mod push;
 pub mod registry;

@@ -1,6 +1,8 @@
 //! Running a local registry: Debian's `docker-registry` (the CNCF distribution registry 2.8) on
-//! 127.0.0.1, with a generated configuration, storage in a temporary directory and CORS headers
-//! so the app can call it directly. The child is killed when the handle is dropped.
+//! 127.0.0.1, with a generated configuration and storage in a temporary directory. It sends no
+//! CORS headers: browsers reach it only through the proxy, which only the app may use, so other
+//! web sites cannot read from it, write to it or delete from it. The child is killed when the
+//! handle is dropped.
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -12,18 +14,6 @@ use url::Url;
 
 /// The program name of the Debian package `docker-registry`.
 pub const PROGRAM: &str = "docker-registry";
-
-/// Headers the local registry adds to every response so browsers may call it directly.
-const CORS_HEADERS: [(&str, &str); 4] = [
-    ("Access-Control-Allow-Origin", "*"),
-    ("Access-Control-Allow-Methods", "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS"),
-    ("Access-Control-Allow-Headers", "Authorization, Content-Type, Accept, Range, Content-Range, If-None-Match"),
-    (
-        "Access-Control-Expose-Headers",
-        "Docker-Content-Digest, Location, WWW-Authenticate, Link, Content-Range, Range, Content-Length, \
-         Docker-Upload-UUID, Docker-Distribution-Api-Version",
-    ),
-];
 
 /// Token authentication settings (the registry's `auth.token` section).
 #[derive(Debug, Clone)]
@@ -46,8 +36,6 @@ pub struct RegistryOptions {
     pub preferred_port: Option<u16>,
     /// Keep storage here instead of in the temporary directory.
     pub data: Option<PathBuf>,
-    /// Add the CORS headers to every response.
-    pub cors: bool,
     /// Require tokens.
     pub token_auth: Option<TokenAuth>,
 }
@@ -125,11 +113,7 @@ pub fn config(port: u16, storage: &Path, secret: &str, options: &RegistryOptions
     out.push_str(&format!("  addr: {}\n", yaml(&format!("127.0.0.1:{port}"))));
     out.push_str(&format!("  secret: {}\n", yaml(secret)));
     out.push_str("  headers:\n    X-Content-Type-Options: ['nosniff']\n");
-    if options.cors {
-        for (name, value) in CORS_HEADERS {
-            out.push_str(&format!("    {name}: [{}]\n", yaml(value)));
-        }
-    }
+    out.push_str("    Content-Security-Policy: ['sandbox']\n");
     if let Some(auth) = &options.token_auth {
         out.push_str("auth:\n  token:\n");
         out.push_str(&format!("    realm: {}\n", yaml(&auth.realm)));
@@ -300,30 +284,26 @@ mod tests {
     use super::*;
 
     #[test]
-    fn config_has_storage_delete_and_cors() {
-        let options = RegistryOptions {
-            cors: true,
-            ..RegistryOptions::default()
-        };
-        let text = config(5123, Path::new("/tmp/it's here"), "s", &options);
+    fn config_has_storage_delete_and_no_cors() {
+        let text = config(
+            5123,
+            Path::new("/tmp/it's here"),
+            "s",
+            &RegistryOptions::default(),
+        );
         let expected = [
             "rootdirectory: '/tmp/it''s here'",
             "addr: '127.0.0.1:5123'",
             "delete:\n    enabled: true",
-            "Access-Control-Allow-Origin: ['*']",
-            "Access-Control-Expose-Headers: ['Docker-Content-Digest, Location, WWW-Authenticate, Link, Content-Range, Range,",
+            "X-Content-Type-Options: ['nosniff']",
         ];
         for needle in expected {
             assert!(text.contains(needle), "missing {needle:?} in\n{text}");
         }
-        let plain = config(5123, Path::new("/s"), "s", &RegistryOptions::default());
         assert!(
-            !plain.contains("Access-Control"),
-            "CORS headers without cors:\n{plain}"
+            !text.contains("Access-Control"),
+            "CORS headers in the config:\n{text}"
         );
-        assert!(
-            !plain.contains("auth:"),
-            "auth without token_auth:\n{plain}"
-        );
+        assert!(!text.contains("auth:"), "auth without token_auth:\n{text}");
     }
 }

@@ -89,9 +89,13 @@ pub async fn run(options: Options) -> Result<(), ServeError> {
         dist: options.dist.clone(),
         allow_http: options.proxy_allow_http.clone(),
         cors_origins: options.cors_origin.clone(),
+        allow_hosts: options.allow_host.clone(),
     };
     if !options.listen.is_loopback() {
-        eprintln!("warning: listening on {}, which is not a loopback address: other machines can use the proxy", options.listen);
+        eprintln!("warning: listening on {}, which is not a loopback address: other machines can use the app, the proxy and, through it, the local registry", options.listen);
+    }
+    if options.cors_origin.iter().any(|o| o.trim() == "*") {
+        eprintln!("warning: --cors-origin '*': every web site open in a browser on this machine may use the proxy");
     }
     let server = server::start(&config, SocketAddr::new(options.listen, options.port)).await?;
     let app = server.url();
@@ -108,7 +112,6 @@ pub async fn run(options: Options) -> Result<(), ServeError> {
             // The address the app's examples and placeholders use, when it is free.
             preferred_port: Some(5000),
             data: options.registry_data.clone(),
-            cors: true,
             token_auth: None,
         };
         match LocalRegistry::start(&registry_options).await {

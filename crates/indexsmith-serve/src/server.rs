@@ -9,6 +9,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+use crate::host::{self, HostPolicy};
 use crate::proxy::{self, ClientError, Proxy, ProxyConfig};
 
 /// What the server serves.
@@ -20,6 +21,8 @@ pub struct ServerConfig {
     pub allow_http: Vec<String>,
     /// Extra browser origins allowed to use the proxy.
     pub cors_origins: Vec<String>,
+    /// Host names the server answers besides IP addresses and `localhost` (see [`crate::host`]).
+    pub allow_hosts: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -35,14 +38,17 @@ pub enum ServeError {
     Client(#[from] ClientError),
 }
 
-/// The app and the proxy.
+/// The app and the proxy, for requests whose `Host` names the server.
 pub fn router(config: &ServerConfig, listen: SocketAddr) -> Result<Router, ClientError> {
     let proxy = Proxy::new(&ProxyConfig {
         allow_http: config.allow_http.clone(),
         cors_origins: config.cors_origins.clone(),
         listen,
     })?;
-    Ok(proxy::router(Arc::new(proxy)).merge(crate::app::router(&config.dist)))
+    let hosts = HostPolicy::new(listen.port(), &config.allow_hosts);
+    Ok(proxy::router(Arc::new(proxy))
+        .merge(crate::app::router(&config.dist))
+        .layer(axum::middleware::from_fn_with_state(hosts, host::check)))
 }
 
 /// A server running on a tokio task. Dropping it stops it.

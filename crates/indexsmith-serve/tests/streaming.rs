@@ -1,6 +1,6 @@
 //! Properties a real registry cannot show on demand: bodies stream through the proxy in both
-//! directions (a blob is never held whole), and a redirect to a storage host is followed by the
-//! proxy without the client's credentials. A small upstream on 127.0.0.1 plays the registry
+//! directions (a blob is never held whole), and a redirect of a blob download to a storage host
+//! is followed by the proxy without the client's credentials. A small upstream on 127.0.0.1 plays the registry
 //! and decides when each chunk is sent.
 
 mod common;
@@ -241,7 +241,11 @@ async fn redirects_to_storage_are_followed_without_credentials() {
     *state.storage_url.lock().unwrap_or_else(|p| p.into_inner()) =
         format!("http://localhost:{}/bucket/blob", storage_server.port);
     let upstream = upstream(state.clone()).await;
-    let server = common::server(std::path::Path::new("no-such-dist")).await;
+    // Storage on loopback is reached only when named with --proxy-allow-http (a storage host on
+    // the internet is reached over HTTPS).
+    let mut config = common::config(std::path::Path::new("no-such-dist"));
+    config.allow_http = vec![format!("localhost:{}", storage_server.port)];
+    let server = common::server_with(&config).await;
     let url = format!(
         "{}/proxy/127.0.0.1:{}/v2/redirected/blobs/sha256:0",
         server.url(),

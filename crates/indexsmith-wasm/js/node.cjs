@@ -8,6 +8,7 @@
 
 const { createHash } = require("node:crypto");
 const glue = require("./glue.node.cjs");
+const { unpackReport } = require("./report.cjs");
 
 // Exports of the glue that are not part of the API.
 const HIDDEN = new Set([
@@ -98,7 +99,7 @@ function validateWith(descriptor, input, options) {
     bytes.latin1Write(input); // ASCII: one byte a character
   else bytes.utf8Write(input);
   const digest = hash("sha256", bytes); // before validating: the view ends when memory grows
-  return report(call("validateInput", [size, descriptor, options]), digest, size);
+  return unpackReport(call("validateInput", [size, descriptor, options]), digest, size);
 }
 
 api.validate = (input, options) => validateWith(false, input, options);

@@ -46,11 +46,12 @@ function registryApi(glue, validate, host = {}) {
     return e;
   }
 
-  // `https://host/v2/…` through `<proxy>/host/v2/…`; URLs already under the proxy are kept.
+  // `https://host/v2/…` through `<proxy>/host/v2/…`; URLs already under the proxy (its token
+  // realms under `<proxy>-token/` included) are kept.
   function viaProxy(proxy, url) {
     if (!proxy) return url;
     const base = proxy.replace(/\/+$/, "");
-    if (url.startsWith(base + "/")) return url;
+    if (url.startsWith(base + "/") || url.startsWith(base + "-token/")) return url;
     const m = /^https?:\/\/([^/?#]+)(.*)$/i.exec(url);
     return m ? `${base}/${m[1]}${m[2]}` : url;
   }
@@ -71,6 +72,22 @@ function registryApi(glue, validate, host = {}) {
       return false;
     }
   };
+
+  // indexsmith-serve answers only requests with this header (a page of another site cannot
+  // send it without the proxy's consent), and renames `Basic` challenges so that browsers show
+  // no login prompt of their own: `unmaskBasic` reads them as `Basic` again.
+  const PROXY_PROOF = ["indexsmith-proxy", "1"];
+  function unmaskBasic(flat) {
+    if (!/indexsmith-basic/i.test(flat)) return flat;
+    return flat
+      .split("\n")
+      .map((line) =>
+        line.toLowerCase().startsWith("www-authenticate:")
+          ? line.replace(/(:|,)(\s*)Indexsmith-Basic\b/gi, "$1$2Basic")
+          : line,
+      )
+      .join("\n");
+  }
 
   // A TypeError from fetch in a browser on a cross-origin request is, most likely, CORS.
   function failureKind(error, url) {
@@ -270,6 +287,8 @@ function registryApi(glue, validate, host = {}) {
       let refused = null;
       let duplex;
       const url = viaProxy(proxy, req.url);
+      const proxied = url !== req.url;
+      if (proxied) headers.set(PROXY_PROOF[0], PROXY_PROOF[1]);
       // A timeout per request, and `base` where aborting matters. In Node a signal costs fetch a
       // listener, a WeakRef and a finalizer per request (measured: about 1 ms of CPU, 6%, of an
       // inspect of 16 children on loopback), so there a request gets one only with the caller's
@@ -325,7 +344,8 @@ function registryApi(glue, validate, host = {}) {
           if (refused) return { refused };
           return { failure: failureKind(e, url), message: describe(e) };
         }
-        return { status: answer.status, headers: answer.headers, body: answer.body, held: false };
+        const answered = proxied ? unmaskBasic(answer.headers) : answer.headers;
+        return { status: answer.status, headers: answered, body: answer.body, held: false };
       }
       if (body && !(body instanceof Uint8Array) && streamUploads) {
         // Node: pipe the range straight from the download into the upload.
@@ -387,6 +407,7 @@ function registryApi(glue, validate, host = {}) {
       response.headers.forEach((value, name) => {
         flat += `${name}:${value}\n`;
       });
+      if (proxied) flat = unmaskBasic(flat);
       if (
         req.streamResponse &&
         response.status >= 200 &&

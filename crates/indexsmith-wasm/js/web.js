@@ -11,6 +11,7 @@
 
 import * as glue from "./glue.web.js";
 import { error, isReady, registryCall, start, startSync } from "./loader.js";
+import { unpackReport } from "./report.web.js";
 
 function wrap(fn) {
   return (...args) => {
@@ -86,17 +87,6 @@ function writeString(s) {
   }
 }
 
-function report(validation, digest, size) {
-  return {
-    valid: validation.valid,
-    kind: validation.kind,
-    mediaType: validation.mediaType,
-    digest,
-    size,
-    diagnostics: validation.diagnostics,
-  };
-}
-
 function validateWith(descriptor, input, options) {
   const written = isInput(input) ? writeInput(input) : null;
   if (written === null) {
@@ -107,7 +97,7 @@ function validateWith(descriptor, input, options) {
   }
   const size = written.length;
   const digest = glue.inputDigest(size);
-  return report(glue.validateInput(size, descriptor, options), digest, size);
+  return unpackReport(glue.validateInput(size, descriptor, options), digest, size);
 }
 
 export const validate = /* @__PURE__ */ wrap((input, options) =>
@@ -127,7 +117,11 @@ const startValidation = /* @__PURE__ */ wrap((input, options) => {
   const digest = crypto.subtle.digest("SHA-256", written);
   return {
     digest,
-    validation: report(glue.validateInput(written.length, false, options), null, written.length),
+    validation: unpackReport(
+      glue.validateInput(written.length, false, options),
+      null,
+      written.length,
+    ),
   };
 });
 

@@ -49,6 +49,8 @@ test("npm pack, install the tarball, then require and import it", () => {
       "registry.web.js",
       "registry_glue.node.cjs",
       "registry_glue.web.js",
+      "report.cjs",
+      "report.web.js",
       "web.d.ts",
       "web.js",
     ]);

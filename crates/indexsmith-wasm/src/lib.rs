@@ -9,6 +9,7 @@
 pub mod compose;
 mod convert;
 mod error;
+mod packed;
 pub mod platform;
 mod read;
 pub mod reference;

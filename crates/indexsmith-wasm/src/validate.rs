@@ -104,23 +104,23 @@ pub fn input_digest(len: usize) -> String {
 }
 
 /// `validateDocument` (or, with `descriptor`, `validateDescriptorDocument`) of the first `len`
-/// bytes of the input buffer.
+/// bytes of the input buffer, packed (see [`crate::packed`]): the entry points unpack it into the
+/// `Report`'s plain objects.
 #[doc(hidden)]
 #[wasm_bindgen(js_name = validateInput, skip_typescript)]
-pub fn validate_input(len: usize, descriptor: bool, options: JsValue) -> Result<JsValue, JsValue> {
+pub fn validate_input(len: usize, descriptor: bool, options: JsValue) -> Result<Vec<u32>, JsValue> {
     let opts: indexsmith::ValidateOptions = ValidateOptions::read(options)?.into();
     let mut bytes = INPUT.with(|b| std::mem::take(&mut *b.borrow_mut()));
     bytes.truncate(len);
-    let v: Validation = if descriptor {
+    let v = if descriptor {
         indexsmith::validate::validate_descriptor_only(&bytes, &opts)
     } else {
         indexsmith::validate::validate_document(&bytes, &opts)
-    }
-    .into();
+    };
     if bytes.capacity() <= KEPT_INPUT {
         INPUT.with(|b| *b.borrow_mut() = bytes);
     }
-    to_js(&v)
+    Ok(crate::packed::pack(&v))
 }
 
 /// The digest (`algorithm:hex`) of the exact bytes of `input` (a string: its UTF-8 encoding).

@@ -124,6 +124,9 @@ codes! {
     DocumentInvalidSchemaVersion = "document/invalid-schema-version", Error;
     /// Larger than registries must accept (4 MiB); some will refuse it.
     DocumentExceedsRegistryLimit = "document/exceeds-registry-limit", Warning;
+    /// More findings of one code than a report lists (the first 1,000 of each code, in document
+    /// order): says how many more there are, where the first of them is.
+    DocumentTooManyDiagnostics = "document/too-many-diagnostics", Info;
 
     // Any field.
     /// A field has the wrong JSON type.

@@ -20,5 +20,7 @@ pub mod json;
 pub mod position;
 pub mod validate;
 
-pub use validate::{validate, validate_descriptor, Kind, Report, ValidateOptions};
+pub use validate::{
+    validate, validate_descriptor, Kind, Report, ValidateOptions, MAX_DIAGNOSTICS_PER_CODE,
+};
 pub mod compose;

@@ -11,7 +11,7 @@ use crate::diagnostic::{Position, Span};
 pub struct LineIndex<'a> {
     text: &'a [u8],
     starts: Vec<u32>,
-    /// `(offset, UTF-16 units from the start of its line)` at ASCII bytes at least
+    /// `(offset, UTF-16 units from the start of its line)` at character starts at least
     /// [`CHECKPOINT_EVERY`] bytes apart, so that a column costs a bounded count even on a
     /// minified document that is one line of megabytes.
     checkpoints: Vec<(u32, u32)>,
@@ -39,8 +39,10 @@ impl<'a> LineIndex<'a> {
                     starts.push(i as u32 + 1);
                     anchor = (i + 1, 0);
                 }
-                b if b < 0x80 && i - anchor.0 >= CHECKPOINT_EVERY => {
-                    // An ASCII byte never sits inside a UTF-8 sequence: counting stays exact.
+                b if !is_continuation(b) && i - anchor.0 >= CHECKPOINT_EVERY => {
+                    // A byte that cannot continue a UTF-8 sequence starts a character (or an
+                    // invalid sequence) however the text before it decodes: counting stays
+                    // exact, and a long run without ASCII still gets checkpoints.
                     let column = anchor.1 + utf16_len(&text[anchor.0..i]);
                     checkpoints.push((i as u32, column));
                     anchor = (i, column);
@@ -85,6 +87,149 @@ impl<'a> LineIndex<'a> {
             end: self.position(end.max(start)),
         }
     }
+}
+
+/// True for a byte that can only continue a UTF-8 sequence (`10xxxxxx`).
+#[inline(always)]
+fn is_continuation(b: u8) -> bool {
+    b & 0xC0 == 0x80
+}
+
+/// The positions of many offsets, in one pass over the text up to the last of them: what a
+/// report with thousands of diagnostics needs, where looking each one up would count the same
+/// long line again and again.
+///
+/// `offsets` may come in any order and repeat; the result is in the same order. Each position is
+/// the one [`LineIndex::position`] gives.
+pub fn locate_all(text: &[u8], offsets: &[u32]) -> Vec<Position> {
+    let mut order: Vec<u32> = (0..offsets.len() as u32).collect();
+    order.sort_unstable_by_key(|&i| offsets[i as usize]);
+    let mut out = vec![Position::default(); offsets.len()];
+    let mut sweep = Sweep::new(text);
+    for i in order {
+        out[i as usize] = sweep.position(offsets[i as usize]);
+    }
+    out
+}
+
+/// A cursor moving forward through a text, keeping the line and column of the last character
+/// start it stopped at.
+struct Sweep<'a> {
+    text: &'a [u8],
+    /// Whether the text is all UTF-8: columns are then counted a word at a time.
+    utf8: bool,
+    /// 0-based line of `anchor`.
+    line: u32,
+    /// The start of the line of `anchor`.
+    line_start: usize,
+    /// A character start (or the end of the text) on that line, at or after `line_start`.
+    anchor: usize,
+    /// UTF-16 units from `line_start` to `anchor`.
+    column: u32,
+}
+
+impl<'a> Sweep<'a> {
+    fn new(text: &'a [u8]) -> Self {
+        Sweep {
+            text,
+            utf8: std::str::from_utf8(text).is_ok(),
+            line: 0,
+            line_start: 0,
+            anchor: 0,
+            column: 0,
+        }
+    }
+
+    /// The position of `offset`, which must not be before the last character start reached.
+    fn position(&mut self, offset: u32) -> Position {
+        let t = self.text;
+        let offset = (offset as usize).min(t.len());
+        let mut i = self.anchor;
+        while let Some(k) = next_break(t, i, offset) {
+            // `\r\n` is one break; a `\r` whose `\n` lies at or past `offset` leaves `offset`
+            // on the `\r`'s line.
+            let start = if t[k] == b'\r' && k + 1 < t.len() && t[k + 1] == b'\n' {
+                if k + 1 >= offset {
+                    break;
+                }
+                k + 2
+            } else {
+                k + 1
+            };
+            self.line += 1;
+            self.line_start = start;
+            self.anchor = start;
+            self.column = 0;
+            i = start;
+        }
+        let column = self.column + self.units(self.anchor, offset);
+        let position = Position {
+            line: self.line + 1,
+            column: column + 1,
+            offset: offset as u32,
+        };
+        // Only a character start is a place to count on from: an offset inside a character
+        // (a span ending after the first byte of an unexpected one) is counted from before it.
+        if offset == t.len() || !is_continuation(t[offset]) {
+            self.anchor = offset;
+            self.column = column;
+        }
+        position
+    }
+
+    /// UTF-16 units of `text[from..to]`, `from` a character start.
+    fn units(&self, from: usize, to: usize) -> u32 {
+        let bytes = &self.text[from..to];
+        // Invalid UTF-8, or a range ending inside a character (whose first bytes count as one
+        // invalid sequence): counted exactly as `LineIndex` counts.
+        if !self.utf8 || self.text.get(to).is_some_and(|&b| is_continuation(b)) {
+            return utf16_len(bytes);
+        }
+        // UTF-8: one unit per byte that starts a character, two for a four-byte one.
+        const HIGH: u64 = 0x8080_8080_8080_8080;
+        let mut n = 0u32;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+            if w & HIGH == 0 {
+                n += 8;
+            } else {
+                n += c.iter().map(|&b| utf8_byte_units(b)).sum::<u32>();
+            }
+        }
+        n + chunks
+            .remainder()
+            .iter()
+            .map(|&b| utf8_byte_units(b))
+            .sum::<u32>()
+    }
+}
+
+/// The UTF-16 units a byte of valid UTF-8 accounts for: none for a continuation byte, two for
+/// the lead byte of a four-byte character, one otherwise.
+#[inline(always)]
+fn utf8_byte_units(b: u8) -> u32 {
+    !is_continuation(b) as u32 + (b >= 0xF0) as u32
+}
+
+/// The first `\n` or `\r` in `text[from..to]`, eight bytes at a time.
+#[inline]
+fn next_break(text: &[u8], mut from: usize, to: usize) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    while from + 8 <= to {
+        let c = &text[from..from + 8];
+        let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+        // Bytes below 0x0E (which `\n` and `\r` are) flag their lane's high bit.
+        if w.wrapping_sub(ONES * 0x0E) & !w & HIGH != 0 {
+            break;
+        }
+        from += 8;
+    }
+    text[from..to]
+        .iter()
+        .position(|&b| b == b'\n' || b == b'\r')
+        .map(|k| from + k)
 }
 
 /// UTF-16 code units of `bytes` decoded as UTF-8, each invalid sequence counting as one unit.
@@ -159,6 +304,37 @@ mod tests {
                 offset += 1;
             }
         }
+    }
+
+    #[test]
+    fn locate_all_agrees_with_line_index() {
+        let long = "é".repeat(3_000);
+        let texts: &[&[u8]] = &[
+            "ab\né😀x\r\ny\rz\r".as_bytes(),
+            b"\r\n\r\n\n\r\r\n",
+            b"{\"a\": \xc3}\n\xff\xfe\x80ab\xe2\x82",
+            long.as_bytes(),
+            b"",
+        ];
+        for text in texts {
+            let index = LineIndex::new(text);
+            // Every offset, in an order that is not sorted, some twice.
+            let mut offsets: Vec<u32> = (0..=text.len() as u32 + 1).rev().collect();
+            offsets.extend((0..=text.len() as u32).step_by(3));
+            let got = locate_all(text, &offsets);
+            for (offset, p) in offsets.iter().zip(got) {
+                assert_eq!(p, index.position(*offset), "{text:?} at {offset}");
+            }
+        }
+    }
+
+    #[test]
+    fn checkpoints_fall_in_long_runs_without_ascii() {
+        let text = format!("x\n{}", "é".repeat(5_000));
+        let index = LineIndex::new(text.as_bytes());
+        assert!(index.checkpoints.len() >= 9, "{}", index.checkpoints.len());
+        let end = index.position(text.len() as u32);
+        assert_eq!((end.line, end.column), (2, 5_001));
     }
 
     #[test]

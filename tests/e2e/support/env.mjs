@@ -1,7 +1,7 @@
 // Where the app and the registries are, as scripts/test-e2e.sh exports them.
 //
 //   E2E_APP             the app's origin, e.g. http://127.0.0.1:41234 (indexsmith-serve)
-//   E2E_REGISTRY        host:port of the seeded registry that sends CORS headers
+//   E2E_REGISTRY        host:port of the registry indexsmith-serve seeds (no CORS headers)
 //   E2E_PLAIN_REGISTRY  host:port of the registry without CORS headers (seeded with sample/hello:latest)
 //   E2E_OUTPUT          folder for screenshots and measured figures
 //   E2E_CHROMIUM        the browser (default /usr/bin/chromium)

@@ -12,6 +12,16 @@ export const ALL_MANIFESTS = [OCI_INDEX, OCI_MANIFEST, DOCKER_LIST, DOCKER_MANIF
 // `http://<host>` for a `host:port` registry, or a proxy base such as `http://app/proxy/<host>`.
 export const direct = (host) => `http://${host}`;
 
+// The header indexsmith-serve's proxy requires on every request (the app sends it too).
+export const PROXY_PROOF = { "Indexsmith-Proxy": "1" };
+
+// fetch, with the proxy's header when the URL goes through the proxy.
+function send(url, init = {}) {
+  const through = String(url).includes("/proxy/");
+  const headers = through ? { ...PROXY_PROOF, ...(init.headers ?? {}) } : init.headers;
+  return fetch(url, { ...init, headers });
+}
+
 async function expectStatus(response, statuses, what) {
   if (!statuses.includes(response.status)) {
     const body = await response.text().catch(() => "");
@@ -22,7 +32,7 @@ async function expectStatus(response, statuses, what) {
 
 // GET a manifest: `{ bytes, digest (of the bytes), headerDigest, mediaType }`.
 export async function getManifest(base, repository, reference, accept = ALL_MANIFESTS) {
-  const response = await fetch(`${base}/v2/${repository}/manifests/${reference}`, {
+  const response = await send(`${base}/v2/${repository}/manifests/${reference}`, {
     headers: { Accept: accept },
   });
   await expectStatus(response, [200], `GET ${repository} manifest ${reference}`);
@@ -37,7 +47,7 @@ export async function getManifest(base, repository, reference, accept = ALL_MANI
 
 // Whether a manifest exists (HEAD), and the headers of the answer.
 export async function headManifest(base, repository, reference) {
-  const response = await fetch(`${base}/v2/${repository}/manifests/${reference}`, {
+  const response = await send(`${base}/v2/${repository}/manifests/${reference}`, {
     method: "HEAD",
     headers: { Accept: ALL_MANIFESTS },
   });
@@ -45,12 +55,12 @@ export async function headManifest(base, repository, reference) {
 }
 
 async function copyBlob(from, to, repository, digest) {
-  const head = await fetch(`${to}/v2/${repository}/blobs/${digest}`, { method: "HEAD" });
+  const head = await send(`${to}/v2/${repository}/blobs/${digest}`, { method: "HEAD" });
   if (head.status === 200) {
     return;
   }
   const got = await expectStatus(
-    await fetch(`${from}/v2/${repository}/blobs/${digest}`),
+    await send(`${from}/v2/${repository}/blobs/${digest}`),
     [200],
     `GET blob ${digest}`,
   );
@@ -60,14 +70,14 @@ async function copyBlob(from, to, repository, digest) {
   }
   const uploadUrl = `${to}/v2/${repository}/blobs/uploads/`;
   const started = await expectStatus(
-    await fetch(uploadUrl, { method: "POST" }),
+    await send(uploadUrl, { method: "POST" }),
     [202],
     `start upload of ${digest}`,
   );
   const location = new URL(started.headers.get("location"), uploadUrl);
   location.searchParams.set("digest", digest);
   await expectStatus(
-    await fetch(location, {
+    await send(location, {
       method: "PUT",
       headers: { "Content-Type": "application/octet-stream" },
       body: bytes,
@@ -78,7 +88,7 @@ async function copyBlob(from, to, repository, digest) {
 }
 
 async function putManifest(to, repository, reference, manifest) {
-  const response = await fetch(`${to}/v2/${repository}/manifests/${reference}`, {
+  const response = await send(`${to}/v2/${repository}/manifests/${reference}`, {
     method: "PUT",
     headers: { "Content-Type": manifest.mediaType },
     body: manifest.bytes,

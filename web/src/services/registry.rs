@@ -61,6 +61,36 @@ pub fn proxied_url(url: &str, proxy: &str) -> String {
     }
 }
 
+/// The header every request through the proxy carries: `indexsmith-serve` answers only requests
+/// that have it (a page of another site cannot add it without the proxy's consent).
+pub const PROXY_PROOF_HEADER: (&str, &str) = ("Indexsmith-Proxy", "1");
+
+/// The auth-scheme `indexsmith-serve` gives `Basic` challenges so that the browser shows no login
+/// prompt of its own; read as `Basic` again.
+const MASKED_BASIC: &str = "Indexsmith-Basic";
+
+/// A `WWW-Authenticate` value with the proxy's masked `Basic` scheme named `Basic` again.
+pub fn unmasked_challenge(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    let mut rest = value;
+    while let Some(at) = rest
+        .to_ascii_lowercase()
+        .find(&MASKED_BASIC.to_ascii_lowercase())
+    {
+        let starts_challenge =
+            rest[..at].trim_end().is_empty() || rest[..at].trim_end().ends_with(',');
+        out.push_str(&rest[..at]);
+        out.push_str(if starts_challenge {
+            "Basic"
+        } else {
+            &rest[at..at + MASKED_BASIC.len()]
+        });
+        rest = &rest[at + MASKED_BASIC.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Undoes the proxy's rewriting of `Location`, `Link` and `WWW-Authenticate` values, so the
 /// protocol machine sees the registry's own URLs (and keeps credentials scoped to the right host).
 /// `origin` is the page's origin (`http://127.0.0.1:8080`).
@@ -227,6 +257,9 @@ async fn send(
     for (k, v) in &request.headers {
         builder = builder.header(k, v);
     }
+    if url != request.url {
+        builder = builder.header(PROXY_PROOF_HEADER.0, PROXY_PROOF_HEADER.1);
+    }
     let built = match body {
         Some(bytes) => builder.body(js_sys::Uint8Array::from(bytes.as_slice())),
         None => builder.build(),
@@ -244,7 +277,8 @@ async fn send(
     let mut out = Response::new(response.status());
     for (k, v) in response.headers().entries() {
         let v = match k.as_str() {
-            "location" | "link" | "www-authenticate" => unproxied(&v, origin, proxy),
+            "location" | "link" => unproxied(&v, origin, proxy),
+            "www-authenticate" => unmasked_challenge(&unproxied(&v, origin, proxy)),
             _ => v,
         };
         out = out.with_header(k, v);
@@ -579,6 +613,35 @@ mod tests {
         let url = "http://127.0.0.1:5000/v2/s/h/blobs/uploads/abc";
         let there = format!("{origin}{}", proxied_url(url, "/proxy"));
         assert_eq!(unproxied(&there, origin, "/proxy"), url);
+    }
+
+    #[test]
+    fn masked_basic_challenges_read_as_basic() {
+        let cases = [
+            (
+                "masked",
+                r#"Indexsmith-Basic realm="r""#,
+                r#"Basic realm="r""#,
+            ),
+            (
+                "after a bearer",
+                r#"Bearer realm="x", Indexsmith-Basic realm="r""#,
+                r#"Bearer realm="x", Basic realm="r""#,
+            ),
+            (
+                "in a value, kept",
+                r#"Bearer realm="Indexsmith-Basic""#,
+                r#"Bearer realm="Indexsmith-Basic""#,
+            ),
+            (
+                "bearer untouched",
+                r#"Bearer realm="https://a/t""#,
+                r#"Bearer realm="https://a/t""#,
+            ),
+        ];
+        for (name, value, expected) in cases {
+            assert_eq!(unmasked_challenge(value), expected, "{name}");
+        }
     }
 
     fn child(hex: char, action: ChildAction) -> indexsmith_registry::ops::ChildPlan {

@@ -1,5 +1,6 @@
 //! Runs `validate_document` on one generated index in a loop, for a profiler:
-//! `profile-validate [ENTRIES] [ROUNDS]` (default 10000 entries, 50 rounds).
+//! `profile-validate [ENTRIES] [ROUNDS] [FINDINGS_PER_100]` (default 10000 entries, 50 rounds, no
+//! findings).
 
 use indexsmith::validate::validate_document;
 use indexsmith::ValidateOptions;
@@ -8,7 +9,9 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let entries = args.next().and_then(|a| a.parse().ok()).unwrap_or(10_000);
     let rounds: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(50);
-    let doc = indexsmith_bench::index(entries);
+    let per_100: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(0);
+    let doc = indexsmith_bench::index_with_findings(entries, per_100);
+    let start = std::time::Instant::now();
     let options = ValidateOptions::default();
     let mut diagnostics = 0;
     for _ in 0..rounds {
@@ -16,5 +19,8 @@ fn main() {
             .diagnostics
             .len();
     }
-    println!("{entries} entries, {rounds} rounds, {diagnostics} diagnostics");
+    println!(
+        "{entries} entries, {rounds} rounds, {diagnostics} diagnostics, {:?} a round",
+        start.elapsed() / rounds as u32
+    );
 }

@@ -4,6 +4,11 @@
 //! `Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="..."`
 //! (distribution-spec, "token authentication"). The proxy rewrites the realm so that the token
 //! request goes through it too, and keeps every other byte of the header as it was.
+//!
+//! A `Basic` challenge would make the browser show its own login prompt, and keep what the user
+//! types there for every later request to the server's origin, that is to every upstream of the
+//! proxy. The proxy renames its scheme [`MASKED_BASIC`]; the app reads it as `Basic`, asks for
+//! credentials itself and sends them to that registry only.
 
 use std::ops::Range;
 
@@ -23,11 +28,20 @@ fn is_tchar(c: u8) -> bool {
     c.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&c)
 }
 
+/// The auth-scheme a `Basic` challenge gets in the proxy's answers: no browser prompts for it.
+pub const MASKED_BASIC: &str = "Indexsmith-Basic";
+
 /// The auth-params of every challenge in a `WWW-Authenticate` value. Never fails: text that
 /// does not follow the grammar is skipped.
 pub fn auth_params(header: &str) -> Vec<AuthParam> {
+    scan(header).0
+}
+
+/// The auth-params, and the spans of the auth-schemes, of a `WWW-Authenticate` value.
+fn scan(header: &str) -> (Vec<AuthParam>, Vec<Range<usize>>) {
     let bytes = header.as_bytes();
     let mut params = Vec::new();
+    let mut schemes = Vec::new();
     let mut scheme = String::new();
     let mut i = 0;
     while i < bytes.len() {
@@ -102,10 +116,22 @@ pub fn auth_params(header: &str) -> Vec<AuthParam> {
         } else {
             // A new challenge starts with its auth-scheme.
             scheme = token.to_string();
+            schemes.push(start..i);
             i = j;
         }
     }
-    params
+    (params, schemes)
+}
+
+/// Renames every `Basic` auth-scheme to [`MASKED_BASIC`]; the rest is kept byte for byte.
+pub fn mask_basic(header: &str) -> String {
+    let mut out = header.to_string();
+    for span in scan(header).1.into_iter().rev() {
+        if header[span.clone()].eq_ignore_ascii_case("basic") {
+            out.replace_range(span, MASKED_BASIC);
+        }
+    }
+    out
 }
 
 /// Quotes a value as an RFC 9110 quoted-string.
@@ -202,6 +228,33 @@ mod tests {
                 .map(|(s, n, v)| (s.to_string(), n.to_string(), v.to_string()))
                 .collect();
             assert_eq!(got, expected, "{}", case.name);
+        }
+    }
+
+    #[test]
+    fn basic_is_masked() {
+        let cases = [
+            (
+                "basic",
+                r#"Basic realm="Registry""#,
+                r#"Indexsmith-Basic realm="Registry""#,
+            ),
+            ("lowercase", "basic realm=x", "Indexsmith-Basic realm=x"),
+            (
+                "with bearer",
+                r#"Bearer realm="https://a/t", Basic realm="b""#,
+                r#"Bearer realm="https://a/t", Indexsmith-Basic realm="b""#,
+            ),
+            ("scheme only", "Basic", "Indexsmith-Basic"),
+            (
+                "basic in a value",
+                r#"Bearer realm="Basic""#,
+                r#"Bearer realm="Basic""#,
+            ),
+            ("other scheme", "Digest realm=x", "Digest realm=x"),
+        ];
+        for (name, header, expected) in cases {
+            assert_eq!(mask_basic(header), expected, "{name}");
         }
     }
 

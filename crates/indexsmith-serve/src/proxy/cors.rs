@@ -1,21 +1,18 @@
 //! CORS for the proxy: which browser origins may call it, and the headers they may read.
 //!
-//! Allowed by default: the server's own origin and loopback origins (`http://127.0.0.1:*`,
-//! `http://localhost:*`, `http://[::1]:*`), so that the app, or a development server of it, can
-//! use the proxy while other web sites the user visits cannot reach local registries through it.
-//! `--cors-origin` adds origins, `*` allows all.
+//! Allowed: the server's own origin (`http://` + the `Host` the request was sent to, which the
+//! server has checked, see [`crate::host`]) and the origins named with `--cors-origin` (`*` allows
+//! all). Other loopback origins are not: another program's page on `http://localhost:3000` is
+//! another site.
 
 use axum::http::{header, HeaderMap, HeaderValue};
-use url::Url;
-
-use super::upstream::is_loopback;
 
 /// Response headers the app must be able to read (distribution-spec and Docker extensions).
 pub const EXPOSE_HEADERS: &str = "Docker-Content-Digest, Location, WWW-Authenticate, Link, Content-Range, Range, \
      Content-Length, Docker-Upload-UUID, Docker-Distribution-Api-Version, OCI-Subject, OCI-Filters-Applied";
 /// Request headers the app may send.
 pub const ALLOW_HEADERS: &str =
-    "Authorization, Content-Type, Accept, Range, Content-Range, If-None-Match, If-Match";
+    "Authorization, Content-Type, Accept, Range, Content-Range, If-None-Match, If-Match, Indexsmith-Proxy";
 /// Methods of the distribution API.
 pub const ALLOW_METHODS: &str = "GET, HEAD, POST, PUT, PATCH, DELETE";
 
@@ -45,17 +42,7 @@ impl CorsPolicy {
         if self.extra.contains(&origin) {
             return true;
         }
-        if let Some(host) = own_host {
-            if origin == format!("http://{}", host.to_ascii_lowercase()) {
-                return true;
-            }
-        }
-        match Url::parse(&origin) {
-            Ok(url) if matches!(url.scheme(), "http" | "https") => {
-                url.host().is_some_and(|h| is_loopback(&h))
-            }
-            _ => false,
-        }
+        own_host.is_some_and(|host| origin == format!("http://{}", host.to_ascii_lowercase()))
     }
 
     /// Adds the headers of an actual (non-preflight) CORS response.
@@ -101,20 +88,40 @@ mod tests {
         let any = CorsPolicy::new(&["*".to_string()]);
         let cases = [
             (
-                "loopback ipv4",
+                "own origin",
                 &default,
                 "http://127.0.0.1:8080",
-                None,
+                Some("127.0.0.1:8080"),
                 true,
             ),
             (
-                "localhost dev server",
+                "own origin by name",
                 &default,
-                "http://localhost:5173",
-                None,
+                "http://localhost:8080",
+                Some("localhost:8080"),
                 true,
             ),
-            ("ipv6 loopback", &default, "http://[::1]:8080", None, true),
+            (
+                "loopback origin on another port",
+                &default,
+                "http://127.0.0.1:3000",
+                Some("127.0.0.1:8080"),
+                false,
+            ),
+            (
+                "localhost dev server, not named",
+                &default,
+                "http://localhost:5173",
+                Some("localhost:8080"),
+                false,
+            ),
+            (
+                "ipv6 loopback, no host",
+                &default,
+                "http://[::1]:8080",
+                None,
+                false,
+            ),
             ("remote site", &default, "https://evil.example", None, false),
             ("null origin", &default, "null", None, false),
             (

@@ -7,17 +7,27 @@
 //! - `/proxy-token/<realm-authority><realm-path>` forwards to a token realm, e.g.
 //!   `/proxy-token/auth.docker.io/token?service=...&scope=...` to `https://auth.docker.io/token`.
 //!   Only realms named in a `WWW-Authenticate` challenge that came through the proxy are
-//!   forwarded; others get `403`.
+//!   forwarded (see [`realms`]), with `GET`, or `POST` of an OAuth2 form; others get `403`.
 //!
 //! Challenges, `Location` and `Link` headers are rewritten to point back into the proxy, so a
 //! client that follows them (token requests, `PATCH`/`PUT` of an upload, the next page of a tag
 //! list) stays on the proxy. Bodies are streamed both ways. The proxy stores no credentials.
+//!
+//! Only the app may use it: every request carries the [`guard::PROOF_HEADER`], its `Origin` (when
+//! it has one) is the server's own or a `--cors-origin`, and navigations are refused. Its answers
+//! never become a page ([`answer`]). It reaches only registry API paths ([`paths`]), token realms
+//! a registry named, and blob storage a registry redirected to ([`redirects`]).
 
+pub mod answer;
 pub mod challenge;
 pub mod cors;
+pub mod guard;
 pub mod headers;
+pub mod limit;
 pub mod log;
+pub mod paths;
 pub mod realms;
+pub mod redirects;
 pub mod upstream;
 
 use std::net::SocketAddr;
@@ -34,13 +44,14 @@ use axum::Router;
 use url::Url;
 
 use self::cors::CorsPolicy;
+use self::guard::NotFromApp;
 use self::headers::Rewrite;
 use self::realms::Realms;
+use self::redirects::RedirectPolicy;
 use self::upstream::{is_loopback, RegistryHost, SchemePolicy};
 
-/// How many redirects of an upstream the proxy follows itself (e.g. a blob `GET` sent on to a
-/// storage host). Credentials are not sent to another host.
-const MAX_REDIRECTS: usize = 5;
+/// How long the proxy waits for the next bytes of an upstream before giving up.
+const READ_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Settings of the proxy.
 #[derive(Debug, Clone)]
@@ -56,8 +67,12 @@ pub struct ProxyConfig {
 /// Shared state of the proxy handlers.
 #[derive(Debug)]
 pub struct Proxy {
-    client: reqwest::Client,
+    /// Follows redirects (blob downloads only), within [`RedirectPolicy`].
+    following: reqwest::Client,
+    /// Follows no redirect.
+    direct: reqwest::Client,
     schemes: SchemePolicy,
+    redirects: RedirectPolicy,
     cors: CorsPolicy,
     realms: Realms,
     listen: SocketAddr,
@@ -68,26 +83,39 @@ pub struct Proxy {
 #[error("cannot build the HTTP client of the proxy: {0}")]
 pub struct ClientError(#[from] reqwest::Error);
 
+fn client_builder() -> reqwest::ClientBuilder {
+    reqwest::Client::builder()
+        .user_agent(concat!("indexsmith-serve/", env!("CARGO_PKG_VERSION")))
+        .connect_timeout(Duration::from_secs(30))
+        .read_timeout(READ_TIMEOUT)
+}
+
 impl Proxy {
     pub fn new(config: &ProxyConfig) -> Result<Proxy, ClientError> {
         let schemes = SchemePolicy::new(&config.allow_http);
-        let redirect_schemes = schemes.clone();
-        let client = reqwest::Client::builder()
-            .user_agent(concat!("indexsmith-serve/", env!("CARGO_PKG_VERSION")))
-            .connect_timeout(Duration::from_secs(30))
+        let redirects = RedirectPolicy::new(schemes.clone(), config.listen.port());
+        let policy = redirects.clone();
+        let following = client_builder()
             .redirect(reqwest::redirect::Policy::custom(move |attempt| {
-                if attempt.previous().len() > MAX_REDIRECTS
-                    || !redirect_schemes.permits(attempt.url())
-                {
-                    attempt.stop()
-                } else {
+                let previous = attempt.previous();
+                let allowed = previous.first().is_some_and(|first| {
+                    policy.allows(first, attempt.url(), previous.len().saturating_sub(1))
+                });
+                if allowed {
                     attempt.follow()
+                } else {
+                    attempt.stop()
                 }
             }))
             .build()?;
+        let direct = client_builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()?;
         Ok(Proxy {
-            client,
+            following,
+            direct,
             schemes,
+            redirects,
             cors: CorsPolicy::new(&config.cors_origins),
             realms: Realms::default(),
             listen: config.listen,
@@ -95,7 +123,7 @@ impl Proxy {
     }
 }
 
-/// The routes of the proxy.
+/// The routes of the proxy. Every answer, refusals included, is hardened ([`answer::harden`]).
 pub fn router(proxy: Arc<Proxy>) -> Router {
     Router::new()
         .route("/proxy", any(refuse_bare))
@@ -103,6 +131,12 @@ pub fn router(proxy: Arc<Proxy>) -> Router {
         .route("/proxy/{*rest}", any(registry_request))
         .route("/proxy-token/{*rest}", any(token_request))
         .with_state(proxy)
+        .layer(axum::middleware::map_response(
+            |mut response: Response| async move {
+                answer::harden(response.headers_mut());
+                response
+            },
+        ))
 }
 
 /// A distribution-spec error body.
@@ -116,15 +150,19 @@ fn error(status: StatusCode, code: &str, message: &str) -> Response {
 pub enum Refusal {
     #[error("the proxy forwards only registry API paths: /proxy/<registry-host>/v2/...")]
     NotRegistryApi,
-    #[error("the proxy answers only requests addressed to a loopback name (localhost, 127.0.0.1, [::1])")]
-    NotLoopbackHost,
+    #[error("the proxy answers only the app: its requests carry the header Indexsmith-Proxy")]
+    NoOriginProof,
+    #[error("proxied answers are not pages: navigations and frames are refused")]
+    Navigation,
     #[error("this origin may not use the proxy (see --cors-origin)")]
     OriginNotAllowed,
+    #[error("the proxy does not forward to the server itself")]
+    SelfTarget,
     #[error(
         "unknown token realm: only realms named in a challenge the proxy has seen are forwarded"
     )]
     UnknownRealm,
-    #[error("token realms take GET or POST")]
+    #[error("token realms take GET, or POST of a form (application/x-www-form-urlencoded)")]
     TokenMethod,
     #[error(transparent)]
     InvalidHost(#[from] upstream::ParseHostError),
@@ -157,6 +195,15 @@ impl IntoResponse for Refusal {
     }
 }
 
+impl From<NotFromApp> for Refusal {
+    fn from(reason: NotFromApp) -> Refusal {
+        match reason {
+            NotFromApp::NoProof => Refusal::NoOriginProof,
+            NotFromApp::Navigation => Refusal::Navigation,
+        }
+    }
+}
+
 /// Logs a refusal in one line and answers it.
 fn refuse(request: &Request, refusal: Refusal) -> Response {
     eprintln!(
@@ -171,7 +218,8 @@ async fn refuse_bare() -> Response {
     Refusal::NotRegistryApi.into_response()
 }
 
-/// The `Host` the client addressed, if it is a plain `host[:port]`.
+/// The `Host` the client addressed, if it is a plain `host[:port]` (the server has checked that
+/// it names the server, see [`crate::host`]).
 fn request_host(headers: &HeaderMap) -> Option<String> {
     let host = headers.get(header::HOST)?.to_str().ok()?;
     let valid = !host.is_empty()
@@ -189,20 +237,11 @@ enum Admission {
     Answered(Response),
 }
 
-/// Checks done before anything is forwarded: the request was addressed to a loopback name (no
-/// DNS rebinding) when the server listens on loopback, and its origin may use the proxy.
-/// Answers preflights.
+/// Checks done before anything is forwarded: the request's origin may use the proxy, it carries
+/// the app's proof header and is no navigation. Answers preflights (which cannot carry the
+/// header) for allowed origins.
 fn admit(proxy: &Proxy, request: &Request) -> Result<Admission, Refusal> {
     let host = request_host(request.headers());
-    if proxy.listen.ip().is_loopback() {
-        let loopback = host
-            .as_deref()
-            .and_then(|h| Url::parse(&format!("http://{h}/")).ok())
-            .is_some_and(|u| u.host().is_some_and(|h| is_loopback(&h)));
-        if !loopback {
-            return Err(Refusal::NotLoopbackHost);
-        }
-    }
     let origin = request.headers().get(header::ORIGIN);
     if let Some(origin) = origin {
         let allowed = origin
@@ -222,19 +261,12 @@ fn admit(proxy: &Proxy, request: &Request) -> Result<Admission, Refusal> {
             .insert(header::ALLOW, HeaderValue::from_static(cors::ALLOW_METHODS));
         return Ok(Admission::Answered(response));
     }
+    guard::check(request.headers())?;
     Ok(Admission::Forward {
         own: format!(
             "http://{}",
             host.unwrap_or_else(|| proxy.listen.to_string())
         ),
-    })
-}
-
-/// Whether a path contains a `.` or `..` segment, percent-encoded or not.
-fn has_dot_segment(path: &str) -> bool {
-    path.split('/').any(|segment| {
-        let decoded = percent_encoding::percent_decode_str(segment).decode_utf8_lossy();
-        decoded == "." || decoded == ".."
     })
 }
 
@@ -253,13 +285,16 @@ fn registry_target(proxy: &Proxy, path: &str, query: Option<&str>) -> Result<Tar
     };
     let segment = percent_encoding::percent_decode_str(segment).decode_utf8_lossy();
     let registry = RegistryHost::parse(&segment)?;
-    if !api_path.starts_with("/v2/") || has_dot_segment(api_path) {
+    if !api_path.starts_with("/v2/") || paths::check(api_path).is_err() {
         return Err(Refusal::NotRegistryApi);
     }
     let base = proxy
         .schemes
         .base_url(&registry)
         .ok_or_else(|| Refusal::InvalidUrl(registry.authority.clone()))?;
+    if proxy.redirects.is_server(&base) {
+        return Err(Refusal::SelfTarget);
+    }
     let mut text = format!("{}{}", base.as_str().trim_end_matches('/'), api_path);
     if let Some(query) = query {
         text.push('?');
@@ -289,6 +324,10 @@ async fn registry_request(State(proxy): State<Arc<Proxy>>, request: Request) -> 
     };
     let origin = request.headers().get(header::ORIGIN).cloned();
     let url = target.url.clone();
+    let path = url.path().to_string();
+    let follow = redirects::is_blob_download(request.method(), &path);
+    let cap = (request.method() == Method::GET && limit::is_manifest(&path))
+        .then_some(limit::MAX_MANIFEST_BYTES);
     let rewrite = |upstream: &reqwest::Response, headers: &mut HeaderMap| {
         let rw = Rewrite {
             base: &own,
@@ -314,36 +353,76 @@ async fn registry_request(State(proxy): State<Arc<Proxy>>, request: Request) -> 
         }
         headers.remove(header::WWW_AUTHENTICATE);
         for value in upstream.headers().get_all(header::WWW_AUTHENTICATE) {
-            let rewritten = value
-                .to_str()
-                .ok()
-                .map(|v| rewrite_challenge(&proxy, &own, v))
-                .and_then(|v| HeaderValue::from_str(&v).ok());
-            headers.append(
-                header::WWW_AUTHENTICATE,
-                rewritten.unwrap_or_else(|| value.clone()),
-            );
+            let Ok(text) = value.to_str() else { continue };
+            let rewritten = rewrite_challenge(&proxy, &own, &target.base, text);
+            if let Ok(rewritten) = HeaderValue::from_str(&rewritten) {
+                headers.append(header::WWW_AUTHENTICATE, rewritten);
+            }
         }
     };
-    forward(&proxy, request, target.url.clone(), origin, rewrite).await
+    let plan = Forwarding {
+        url: target.url.clone(),
+        origin,
+        follow,
+        cap,
+        registry: Some(target.base.clone()),
+        send_body: true,
+    };
+    forward(&proxy, request, plan, rewrite).await
 }
 
-/// Rewrites the Bearer realms of a challenge into the proxy and learns them.
-fn rewrite_challenge(proxy: &Proxy, own: &str, value: &str) -> String {
-    challenge::rewrite_bearer_realms(value, |realm| {
+/// Whether a realm named by the registry at `upstream` may be learned: a scheme the proxy may
+/// use, not the server itself, and on loopback only when the registry is on loopback too (a
+/// registry on the internet does not get to reach the user's machine).
+fn realm_allowed(proxy: &Proxy, upstream: &Url, realm: &Url) -> Result<(), &'static str> {
+    if !proxy.schemes.permits(realm) {
+        return Err("plain HTTP to a non-loopback host (see --proxy-allow-http)");
+    }
+    if proxy.redirects.is_server(realm) {
+        return Err("it is the server itself");
+    }
+    let loopback = |url: &Url| url.host().is_some_and(|h| is_loopback(&h));
+    if loopback(realm) && !loopback(upstream) && !proxy.schemes.is_named(realm) {
+        return Err("a loopback realm named by a registry that is not on loopback");
+    }
+    if realms::key(realm).is_none() {
+        return Err("a realm with userinfo");
+    }
+    Ok(())
+}
+
+/// Rewrites the Bearer realms of a challenge into the proxy and learns them; masks `Basic`.
+fn rewrite_challenge(proxy: &Proxy, own: &str, upstream: &Url, value: &str) -> String {
+    let authority = upstream.authority().to_string();
+    let rewritten = challenge::rewrite_bearer_realms(value, |realm| {
         let url = Url::parse(realm).ok()?;
-        if !proxy.schemes.permits(&url) {
-            eprintln!("proxy: not forwarding token realm {realm}: plain HTTP to a non-loopback host (see --proxy-allow-http)");
+        if let Err(reason) = realm_allowed(proxy, upstream, &url) {
+            eprintln!("proxy: not forwarding token realm {realm}: {reason}");
             return None;
         }
-        let key = proxy.realms.learn(&url)?;
+        let key = proxy.realms.learn(&authority, &url)?;
         let mut rewritten = format!("{own}/proxy-token/{key}");
         if let Some(query) = url.query() {
             rewritten.push('?');
             rewritten.push_str(query);
         }
         Some(rewritten)
-    })
+    });
+    challenge::mask_basic(&rewritten)
+}
+
+/// Whether a request is the OAuth2 form `POST` of distribution's token spec.
+fn is_form_post(request: &Request) -> bool {
+    request.method() == Method::POST
+        && request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|t| {
+                t.trim()
+                    .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+            })
 }
 
 async fn token_request(State(proxy): State<Arc<Proxy>>, request: Request) -> Response {
@@ -352,7 +431,8 @@ async fn token_request(State(proxy): State<Arc<Proxy>>, request: Request) -> Res
         Ok(Admission::Answered(response)) => return response,
         Err(refusal) => return refuse(&request, refusal),
     }
-    if request.method() != Method::GET && request.method() != Method::POST {
+    let form = is_form_post(&request);
+    if request.method() != Method::GET && !form {
         return refuse(&request, Refusal::TokenMethod);
     }
     let key = request
@@ -360,26 +440,55 @@ async fn token_request(State(proxy): State<Arc<Proxy>>, request: Request) -> Res
         .path()
         .strip_prefix("/proxy-token/")
         .unwrap_or_default();
+    if paths::check(key).is_err() {
+        return refuse(&request, Refusal::UnknownRealm);
+    }
     let Some(mut url) = proxy.realms.lookup(key) else {
         return refuse(&request, Refusal::UnknownRealm);
     };
     url.set_query(request.uri().query());
-    let origin = request.headers().get(header::ORIGIN).cloned();
-    forward(&proxy, request, url, origin, |_, _| {}).await
+    let plan = Forwarding {
+        url,
+        origin: request.headers().get(header::ORIGIN).cloned(),
+        follow: false,
+        cap: Some(limit::MAX_TOKEN_BYTES),
+        registry: None,
+        send_body: form,
+    };
+    forward(&proxy, request, plan, |_, _| {}).await
+}
+
+/// How one request is forwarded.
+struct Forwarding {
+    url: Url,
+    origin: Option<HeaderValue>,
+    /// Follow redirects (blob downloads).
+    follow: bool,
+    /// The most bytes the answer may have.
+    cap: Option<u64>,
+    /// The registry whose own `/v2/` URLs a redirect answered to the client may name (the
+    /// client follows it through the proxy); `None` for token realms.
+    registry: Option<Url>,
+    /// Whether the request body goes upstream.
+    send_body: bool,
 }
 
 /// Sends the request upstream and streams the answer back.
 async fn forward(
     proxy: &Proxy,
     request: Request,
-    url: Url,
-    origin: Option<HeaderValue>,
+    plan: Forwarding,
     rewrite: impl FnOnce(&reqwest::Response, &mut HeaderMap),
 ) -> Response {
     let start = Instant::now();
     let method = request.method().clone();
-    let mut builder = proxy
-        .client
+    let url = plan.url;
+    let client = if plan.follow {
+        &proxy.following
+    } else {
+        &proxy.direct
+    };
+    let mut builder = client
         .request(method.clone(), url.clone())
         .headers(headers::request_headers(request.headers()));
     let sent = Arc::new(AtomicU64::new(0));
@@ -389,7 +498,7 @@ async fn forward(
             .get(header::CONTENT_LENGTH)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.trim() != "0");
-    if has_body {
+    if has_body && plan.send_body {
         let stream = log::count(request.into_body().into_data_stream(), sent.clone());
         builder = builder.body(reqwest::Body::wrap_stream(stream));
     }
@@ -412,7 +521,49 @@ async fn forward(
         }
     }
     rewrite(&upstream, &mut headers);
-    proxy.cors.decorate(&mut headers, origin.as_ref());
+    if status.is_redirection() {
+        if let Some(location) = upstream.headers().get(header::LOCATION) {
+            let location = String::from_utf8_lossy(location.as_bytes()).into_owned();
+            let target = upstream.url().join(location.trim()).ok();
+            // Redirects the proxy would follow it has followed already; what is left for the
+            // client is a redirect of a non-download request within the registry's API.
+            let stays = !plan.follow
+                && target
+                    .as_ref()
+                    .zip(plan.registry.as_ref())
+                    .is_some_and(|(target, registry)| {
+                        redirects::same_origin(target, registry)
+                            && target.path().starts_with("/v2/")
+                    });
+            if !stays {
+                log::failed(
+                    method.as_str(),
+                    url.as_str(),
+                    start,
+                    &format!("redirect to {location} not followed"),
+                );
+                return error(
+                    StatusCode::BAD_GATEWAY,
+                    "UNKNOWN",
+                    &format!(
+                        "proxy: {} redirected to {location}, which the proxy does not follow \
+                         (only blob downloads are followed, to HTTPS hosts or the registry itself)",
+                        upstream.url()
+                    ),
+                );
+            }
+        }
+    }
+    let cap = plan.cap.unwrap_or(u64::MAX);
+    if upstream.content_length().is_some_and(|n| n > cap) {
+        log::failed(method.as_str(), url.as_str(), start, "answer too large");
+        return error(
+            StatusCode::BAD_GATEWAY,
+            "UNKNOWN",
+            &format!("proxy: the answer of {url} is larger than {cap} bytes, its limit"),
+        );
+    }
+    proxy.cors.decorate(&mut headers, plan.origin.as_ref());
     let final_url = (upstream.url() != &url).then(|| upstream.url().to_string());
     let bodiless = method == Method::HEAD
         || status == StatusCode::NO_CONTENT
@@ -431,7 +582,8 @@ async fn forward(
         sent,
         expected,
     };
-    let body = Body::from_stream(log::Logged::new(upstream.bytes_stream(), entry));
+    let capped = limit::Capped::new(upstream.bytes_stream(), cap);
+    let body = Body::from_stream(log::Logged::new(capped, entry));
     let mut response = Response::new(body);
     *response.status_mut() = status;
     *response.headers_mut() = headers;
@@ -442,17 +594,61 @@ async fn forward(
 mod tests {
     use super::*;
 
+    fn proxy() -> Proxy {
+        Proxy::new(&ProxyConfig {
+            allow_http: Vec::new(),
+            cors_origins: Vec::new(),
+            listen: "127.0.0.1:8080".parse().expect("address"),
+        })
+        .expect("client")
+    }
+
     #[test]
-    fn dot_segments() {
+    fn realms_a_registry_may_name() {
+        let proxy = proxy();
+        let url = |s: &str| Url::parse(s).expect("url");
+        let remote = url("https://registry.example/");
+        let local = url("http://127.0.0.1:5000/");
         let cases = [
-            ("plain", "/v2/a/manifests/latest", false),
-            ("dot dot", "/v2/../debug", true),
-            ("encoded dot dot", "/v2/%2e%2E/debug", true),
-            ("single dot", "/v2/./x", true),
-            ("dots inside a name", "/v2/a..b/manifests/x", false),
+            ("https realm", &remote, "https://auth.example/token", true),
+            (
+                "loopback realm of a loopback registry",
+                &local,
+                "http://127.0.0.1:5001/token",
+                true,
+            ),
+            (
+                "loopback realm of a remote registry",
+                &remote,
+                "http://127.0.0.1:5001/token",
+                false,
+            ),
+            (
+                "https loopback realm of a remote one",
+                &remote,
+                "https://localhost/token",
+                false,
+            ),
+            (
+                "the server",
+                &local,
+                "http://localhost:8080/proxy/x/v2/",
+                false,
+            ),
+            (
+                "plain http remote realm",
+                &remote,
+                "http://auth.example/token",
+                false,
+            ),
+            ("userinfo", &remote, "https://u:p@auth.example/token", false),
         ];
-        for (name, path, expected) in cases {
-            assert_eq!(has_dot_segment(path), expected, "{name}");
+        for (name, upstream, realm, expected) in cases {
+            assert_eq!(
+                realm_allowed(&proxy, upstream, &url(realm)).is_ok(),
+                expected,
+                "{name}"
+            );
         }
     }
 }

@@ -99,9 +99,12 @@ impl SchemePolicy {
     /// Whether the URL's host may be reached over plain HTTP.
     pub fn allows_http(&self, url: &Url) -> bool {
         let Some(host) = url.host() else { return false };
-        if is_loopback(&host) {
-            return true;
-        }
+        is_loopback(&host) || self.is_named(url)
+    }
+
+    /// Whether the user named the URL's host (`host` or `host:port`) with `--proxy-allow-http`.
+    pub fn is_named(&self, url: &Url) -> bool {
+        let Some(host) = url.host() else { return false };
         let name = host.to_string().to_ascii_lowercase();
         let with_port = match url.port_or_known_default() {
             Some(port) => format!("{name}:{port}"),

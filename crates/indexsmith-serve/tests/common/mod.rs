@@ -16,21 +16,46 @@ pub async fn plain_registry() -> LocalRegistry {
         .unwrap_or_else(|e| panic!("registry did not start: {e}"))
 }
 
-/// The server on a free port, serving `dist`.
-pub async fn server(dist: &Path) -> RunningServer {
-    let config = ServerConfig {
+/// The default configuration, serving `dist`.
+pub fn config(dist: &Path) -> ServerConfig {
+    ServerConfig {
         dist: dist.to_path_buf(),
         allow_http: Vec::new(),
         cors_origins: Vec::new(),
-    };
+        allow_hosts: Vec::new(),
+    }
+}
+
+/// The server on a free port, serving `dist`.
+pub async fn server(dist: &Path) -> RunningServer {
+    server_with(&config(dist)).await
+}
+
+/// The server on a free port of 127.0.0.1 with `config`.
+pub async fn server_with(config: &ServerConfig) -> RunningServer {
     let addr: SocketAddr = "127.0.0.1:0".parse().unwrap_or_else(|e| panic!("{e}"));
-    server::start(&config, addr)
+    server::start(config, addr)
         .await
         .unwrap_or_else(|e| panic!("server did not start: {e}"))
 }
 
-/// A client that follows no redirects, so tests see what the server answers.
+/// A client that follows no redirects, so tests see what the server answers, and sends the
+/// proxy's proof header as the app does.
 pub fn client() -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        indexsmith_serve::proxy::guard::PROOF_HEADER,
+        reqwest::header::HeaderValue::from_static(indexsmith_serve::proxy::guard::PROOF_VALUE),
+    );
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .default_headers(headers)
+        .build()
+        .unwrap_or_else(|e| panic!("client: {e}"))
+}
+
+/// A client without the proof header: a page of another site, a tool that does not know it.
+pub fn bare_client() -> reqwest::Client {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()

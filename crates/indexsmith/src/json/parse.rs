@@ -10,6 +10,12 @@ use std::collections::HashMap;
 /// Objects up to this many members find duplicate keys by comparison, larger ones by hashing.
 const LINEAR_KEYS: usize = 16;
 
+/// One slot per [`Name`] id (and one for [`UNNAMED`], never read).
+const NAME_SLOTS: usize = Name::ALL.len() + 1;
+
+/// The last key of each name in an object being parsed, [`NONE`] for none yet.
+type LastNamed = [NodeId; NAME_SLOTS];
+
 /// Bounds that keep parsing linear and memory bounded on hostile input.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limits {
@@ -396,6 +402,8 @@ impl<'a> Parser<'a> {
         // The names among the keys so far, a bit each: a named key repeats exactly when its bit
         // is set. Other keys are compared as text.
         let mut named = 0u32;
+        // The last key of each name, from the first repeated name on (most objects never need it).
+        let mut last_named: Option<LastNamed> = None;
         let mut count = 0u32;
         self.skip_ws();
         if byte_is(self.text, self.pos, b'}') {
@@ -415,8 +423,11 @@ impl<'a> Parser<'a> {
                 self.keys.push(key);
             } else if named & (1 << name) == 0 {
                 named |= 1 << name;
+                if let Some(last) = &mut last_named {
+                    last[name as usize] = key;
+                }
             } else {
-                self.repeated_name(id, key, name);
+                self.repeated_name(id, key, name, &mut last_named);
             }
             self.skip_ws();
             if !byte_is(self.text, self.pos, b':') {
@@ -436,19 +447,29 @@ impl<'a> Parser<'a> {
     }
 
     /// Records a repeated named key: the last earlier key of `object` with the same name is
-    /// shadowed.
+    /// shadowed. The first repeat in an object finds the last key of each name in one pass over
+    /// the members so far; from then on `last` is kept up to date, so that an object of many
+    /// repeated keys costs one look-up per key, not one pass.
     #[cold]
-    fn repeated_name(&mut self, object: NodeId, key: NodeId, name: u8) {
-        let nodes = self.nodes.as_slice();
-        let mut previous = None;
-        let mut k = object + 1;
-        while k < key {
-            if nodes[k as usize].name == name {
-                previous = Some(k);
+    fn repeated_name(
+        &mut self,
+        object: NodeId,
+        key: NodeId,
+        name: u8,
+        last: &mut Option<LastNamed>,
+    ) {
+        let last = last.get_or_insert_with(|| {
+            let nodes = self.nodes.as_slice();
+            let mut last = [NONE; NAME_SLOTS];
+            let mut k = object + 1;
+            while k < key {
+                last[nodes[k as usize].name as usize] = k;
+                k = nodes[k as usize + 1].skip;
             }
-            k = nodes[k as usize + 1].skip;
-        }
-        if let Some(previous) = previous {
+            last
+        });
+        let previous = std::mem::replace(&mut last[name as usize], key);
+        if previous != NONE {
             self.duplicate(previous, key);
         }
     }

@@ -79,6 +79,9 @@ pub struct Tree<'a> {
 impl<'a> Tree<'a> {
     pub const ROOT: NodeId = 0;
 
+    /// The longest pointer [`Tree::pointer`] gives, in bytes of the raw keys (about 1 KiB).
+    pub const MAX_POINTER: usize = 1024;
+
     #[inline(always)]
     pub fn node(&self, id: NodeId) -> &Node {
         &self.nodes.as_slice()[id as usize]
@@ -214,35 +217,60 @@ impl<'a> Tree<'a> {
     /// The RFC 6901 pointer of a node. A node inside the value of a shadowed member (one whose
     /// key repeats later in the same object) has no pointer of its own, as pointers resolve to
     /// the last member: it gets the pointer of the object holding the repeated key.
+    ///
+    /// A pointer longer than [`Tree::MAX_POINTER`] bytes (only a hostile document has keys that
+    /// long) is cut back to that of the nearest ancestor whose pointer fits: a report with many
+    /// findings under one huge key would otherwise repeat the key in each of them.
     pub fn pointer(&self, id: NodeId) -> String {
-        let mut tokens: Vec<String> = Vec::new();
+        let nodes = self.nodes.as_slice();
+        // The nodes whose tokens make the pointer, innermost first, and the raw length of their
+        // text (an upper bound of the decoded token's length, plus the `/`).
+        let mut tokens: Vec<NodeId> = Vec::new();
+        let mut length = 0usize;
         let mut current = id;
         while current != NONE && current != Self::ROOT {
-            let parent = self.nodes.as_slice()[current as usize].parent;
+            let parent = nodes[current as usize].parent;
             if parent == NONE {
                 break;
             }
-            match self.kind(parent) {
+            let token = match self.kind(parent) {
                 NodeKind::Object => {
                     // A value's key is the node right before it; a key points at its member.
-                    let key = if self.node(current).is_key {
+                    let key = if nodes[current as usize].is_key {
                         current
                     } else {
                         current - 1
                     };
-                    if key != current && self.node(key).shadowed {
+                    if key != current && nodes[key as usize].shadowed {
                         tokens.clear();
-                    } else {
-                        tokens.push(self.str(key).into_owned());
+                        length = 0;
+                        current = parent;
+                        continue;
                     }
+                    key
                 }
-                _ => tokens.push(self.node(current).ordinal.to_string()),
+                _ => current,
+            };
+            let n = &nodes[token as usize];
+            length += 1 + (n.end - n.start) as usize;
+            if length > Self::MAX_POINTER {
+                tokens.clear();
+                length = 0;
+            } else {
+                tokens.push(token);
             }
             current = parent;
         }
-        let mut out = String::new();
-        for token in tokens.iter().rev() {
-            crate::diagnostic::push_pointer_token(&mut out, token);
+        let mut out = String::with_capacity(length);
+        let mut ordinal = itoa_buffer();
+        for &token in tokens.iter().rev() {
+            let n = &nodes[token as usize];
+            if n.is_key {
+                crate::diagnostic::push_pointer_token(&mut out, &self.str(token));
+            } else {
+                out.push('/');
+                out.push_str(format_ordinal(&mut ordinal, n.ordinal));
+            }
         }
         out
     }
@@ -266,6 +294,25 @@ impl<'a> Tree<'a> {
         }
         Some(current)
     }
+}
+
+/// Room for the decimal digits of a `u32`.
+fn itoa_buffer() -> [u8; 10] {
+    [0; 10]
+}
+
+/// `n` in decimal, written at the end of `buffer`.
+fn format_ordinal(buffer: &mut [u8; 10], mut n: u32) -> &str {
+    let mut at = buffer.len();
+    loop {
+        at -= 1;
+        buffer[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    std::str::from_utf8(&buffer[at..]).unwrap_or("0")
 }
 
 /// An RFC 6901 reference token as text: `~1` is `/`, `~0` is `~` (read left to right, which is
@@ -357,6 +404,33 @@ mod tests {
         ];
         for (raw, want) in cases {
             assert_eq!(unescape_pointer_token(raw), want, "{raw:?}");
+        }
+    }
+
+    #[test]
+    fn pointers_under_huge_keys_are_cut_back_to_an_ancestor() {
+        let huge = "k".repeat(Tree::MAX_POINTER * 2);
+        let text = format!(r#"{{"a": {{"{huge}": {{"b": [1, 2]}}}}, "c": [10, 20]}}"#);
+        let (tree, findings) = crate::json::parse(text.as_bytes(), &crate::json::Limits::default());
+        assert!(findings.is_empty());
+        let tree = tree.expect("parses");
+        let a = tree.get(Tree::ROOT, "a").expect("a");
+        let inner = tree.get(a, &huge).expect("huge");
+        let b = tree.get(inner, "b").expect("b");
+        let two = tree.elements(b).nth(1).expect("2");
+        // The nearest ancestor whose pointer fits is `/a`.
+        assert_eq!(tree.pointer(two), "/a");
+        assert_eq!(tree.pointer(inner), "/a");
+        let c = tree.get(Tree::ROOT, "c").expect("c");
+        let twenty = tree.elements(c).nth(1).expect("20");
+        assert_eq!(tree.pointer(twenty), "/c/1");
+    }
+
+    #[test]
+    fn ordinals_format_in_decimal() {
+        let mut buffer = itoa_buffer();
+        for n in [0, 7, 10, 4_294_967_295] {
+            assert_eq!(format_ordinal(&mut buffer, n), n.to_string());
         }
     }
 

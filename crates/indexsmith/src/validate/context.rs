@@ -1,9 +1,8 @@
 //! The state of one validation pass: the tree, the findings so far, and typed field access that
 //! records a located finding whenever a field has the wrong type.
 
-use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::diagnostic::{Code, Severity};
 use crate::json::{NodeId, NodeKind, Tree};
-use crate::position::LineIndex;
 use std::borrow::Cow;
 
 /// A finding before it is located in lines and columns.
@@ -171,30 +170,6 @@ impl<'t, 'a> Context<'t, 'a> {
         let found = self.member(object, key);
         self.required(found, object, key, code, what)
     }
-
-    /// Turns the findings into located diagnostics, in document order.
-    pub fn into_diagnostics(self, lines: &LineIndex<'_>) -> Vec<Diagnostic> {
-        let tree = self.tree;
-        let mut out: Vec<Diagnostic> = self
-            .findings
-            .into_iter()
-            .map(|f| {
-                let (start, end) = f.range.unwrap_or_else(|| match f.node {
-                    Some(n) => span_of(tree, n),
-                    None => (0, 0),
-                });
-                let pointer = f.node.map(|n| tree.pointer(n)).unwrap_or_default();
-                let mut d = Diagnostic::new(f.code, f.message)
-                    .with_severity(f.severity)
-                    .with_pointer(pointer)
-                    .with_span(lines.span(start, end));
-                d.help = f.help;
-                d
-            })
-            .collect();
-        out.sort_by_key(|d| d.span.start.offset);
-        out
-    }
 }
 
 /// `check(value)`, skipped when `value` is the last value that passed (kept in `last`).
@@ -208,16 +183,6 @@ fn remembered(last: &mut String, value: &str, check: impl Fn(&str) -> bool) -> b
         last.push_str(value);
     }
     passed
-}
-
-/// The span to underline for a node: a member value's key and value together when the value is
-/// a scalar, the opening bracket for a container (underlining a whole list is noise).
-fn span_of(tree: &Tree<'_>, node: NodeId) -> (u32, u32) {
-    let n = tree.node(node);
-    match n.kind {
-        NodeKind::Object | NodeKind::Array => (n.start, n.start + 1),
-        _ => (n.start, n.end),
-    }
 }
 
 pub(crate) fn article(word: &str) -> &'static str {

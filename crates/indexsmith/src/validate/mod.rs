@@ -14,11 +14,13 @@ mod context;
 mod descriptor;
 mod detect;
 mod index;
+mod locate;
 mod manifest;
 mod platform;
 
 pub use detect::Kind;
 pub use index::{ATTESTATION_MANIFEST, REFERENCE_DIGEST, REFERENCE_TYPE};
+pub use locate::MAX_PER_CODE as MAX_DIAGNOSTICS_PER_CODE;
 
 use crate::diagnostic::{is_valid, Code, Diagnostic};
 use crate::digest::{self, Digest};
@@ -113,45 +115,30 @@ pub fn validate_descriptor(bytes: &[u8], options: &ValidateOptions) -> Report {
     )
 }
 
-/// Parses `bytes`, runs `check` on the tree, and locates every finding.
+/// Parses `bytes`, runs `check` on the tree, and locates every finding (at most
+/// [`MAX_DIAGNOSTICS_PER_CODE`] of a code).
 fn run<T>(
     bytes: &[u8],
     limits: &Limits,
     check: impl FnOnce(&mut Context<'_, '_>) -> T,
 ) -> (Option<T>, Vec<Diagnostic>) {
     let (tree, parse_findings) = json::parse(bytes, limits);
-    // Indexing lines costs a pass over the text: only documents with findings pay for it.
-    let mut lines: Option<LineIndex<'_>> = None;
     let tree = tree.unwrap_or_else(|| Tree {
         text: bytes,
         text_str: None,
         nodes: Vec::new(),
     });
     let mut out = None;
-    let mut diagnostics = Vec::new();
-    for f in parse_findings {
-        let lines = lines.get_or_insert_with(|| LineIndex::new(bytes));
-        let mut d = Diagnostic::new(f.code, f.message)
-            .with_span(lines.span(f.start, f.end))
-            .with_pointer(
-                f.node
-                    .filter(|_| !tree.nodes.is_empty())
-                    .map(|n| tree.pointer(n))
-                    .unwrap_or_default(),
-            );
-        d.help = f.help.map(str::to_owned);
-        diagnostics.push(d);
-    }
+    let mut findings = Vec::new();
     if !tree.nodes.is_empty() {
         let mut ctx = Context::new(&tree);
         out = Some(check(&mut ctx));
-        if !ctx.findings.is_empty() {
-            let lines = lines.get_or_insert_with(|| LineIndex::new(bytes));
-            diagnostics.extend(ctx.into_diagnostics(lines));
-        }
-        diagnostics.sort_by_key(|d| d.span.start.offset);
+        findings = ctx.findings;
     }
-    (out, diagnostics)
+    if parse_findings.is_empty() && findings.is_empty() {
+        return (out, Vec::new());
+    }
+    (out, locate::diagnostics(&tree, parse_findings, findings))
 }
 
 /// Validates a manifest, index or list without computing its digest.

@@ -1,0 +1,226 @@
+//! A validation packed for the JS entry points: numbers in one `Uint32Array`, every string in one
+//! UTF-8 text decoded once on the JS side. A report of thousands of diagnostics then crosses the
+//! boundary in one call and one copy, and the entry points build its plain objects in JS
+//! (`js/report.js`), instead of the serializer setting each field of each object through a call
+//! of its own.
+//!
+//! Layout (`u32` words):
+//!
+//! | words | content |
+//! |---|---|
+//! | `0..HEADER` | `valid` (0 or 1), `kind` (0 for none, else 1 + its place in [`KINDS`]), `mediaType` (a string), the number of diagnostics, the byte length of the text |
+//! | `RECORD` words per diagnostic | severity (0 error, 1 warning, 2 info), `code`, `message`, `pointer`, `help` (strings), start line, column, offset, end line, column, offset |
+//! | the rest | the text, UTF-8, four bytes a word (little-endian) |
+//!
+//! A string is two words: its start and its length in the decoded text, in UTF-16 code units (so
+//! that JS slices it), the length [`NONE`] for `null`. Codes and help texts repeat from one
+//! diagnostic to the next: each distinct one is written once.
+
+use indexsmith::validate::Validation;
+use indexsmith::{Code, Diagnostic, Kind, Position, Severity};
+
+/// Words before the first diagnostic.
+pub const HEADER: usize = 6;
+/// The word of the header holding the byte length of the text.
+const TEXT_LENGTH: usize = 5;
+/// Words per diagnostic.
+pub const RECORD: usize = 15;
+/// The length of an absent string.
+pub const NONE: u32 = u32::MAX;
+/// The kinds, in the order of their numbers (the JS side lists the same).
+pub const KINDS: [Kind; 4] = [
+    Kind::OciIndex,
+    Kind::OciManifest,
+    Kind::DockerManifestList,
+    Kind::DockerManifest,
+];
+
+/// The text of a packed validation, and how long it is in UTF-16 code units.
+#[derive(Default)]
+struct Text {
+    bytes: Vec<u8>,
+    units: u32,
+}
+
+impl Text {
+    /// Appends `s`; returns its start and length in code units.
+    fn push(&mut self, s: &str) -> [u32; 2] {
+        let len = if s.is_ascii() {
+            s.len()
+        } else {
+            s.encode_utf16().count()
+        } as u32;
+        let start = self.units;
+        self.bytes.extend_from_slice(s.as_bytes());
+        self.units += len;
+        [start, len]
+    }
+}
+
+/// The strings already written for one code: the code itself, and its last help text.
+struct Seen<'v> {
+    code: Code,
+    text: [u32; 2],
+    help: Option<(&'v str, [u32; 2])>,
+}
+
+/// Packs `v` as the module above says.
+pub fn pack(v: &Validation) -> Vec<u32> {
+    let mut words = Vec::with_capacity(HEADER + v.diagnostics.len() * RECORD + 16);
+    let mut text = Text::default();
+    let kind = v
+        .kind
+        .and_then(|k| KINDS.iter().position(|&x| x == k))
+        .map_or(0, |i| i as u32 + 1);
+    let media_type = match &v.media_type {
+        Some(m) => text.push(m),
+        None => [0, NONE],
+    };
+    words.extend_from_slice(&[
+        v.is_valid() as u32,
+        kind,
+        media_type[0],
+        media_type[1],
+        v.diagnostics.len() as u32,
+        0, // the text's length, once it is complete
+    ]);
+    let mut seen: Vec<Seen<'_>> = Vec::new();
+    for d in &v.diagnostics {
+        pack_diagnostic(d, &mut words, &mut text, &mut seen);
+    }
+    words[TEXT_LENGTH] = text.bytes.len() as u32;
+    let mut chunks = text.bytes.chunks_exact(4);
+    words.extend((&mut chunks).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])));
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mut last = [0u8; 4];
+        last[..rest.len()].copy_from_slice(rest);
+        words.push(u32::from_le_bytes(last));
+    }
+    words
+}
+
+fn pack_diagnostic<'v>(
+    d: &'v Diagnostic,
+    words: &mut Vec<u32>,
+    text: &mut Text,
+    seen: &mut Vec<Seen<'v>>,
+) {
+    let i = match seen.iter().position(|s| s.code == d.code) {
+        Some(i) => i,
+        None => {
+            seen.push(Seen {
+                code: d.code,
+                text: text.push(d.code.as_str()),
+                help: None,
+            });
+            seen.len() - 1
+        }
+    };
+    let code = seen[i].text;
+    let message = text.push(&d.message);
+    let pointer = text.push(&d.pointer);
+    let help = match d.help.as_deref() {
+        None => [0, NONE],
+        Some(h) => match seen[i].help {
+            Some((last, at)) if last == h => at,
+            _ => {
+                let at = text.push(h);
+                seen[i].help = Some((h, at));
+                at
+            }
+        },
+    };
+    let severity = match d.severity {
+        Severity::Error => 0,
+        Severity::Warning => 1,
+        Severity::Info => 2,
+    };
+    let position = |p: Position| [p.line, p.column, p.offset];
+    words.push(severity);
+    words.extend_from_slice(&code);
+    words.extend_from_slice(&message);
+    words.extend_from_slice(&pointer);
+    words.extend_from_slice(&help);
+    words.extend_from_slice(&position(d.span.start));
+    words.extend_from_slice(&position(d.span.end));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Reads a packed validation back the way `js/report.js` does, as JSON-like text.
+    fn unpack(words: &[u32]) -> (bool, u32, Option<String>, Vec<[String; 5]>) {
+        let count = words[4] as usize;
+        let text_at = HEADER + count * RECORD;
+        let bytes: Vec<u8> = words[text_at..]
+            .iter()
+            .flat_map(|w| w.to_le_bytes())
+            .take(words[TEXT_LENGTH] as usize)
+            .collect();
+        let units: Vec<u16> = String::from_utf8(bytes)
+            .expect("UTF-8")
+            .encode_utf16()
+            .collect();
+        let s = |at: usize| {
+            (words[at + 1] != NONE).then(|| {
+                let start = words[at] as usize;
+                String::from_utf16(&units[start..start + words[at + 1] as usize]).expect("UTF-16")
+            })
+        };
+        let diagnostics = (0..count)
+            .map(|i| {
+                let w = HEADER + i * RECORD;
+                [
+                    words[w].to_string(),
+                    s(w + 1).expect("code"),
+                    s(w + 3).expect("message"),
+                    s(w + 5).expect("pointer"),
+                    s(w + 7).unwrap_or_else(|| "null".into()),
+                ]
+            })
+            .collect();
+        (words[0] == 1, words[1], s(2), diagnostics)
+    }
+
+    #[test]
+    fn packs_what_the_core_reports() {
+        let cases: &[&str] = &[
+            "{}",
+            r#"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[]}"#,
+            // Non-ASCII before, in and after strings; a repeated code with its help text.
+            r#"{"é😀":1,"é😀":2,"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.list.v2+json","manifests":[{"mediaType":"x/y","digest":"sha256:00","size":1},{"mediaType":"x/y","digest":"sha256:00","size":1}]}"#,
+            "not json ü",
+        ];
+        for case in cases {
+            let v = indexsmith::validate::validate_document(
+                case.as_bytes(),
+                &indexsmith::ValidateOptions::default(),
+            );
+            let (valid, kind, media_type, diagnostics) = unpack(&pack(&v));
+            assert_eq!(valid, v.is_valid(), "{case}");
+            assert_eq!(
+                kind,
+                v.kind
+                    .map_or(0, |k| KINDS.iter().position(|&x| x == k).unwrap() as u32
+                        + 1),
+                "{case}"
+            );
+            assert_eq!(media_type, v.media_type, "{case}");
+            assert_eq!(diagnostics.len(), v.diagnostics.len(), "{case}");
+            for (got, d) in diagnostics.iter().zip(&v.diagnostics) {
+                let severity = ["error", "warning", "info"][got[0].parse::<usize>().unwrap()];
+                assert_eq!(severity, d.severity.as_str(), "{case}");
+                assert_eq!(got[1], d.code.as_str(), "{case}");
+                assert_eq!(got[2], d.message, "{case}");
+                assert_eq!(got[3], d.pointer, "{case}");
+                assert_eq!(
+                    got[4],
+                    d.help.clone().unwrap_or_else(|| "null".into()),
+                    "{case}"
+                );
+            }
+        }
+    }
+}
