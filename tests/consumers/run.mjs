@@ -398,7 +398,7 @@ function setups(tarball, version) {
   }
 
   // Browsers.
-  const browser = (name, entry, build, { splits = true } = {}) =>
+  const browser = (name, entry, build, { splits = true, fails } = {}) =>
     list.push({
       name,
       kind: "browser",
@@ -417,6 +417,11 @@ function setups(tarball, version) {
           try {
             const registry = new URL(ctx.registry.origin).host;
             const { result, errors } = await runPage(ctx.context, `${url}?registry=${registry}`);
+            if (fails) {
+              // A setup the README says needs its one line: without it, a clear error.
+              assert.match(String(result.error), fails);
+              return { error: result.error.slice(0, 60) };
+            }
             assert.equal(result.error, undefined, `${result.error} ${errors.join("\n")}`);
             checkReport(result);
             assert.deepEqual(result.tags, TAGS, "listTags through the registry module");
@@ -467,7 +472,8 @@ function setups(tarball, version) {
   const viteBuild = (optimize) =>
     staticBuild(async (dir) => {
       const vite = await toolImport("vite");
-      await vite.build({ root: dir, configFile: false, logLevel: "warn", ...optimize });
+      // logLevel "error": Vite warns of chunks over 500 kB, which the inline entry point's are.
+      await vite.build({ root: dir, configFile: false, logLevel: "error", ...optimize });
     });
   const viteDev = (optimize) => async (dir) => {
     const vite = await toolImport("vite");
@@ -488,6 +494,9 @@ function setups(tarball, version) {
   browser("vite-build-inline", "indexsmith/inline", viteBuild({}));
   browser("vite-dev-inline", "indexsmith/inline", viteDev({}));
   browser("vite-dev-exclude", "indexsmith", viteDev(EXCLUDE));
+  browser("vite-dev-without-exclude", "indexsmith", viteDev({}), {
+    fails: /^load-failed: .*indexsmith_bg\.wasm.*indexsmith\/inline/,
+  });
 
   browser(
     "webpack",
