@@ -1,5 +1,5 @@
 // Budgets of the npm package's registry API, measured against real docker-registry instances on
-// 127.0.0.1 (run by scripts/bench-npm-registry.sh, which builds the package first):
+// 127.0.0.1 (run by `cargo xtask bench-registry`, which builds the package first):
 //
 // 1. inspect of an index with 16 children: wall time ≤ 2 × one child's round trip (inspect of
 //    one child image: its manifest and config);

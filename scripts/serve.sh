@@ -1,13 +1,8 @@
 #!/usr/bin/env bash
 # Builds the app (release) and runs the local server: the app from dist/, the registry proxy, and a
-# local registry seeded with a multi-platform sample image. Arguments go to indexsmith-serve
-# (see --help), e.g. `./scripts/serve.sh --port 9000`. Ctrl-C stops everything it started.
+# local registry seeded with a multi-platform sample image (`cargo xtask serve`). Arguments go to
+# indexsmith-serve (see --help), e.g. `./scripts/serve.sh --port 9000`. Ctrl-C stops everything it
+# started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-
-./scripts/setup.sh
-echo "== building the web app (release) =="
-./scripts/build-web.sh
-echo "== building indexsmith-serve (release) =="
-cargo build --release --locked -p indexsmith-serve
-exec target/release/indexsmith-serve "$@"
+exec cargo xtask serve "$@"

@@ -23,5 +23,5 @@ if ! cmp -s "$consumers/package-lock.json" "$stamp"; then
   cp "$consumers/package-lock.json" "$stamp"
 fi
 
-[ "$build" = 0 ] || ./scripts/build-npm.sh
+[ "$build" = 0 ] || cargo xtask build-npm
 node "$consumers/run.mjs" "$@"

@@ -7,6 +7,7 @@ use crate::components::add_entry::AddEntry;
 use crate::components::diagnostics::Diagnostics;
 use crate::components::diff_panel::DiffPanel;
 use crate::components::editor::Editor;
+use crate::components::error_alert::ErrorAlert;
 use crate::components::format_panel::FormatPanel;
 use crate::components::output_panel::OutputPanel;
 use crate::components::platform_table::PlatformTable;
@@ -20,8 +21,9 @@ use crate::highlight::utf16_offset;
 use crate::hooks::use_shortcuts::use_shortcuts;
 use crate::hooks::use_url_sync::{use_link_listener, use_url_sync};
 use crate::services::browser;
+use crate::services::registry;
 use crate::services::registry::RegistrySettings;
-use crate::state::{Action, Document, DocumentContext, Source, Tab};
+use crate::state::{Action, Document, DocumentContext, Remote, Source, Tab};
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
@@ -32,19 +34,26 @@ pub const FILE_LIMIT: f64 = 16.0 * 1024.0 * 1024.0;
 /// default example. A link that cannot be decoded says so and keeps the draft.
 fn initial_document(embed: bool) -> Document {
     let mut notice = None;
-    match fragment::decode(&browser::fragment()) {
-        Ok(Some(state)) => return Document::from_url_state(&state, Source::Link),
-        Ok(None) => {}
-        Err(e) => notice = Some(e.to_string()),
-    }
-    let mut doc = if embed {
-        Document::default()
+    let draft = if embed {
+        None
     } else {
         browser::load_draft()
             .and_then(|d| fragment::decode(&d).ok().flatten())
             .map(|s| Document::from_url_state(&s, Source::Draft))
-            .unwrap_or_default()
     };
+    match fragment::decode(&browser::fragment()) {
+        Ok(Some(state)) => {
+            let mut doc = Document::from_url_state(&state, Source::Link);
+            // The link replaces the stored draft on screen; the draft is offered back.
+            doc.replaced_draft = draft
+                .map(|d| d.text)
+                .filter(|t| *t != doc.text && *t != Document::default().text);
+            return doc;
+        }
+        Ok(None) => {}
+        Err(e) => notice = Some(e.to_string()),
+    }
+    let mut doc = draft.unwrap_or_default();
     doc.notice = notice;
     doc
 }
@@ -146,11 +155,12 @@ pub fn app() -> Html {
     let panel = match current {
         Tab::Platforms => html! {
             <>
-                <PlatformTable rows={doc.analysis.rows.clone()} filter={doc.options.filter.clone()} {editable} {pulled} />
+                <PlatformTable rows={doc.analysis.rows.clone()} filter={doc.options.filter.clone()} {editable} {pulled} inspectable={!embed} />
                 { if !editable && doc.analysis.format.is_some() {
                     html!{ <p class="muted">{"Fix the JSON errors to edit the table; the editor keeps your text as it is."}</p> }
                 } else { html!{} } }
                 { if editable && !embed { html!{ <AddEntry /> } } else { html!{} } }
+                { if doc.analysis.format.is_none() && !embed { not_an_index(&doc) } else { html!{} } }
             </>
         },
         Tab::Resolve => html! { <ResolvePanel /> },
@@ -169,13 +179,35 @@ pub fn app() -> Html {
                 <a class="brand" href={if embed { open_full.clone() } else { "./".into() }} target={if embed { "_blank" } else { "_self" }}>
                     <span class="logo" aria-hidden="true">{"◆"}</span>{"indexsmith"}
                 </a>
-                <span class="source" title="Where this document came from">{doc.source.label()}</span>
+                <span class="source" title="Where this document came from">{doc.title()}</span>
                 { if embed {
                     html!{ <a class="open-full" href={open_full} target="_blank" rel="noopener">{"Open in indexsmith ↗"}</a> }
                 } else {
                     html!{ <SourceBar settings={(*settings).clone()} {on_settings} {on_open_file} /> }
                 } }
             </header>
+            { if let Remote::Failed(f) = &doc.fetch {
+                let retry = {
+                    let (doc, settings) = (doc.clone(), (*settings).clone());
+                    Callback::from(move |_: ()| {
+                        let reference = doc.fields.reference.trim().to_owned();
+                        if !reference.is_empty() {
+                            registry::fetch_document(doc.clone(), settings.clone(), reference);
+                        }
+                    })
+                };
+                let dismiss = {
+                    let doc = doc.clone();
+                    Callback::from(move |_: ()| doc.dispatch(Action::DismissFetchError))
+                };
+                html!{ <div class="fetch-alert" aria-label="Fetch failed" role="region"><ErrorAlert failure={f.clone()} on_retry={Some(retry)} on_dismiss={Some(dismiss)} /></div> }
+            } else { html!{} } }
+            { for doc.replaced_draft.as_ref().map(|_| html!{
+                <div class="banner notice" role="status">
+                    {"This shared link replaced the draft you had open. "}
+                    <button type="button" onclick={dismiss(Action::RestoreDraft)}>{"Restore my draft"}</button>
+                    <button type="button" class="icon" onclick={dismiss(Action::DismissDraft)} aria-label="Dismiss">{"✕"}</button></div>
+            }) }
             { for doc.notice.as_ref().map(|n| html!{
                 <div class="banner notice" role="status">{n.clone()}
                     <button type="button" class="icon" onclick={dismiss(Action::DismissNotice)} aria-label="Dismiss">{"✕"}</button></div>
@@ -212,6 +244,37 @@ pub fn app() -> Html {
         </div>
         </ContextProvider<RegistrySettings>>
         </ContextProvider<DocumentContext>>
+    }
+}
+
+/// For a document that is not an index: how to get to one.
+fn not_an_index(doc: &UseReducerHandle<Document>) -> Html {
+    let is_image = matches!(
+        doc.analysis.report.kind,
+        Some(indexsmith::Kind::OciManifest | indexsmith::Kind::DockerManifest)
+    );
+    let new = {
+        let doc = doc.clone();
+        Callback::from(move |_: MouseEvent| {
+            doc.dispatch(Action::NewIndex(indexsmith::compose::Format::Oci))
+        })
+    };
+    let wrap = {
+        let doc = doc.clone();
+        Callback::from(move |_: MouseEvent| doc.dispatch(Action::WrapInIndex))
+    };
+    html! {
+        <div class="start" role="region" aria-label="Start an index">
+            <p>{ if is_image {
+                "This document is an image manifest, not an index: entries are added to an index."
+            } else {
+                "Entries are added to an index: start a new one, or paste, open or fetch one."
+            } }</p>
+            <div class="buttons">
+                <button type="button" class="primary" onclick={new}>{"New index"}</button>
+                { if is_image { html!{ <button type="button" onclick={wrap}>{"Make an index of this manifest"}</button> } } else { html!{} } }
+            </div>
+        </div>
     }
 }
 

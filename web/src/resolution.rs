@@ -21,7 +21,16 @@ pub fn preview(text: &str, requested: &str, strict: bool) -> Preview {
     }
     let platform = match platform::parse(requested) {
         Ok(p) => p,
-        Err(e) => return Preview::BadPlatform(Failure::new(e.code(), e.to_string())),
+        Err(e) => {
+            // The core names the normalized form (`arm64`); say what was typed first.
+            let message = e.to_string();
+            let message = if message.contains(requested) {
+                message
+            } else {
+                format!("{requested:?}: {message}")
+            };
+            return Preview::BadPlatform(Failure::new(e.code(), message));
+        }
     };
     match resolve_index(text.as_bytes(), &platform, strict) {
         Ok(r) => Preview::Resolved(r),
@@ -42,6 +51,23 @@ mod tests {
         bool,
         Result<Option<usize>, &'static str>,
     );
+
+    #[test]
+    fn errors_quote_what_was_typed() {
+        for typed in ["aarch64", "x86_64", "arm64"] {
+            match preview(examples::HELLO_WORLD_LIST.text, typed, false) {
+                Preview::BadPlatform(f) => {
+                    assert_eq!(f.code, "platform/missing-os", "{typed}");
+                    assert!(
+                        f.message.contains(&format!("{typed:?}")),
+                        "{typed}: {}",
+                        f.message
+                    );
+                }
+                other => panic!("{typed}: {other:?}"),
+            }
+        }
+    }
 
     #[test]
     fn previews() {

@@ -17,6 +17,14 @@ use indexsmith::{validate, Report, ValidateOptions};
 use std::rc::Rc;
 use yew::prelude::*;
 
+mod fields;
+mod results;
+pub use fields::{Field, Fields};
+pub use results::{
+    ChildDetails, CopyEntry, CopyPlan, Inspected, Layer, NestedChild, PushPlanView, TagListing,
+    TagRow,
+};
+
 /// Undo steps kept.
 pub const UNDO_LIMIT: usize = 100;
 /// Keystrokes merged into one undo step.
@@ -38,11 +46,15 @@ impl<T> Remote<T> {
     }
 }
 
-/// A failed operation, shown to the user: a stable code and a message.
+/// A failed operation, shown to the user: a stable code, a message, and the registry's own words.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Failure {
     pub code: String,
     pub message: String,
+    /// What the registry (or the proxy) said, when it said something.
+    pub detail: Option<String>,
+    /// Whether trying again may succeed (network failures, 5xx, 429).
+    pub retryable: bool,
 }
 
 impl Failure {
@@ -50,6 +62,34 @@ impl Failure {
         Failure {
             code: code.into(),
             message: message.into(),
+            detail: None,
+            retryable: false,
+        }
+    }
+
+    pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = Some(detail.into());
+        self
+    }
+
+    pub fn retryable(mut self, retryable: bool) -> Self {
+        self.retryable = retryable;
+        self
+    }
+
+    /// What kind of failure this is, in words: the heading of its alert.
+    pub fn class(&self) -> String {
+        match self.code.as_str() {
+            "CONNECTION_REFUSED" => "Connection refused".into(),
+            "HOST_NOT_FOUND" => "Host not found (DNS)".into(),
+            "TLS" => "TLS failure".into(),
+            "CORS_BLOCKED" => "Blocked by the browser (CORS)".into(),
+            "TIMEOUT" => "Timed out".into(),
+            "NETWORK" => "Network failure".into(),
+            "NOT_A_REGISTRY" => "Not a registry".into(),
+            "DIGEST_MISMATCH" => "Digest mismatch".into(),
+            code if code.contains('/') => "Invalid input".into(),
+            _ => "Registry error".into(),
         }
     }
 }
@@ -81,6 +121,8 @@ pub enum Source {
     Link,
     Draft,
     Typed,
+    /// Made with "New index".
+    New(Format),
 }
 
 impl Source {
@@ -94,6 +136,8 @@ impl Source {
             Source::Link => "shared link".into(),
             Source::Draft => "restored draft".into(),
             Source::Typed => "edited".into(),
+            Source::New(Format::Oci) => "new OCI image index".into(),
+            Source::New(Format::Docker) => "new Docker manifest list".into(),
         }
     }
 }
@@ -242,6 +286,8 @@ pub struct ConvertPreview {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Fetched {
     pub reference: String,
+    /// The repository of `reference`, written in full (`registry/name`).
+    pub repository: String,
     pub text: String,
     /// The digest the registry named (`Docker-Content-Digest`), verified against the bytes.
     pub digest: String,
@@ -288,11 +334,24 @@ pub struct Document {
     pub notice: Option<String>,
     pub fetch: Remote<String>,
     pub compare: Remote<Fetched>,
-    pub tags: Remote<(String, Vec<String>)>,
+    pub tags: Remote<TagListing>,
     pub child: Remote<Fetched>,
-    pub plan: Remote<Vec<PlanStep>>,
+    pub plan: Remote<PushPlanView>,
     pub push: Remote<Pushed>,
     pub push_progress: Vec<String>,
+    /// The panels' text fields.
+    pub fields: Fields,
+    /// The registry reference the document was fetched from (kept through edits).
+    pub fetched_from: Option<Fetched>,
+    /// The child whose details are open.
+    pub inspected: Option<Inspected>,
+    pub copy_plan: Remote<CopyPlan>,
+    /// Digests of the source entries ticked for the copy (all, after a plan).
+    pub copy_ticks: Vec<String>,
+    pub copy: Remote<Pushed>,
+    pub copy_progress: Vec<String>,
+    /// The draft a shared link replaced at page load, until restored or dismissed.
+    pub replaced_draft: Option<String>,
 }
 
 impl Default for Document {
@@ -326,6 +385,14 @@ impl Document {
             plan: Remote::Idle,
             push: Remote::Idle,
             push_progress: Vec::new(),
+            fields: Fields::default(),
+            fetched_from: None,
+            inspected: None,
+            copy_plan: Remote::Idle,
+            copy_ticks: Vec::new(),
+            copy: Remote::Idle,
+            copy_progress: Vec::new(),
+            replaced_draft: None,
         }
     }
 
@@ -376,6 +443,60 @@ impl Document {
         state
     }
 
+    /// What the header calls the document: where it came from, marked when it has been edited
+    /// since.
+    pub fn title(&self) -> String {
+        let label = self.source.label();
+        if self.source != Source::Typed && self.text != *self.original {
+            format!("{label} (edited)")
+        } else {
+            label
+        }
+    }
+
+    /// Whether the push plan was made for other bytes than the document's.
+    pub fn plan_is_stale(&self) -> bool {
+        matches!(&self.plan, Remote::Loaded(p) if p.digest != self.analysis.report.digest.to_string())
+    }
+
+    /// Whether "Confirm push" may run: a current plan, not pushed yet, nothing running.
+    pub fn can_confirm_push(&self) -> bool {
+        matches!(&self.plan, Remote::Loaded(_))
+            && !self.plan_is_stale()
+            && matches!(self.push, Remote::Idle | Remote::Failed(_))
+    }
+
+    /// Whether "Confirm copy" may run: a plan for the platforms ticked now, not copied yet.
+    pub fn can_confirm_copy(&self) -> bool {
+        match &self.copy_plan {
+            Remote::Loaded(p) => {
+                let mut ticked = self.copy_ticks.clone();
+                let mut kept = p.kept.clone();
+                ticked.sort();
+                kept.sort();
+                ticked == kept && matches!(self.copy, Remote::Idle | Remote::Failed(_))
+            }
+            _ => false,
+        }
+    }
+
+    /// The repository children are looked up in: the one typed, else the one the document
+    /// was fetched from, else the first push source.
+    pub fn children_repository(&self) -> Option<String> {
+        let typed = self.fields.inspect_from.trim();
+        if !typed.is_empty() {
+            return Some(typed.to_owned());
+        }
+        if let Some(f) = &self.fetched_from {
+            return Some(f.repository.clone());
+        }
+        self.fields
+            .sources
+            .split(|c: char| c == ',' || c.is_whitespace())
+            .find(|s| !s.is_empty())
+            .map(str::to_owned)
+    }
+
     pub fn can_undo(&self) -> bool {
         !self.undo.is_empty()
     }
@@ -403,6 +524,17 @@ impl Document {
         self.analysis = Rc::new(Analysis::of(&self.text));
         self.edit_error = None;
         self.convert = None;
+        // Details stay open while their row still holds the same child.
+        if let Some(open) = &self.inspected {
+            let same = self
+                .analysis
+                .rows
+                .get(open.index)
+                .is_some_and(|r| r.digest == open.digest);
+            if !same {
+                self.inspected = None;
+            }
+        }
     }
 
     /// Applies edits through the core; a failure is kept beside the unchanged text.
@@ -465,19 +597,54 @@ pub enum Action {
     /// Makes the current text the diff's baseline.
     SetBaseline,
     FetchStarted,
+    DismissFetchError,
     FetchFinished(Result<Fetched, Failure>),
     CompareStarted,
     CompareFinished(Result<Fetched, Failure>),
     TagsStarted,
-    TagsFinished(Result<(String, Vec<String>), Failure>),
+    TagsFinished(Result<TagListing, Failure>),
     ChildStarted,
     ChildFinished(Result<Fetched, Failure>),
     PlanStarted,
-    PlanFinished(Result<Vec<PlanStep>, Failure>),
+    PlanFinished(Result<PushPlanView, Failure>),
     PushStarted,
     PushProgress(String),
     PushFinished(Result<Pushed, Failure>),
+    /// An empty index of a format, as one undoable step.
+    NewIndex(Format),
+    /// The image manifest in the editor becomes the one entry of a new OCI index.
+    WrapInIndex,
+    SetField(Field, String),
+    InspectStarted {
+        index: usize,
+        digest: String,
+    },
+    InspectFinished {
+        index: usize,
+        digest: String,
+        result: Result<ChildDetails, Failure>,
+    },
+    CloseInspect,
+    CopyPlanStarted,
+    CopyPlanFinished(Result<CopyPlan, Failure>),
+    ToggleCopyEntry(String),
+    CopyStarted,
+    CopyProgress(String),
+    CopyFinished(Result<Pushed, Failure>),
+    /// Brings back the draft a shared link replaced.
+    RestoreDraft,
+    DismissDraft,
 }
+
+/// An empty index of `format`, written by the core.
+pub fn empty_index(format: Format) -> String {
+    compose::create_index(&compose::CreateRequest::new(format).style(Style::Indent(2)))
+        .map(|c| c.text())
+        .unwrap_or_default()
+}
+
+/// How many progress lines of a push the page keeps (the latest).
+pub const PROGRESS_LINES: usize = 50;
 
 impl Reducible for Document {
     type Action = Action;
@@ -570,11 +737,18 @@ impl Reducible for Document {
             Action::SetPlatform(platform) => doc.options.platform = platform,
             Action::SetBaseline => doc.original = Rc::new(doc.text.clone()),
             Action::FetchStarted => doc.fetch = Remote::Loading,
+            Action::DismissFetchError => doc.fetch = Remote::Idle,
             Action::FetchFinished(Ok(fetched)) => {
                 doc.fetch = Remote::Loaded(fetched.reference.clone());
-                doc.replace_text(fetched.text);
+                doc.replace_text(fetched.text.clone());
                 doc.original = Rc::new(doc.text.clone());
-                doc.source = Source::Registry(fetched.reference);
+                doc.source = Source::Registry(fetched.reference.clone());
+                doc.fields.set(Field::Reference, fetched.reference.clone());
+                doc.fields.set(Field::CopySource, fetched.reference.clone());
+                doc.fields.prefill(Field::Repository, &fetched.repository);
+                doc.fields.add_source(&fetched.repository);
+                doc.inspected = None;
+                doc.fetched_from = Some(fetched);
             }
             Action::FetchFinished(Err(failure)) => doc.fetch = Remote::Failed(failure),
             Action::CompareStarted => doc.compare = Remote::Loading,
@@ -587,11 +761,15 @@ impl Reducible for Document {
             }
             Action::ChildStarted => doc.child = Remote::Loading,
             Action::ChildFinished(result) => {
+                if let Ok(child) = &result {
+                    doc.fields.add_source(&child.repository);
+                }
                 doc.child = result.map_or_else(Remote::Failed, Remote::Loaded)
             }
             Action::PlanStarted => {
                 doc.plan = Remote::Loading;
                 doc.push = Remote::Idle;
+                doc.push_progress.clear();
             }
             Action::PlanFinished(result) => {
                 doc.plan = result.map_or_else(Remote::Failed, Remote::Loaded)
@@ -600,10 +778,104 @@ impl Reducible for Document {
                 doc.push = Remote::Loading;
                 doc.push_progress.clear();
             }
-            Action::PushProgress(line) => doc.push_progress.push(line),
+            Action::PushProgress(line) => {
+                // The last lines only: each event clones the document, so the log must not grow
+                // with the push (a push with many blobs was quadratic in its events).
+                if doc.push_progress.len() >= PROGRESS_LINES {
+                    doc.push_progress.remove(0);
+                }
+                doc.push_progress.push(line)
+            }
             Action::PushFinished(result) => {
+                if let Ok(pushed) = &result {
+                    doc.fields.prefill(Field::CopySource, &pushed.reference);
+                }
                 doc.push = result.map_or_else(Remote::Failed, Remote::Loaded)
             }
+            Action::NewIndex(format) => {
+                doc.replace_text(empty_index(format));
+                doc.original = Rc::new(doc.text.clone());
+                doc.source = Source::New(format);
+                doc.fetched_from = None;
+                doc.inspected = None;
+                doc.edit_notes.clear();
+            }
+            Action::WrapInIndex => {
+                let child = compose::Child::new(doc.text.clone().into_bytes());
+                let request = compose::CreateRequest::new(Format::Oci)
+                    .style(Style::Indent(2))
+                    .child(child);
+                match compose::create_index(&request) {
+                    Ok(composed) => {
+                        doc.replace_text(composed.text());
+                        doc.source = Source::New(Format::Oci);
+                        doc.inspected = None;
+                        doc.edit_notes = composed
+                            .diagnostics
+                            .iter()
+                            .filter(|d| is_compose_note(d))
+                            .cloned()
+                            .collect();
+                    }
+                    Err(e) => doc.edit_error = Some(e.into()),
+                }
+            }
+            Action::SetField(field, value) => doc.fields.set(field, value),
+            Action::InspectStarted { index, digest } => {
+                doc.inspected = Some(Inspected {
+                    index,
+                    digest,
+                    details: Remote::Loading,
+                })
+            }
+            Action::InspectFinished {
+                index,
+                digest,
+                result,
+            } => {
+                // Only the answer for the entry still open is shown.
+                if let Some(open) = doc.inspected.as_mut() {
+                    if open.index == index && open.digest == digest {
+                        open.details = result.map_or_else(Remote::Failed, Remote::Loaded);
+                    }
+                }
+            }
+            Action::CloseInspect => doc.inspected = None,
+            Action::CopyPlanStarted => {
+                doc.copy_plan = Remote::Loading;
+                doc.copy = Remote::Idle;
+                doc.copy_progress.clear();
+            }
+            Action::CopyPlanFinished(result) => {
+                if let Ok(plan) = &result {
+                    doc.copy_ticks = plan.kept.clone();
+                }
+                doc.copy_plan = result.map_or_else(Remote::Failed, Remote::Loaded)
+            }
+            Action::ToggleCopyEntry(digest) => {
+                match doc.copy_ticks.iter().position(|d| *d == digest) {
+                    Some(i) => {
+                        doc.copy_ticks.remove(i);
+                    }
+                    None => doc.copy_ticks.push(digest),
+                }
+            }
+            Action::CopyStarted => {
+                doc.copy = Remote::Loading;
+                doc.copy_progress.clear();
+            }
+            Action::CopyProgress(line) => doc.copy_progress.push(line),
+            Action::CopyFinished(result) => {
+                doc.copy = result.map_or_else(Remote::Failed, Remote::Loaded)
+            }
+            Action::RestoreDraft => {
+                if let Some(draft) = doc.replaced_draft.take() {
+                    doc.replace_text(draft);
+                    doc.original = Rc::new(doc.text.clone());
+                    doc.source = Source::Draft;
+                }
+            }
+            Action::DismissDraft => doc.replaced_draft = None,
         }
         Rc::new(doc)
     }

@@ -65,7 +65,24 @@ impl Call {
         self.stream_response = true;
         self
     }
+
+    /// The most bytes its buffered answer may have: manifests and configs (and referrer indexes)
+    /// what registries accept, anything else a bound that no honest answer reaches.
+    fn max_response_size(&self) -> Option<u64> {
+        match self.action {
+            _ if self.stream_response => None,
+            Action::FetchManifest | Action::FetchBlob | Action::Referrers => Some(MANIFEST_LIMIT),
+            _ => Some(OTHER_LIMIT),
+        }
+    }
 }
+
+/// The largest manifest registries accept (distribution and most others: 4 MiB); configs and
+/// referrer indexes are held to it too.
+pub const MANIFEST_LIMIT: u64 = 4 * 1024 * 1024;
+
+/// The bound of other buffered answers (tag lists, tokens, upload answers).
+const OTHER_LIMIT: u64 = 64 * 1024 * 1024;
 
 /// The final answer to a call.
 #[derive(Debug)]
@@ -234,6 +251,14 @@ impl<T> Engine<T> {
                 }
                 None => {}
             }
+            if !headers
+                .iter()
+                .any(|(k, _)| k.eq_ignore_ascii_case("authorization"))
+            {
+                if let Some(token) = session.token_for(&host) {
+                    headers.push(("Authorization".into(), format!("Bearer {token}")));
+                }
+            }
         }
         let id = self.next_request_id();
         let slot = self.slots[index].as_ref()?;
@@ -244,6 +269,7 @@ impl<T> Engine<T> {
             headers,
             body: slot.call.body.clone(),
             stream_response: slot.call.stream_response,
+            max_response_size: slot.call.max_response_size(),
         };
         self.inflight.insert(id, Pending::Call(index));
         self.calls_in_flight += 1;
@@ -470,6 +496,7 @@ fn token_request(
         headers,
         body: Body::Empty,
         stream_response: false,
+        max_response_size: Some(OTHER_LIMIT),
     }
 }
 

@@ -137,6 +137,9 @@ pub enum ErrorKind {
     InvalidResponse,
     /// The caller asked for something this operation refuses (e.g. a nested index).
     InvalidInput,
+    /// An answer larger than its limit (a manifest or config over 4 MiB), refused before it was
+    /// read whole.
+    TooLarge,
 }
 
 /// A failed registry operation.
@@ -179,7 +182,7 @@ impl RegistryError {
 
     /// A stable code: the distribution code (`MANIFEST_UNKNOWN`, …) or one of `CORS_BLOCKED`,
     /// `TIMEOUT`, `NETWORK`, `NOT_A_REGISTRY`, `DIGEST_MISMATCH`, `UNEXPECTED_STATUS`,
-    /// `INVALID_RESPONSE`, `INVALID_INPUT`.
+    /// `INVALID_RESPONSE`, `INVALID_INPUT`, `TOO_LARGE`.
     pub fn code(&self) -> &str {
         match &self.kind {
             ErrorKind::Registry(c) => c.as_str(),
@@ -191,6 +194,7 @@ impl RegistryError {
             ErrorKind::UnexpectedStatus => "UNEXPECTED_STATUS",
             ErrorKind::InvalidResponse => "INVALID_RESPONSE",
             ErrorKind::InvalidInput => "INVALID_INPUT",
+            ErrorKind::TooLarge => "TOO_LARGE",
         }
     }
 
@@ -217,6 +221,10 @@ impl RegistryError {
             FailureKind::Network => (
                 ErrorKind::Network,
                 format!("could not reach {url} ({message}); check the registry address and that it is running"),
+            ),
+            FailureKind::TooLarge => (
+                ErrorKind::TooLarge,
+                format!("{url} answered with more than a manifest may have ({message}); registries refuse manifests over 4 MiB, so this is not one: nothing more was read"),
             ),
         };
         let mut e = RegistryError::new(kind, text).with_url(url);

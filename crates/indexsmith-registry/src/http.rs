@@ -129,6 +129,11 @@ pub struct Request {
     /// Keep a 2xx response body unread and answer with [`Body::Held`]; other statuses come back
     /// buffered so that their error bodies can be read.
     pub stream_response: bool,
+    /// The most bytes a buffered 2xx body may have (manifests and configs: 4 MiB, what
+    /// registries accept). A driver refuses a longer answer before reading it whole, with
+    /// [`FailureKind::TooLarge`].
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub max_response_size: Option<u64>,
 }
 
 impl Request {
@@ -222,6 +227,9 @@ pub enum FailureKind {
     Timeout,
     /// Connection refused, reset, DNS, TLS and the like.
     Network,
+    /// The answer's body was larger than [`Request::max_response_size`]; the driver stopped
+    /// reading it.
+    TooLarge,
 }
 
 /// A request that got no HTTP response, as the driver saw it.

@@ -14,11 +14,14 @@
 #![allow(clippy::result_large_err)]
 
 pub mod auth;
+#[cfg(feature = "driver")]
+pub mod driver;
 mod engine;
 pub mod error;
 pub mod http;
 pub mod manifest;
 pub mod ops;
+pub mod proxy;
 pub mod reference;
 pub mod session;
 
@@ -29,5 +32,6 @@ pub use error::{Action, ErrorCode, ErrorKind, RegistryError};
 pub use http::{Body, FailureKind, Method, Request, RequestId, Response, TransportFailure};
 pub use manifest::{Descriptor, ManifestContent, ManifestInfo};
 pub use ops::{Event, Operation};
-pub use reference::{ImageRef, ManifestRef, ParseImageRefError, Repository};
+pub use proxy::Proxy;
+pub use reference::{parse_target, ManifestRef, Reference, Repository};
 pub use session::{Session, SessionConfig};

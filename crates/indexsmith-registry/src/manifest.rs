@@ -213,6 +213,18 @@ pub fn config_platform(bytes: &[u8]) -> Option<Platform> {
     Some(raw.into_platform())
 }
 
+/// The `created` date of an image config (RFC 3339 text, as written), when it has one.
+pub fn config_created(bytes: &[u8]) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Created {
+        created: Option<String>,
+    }
+    serde_json::from_slice::<Created>(bytes)
+        .ok()?
+        .created
+        .filter(|c| !c.is_empty())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -271,5 +283,27 @@ mod tests {
         assert_eq!(p.to_string(), "linux/arm64/v8");
         assert_eq!(p.os_features, vec!["x".to_owned()]);
         assert_eq!(config_platform(br#"{"os":"linux"}"#), None);
+    }
+}
+
+#[cfg(test)]
+mod created_tests {
+    use super::config_created;
+
+    #[test]
+    fn reads_the_created_date() {
+        let cases: [(&str, &[u8], Option<&str>); 4] = [
+            (
+                "dated",
+                br#"{"created":"2024-05-01T10:00:00Z","os":"linux"}"#,
+                Some("2024-05-01T10:00:00Z"),
+            ),
+            ("undated", br#"{"os":"linux"}"#, None),
+            ("empty", br#"{"created":""}"#, None),
+            ("not json", b"{", None),
+        ];
+        for (name, bytes, expected) in cases {
+            assert_eq!(config_created(bytes).as_deref(), expected, "{name}");
+        }
     }
 }

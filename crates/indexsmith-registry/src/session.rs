@@ -2,7 +2,8 @@
 //! registry asked for in its challenges, and cached tokens.
 
 use crate::auth::{BearerChallenge, Credentials, TokenCache};
-use crate::reference::{api_host, is_loopback, Repository};
+use crate::proxy::{scheme_of, Proxy};
+use crate::reference::{api_host, Repository};
 use std::collections::HashMap;
 
 /// Options of a [`Session`].
@@ -25,6 +26,9 @@ pub struct SessionConfig {
     /// instead of `chunk_size` ranges, and the closing `PUT ?digest=` follows once they were
     /// verified. Browsers send request streams only over HTTP/2, so their drivers leave this off.
     pub stream_uploads: bool,
+    /// A registry proxy every request goes through (a page that cannot reach registries
+    /// directly); the driver applies it and undoes its rewriting of answers.
+    pub proxy: Option<Proxy>,
 }
 
 impl Default for SessionConfig {
@@ -35,6 +39,7 @@ impl Default for SessionConfig {
             max_concurrent: 6,
             max_streams: 2,
             stream_uploads: false,
+            proxy: None,
         }
     }
 }
@@ -60,6 +65,11 @@ impl SessionConfig {
         self
     }
 
+    pub fn with_proxy(mut self, proxy: Proxy) -> Self {
+        self.proxy = Some(proxy);
+        self
+    }
+
     pub fn with_max_concurrent(mut self, n: usize) -> Self {
         self.max_concurrent = n.max(1);
         self
@@ -78,6 +88,8 @@ pub(crate) enum HostAuth {
 pub struct Session {
     pub config: SessionConfig,
     credentials: HashMap<String, Credentials>,
+    /// Bearer tokens the caller holds, per API host.
+    tokens_given: HashMap<String, String>,
     pub(crate) tokens: TokenCache,
     pub(crate) host_auth: HashMap<String, HostAuth>,
 }
@@ -98,28 +110,37 @@ impl Session {
     }
 
     pub fn remove_credentials(&mut self, registry: &str) {
-        self.credentials
-            .remove(&api_host(registry).to_ascii_lowercase());
+        let host = api_host(registry).to_ascii_lowercase();
+        self.credentials.remove(&host);
+        self.tokens_given.remove(&host);
+    }
+
+    /// A bearer token the registry issued (a personal access token), sent as
+    /// `Authorization: Bearer …` to that registry's API host only, on every request that carries
+    /// no other credentials. Never sent to a token realm, a redirect target or another registry.
+    pub fn set_token(&mut self, registry: &str, token: impl Into<String>) {
+        self.tokens_given
+            .insert(api_host(registry).to_ascii_lowercase(), token.into());
     }
 
     pub(crate) fn credentials_for(&self, api_host: &str) -> Option<&Credentials> {
         self.credentials.get(&api_host.to_ascii_lowercase())
     }
 
+    pub(crate) fn token_for(&self, api_host: &str) -> Option<&str> {
+        self.tokens_given
+            .get(&api_host.to_ascii_lowercase())
+            .map(String::as_str)
+    }
+
     /// `http` for loopback hosts and those listed in [`SessionConfig::plain_http`], else `https`.
     pub fn scheme(&self, registry: &str) -> &'static str {
-        let host = api_host(registry);
-        if is_loopback(host)
-            || self
-                .config
-                .plain_http
-                .iter()
-                .any(|h| api_host(h).eq_ignore_ascii_case(host))
-        {
-            "http"
-        } else {
-            "https"
-        }
+        scheme_of(registry, &self.config.plain_http)
+    }
+
+    /// The proxy requests go through, if any.
+    pub fn proxy(&self) -> Option<&Proxy> {
+        self.config.proxy.as_ref()
     }
 
     /// `scheme://api-host/v2/<path>`.

@@ -382,10 +382,7 @@ fn push_into_another_repository_mounts_every_blob() {
         "no blob bytes were transferred"
     );
     eprintln!("figures: mount push of {blob_count} blobs ({blob_bytes} bytes) sent {} blob bytes in {} requests", driver.blob_upload_bytes, driver.log.len());
-    let mut order = Vec::new();
-    while let Some(e) = op.poll_event() {
-        order.push(e);
-    }
+    let order = std::mem::take(&mut driver.events);
     assert!(
         matches!(order.last(), Some(Event::ManifestPushed { tag: Some(t), .. }) if t == "v1"),
         "the index goes last"
@@ -482,9 +479,10 @@ fn copy_to_a_second_registry_in_chunks() {
         "memory held is one chunk, not a layer: {}",
         driver.largest_body
     );
-    assert_eq!(
-        driver.most_held_streams, 2,
-        "at most SessionConfig::max_streams downloads held open"
+    assert!(
+        (1..=2).contains(&driver.most_held_streams),
+        "at most SessionConfig::max_streams downloads held open: {}",
+        driver.most_held_streams
     );
     eprintln!("figures: copy uploaded {} blob bytes in {} requests; largest body held {} bytes; {} downloads held at most", driver.blob_upload_bytes, driver.log.len(), driver.largest_body, driver.most_held_streams);
     let patches = driver
@@ -939,16 +937,16 @@ fn a_server_error_mid_push_tags_nothing_and_a_retry_completes() {
             })
             .unwrap(),
     );
-    // The two children stored before the failure are found; the failed one and the index are pushed.
+    // The children stored before the failure are found (the driver cancels what is in flight
+    // when the push fails, so how many got there depends on timing); the failed one and the
+    // index are pushed.
     assert_eq!(
-        (report.manifests_present, report.manifests_pushed),
-        (2, 2),
+        report.manifests_present + report.manifests_pushed,
+        4,
         "{report:?}"
     );
-    assert!(
-        report.blobs_present > 0 && report.blobs_mounted == 0,
-        "{report:?}"
-    );
+    assert!(report.manifests_pushed >= 2, "{report:?}");
+    assert!(report.blobs_present > 0, "{report:?}");
     assert_eq!(seed.manifest_status("dst", "v1"), 200);
 }
 
@@ -1085,5 +1083,214 @@ fn docker_manifest_lists_copy_with_their_media_types() {
     assert_eq!(
         (back.media_type.as_str(), back.bytes),
         (DOCKER_LIST, list.into_bytes())
+    );
+}
+
+#[test]
+fn a_failed_copy_cancels_the_upload_session_it_abandoned() {
+    let (reg1, seed1) = plain();
+    let (reg2, _seed2) = plain();
+    let img = image("cancel", "amd64", &[5000]);
+    seed1.image("src", &img, Some("v1"));
+    let patches = Arc::new(Mutex::new(0));
+    let count = patches.clone();
+    // The target fails the second range of the layer's upload.
+    let port = proxy_with(
+        reg2.host(),
+        Arc::new(move |req: &ServerRequest| {
+            if req.method != "PATCH" {
+                return None;
+            }
+            let mut n = count.lock().unwrap();
+            *n += 1;
+            (*n == 2).then(|| ServerResponse {
+                status: 500,
+                headers: vec![],
+                body: b"boom".to_vec(),
+            })
+        }),
+        Arc::new(|_: &ServerRequest, resp: ServerResponse| resp),
+    );
+    let src = Repository::new(reg1.host(), "src");
+    let dst = Repository::new(format!("127.0.0.1:{port}"), "dst");
+    let mut session = Session::new(SessionConfig::default().with_chunk_size(1024));
+    let mut driver = Driver::new();
+    let err = driver
+        .go(&mut session, |s| {
+            Transfer::copy(
+                s,
+                &src,
+                ManifestRef::Tag("v1".into()),
+                &dst,
+                Some("v1".into()),
+            )
+        })
+        .unwrap_err();
+    assert_eq!(
+        (err.code(), err.status),
+        ("UNEXPECTED_STATUS", Some(500)),
+        "{err}"
+    );
+    let deletes: Vec<&(indexsmith_registry::Method, String, u16)> = driver
+        .log
+        .iter()
+        .filter(|(m, _, _)| *m == indexsmith_registry::Method::Delete)
+        .collect();
+    // The failed upload's session, and the other blob's when it was open by then (timing).
+    let opened = driver
+        .log
+        .iter()
+        .filter(|(m, _, status)| *m == indexsmith_registry::Method::Post && *status == 202)
+        .count();
+    assert!(
+        (1..=opened).contains(&deletes.len()),
+        "{} sessions opened: {:?}",
+        opened,
+        driver.log
+    );
+    assert!(
+        deletes
+            .iter()
+            .all(|(_, url, status)| url.contains("/v2/dst/blobs/uploads/") && *status == 204),
+        "the registry cancelled the sessions: {deletes:?}"
+    );
+    assert_eq!(
+        driver.log.last().map(|(m, _, _)| *m),
+        Some(indexsmith_registry::Method::Delete),
+        "nothing after the DELETE"
+    );
+}
+
+/// Serves every request with a 200 MB "manifest", written 64 KiB at a time until the client
+/// stops reading: with a `Content-Length`, or without one (the body ends when the connection
+/// closes). Returns the port and the number of bytes written so far.
+fn huge_manifest_server(announce_length: bool) -> (u16, Arc<Mutex<u64>>) {
+    use std::io::{BufRead, BufReader, Write};
+    const SIZE: u64 = 200 * 1024 * 1024;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let written = Arc::new(Mutex::new(0u64));
+    let counter = written.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let counter = counter.clone();
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut line = String::new();
+                while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                    line.clear();
+                }
+                let mut w = stream;
+                let length = if announce_length {
+                    format!("Content-Length: {SIZE}\r\n")
+                } else {
+                    String::new()
+                };
+                let head = format!("HTTP/1.1 200 OK\r\nContent-Type: {OCI_MANIFEST}\r\n{length}Connection: close\r\n\r\n");
+                if w.write_all(head.as_bytes()).is_err() {
+                    return;
+                }
+                let piece = vec![b' '; 64 * 1024];
+                let mut sent = 0;
+                while sent < SIZE {
+                    if w.write_all(&piece).is_err() {
+                        return;
+                    }
+                    sent += piece.len() as u64;
+                    *counter.lock().unwrap() += piece.len() as u64;
+                }
+            });
+        }
+    });
+    (port, written)
+}
+
+#[test]
+fn a_manifest_over_4_mib_is_refused_before_it_is_read_whole() {
+    for announce_length in [true, false] {
+        let (port, written) = huge_manifest_server(announce_length);
+        let repo = Repository::new(format!("127.0.0.1:{port}"), "huge");
+        let mut session = Session::new(SessionConfig::default());
+        let mut driver = Driver::new();
+        let err = driver
+            .go(&mut session, |s| {
+                FetchManifest::new(s, &repo, ManifestRef::Tag("latest".into()))
+            })
+            .unwrap_err();
+        assert_eq!(
+            err.code(),
+            "TOO_LARGE",
+            "length announced: {announce_length}: {err}"
+        );
+        assert!(
+            driver.largest_body <= 5 * 1024 * 1024,
+            "the limit and one network read at most; length announced: {announce_length}: held {} bytes",
+            driver.largest_body
+        );
+        let sent = *written.lock().unwrap();
+        assert!(
+            sent < 64 * 1024 * 1024,
+            "length announced: {announce_length}: the client stopped reading ({sent} bytes written)"
+        );
+        eprintln!("figures: 200 MB manifest (length announced: {announce_length}): refused with {}, {} bytes held, {sent} bytes written by the server", err.code(), driver.largest_body);
+    }
+}
+
+#[test]
+fn a_source_on_another_host_gets_none_of_the_targets_credentials() {
+    let (source_reg, source_seed) = plain();
+    let images = three_images("scoped");
+    let refs: Vec<&Image> = images.iter().collect();
+    let idx = source_seed.index("app", "v1", &refs);
+    // Every Authorization header that reaches the source, through a recording proxy.
+    let seen = Arc::new(Mutex::new(Vec::<String>::new()));
+    let record = seen.clone();
+    let port = proxy_with(
+        source_reg.host(),
+        Arc::new(move |req: &ServerRequest| {
+            if let Some(a) = req.header("authorization") {
+                record
+                    .lock()
+                    .unwrap()
+                    .push(format!("{} {}: {a}", req.method, req.target));
+            }
+            None
+        }),
+        Arc::new(|_: &ServerRequest, resp: ServerResponse| resp),
+    );
+    let target = Registry::start(Auth::Basic {
+        user: "alice".into(),
+        password: "s3cret".into(),
+    });
+    let source = Repository::new(format!("127.0.0.1:{port}"), "app");
+    let dst = Repository::new(target.host(), "mirror/app");
+    let mut session = Session::new(SessionConfig::default());
+    session.set_credentials(&target.host(), Credentials::new("alice", "s3cret"));
+    session.set_token(&target.host(), "target-token");
+    let mut driver = Driver::new();
+    let report = pushed(
+        driver
+            .go(&mut session, |s| {
+                Transfer::push(
+                    s,
+                    &dst,
+                    Some("v1".into()),
+                    idx.clone(),
+                    OCI_INDEX,
+                    Some(source),
+                )
+            })
+            .unwrap(),
+    );
+    assert_eq!(report.manifests_pushed, 4, "{report:?}");
+    assert!(report.blobs_uploaded > 0, "{report:?}");
+    let seen = seen.lock().unwrap();
+    assert!(seen.is_empty(), "the source saw credentials: {seen:?}");
+    assert!(
+        driver
+            .log
+            .iter()
+            .any(|(_, url, _)| url.contains(&format!("127.0.0.1:{port}"))),
+        "the source was read through the recording proxy"
     );
 }

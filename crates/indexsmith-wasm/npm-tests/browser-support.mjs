@@ -8,7 +8,7 @@ import { dirname, extname, join, normalize, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), "../../..");
-const { chromium } = createRequire(join(root, ".tools/npm-test/package.json"))("playwright-core");
+const { chromium } = createRequire(join(root, "package.json"))("playwright-core");
 
 const TYPES = {
   ".js": "text/javascript",

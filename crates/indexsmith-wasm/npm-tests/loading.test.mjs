@@ -112,7 +112,7 @@ test("indexsmith/inline: no .wasm file fetched, the same results", async () => {
   const out = await run("inline");
   assert.equal(out.wasmFetched, false);
   assert.equal(out.digest, require("indexsmith").digest(DOC));
-  assert.equal(out.badRef.error.code, "INVALID_INPUT");
+  assert.equal(out.badRef.error.code, "reference/name-contains-uppercase");
   assert.equal(out.badRef.error.status, null);
   assert.equal(out.badRef.error.retryable, false);
 });
@@ -136,7 +136,7 @@ test("Node: registry errors have every field, and the driver's options are check
       code: "invalid-options",
     });
     await assert.rejects(api.fetchManifest("UPPER/Case"), (e) => {
-      assert.equal(e.code, "INVALID_INPUT", name);
+      assert.equal(e.code, "reference/name-contains-uppercase", name);
       assert.equal(e.status, null, name);
       assert.equal(e.retryable, false, name);
       return true;

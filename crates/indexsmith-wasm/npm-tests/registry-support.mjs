@@ -378,7 +378,8 @@ export async function seedIndex(host, repo, tag, images, auth) {
 /**
  * A proxy in the form `/proxy/<registry-host>/v2/…` (the serve binary's), with faults:
  * `fault(req, url)` may return `'corrupt'` (flip a byte of a 200 body), `'fail'` (answer 500), or
- * nothing. `log` lists `METHOD path` of every request.
+ * nothing. `log` lists `METHOD path` of every request. Like the serve binary, it refuses requests
+ * without the header `Indexsmith-Proxy` (and does not forward it).
  */
 export async function startFaultProxy(fault) {
   const log = [];
@@ -391,6 +392,11 @@ export async function startFaultProxy(fault) {
     }
     const [, host, rest] = m;
     log.push(`${req.method} ${rest}`);
+    if (!req.headers["indexsmith-proxy"]) {
+      res.writeHead(403, { "content-type": "text/plain" });
+      res.end("no Indexsmith-Proxy header");
+      return;
+    }
     const chunks = [];
     try {
       for await (const c of req) chunks.push(c);
@@ -406,6 +412,7 @@ export async function startFaultProxy(fault) {
       return;
     }
     const headers = { ...req.headers };
+    delete headers["indexsmith-proxy"];
     delete headers.host;
     delete headers.connection;
     delete headers["content-length"];

@@ -2,6 +2,7 @@
 // basic auth and with token auth, and a fault-injecting proxy in front of them.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { createServer } from "node:http";
 import * as api from "indexsmith";
 import {
   OCI_INDEX,
@@ -129,7 +130,8 @@ test("fetchManifest of a missing tag or repository is MANIFEST_UNKNOWN or NAME_U
   await rejectsWith(api.fetchManifest(`${plain.host}/src/app:nope`), "MANIFEST_UNKNOWN", 404);
   await rejectsWith(api.fetchManifest(`${plain.host}/no/such:v1`), "MANIFEST_UNKNOWN", 404); // distribution 2.8 says so for a missing repository
   await rejectsWith(api.fetchManifest("127.0.0.1:1/x/y:v1"), "NETWORK");
-  await rejectsWith(api.fetchManifest("Not A Reference"), "INVALID_INPUT");
+  // A bad reference carries the code `parseReference` gives it.
+  await rejectsWith(api.fetchManifest("Not A Reference"), "reference/name-contains-uppercase");
 });
 
 test("inspect gives every child with its platform from the config", async () => {
@@ -874,5 +876,141 @@ test("a request without an answer within `timeout` fails with TIMEOUT", async ()
     for (const res of held) res.destroy();
     silent.closeAllConnections();
     await new Promise((resolve) => silent.close(resolve));
+  }
+});
+
+// A server on 127.0.0.1 that records each request (method, URL, Authorization) and hands it to
+// `handle(req, res, body)`.
+async function recordingServer(handle) {
+  const log = [];
+  const server = createServer(async (req, res) => {
+    const chunks = [];
+    for await (const c of req) chunks.push(c);
+    log.push({ method: req.method, url: req.url, authorization: req.headers.authorization });
+    await handle(req, res, Buffer.concat(chunks));
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const stop = async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  };
+  return { port: server.address().port, log, stop };
+}
+
+// Forwards `path` to `http://<upstream><path>` and the answer back, headers rewritten by `rewrite`.
+async function forward(upstream, req, res, body, path = req.url, rewrite = (h) => h) {
+  const headers = { ...req.headers };
+  for (const h of ["host", "connection", "content-length", "transfer-encoding"]) delete headers[h];
+  const answer = await fetch(`http://${upstream}${path}`, {
+    method: req.method,
+    headers,
+    body: body.length ? body : undefined,
+    redirect: "manual",
+  });
+  const out = {};
+  answer.headers.forEach((v, k) => {
+    if (!["content-length", "transfer-encoding", "connection", "content-encoding"].includes(k))
+      out[k] = v;
+  });
+  res.writeHead(answer.status, rewrite(out));
+  res.end(req.method === "HEAD" ? undefined : Buffer.from(await answer.arrayBuffer()));
+}
+
+test("credentials are per registry: a source on another host gets none of the target's", async () => {
+  // The source registry, reached through a recording proxy on its own port: another host.
+  const source = await recordingServer((req, res, body) => forward(plain.host, req, res, body));
+  try {
+    const sources = [`127.0.0.1:${source.port}/src/app`];
+    const target = `${basic.host}/scoped/app:v1`;
+    const pushed = await api.pushIndex(index.bytes, target, { sources, auth: USER });
+    assert.equal(pushed.digest, index.digest);
+    assert.ok(pushed.report.blobsUploaded > 0, "the blobs were copied from the source");
+    assert.ok(source.log.length > 0, "the source was read through the recording proxy");
+    assert.deepEqual(
+      source.log.filter((r) => r.authorization),
+      [],
+      "the source saw no credentials",
+    );
+    // The per-registry form: each registry gets its own entry, and only that.
+    const perRegistry = { [basic.host]: USER, "registry.example": { token: "elsewhere" } };
+    const again = await api.pushIndex(index.bytes, `${basic.host}/scoped/app:v2`, {
+      sources,
+      auth: perRegistry,
+    });
+    assert.equal(again.digest, index.digest);
+    assert.deepEqual(
+      source.log.filter((r) => r.authorization),
+      [],
+      "the source saw no credentials",
+    );
+  } finally {
+    await source.stop();
+  }
+});
+
+test("Docker Hub names go to registry-1.docker.io with library/ (request URLs only)", async () => {
+  // The session's proxy points at a local server that answers 404: nothing leaves 127.0.0.1.
+  const hub = await recordingServer((req, res) => {
+    res.writeHead(404, { "content-type": "application/json" });
+    res.end('{"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest unknown"}]}');
+  });
+  try {
+    const proxy = `http://127.0.0.1:${hub.port}/proxy`;
+    const cases = [
+      ["docker.io/alpine", "/proxy/registry-1.docker.io/v2/library/alpine/manifests/latest"],
+      ["alpine", "/proxy/registry-1.docker.io/v2/library/alpine/manifests/latest"],
+      ["ubuntu:24.04", "/proxy/registry-1.docker.io/v2/library/ubuntu/manifests/24.04"],
+      [
+        "index.docker.io/sample/hello",
+        "/proxy/registry-1.docker.io/v2/sample/hello/manifests/latest",
+      ],
+    ];
+    for (const [reference, url] of cases) {
+      hub.log.length = 0;
+      await assert.rejects(api.fetchManifest(reference, { proxy }), { code: "MANIFEST_UNKNOWN" });
+      assert.equal(hub.log[0] && hub.log[0].url, url, reference);
+    }
+  } finally {
+    await hub.stop();
+  }
+});
+
+test("token auth through a proxy that rewrites realms to its /proxy-token/ form", async () => {
+  // The proxy of indexsmith-serve, in small: /proxy/<host>/v2/… to the registry, its realms
+  // rewritten to /proxy-token/<host><path>, which go to the token service.
+  const proxy = await recordingServer(async (req, res, body) => {
+    const base = `http://127.0.0.1:${proxy.port}`;
+    const api2 = /^\/proxy\/([^/]+)(\/v2\/.*)$/.exec(req.url);
+    const realm = /^\/proxy-token\/([^/]+)(\/.*)$/.exec(req.url);
+    if (api2) {
+      await forward(api2[1], req, res, body, api2[2], (h) => {
+        if (h["www-authenticate"])
+          h["www-authenticate"] = h["www-authenticate"].replace(
+            /realm="http:\/\/([^"/]+)/,
+            (_, host) => `realm="${base}/proxy-token/${host}`,
+          );
+        return h;
+      });
+    } else if (realm) {
+      await forward(realm[1], req, res, body, realm[2]);
+    } else {
+      res.writeHead(404);
+      res.end();
+    }
+  });
+  try {
+    const m = await api.fetchManifest(`${tokenRegistry.host}/private/app:v1`, {
+      proxy: `http://127.0.0.1:${proxy.port}/proxy`,
+      auth: USER,
+    });
+    assert.equal(m.mediaType, OCI_MANIFEST);
+    const realms = proxy.log.filter((r) => r.url.includes("proxy-token"));
+    assert.ok(realms.length > 0, "a token came through the proxy");
+    for (const r of realms) {
+      assert.ok(r.url.startsWith("/proxy-token/"), `the realm is not prefixed twice: ${r.url}`);
+      assert.ok(r.authorization && r.authorization.startsWith("Basic "), "the realm got the login");
+    }
+  } finally {
+    await proxy.stop();
   }
 });

@@ -15,6 +15,8 @@ mod read;
 pub mod reference;
 #[cfg(feature = "registry")]
 pub mod registry;
+#[cfg(feature = "registry")]
+mod transport;
 pub mod types;
 pub mod validate;
 

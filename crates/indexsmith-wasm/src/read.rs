@@ -153,6 +153,18 @@ impl Obj {
         Ok(Some(out))
     }
 
+    /// The object's own enumerable keys.
+    pub fn keys(&self) -> Vec<String> {
+        js_sys::Object::keys(self.value.unchecked_ref::<Object>())
+            .iter()
+            .filter_map(|k| k.as_string())
+            .collect()
+    }
+
+    pub fn req_object(&self, key: &str) -> Result<Obj, JsValue> {
+        self.object(key)?.ok_or_else(|| self.missing(key))
+    }
+
     pub fn object(&self, key: &str) -> Result<Option<Obj>, JsValue> {
         match self.get(key) {
             None => Ok(None),

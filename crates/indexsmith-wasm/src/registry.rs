@@ -1,26 +1,25 @@
-//! The registry operations of `indexsmith-registry`, bound for the JS driver (`js/registry.js`).
+//! The registry operations of `indexsmith-registry`, bound for the npm package.
 //!
-//! Bindings only: a [`RegistryOperation`] holds a `Session` and one running operation. The JS
-//! driver takes its requests (`pollRequests`), sends them with `fetch`, and gives the answers back
-//! (`handleResponse`, `handleFailure`, `handleStreamData`) until `pollOutput` returns the result.
-//! Requests and responses cross as plain objects with `Uint8Array` bodies, built here by hand so
-//! that a 4 MiB chunk is copied once rather than serialized as an array of numbers.
-//!
+//! Bindings only: a [`RegistryOperation`] holds a `Session` and one operation, made from the
+//! call's references and options; `run` drives it to its end with the registry crate's driver
+//! over the package's JS transport (`transport.rs`, `js/registry.js`) and converts the result.
 //! Results are shaped for the npm API and typed with `tsify`; the async functions themselves
 //! (`fetchManifest`, `inspect`, …) are in `js/registry.js`.
 
 use crate::convert::to_js;
 use crate::error::{error, ErrorCode};
 use crate::read::{as_index, invalid, Obj};
+use crate::transport::JsTransport;
 use crate::types::{Diagnostic, Platform};
 use indexsmith::compose;
+use indexsmith_registry::driver::Driver;
 use indexsmith_registry::ops::{
     ChildAction, CreateIndex, FetchManifest, Inspect, Inspection, ListTags, NestedIndex, PushPlan,
     PushReport, Transfer, TransferOutput,
 };
 use indexsmith_registry::{
-    Body, Credentials, Event, FailureKind, ImageRef, Method, Operation, RegistryError, Repository,
-    RequestId, Response, Session, SessionConfig, TransportFailure,
+    Credentials, Event, ManifestRef, Proxy, Reference, RegistryError, Repository, Session,
+    SessionConfig,
 };
 use serde::Serialize;
 use tsify::Tsify;
@@ -40,12 +39,13 @@ pub enum RegistryAuth {
 #[derive(Clone, Debug, Default, Tsify)]
 #[serde(rename_all = "camelCase")]
 pub struct RegistryOptions {
-    /// Credentials, sent only to the registries named in the call and to the token realm they
-    /// name. Never stored.
-    #[tsify(optional)]
+    /// Credentials for the call's main registry (the target of a push or copy, else the
+    /// reference's), or one entry per registry (`{ "ghcr.io": { token }, … }`). Each goes to its
+    /// registry's API host and the token realm it names, and nowhere else. Never stored.
+    #[tsify(optional, type = "RegistryAuth | Record<string, RegistryAuth>")]
     pub auth: Option<RegistryAuth>,
     /// A proxy base URL (e.g. `http://127.0.0.1:8080/proxy`): `https://host/v2/…` is sent as
-    /// `<proxy>/host/v2/…`.
+    /// `<proxy>/host/v2/…`, token realms as `<proxy>-token/host/…`.
     #[tsify(optional)]
     pub proxy: Option<String>,
     /// Speak plain HTTP to the registries of this call (loopback hosts always use it).
@@ -90,27 +90,11 @@ enum TransferShape {
     Copy,
 }
 
-/// Runs `$body` with `$op` bound to the operation inside, whatever its type.
-macro_rules! each_op {
-    ($self:expr, $op:ident => $body:expr) => {
-        match &mut $self.op {
-            Op::Fetch($op) => $body,
-            Op::Inspect($op) => $body,
-            Op::Tags($op) => $body,
-            Op::Create($op, _) => $body,
-            Op::Transfer($op, _) => $body,
-        }
-    };
-}
-
 /// One running registry operation and its session. Made by the `RegistryOperation.*`
 /// constructors; driven by the package's JS functions, not meant to be used directly.
 #[wasm_bindgen(skip_typescript)]
 pub struct RegistryOperation {
     session: Session,
-    /// The API hosts (`host[:port]`) of the registries the call names: the only hosts a bearer
-    /// token given as `auth: { token }` is sent to.
-    hosts: Vec<String>,
     op: Op,
 }
 
@@ -142,17 +126,27 @@ fn invalid_input(message: impl AsRef<str>) -> JsValue {
     crate::error::error_with_code("INVALID_INPUT", message)
 }
 
-/// `host[:port]/path[:tag][@digest]`; a Docker Hub name without a namespace gets `library/`.
-fn parse_ref(s: &str) -> Result<ImageRef, JsValue> {
-    let mut r: ImageRef = s
-        .parse()
-        .map_err(|e| invalid_input(format!("reference {s:?}: {e}")))?;
-    if r.repository.api_host() == indexsmith_registry::reference::DOCKER_HUB_API
-        && !r.repository.path.contains('/')
-    {
-        r.repository.path = format!("library/{}", r.repository.path);
-    }
-    Ok(r)
+/// A reference as Docker reads it (`alpine` is `docker.io/library/alpine`), refused with its
+/// stable `reference/*` code.
+fn parse_ref(s: &str) -> Result<Target, JsValue> {
+    let reference = s
+        .trim()
+        .parse::<Reference>()
+        .map_err(|e| crate::error::error_with_code(e.code(), format!("reference {s:?}: {e}")))?;
+    Ok(Target {
+        repository: Repository::from(&reference),
+        manifest: ManifestRef::from(&reference),
+        tag: reference.tag,
+        has_digest: reference.digest.is_some(),
+    })
+}
+
+/// A parsed reference: the repository, what to fetch, and the tag as written.
+struct Target {
+    repository: Repository,
+    manifest: ManifestRef,
+    tag: Option<String>,
+    has_digest: bool,
 }
 
 /// A repository `host[:port]/path` (a tag or digest, if written, is ignored).
@@ -170,14 +164,14 @@ fn count(o: &Obj, key: &str) -> Result<Option<usize>, JsValue> {
     }
 }
 
-/// The session for a call: its options read member by member (`proxy`, `timeout`, `onProgress`
-/// and `signal` are the JS driver's).
-fn session(
-    options: JsValue,
-    registries: &[&Repository],
-) -> Result<(Session, Vec<String>), JsValue> {
+/// The session for a call, its options read member by member (`timeout`, `onProgress` and
+/// `signal` are the JS transport's). `registries` are the call's, the main one first (the target
+/// of a push or copy, else the first reference): a bare `auth: { username, password }` or
+/// `{ token }` is for that one; `auth: { "<registry>": { … }, … }` names each registry's own.
+/// Credentials go to their registry's API host (and the token realm it names) and nowhere else.
+fn session(options: JsValue, registries: &[&Repository]) -> Result<Session, JsValue> {
     let mut config = SessionConfig::default();
-    let mut session_auth = None;
+    let mut auth: Vec<(String, Auth)> = Vec::new();
     if let Some(o) = Obj::optional(options, "options")? {
         if let Some(n) = o.get("chunkSize") {
             let n = n
@@ -200,28 +194,53 @@ fn session(
                 config = config.with_plain_http(r.registry.clone());
             }
         }
-        if let Some(auth) = o.object("auth")? {
-            if auth.get("token").is_some() {
-                auth.req_string("token")?; // sent by the JS driver as a bearer token
+        if let Some(proxy) = o.string("proxy")? {
+            if !proxy.trim().is_empty() {
+                // indexsmith-serve answers only requests that carry this header (a page of
+                // another site cannot send it without the proxy's consent).
+                config = config.with_proxy(Proxy::new(&proxy).with_header("Indexsmith-Proxy", "1"));
+            }
+        }
+        if let Some(given) = o.object("auth")? {
+            let bare = ["username", "password", "token"]
+                .iter()
+                .any(|k| given.get(k).is_some());
+            if bare {
+                if let Some(main) = registries.first() {
+                    auth.push((main.registry.clone(), read_auth(&given)?));
+                }
             } else {
-                session_auth = Some(Credentials::new(
-                    auth.req_string("username")?,
-                    auth.req_string("password")?,
-                ));
+                for registry in given.keys() {
+                    let entry = given.req_object(&registry)?;
+                    auth.push((registry, read_auth(&entry)?));
+                }
             }
         }
     }
     let mut session = Session::new(config);
-    if let Some(credentials) = session_auth {
-        for r in registries {
-            session.set_credentials(&r.registry, credentials.clone());
+    for (registry, a) in auth {
+        match a {
+            Auth::Basic(credentials) => session.set_credentials(&registry, credentials),
+            Auth::Token(token) => session.set_token(&registry, token),
         }
     }
-    let hosts = registries
-        .iter()
-        .map(|r| r.api_host().to_ascii_lowercase())
-        .collect();
-    Ok((session, hosts))
+    Ok(session)
+}
+
+enum Auth {
+    Basic(Credentials),
+    Token(String),
+}
+
+/// `{ username, password }` or `{ token }`.
+fn read_auth(o: &Obj) -> Result<Auth, JsValue> {
+    if o.get("token").is_some() {
+        return Ok(Auth::Token(o.req_string("token")?));
+    }
+    Ok(Auth::Basic(Credentials::new(
+        o.req_string("username")?,
+        o.req_string("password")?,
+    )))
 }
 
 fn strings(value: JsValue, what: &str) -> Result<Vec<String>, JsValue> {
@@ -244,11 +263,10 @@ impl RegistryOperation {
     #[wasm_bindgen(js_name = fetchManifest)]
     pub fn fetch_manifest(reference: &str, options: JsValue) -> Result<RegistryOperation, JsValue> {
         let r = parse_ref(reference)?;
-        let (session, hosts) = session(options, &[&r.repository])?;
-        let op = FetchManifest::new(&session, &r.repository, r.manifest_ref());
+        let session = session(options, &[&r.repository])?;
+        let op = FetchManifest::new(&session, &r.repository, r.manifest.clone());
         Ok(RegistryOperation {
             session,
-            hosts,
             op: Op::Fetch(op),
         })
     }
@@ -256,11 +274,10 @@ impl RegistryOperation {
     /// A manifest and, for an index, every child and its config.
     pub fn inspect(reference: &str, options: JsValue) -> Result<RegistryOperation, JsValue> {
         let r = parse_ref(reference)?;
-        let (session, hosts) = session(options, &[&r.repository])?;
-        let op = Inspect::new(&session, &r.repository, r.manifest_ref());
+        let session = session(options, &[&r.repository])?;
+        let op = Inspect::new(&session, &r.repository, r.manifest.clone());
         Ok(RegistryOperation {
             session,
-            hosts,
             op: Op::Inspect(op),
         })
     }
@@ -269,11 +286,10 @@ impl RegistryOperation {
     #[wasm_bindgen(js_name = listTags)]
     pub fn list_tags(repository: &str, options: JsValue) -> Result<RegistryOperation, JsValue> {
         let repo = parse_repo(repository)?;
-        let (session, hosts) = session(options, &[&repo])?;
+        let session = session(options, &[&repo])?;
         let op = ListTags::new(&session, &repo, None);
         Ok(RegistryOperation {
             session,
-            hosts,
             op: Op::Tags(op),
         })
     }
@@ -301,15 +317,14 @@ impl RegistryOperation {
             .map(|s| parse_ref(s))
             .collect::<Result<Vec<_>, _>>()?;
         let repos: Vec<&Repository> = parsed.iter().map(|r| &r.repository).collect();
-        let (session, hosts) = session(options, &repos)?;
+        let session = session(options, &repos)?;
         let sources = parsed
             .iter()
-            .map(|r| (r.repository.clone(), r.manifest_ref()))
+            .map(|r| (r.repository.clone(), r.manifest.clone()))
             .collect();
         let op = CreateIndex::new(&session, sources, NestedIndex::Refuse);
         Ok(RegistryOperation {
             session,
-            hosts,
             op: Op::Create(op, format),
         })
     }
@@ -342,7 +357,7 @@ impl RegistryOperation {
             .unwrap_or_else(|| kind.media_type().to_owned());
         let mut repos: Vec<&Repository> = vec![&target.repository];
         repos.extend(sources.iter());
-        let (session, hosts) = session(options, &repos)?;
+        let session = session(options, &repos)?;
         let tag = target.tag.clone();
         let op = if dry_run {
             Transfer::plan(
@@ -370,7 +385,6 @@ impl RegistryOperation {
         };
         Ok(RegistryOperation {
             session,
-            hosts,
             op: Op::Transfer(op, shape),
         })
     }
@@ -384,269 +398,126 @@ impl RegistryOperation {
     ) -> Result<RegistryOperation, JsValue> {
         let source = parse_ref(source)?;
         let target = parse_ref(target)?;
-        let (session, hosts) = session(options, &[&source.repository, &target.repository])?;
+        let session = session(options, &[&target.repository, &source.repository])?;
         let tag = target
             .tag
             .clone()
-            .or_else(|| source.tag.clone().filter(|_| target.digest.is_none()));
+            .or_else(|| source.tag.clone().filter(|_| !target.has_digest));
         let op = Transfer::copy(
             &session,
             &source.repository,
-            source.manifest_ref(),
+            source.manifest.clone(),
             &target.repository,
             tag,
         );
         Ok(RegistryOperation {
             session,
-            hosts,
             op: Op::Transfer(op, TransferShape::Copy),
         })
     }
 
-    /// The requests ready to send: `{ id, method, url, headers: [name, value][], body,
-    /// streamResponse }` where `body` is `null`, a `Uint8Array`, or `{ source, offset, len }`.
-    #[wasm_bindgen(js_name = pollRequests)]
-    pub fn poll_requests(&mut self, now: f64) -> js_sys::Array {
-        let out = js_sys::Array::new();
-        let now = now as u64;
-        loop {
-            let session = &mut self.session;
-            let Some(req) = each_op!(self, op => op.poll_request(session, now)) else {
-                break;
-            };
-            out.push(&request_to_js(req));
-        }
-        out
-    }
-
-    /// The answer to request `id`. `headers` has one `name:value` line per header (ended by
-    /// `\n`); `body` is the buffered body, or `undefined` with `held` when a 2xx streamed
-    /// response is kept unread.
-    #[wasm_bindgen(js_name = handleResponse)]
-    pub fn handle_response(
-        &mut self,
-        id: f64,
-        status: u16,
-        headers: &str,
-        body: Option<Vec<u8>>,
-        held: bool,
-        now: f64,
-    ) {
-        let body = match (held, body) {
-            (true, _) => Body::Held,
-            (false, Some(b)) if !b.is_empty() => Body::Bytes(b),
-            _ => Body::Empty,
-        };
-        let response = Response {
-            body,
-            ..Response::new(status).with_header_lines(headers)
-        };
-        let session = &mut self.session;
-        each_op!(self, op => op.handle_response(session, RequestId(id as u64), response, now as u64));
-    }
-
-    /// Request `id` got no answer: `kind` is `"corsBlocked"`, `"timeout"` or `"network"`.
-    #[wasm_bindgen(js_name = handleFailure)]
-    pub fn handle_failure(&mut self, id: f64, kind: &str, message: String, now: f64) {
-        let kind = match kind {
-            "corsBlocked" => FailureKind::CorsBlocked,
-            "timeout" => FailureKind::Timeout,
-            _ => FailureKind::Network,
-        };
-        let session = &mut self.session;
-        each_op!(self, op => op.handle_failure(session, RequestId(id as u64), TransportFailure::new(kind, message), now as u64));
-    }
-
-    /// Bytes of the held body of request `source`, before they are sent; throws (and the
-    /// operation has failed) when they must not be sent.
-    #[wasm_bindgen(js_name = handleStreamData)]
-    pub fn handle_stream_data(&mut self, source: f64, bytes: &[u8]) -> Result<(), JsValue> {
-        each_op!(self, op => op.handle_stream_data(RequestId(source as u64), bytes))
-            .map_err(|e| registry_error(&e))
-    }
-
-    /// The digest (`algorithm:hex`) the held body of request `source` must have, for a driver
-    /// that hashes it natively; `undefined` when no blob is streamed from it.
-    #[wasm_bindgen(js_name = streamDigest)]
-    pub fn stream_digest(&self, source: f64) -> Option<String> {
-        let source = RequestId(source as u64);
-        match &self.op {
-            Op::Fetch(op) => op.stream_digest(source),
-            Op::Inspect(op) => op.stream_digest(source),
-            Op::Tags(op) => op.stream_digest(source),
-            Op::Create(op, _) => op.stream_digest(source),
-            Op::Transfer(op, _) => op.stream_digest(source),
-        }
-        .map(|d| d.to_string())
-    }
-
-    /// `len` bytes of the held body of request `source`, hashed by the driver, are about to be
-    /// sent; `true` once the body is complete (then `handleStreamDigest` comes before they are
-    /// sent). Throws (and the operation has failed) when they must not be sent.
-    #[wasm_bindgen(js_name = handleStreamLen)]
-    pub fn handle_stream_len(&mut self, source: f64, len: f64) -> Result<bool, JsValue> {
-        each_op!(self, op => op.handle_stream_len(RequestId(source as u64), len as u64))
-            .map_err(|e| registry_error(&e))
-    }
-
-    /// The driver's digest of the whole held body of request `source`; throws on a mismatch (the
-    /// last bytes must not be sent).
-    #[wasm_bindgen(js_name = handleStreamDigest)]
-    pub fn handle_stream_digest(&mut self, source: f64, digest: &str) -> Result<(), JsValue> {
-        each_op!(self, op => op.handle_stream_digest(RequestId(source as u64), digest))
-            .map_err(|e| registry_error(&e))
-    }
-
-    /// Progress events since the last call; with `wanted` false they are dropped unconverted
-    /// (the caller has no `onProgress`).
-    #[wasm_bindgen(js_name = pollEvents)]
-    pub fn poll_events(&mut self, wanted: bool) -> Result<js_sys::Array, JsValue> {
-        let out = js_sys::Array::new();
-        while let Some(e) = each_op!(self, op => op.poll_event()) {
-            if wanted {
-                out.push(&to_js(&RegistryEvent::from(e))?);
-            }
-        }
-        Ok(out)
-    }
-
-    /// `undefined` while running; the result once finished; throws the operation's error.
-    #[wasm_bindgen(js_name = pollOutput)]
-    pub fn poll_output(&mut self) -> Result<JsValue, JsValue> {
-        match &mut self.op {
-            Op::Fetch(op) => match op.poll_output() {
-                None => Ok(JsValue::UNDEFINED),
-                Some(Err(e)) => Err(registry_error(&e)),
-                Some(Ok(m)) => {
-                    let obj = to_js(&FetchedManifestMeta {
-                        digest: m.digest.to_string(),
-                        media_type: m.media_type.clone(),
-                        size: m.bytes.len() as u64,
-                    })?;
-                    let _ = js_sys::Reflect::set(
-                        &obj,
-                        &JsValue::from_str("bytes"),
-                        &js_sys::Uint8Array::from(m.bytes.as_slice()),
-                    );
-                    Ok(obj)
+    /// Runs the operation to its end over `transport` (the package's JS transport: `send`,
+    /// `streamsUploads`; see `transport.rs`), reporting progress events to `onProgress`.
+    /// Resolves to the result; rejects with the operation's error.
+    pub async fn run(
+        self,
+        transport: JsValue,
+        #[wasm_bindgen(js_name = onProgress)] on_progress: Option<js_sys::Function>,
+    ) -> Result<JsValue, JsValue> {
+        let transport = JsTransport::new(transport);
+        let mut driver = Driver::new(&transport);
+        if let Some(f) = on_progress {
+            driver = driver.on_event(move |e| {
+                if let Ok(v) = to_js(&RegistryEvent::from(e)) {
+                    let _ = f.call1(&JsValue::NULL, &v);
                 }
-            },
-            Op::Inspect(op) => match op.poll_output() {
-                None => Ok(JsValue::UNDEFINED),
-                Some(Err(e)) => Err(registry_error(&e)),
-                Some(Ok(i)) => to_js(&InspectResult::from(i)),
-            },
-            Op::Tags(op) => match op.poll_output() {
-                None => Ok(JsValue::UNDEFINED),
-                Some(Err(e)) => Err(registry_error(&e)),
-                Some(Ok(tags)) => to_js(&tags),
-            },
-            Op::Create(op, format) => match op.poll_output() {
-                None => Ok(JsValue::UNDEFINED),
-                Some(Err(e)) => Err(registry_error(&e)),
-                Some(Ok(entries)) => {
-                    let mut request = compose::CreateRequest::new(*format);
-                    for (i, entry) in entries.into_iter().enumerate() {
-                        let Some(bytes) = entry.manifest else {
-                            return Err(invalid_input(format!(
-                                "reference {i} is an index; give the platform images it lists"
-                            )));
-                        };
-                        let mut child = compose::Child::new(bytes);
-                        if let Some(p) = entry.descriptor.platform {
-                            child = child.with_platform(p);
-                        }
-                        request = request.child(child);
-                    }
-                    let composed = compose::create_index(&request)
-                        .map_err(|e| crate::error::error_with_code(e.code(), e.to_string()))?;
-                    to_js(&CreatedIndex {
-                        text: composed.text(),
-                        digest: composed.digest.to_string(),
-                        size: composed.size,
-                        media_type: composed.media_type.clone(),
-                        diagnostics: composed.diagnostics.into_iter().map(Into::into).collect(),
-                    })
-                }
-            },
-            Op::Transfer(op, shape) => match op.poll_output() {
-                None => Ok(JsValue::UNDEFINED),
-                Some(Err(e)) => Err(registry_error(&e)),
-                Some(Ok(TransferOutput::Plan(plan))) => to_js(&PlanResult::from(plan)),
-                Some(Ok(TransferOutput::Pushed(report))) => match shape {
-                    TransferShape::Copy => to_js(&CopyResult::from(report)),
-                    _ => to_js(&PushReportResult::from(report)),
-                },
-            },
+            });
         }
-    }
-
-    /// The API hosts of the registries this call names (lower case `host[:port]`).
-    #[wasm_bindgen(js_name = apiHosts)]
-    pub fn api_hosts(&self) -> Vec<String> {
-        self.hosts.clone()
-    }
-
-    /// The most requests this operation had in flight at once.
-    #[wasm_bindgen(js_name = peakInFlight)]
-    pub fn peak_in_flight(&self) -> usize {
-        match &self.op {
-            Op::Fetch(op) => op.peak_in_flight(),
-            Op::Inspect(op) => op.peak_in_flight(),
-            Op::Tags(op) => op.peak_in_flight(),
-            Op::Create(op, _) => op.peak_in_flight(),
-            Op::Transfer(op, _) => op.peak_in_flight(),
+        let RegistryOperation { mut session, op } = self;
+        let session = &mut session;
+        match op {
+            Op::Fetch(mut op) => fetched(
+                driver
+                    .run(session, &mut op)
+                    .await
+                    .map_err(|e| registry_error(&e))?,
+            ),
+            Op::Inspect(mut op) => to_js(&InspectResult::from(
+                driver
+                    .run(session, &mut op)
+                    .await
+                    .map_err(|e| registry_error(&e))?,
+            )),
+            Op::Tags(mut op) => to_js(
+                &driver
+                    .run(session, &mut op)
+                    .await
+                    .map_err(|e| registry_error(&e))?,
+            ),
+            Op::Create(mut op, format) => created(
+                driver
+                    .run(session, &mut op)
+                    .await
+                    .map_err(|e| registry_error(&e))?,
+                format,
+            ),
+            Op::Transfer(mut op, shape) => match (
+                driver
+                    .run(session, &mut op)
+                    .await
+                    .map_err(|e| registry_error(&e))?,
+                shape,
+            ) {
+                (TransferOutput::Plan(plan), _) => to_js(&PlanResult::from(plan)),
+                (TransferOutput::Pushed(report), TransferShape::Copy) => {
+                    to_js(&CopyResult::from(report))
+                }
+                (TransferOutput::Pushed(report), _) => to_js(&PushReportResult::from(report)),
+            },
         }
     }
 }
 
-fn request_to_js(req: indexsmith_registry::Request) -> JsValue {
-    let obj = js_sys::Object::new();
-    let set = |k: &str, v: &JsValue| {
-        let _ = js_sys::Reflect::set(&obj, &JsValue::from_str(k), v);
-    };
-    set("id", &JsValue::from(req.id.0 as f64));
-    set("method", &JsValue::from_str(method(req.method)));
-    set("url", &JsValue::from_str(&req.url));
-    let headers = js_sys::Array::new();
-    for (k, v) in &req.headers {
-        headers.push(&js_sys::Array::of2(
-            &JsValue::from_str(k),
-            &JsValue::from_str(v),
-        ));
-    }
-    set("headers", &headers);
-    let body = match &req.body {
-        Body::Empty | Body::Held => JsValue::NULL,
-        Body::Bytes(b) => js_sys::Uint8Array::from(b.as_slice()).into(),
-        Body::Stream {
-            source,
-            offset,
-            len,
-        } => {
-            let s = js_sys::Object::new();
-            let _ = js_sys::Reflect::set(
-                &s,
-                &JsValue::from_str("source"),
-                &JsValue::from(source.0 as f64),
-            );
-            let _ = js_sys::Reflect::set(
-                &s,
-                &JsValue::from_str("offset"),
-                &JsValue::from(*offset as f64),
-            );
-            let _ =
-                js_sys::Reflect::set(&s, &JsValue::from_str("len"), &JsValue::from(*len as f64));
-            s.into()
-        }
-    };
-    set("body", &body);
-    set("streamResponse", &JsValue::from_bool(req.stream_response));
-    obj.into()
+fn fetched(m: indexsmith_registry::ops::Manifest) -> Result<JsValue, JsValue> {
+    let obj = to_js(&FetchedManifestMeta {
+        digest: m.digest.to_string(),
+        media_type: m.media_type.clone(),
+        size: m.bytes.len() as u64,
+    })?;
+    let _ = js_sys::Reflect::set(
+        &obj,
+        &JsValue::from_str("bytes"),
+        &js_sys::Uint8Array::from(m.bytes.as_slice()),
+    );
+    Ok(obj)
 }
 
-fn method(m: Method) -> &'static str {
-    m.as_str()
+fn created(
+    entries: Vec<indexsmith_registry::ops::IndexEntry>,
+    format: compose::Format,
+) -> Result<JsValue, JsValue> {
+    let mut request = compose::CreateRequest::new(format);
+    for (i, entry) in entries.into_iter().enumerate() {
+        let Some(bytes) = entry.manifest else {
+            return Err(invalid_input(format!(
+                "reference {i} is an index; give the platform images it lists"
+            )));
+        };
+        let mut child = compose::Child::new(bytes);
+        if let Some(p) = entry.descriptor.platform {
+            child = child.with_platform(p);
+        }
+        request = request.child(child);
+    }
+    let composed = compose::create_index(&request)
+        .map_err(|e| crate::error::error_with_code(e.code(), e.to_string()))?;
+    to_js(&CreatedIndex {
+        text: composed.text(),
+        digest: composed.digest.to_string(),
+        size: composed.size,
+        media_type: composed.media_type.clone(),
+        diagnostics: composed.diagnostics.into_iter().map(Into::into).collect(),
+    })
 }
 
 /// A descriptor, as registry results give it.

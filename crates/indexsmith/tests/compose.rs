@@ -421,7 +421,12 @@ fn diff_pairs_entries_by_platform() {
     assert_eq!(
         rows,
         vec![
-            ("linux/amd64".into(), EntryChange::Removed),
+            (
+                "linux/amd64 → linux/amd64:1".into(),
+                EntryChange::Changed {
+                    fields: vec!["platform".into()]
+                }
+            ),
             (
                 "linux/arm64".into(),
                 EntryChange::Changed {
@@ -430,8 +435,24 @@ fn diff_pairs_entries_by_platform() {
             ),
             ("linux/arm/v7".into(), EntryChange::Unchanged),
             ("linux/arm/v6".into(), EntryChange::Removed),
-            ("linux/amd64:1".into(), EntryChange::Added),
         ]
+    );
+    let changes = |row: usize| -> Vec<(String, Option<String>, Option<String>)> {
+        diff.entries[row]
+            .changes
+            .iter()
+            .map(|c| (c.field.clone(), c.before.clone(), c.after.clone()))
+            .collect()
+    };
+    assert_eq!(
+        changes(0),
+        vec![("platform.os.version".into(), None, Some("1".into()))],
+        "a platform edit keeps the entry, with the field's before and after"
+    );
+    assert_eq!(
+        changes(1),
+        vec![("annotations[\"k\"]".into(), None, Some("v".into()))],
+        "annotations one key at a time, with their values"
     );
     let err = compose::diff_indexes(b"{", &a).unwrap_err();
     assert_eq!(err.code(), "compose/not-an-index");
@@ -537,4 +558,60 @@ fn resolution_on_a_real_index() {
     let r = compose::resolve_index(&attested, &"linux/amd64".parse().unwrap(), false).unwrap();
     assert_eq!(r.selected, Some(0));
     assert_eq!(r.candidates[1].reason.code(), "resolve/attestation");
+}
+
+/// A field's change in a diff: its name, the value before, the value after.
+type FieldChange<'a> = (&'a str, Option<&'a str>, Option<&'a str>);
+
+#[test]
+fn diff_keeps_an_entry_whose_platform_changed_as_changed() {
+    let a = corpus("regclient-v3-index-arm-variants.json");
+    // (name, edit, expected key, expected changes)
+    let cases: Vec<(&str, Edit, &str, Vec<FieldChange>)> = vec![
+        (
+            "variant edited",
+            Edit::SetPlatformField {
+                index: 2,
+                field: PlatformField::Variant,
+                value: Some("v5".into()),
+            },
+            "linux/arm/v7 → linux/arm/v5",
+            vec![("platform.variant", Some("v7"), Some("v5"))],
+        ),
+        (
+            "variant cleared",
+            Edit::SetPlatformField {
+                index: 2,
+                field: PlatformField::Variant,
+                value: None,
+            },
+            "linux/arm/v7 → linux/arm",
+            vec![("platform.variant", Some("v7"), None)],
+        ),
+    ];
+    for (name, edit, key, expected) in cases {
+        let b = compose::edit_index(&a, &[edit], None).unwrap();
+        let diff = compose::diff_indexes(&a, &b.bytes).unwrap();
+        let changed: Vec<_> = diff
+            .entries
+            .iter()
+            .filter(|e| e.change != EntryChange::Unchanged)
+            .collect();
+        assert_eq!(
+            changed.len(),
+            1,
+            "{name}: one changed row, no removal plus addition"
+        );
+        assert_eq!(changed[0].key, key, "{name}");
+        assert_eq!(
+            changed[0].a_digest, changed[0].b_digest,
+            "{name}: same digest"
+        );
+        let got: Vec<_> = changed[0]
+            .changes
+            .iter()
+            .map(|c| (c.field.as_str(), c.before.as_deref(), c.after.as_deref()))
+            .collect();
+        assert_eq!(got, expected, "{name}");
+    }
 }

@@ -1,4 +1,4 @@
-// Where the app and the registries are, as scripts/test-e2e.sh exports them.
+// Where the app and the registries are, as `cargo xtask test e2e` exports them.
 //
 //   E2E_APP             the app's origin, e.g. http://127.0.0.1:41234 (indexsmith-serve)
 //   E2E_REGISTRY        host:port of the registry indexsmith-serve seeds (no CORS headers)
@@ -12,7 +12,7 @@ import { resolve } from "node:path";
 function required(name) {
   const value = process.env[name];
   if (!value) {
-    throw new Error(`${name} is not set: run the end-to-end tests with scripts/test-e2e.sh`);
+    throw new Error(`${name} is not set: run the end-to-end tests with: cargo xtask test e2e`);
   }
   return value;
 }

@@ -1,9 +1,10 @@
 //! Adds an entry: paste a child manifest (and optionally its config, for the platform), or fetch
 //! it by reference from a registry.
 
+use super::error_alert::ErrorAlert;
 use crate::services::registry::{self, RegistrySettings};
-use crate::state::{Action, DocumentContext, Remote};
-use indexsmith::compose::{Child, Edit};
+use crate::state::{Action, DocumentContext, Field, Remote};
+use indexsmith::compose::{Child, Edit, Format};
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
@@ -13,7 +14,6 @@ pub fn add_entry() -> Html {
     let settings = use_context::<RegistrySettings>().unwrap_or_default();
     let manifest = use_node_ref();
     let config = use_node_ref();
-    let reference = use_node_ref();
     let platform = use_node_ref();
     let platform_error = use_state(|| None::<String>);
     let add = {
@@ -54,19 +54,60 @@ pub fn add_entry() -> Html {
             }));
         })
     };
-    let fetch = {
-        let (ctx, reference) = (ctx.clone(), reference.clone());
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            let Some(r) = reference.cast::<HtmlInputElement>() else {
-                return;
-            };
+    let add_by_reference = {
+        let ctx = ctx.clone();
+        Callback::from(move |_: ()| {
             registry::add_child_by_reference(
                 ctx.clone(),
                 settings.clone(),
-                r.value().trim().to_owned(),
+                ctx.fields.child.trim().to_owned(),
             );
         })
+    };
+    let fetch = {
+        let add_by_reference = add_by_reference.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            add_by_reference.emit(());
+        })
+    };
+    let on_child = {
+        let ctx = ctx.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            ctx.dispatch(Action::SetField(Field::Child, input.value()));
+        })
+    };
+    // Children of the other format: offer the conversion that makes the index consistent.
+    let mismatch = ctx
+        .analysis
+        .report
+        .diagnostics
+        .iter()
+        .any(|d| d.code.as_str() == "index/child-media-type-mismatch");
+    let convert_offer = match (mismatch, ctx.analysis.format) {
+        (true, Some(format)) => {
+            let other = match format {
+                Format::Oci => Format::Docker,
+                Format::Docker => Format::Oci,
+            };
+            let label = match other {
+                Format::Oci => "Convert to an OCI image index…",
+                Format::Docker => "Convert to a Docker manifest list…",
+            };
+            let ctx = ctx.clone();
+            let preview = Callback::from(move |_: MouseEvent| {
+                ctx.dispatch(Action::PreviewConvert(other));
+                ctx.dispatch(Action::SetTab(crate::state::Tab::Format));
+            });
+            html! {
+                <p class="warning" role="status">
+                    {"Some children are of the other format than this index. "}
+                    <button type="button" onclick={preview}>{label}</button>
+                </p>
+            }
+        }
+        _ => html! {},
     };
     let status = match &ctx.child {
         Remote::Idle => html! {},
@@ -77,7 +118,7 @@ pub fn add_entry() -> Html {
             html! { <p class="ok" role="status">{format!("Added {} ({})", f.reference, f.digest)}</p> }
         }
         Remote::Failed(f) => {
-            html! { <p class="error" role="alert">{format!("{}: {}", f.code, f.message)}</p> }
+            html! { <ErrorAlert failure={f.clone()} on_retry={Some(add_by_reference.clone())} /> }
         }
     };
     html! {
@@ -102,11 +143,13 @@ pub fn add_entry() -> Html {
             <form class="inline-form" onsubmit={fetch}>
                 <label class="grow">
                     <span>{"…or fetch it by reference"}</span>
-                    <input ref={reference} type="text" spellcheck="false" placeholder="localhost:5000/sample/hello@sha256:…" aria-label="Child reference" />
+                    <input type="text" spellcheck="false" placeholder="localhost:5000/sample/hello@sha256:…" aria-label="Child reference"
+                           value={ctx.fields.child.clone()} oninput={on_child} />
                 </label>
                 <button type="submit" disabled={ctx.child.is_loading()}>{"Fetch and add"}</button>
             </form>
             {status}
+            {convert_offer}
         </details>
     }
 }

@@ -1,7 +1,8 @@
 //! Entry-by-entry diff of the edited document against the original or another fetched index.
 
+use super::error_alert::ErrorAlert;
 use crate::services::registry::{self, RegistrySettings};
-use crate::state::{Action, DocumentContext, Remote};
+use crate::state::{Action, DocumentContext, Field, Remote};
 use indexsmith::compose::{diff_indexes, EntryChange};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -24,7 +25,6 @@ pub fn diff_panel() -> Html {
     let ctx = use_context::<DocumentContext>().expect("document context");
     let settings = use_context::<RegistrySettings>().unwrap_or_default();
     let base = use_state(|| Base::Original);
-    let reference = use_node_ref();
     let fetched = match &ctx.compare {
         Remote::Loaded(f) => Some(f.clone()),
         _ => None,
@@ -41,15 +41,29 @@ pub fn diff_panel() -> Html {
         let ctx = ctx.clone();
         Callback::from(move |_: MouseEvent| ctx.dispatch(Action::SetBaseline))
     };
+    let compare = {
+        let (ctx, base) = (ctx.clone(), base.clone());
+        Callback::from(move |_: ()| {
+            base.set(Base::Fetched);
+            registry::compare_with(
+                ctx.clone(),
+                settings.clone(),
+                ctx.fields.compare.trim().to_owned(),
+            );
+        })
+    };
     let fetch = {
-        let (ctx, reference, base) = (ctx.clone(), reference.clone(), base.clone());
+        let compare = compare.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let Some(r) = reference.cast::<HtmlInputElement>() else {
-                return;
-            };
-            base.set(Base::Fetched);
-            registry::compare_with(ctx.clone(), settings.clone(), r.value().trim().to_owned());
+            compare.emit(());
+        })
+    };
+    let on_compare = {
+        let ctx = ctx.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            ctx.dispatch(Action::SetField(Field::Compare, input.value()));
         })
     };
     let result = if base_text == ctx.text {
@@ -73,13 +87,27 @@ pub fn diff_panel() -> Html {
                             EntryChange::Changed { fields } => ("changed", format!("changed: {}", fields.join(", "))),
                             EntryChange::Unchanged => ("unchanged", "unchanged".to_owned()),
                         };
+                        let value = |v: &Option<String>| match v {
+                            Some(v) => html!{ <code>{v.clone()}</code> },
+                            None => html!{ <span class="muted">{"(none)"}</span> },
+                        };
                         html! {
+                            <>
                             <tr class={class}>
                                 <td><code>{e.key.clone()}</code></td>
                                 <td>{text}</td>
                                 <td><code title={e.a_digest.clone().unwrap_or_default()}>{short(&e.a_digest)}</code></td>
                                 <td><code title={e.b_digest.clone().unwrap_or_default()}>{short(&e.b_digest)}</code></td>
                             </tr>
+                            { for e.changes.iter().filter(|c| c.field != "digest").map(|c| html!{
+                                <tr class="field-change">
+                                    <td></td>
+                                    <td><code>{c.field.clone()}</code></td>
+                                    <td>{value(&c.before)}</td>
+                                    <td>{value(&c.after)}</td>
+                                </tr>
+                            }) }
+                            </>
                         }
                     }) }
                     </tbody>
@@ -92,7 +120,7 @@ pub fn diff_panel() -> Html {
     let status = match &ctx.compare {
         Remote::Loading => html! { <p class="muted" role="status">{"Fetching…"}</p> },
         Remote::Failed(f) => {
-            html! { <p class="error" role="alert">{format!("{}: {}", f.code, f.message)}</p> }
+            html! { <ErrorAlert failure={f.clone()} on_retry={Some(compare.clone())} /> }
         }
         _ => html! {},
     };
@@ -108,7 +136,8 @@ pub fn diff_panel() -> Html {
             <form class="inline-form" onsubmit={fetch}>
                 <label class="grow">
                     <span>{"Fetch another index to compare"}</span>
-                    <input ref={reference} type="text" spellcheck="false" placeholder="localhost:5000/sample/hello:latest" aria-label="Reference to compare with" />
+                    <input type="text" spellcheck="false" placeholder="localhost:5000/sample/hello:latest" aria-label="Reference to compare with"
+                           value={ctx.fields.compare.clone()} oninput={on_compare} />
                 </label>
                 <button type="submit" disabled={ctx.compare.is_loading()}>{"Fetch to compare"}</button>
             </form>

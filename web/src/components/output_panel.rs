@@ -1,9 +1,10 @@
 //! Output: the exact bytes (download, copy), and push to a reference: plan first, then progress,
 //! then the digest the registry returned, checked against the bytes sent.
 
+use super::error_alert::ErrorAlert;
 use crate::services::browser;
 use crate::services::registry::{self, RegistrySettings};
-use crate::state::{DocumentContext, Remote};
+use crate::state::{Action, DocumentContext, Field, Remote};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -11,8 +12,7 @@ use yew::prelude::*;
 pub fn output_panel() -> Html {
     let ctx = use_context::<DocumentContext>().expect("document context");
     let settings = use_context::<RegistrySettings>().unwrap_or_default();
-    let target = use_node_ref();
-    let source = use_node_ref();
+    let result_ref = use_node_ref();
     let report = &ctx.analysis.report;
     let download = {
         let text = ctx.text.clone();
@@ -28,33 +28,88 @@ pub fn output_panel() -> Html {
         let snippet = embed_snippet(&ctx);
         Callback::from(move |_: MouseEvent| browser::copy(&snippet))
     };
-    let read = |r: &NodeRef| {
-        r.cast::<HtmlInputElement>()
-            .map(|i| i.value().trim().to_owned())
-            .unwrap_or_default()
+    let field = |f: Field| {
+        let ctx = ctx.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            ctx.dispatch(Action::SetField(f, input.value()));
+        })
     };
     let plan = {
-        let (ctx, settings, target, source) = (
-            ctx.clone(),
-            settings.clone(),
-            target.clone(),
-            source.clone(),
-        );
+        let (ctx, settings) = (ctx.clone(), settings.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            registry::plan_push(ctx.clone(), settings.clone(), read(&target), read(&source));
+            registry::plan_push(
+                ctx.clone(),
+                settings.clone(),
+                ctx.fields.target.trim().to_owned(),
+                ctx.fields.sources.trim().to_owned(),
+            );
         })
     };
-    let confirm = {
-        let (ctx, settings, target, source) = (
-            ctx.clone(),
-            settings.clone(),
-            target.clone(),
-            source.clone(),
-        );
-        Callback::from(move |_: MouseEvent| {
-            registry::push(ctx.clone(), settings.clone(), read(&target), read(&source))
+    let replan = {
+        let (ctx, settings) = (ctx.clone(), settings.clone());
+        Callback::from(move |_: ()| {
+            registry::plan_push(
+                ctx.clone(),
+                settings.clone(),
+                ctx.fields.target.trim().to_owned(),
+                ctx.fields.sources.trim().to_owned(),
+            );
         })
+    };
+    // The push runs with what the plan was made for, whatever the fields say now.
+    let confirm = {
+        let (ctx, settings) = (ctx.clone(), settings.clone());
+        Callback::from(move |_: MouseEvent| {
+            if let Remote::Loaded(p) = &ctx.plan {
+                if ctx.can_confirm_push() {
+                    registry::push(
+                        ctx.clone(),
+                        settings.clone(),
+                        p.target.clone(),
+                        p.sources.clone(),
+                    );
+                }
+            }
+        })
+    };
+    // The outcome of a push is brought into view where the button was.
+    {
+        let result_ref = result_ref.clone();
+        let done = matches!(ctx.push, Remote::Loaded(_) | Remote::Failed(_));
+        use_effect_with(done, move |done| {
+            if *done {
+                if let Some(el) = result_ref.cast::<web_sys::Element>() {
+                    let options = web_sys::ScrollIntoViewOptions::new();
+                    options.set_block(web_sys::ScrollLogicalPosition::Nearest);
+                    el.scroll_into_view_with_scroll_into_view_options(&options);
+                }
+            }
+        });
+    }
+    let stale = ctx.plan_is_stale();
+    let push_view = match &ctx.push {
+        Remote::Idle => html! {},
+        Remote::Loading => html! {
+            <div role="status" aria-live="polite">
+                <p class="muted">{"Pushing…"}</p>
+                <ul class="progress">{ for ctx.push_progress.iter().map(|l| html!{ <li>{l.clone()}</li> }) }</ul>
+            </div>
+        },
+        Remote::Failed(f) => html! { <ErrorAlert failure={f.clone()} /> },
+        Remote::Loaded(p) => html! {
+            <div role="status" aria-live="polite" class="push-result">
+                <p class={if p.verified { "ok" } else { "error" }}>
+                    {format!("Pushed {}: the registry returned ", p.reference)}
+                    <output class="mono" aria-label="Pushed digest">{p.digest.clone()}</output>
+                    { if p.verified { " — it matches the bytes sent." } else { " — it does NOT match the bytes sent." } }
+                </p>
+                <details><summary>{format!("{} step(s)", ctx.push_progress.len())}</summary>
+                    <ul class="progress">{ for ctx.push_progress.iter().map(|l| html!{ <li>{l.clone()}</li> }) }</ul>
+                </details>
+            </div>
+        },
     };
     let plan_view = match &ctx.plan {
         Remote::Idle => html! {},
@@ -62,15 +117,19 @@ pub fn output_panel() -> Html {
             html! { <p class="muted" role="status">{"Checking what the registry already has…"}</p> }
         }
         Remote::Failed(f) => {
-            html! { <p class="error" role="alert">{format!("{}: {}", f.code, f.message)}</p> }
+            html! { <ErrorAlert failure={f.clone()} on_retry={Some(replan.clone())} /> }
         }
-        Remote::Loaded(steps) => html! {
-            <div class="plan" role="region" aria-label="Push plan">
+        Remote::Loaded(plan) => html! {
+            <div class={classes!("plan", stale.then_some("stale"))} role="region" aria-label="Push plan">
+                <p class="muted">{format!("Plan for {} → {}", short_digest(&plan.digest), plan.target)}</p>
+                { if stale { html!{
+                    <p class="warning" role="status">{"The document changed since this plan was made: it would push other bytes. Plan again to push the document as it is now."}</p>
+                } } else { html!{} } }
                 <div class="table-wrap">
                 <table aria-label="Push plan">
                     <thead><tr><th scope="col">{"manifest"}</th><th scope="col">{"action"}</th><th scope="col">{"detail"}</th></tr></thead>
                     <tbody>
-                        { for steps.iter().map(|s| html!{
+                        { for plan.steps.iter().map(|s| html!{
                             <tr class={s.action.clone()}>
                                 <td><code title={s.digest.clone()}>{short_digest(&s.digest)}</code></td>
                                 <td><span class="badge">{s.action.clone()}</span></td>
@@ -80,29 +139,13 @@ pub fn output_panel() -> Html {
                     </tbody>
                 </table>
                 </div>
-                <button type="button" class="primary" onclick={confirm} disabled={ctx.push.is_loading()}>{"Confirm push"}</button>
-            </div>
-        },
-    };
-    let push_view = match &ctx.push {
-        Remote::Idle => html! {},
-        Remote::Loading => html! {
-            <div role="status" aria-live="polite">
-                <p class="muted">{"Pushing…"}</p>
-                <ul class="progress">{ for ctx.push_progress.iter().map(|l| html!{ <li>{l.clone()}</li> }) }</ul>
-            </div>
-        },
-        Remote::Failed(f) => {
-            html! { <p class="error" role="alert">{format!("{}: {}", f.code, f.message)}</p> }
-        }
-        Remote::Loaded(p) => html! {
-            <div role="status" aria-live="polite">
-                <ul class="progress">{ for ctx.push_progress.iter().map(|l| html!{ <li>{l.clone()}</li> }) }</ul>
-                <p class={if p.verified { "ok" } else { "error" }}>
-                    {format!("Pushed {}: the registry returned ", p.reference)}
-                    <output class="mono" aria-label="Pushed digest">{p.digest.clone()}</output>
-                    { if p.verified { " — it matches the bytes sent." } else { " — it does NOT match the bytes sent." } }
-                </p>
+                <div class="buttons">
+                    <button type="button" class="primary" onclick={confirm} disabled={!ctx.can_confirm_push()}>
+                        { if matches!(ctx.push, Remote::Loaded(_)) { "Pushed" } else { "Confirm push" } }
+                    </button>
+                    { if stale { html!{ <button type="button" onclick={Callback::from(move |_: MouseEvent| replan.emit(()))}>{"Plan again"}</button> } } else { html!{} } }
+                </div>
+                <div ref={result_ref.clone()}>{push_view}</div>
             </div>
         },
     };
@@ -125,17 +168,18 @@ pub fn output_panel() -> Html {
                 <form class="stack" onsubmit={plan}>
                     <label>
                         <span>{"Target reference"}</span>
-                        <input ref={target} type="text" spellcheck="false" required=true placeholder="localhost:5000/sample/hello:multi" aria-label="Target reference" />
+                        <input type="text" spellcheck="false" required=true placeholder="localhost:5000/sample/hello:multi" aria-label="Target reference"
+                               value={ctx.fields.target.clone()} oninput={field(Field::Target)} />
                     </label>
                     <label>
                         <span>{"Children come from (repositories, comma-separated, first that has each child; optional)"}</span>
-                        <input ref={source} type="text" spellcheck="false" placeholder="localhost:5000/sample/hello" aria-label="Source repository" />
+                        <input type="text" spellcheck="false" placeholder="localhost:5000/sample/hello" aria-label="Source repository"
+                               value={ctx.fields.sources.clone()} oninput={field(Field::Sources)} />
                     </label>
                     <button type="submit" class="primary" disabled={ctx.plan.is_loading() || !report.valid}>{"Push"}</button>
                     { if report.valid { html!{} } else { html!{ <p class="muted">{"Fix the errors before pushing."}</p> } } }
                 </form>
                 {plan_view}
-                {push_view}
             </section>
             <section>
                 <h3>{"Embed this playground"}</h3>

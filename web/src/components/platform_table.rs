@@ -4,8 +4,11 @@
 //! re-derived from the new text, so table and JSON never disagree.
 
 use super::annotations::Annotations;
+use super::entry_details::EntryDetails;
 use crate::rows::{matches_filter, Row};
-use crate::state::{Action, DocumentContext};
+use crate::services::images;
+use crate::services::registry::RegistrySettings;
+use crate::state::{Action, DocumentContext, Field};
 use indexsmith::compose::{Edit, PlatformField, Selector};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -63,12 +66,47 @@ pub struct PlatformTableProps {
     /// The entry a client on the Resolve view's platform pulls, with that platform.
     #[prop_or_default]
     pub pulled: Option<(usize, String)>,
+    /// Whether entries can be inspected in a registry (not in the embed).
+    #[prop_or_default]
+    pub inspectable: bool,
 }
 
 #[function_component(PlatformTable)]
 pub fn platform_table(props: &PlatformTableProps) -> Html {
     let ctx = use_context::<DocumentContext>().expect("document context");
+    let settings = use_context::<RegistrySettings>().unwrap_or_default();
     let open = use_state(|| None::<usize>);
+    let inspect = {
+        let (ctx, settings) = (ctx.clone(), settings.clone());
+        Callback::from(
+            move |(index, digest): (usize, String)| match ctx.children_repository() {
+                Some(repository) => {
+                    images::inspect_child(ctx.clone(), settings.clone(), repository, index, digest)
+                }
+                None => {
+                    ctx.dispatch(Action::InspectStarted {
+                        index,
+                        digest: digest.clone(),
+                    });
+                    ctx.dispatch(Action::InspectFinished {
+                    index,
+                    digest,
+                    result: Err(crate::state::Failure::new(
+                        "inspect/no-repository",
+                        "say which repository holds the children (\"Inspect in\" above the table)",
+                    )),
+                    });
+                }
+            },
+        )
+    };
+    let on_inspect_from = {
+        let ctx = ctx.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            ctx.dispatch(Action::SetField(Field::InspectFrom, input.value()));
+        })
+    };
     let on_filter = {
         let ctx = ctx.clone();
         Callback::from(move |e: InputEvent| {
@@ -104,6 +142,18 @@ pub fn platform_table(props: &PlatformTableProps) -> Html {
             })
         };
         let expanded = *open == Some(i);
+        let inspected = ctx.inspected.as_ref().filter(|x| x.index == i);
+        let inspect_this = {
+            let (inspect, ctx, digest) = (inspect.clone(), ctx.clone(), r.digest.clone());
+            let open_now = inspected.is_some();
+            Callback::from(move |_: MouseEvent| {
+                if open_now {
+                    ctx.dispatch(Action::CloseInspect);
+                } else {
+                    inspect.emit((i, digest.clone()));
+                }
+            })
+        };
         let pulled_here = props
             .pulled
             .as_ref()
@@ -139,6 +189,12 @@ pub fn platform_table(props: &PlatformTableProps) -> Html {
                         html!{ <span class="badge attest" title={format!("attestation of {}", r.attests.clone().unwrap_or_default())}>{"attestation"}</span> }
                     } else { html!{} } }
                     { for pulled_here.map(|p| html!{ <span class="badge ok" title={format!("a client on {p} pulls this entry")}>{"pulled"}</span> }) }
+                    { if props.inspectable { html!{
+                        <button type="button" class="link inspect" onclick={inspect_this} aria-expanded={inspected.is_some().to_string()}
+                                aria-label={format!("Inspect entry {i}")} title="Config, layers and sizes, read from the registry">
+                            { if inspected.is_some() { "hide details" } else { "inspect" } }
+                        </button>
+                    } } else { html!{} } }
                 </td>
                 <td class="num">
                     <button type="button" class="link" onclick={toggle} aria-expanded={expanded.to_string()}
@@ -152,6 +208,23 @@ pub fn platform_table(props: &PlatformTableProps) -> Html {
                     <button type="button" class="icon danger" onclick={remove} disabled={!props.editable} aria-label={format!("Remove entry {i}")} title="Remove">{"✕"}</button>
                 </td>
             </tr>
+            { for inspected.map(|x| {
+                let retry = {
+                    let (inspect, digest) = (inspect.clone(), x.digest.clone());
+                    Callback::from(move |_: ()| inspect.emit((i, digest.clone())))
+                };
+                let close = {
+                    let ctx = ctx.clone();
+                    Callback::from(move |_: ()| ctx.dispatch(Action::CloseInspect))
+                };
+                html! {
+                    <tr class="annotations-row details-row">
+                        <td colspan="9">
+                            <EntryDetails index={i} details={x.details.clone()} on_retry={retry} on_close={close} />
+                        </td>
+                    </tr>
+                }
+            }) }
             { if expanded {
                 html! {
                     <tr class="annotations-row">
@@ -173,6 +246,14 @@ pub fn platform_table(props: &PlatformTableProps) -> Html {
                            value={props.filter.clone()} oninput={on_filter} />
                 </label>
                 <span class="muted">{format!("{} of {} entries", shown.len(), len)}</span>
+                { if props.inspectable && len > 0 { html!{
+                    <label class="inline inspect-from">
+                        <span>{"Inspect in"}</span>
+                        <input type="text" spellcheck="false" aria-label="Inspect in repository"
+                               placeholder={ctx.children_repository().unwrap_or_else(|| "the repository of the children".into())}
+                               value={ctx.fields.inspect_from.clone()} oninput={on_inspect_from} />
+                    </label>
+                } } else { html!{} } }
             </div>
             <div class="table-wrap">
                 <table aria-label="Platforms">

@@ -3,8 +3,9 @@
 use crate::examples;
 use crate::services::browser;
 use crate::services::registry::{self, RegistrySettings};
-use crate::state::{Action, DocumentContext, Remote, Source};
-use web_sys::{HtmlInputElement, HtmlSelectElement};
+use crate::state::{Action, DocumentContext, Field, Source};
+use indexsmith::compose::Format;
+use web_sys::{HtmlDetailsElement, HtmlElement, HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -17,8 +18,9 @@ pub struct SourceBarProps {
 #[function_component(SourceBar)]
 pub fn source_bar(props: &SourceBarProps) -> Html {
     let ctx = use_context::<DocumentContext>().expect("document context");
-    let reference = use_node_ref();
     let copied = use_state(|| false);
+    let new_format = use_state(|| Format::Oci);
+    let settings_ref = use_node_ref();
     let on_example = {
         let ctx = ctx.clone();
         Callback::from(move |e: Event| {
@@ -43,15 +45,57 @@ pub fn source_bar(props: &SourceBarProps) -> Html {
         })
     };
     let fetch = {
-        let (ctx, reference, settings) = (ctx.clone(), reference.clone(), props.settings.clone());
+        let (ctx, settings) = (ctx.clone(), props.settings.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let Some(r) = reference.cast::<HtmlInputElement>() else {
-                return;
-            };
-            let value = r.value().trim().to_owned();
+            let value = ctx.fields.reference.trim().to_owned();
             if !value.is_empty() {
                 registry::fetch_document(ctx.clone(), settings.clone(), value);
+            }
+        })
+    };
+    let on_reference = {
+        let ctx = ctx.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            ctx.dispatch(Action::SetField(Field::Reference, input.value()));
+        })
+    };
+    let new_index = {
+        let (ctx, new_format) = (ctx.clone(), new_format.clone());
+        Callback::from(move |_: MouseEvent| ctx.dispatch(Action::NewIndex(*new_format)))
+    };
+    let on_new_format = {
+        let new_format = new_format.clone();
+        Callback::from(move |e: Event| {
+            let s: HtmlSelectElement = e.target_unchecked_into();
+            new_format.set(if s.value() == "docker" {
+                Format::Docker
+            } else {
+                Format::Oci
+            });
+        })
+    };
+    // Escape closes the settings popover and gives the focus back to its button.
+    let on_settings_key = {
+        let settings_ref = settings_ref.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() != "Escape" {
+                return;
+            }
+            if let Some(details) = settings_ref.cast::<HtmlDetailsElement>() {
+                if details.open() {
+                    e.prevent_default();
+                    details.set_open(false);
+                    if let Some(summary) = details
+                        .query_selector("summary")
+                        .ok()
+                        .flatten()
+                        .and_then(|s| wasm_bindgen::JsCast::dyn_into::<HtmlElement>(s).ok())
+                    {
+                        let _ = summary.focus();
+                    }
+                }
             }
         })
     };
@@ -83,15 +127,20 @@ pub fn source_bar(props: &SourceBarProps) -> Html {
             }
         })
     };
-    let fetch_status = match &ctx.fetch {
-        Remote::Loading => html! { <span class="muted" role="status">{"Fetching…"}</span> },
-        Remote::Failed(f) => {
-            html! { <span class="error" role="alert">{format!("{}: {}", f.code, f.message)}</span> }
-        }
-        _ => html! {},
+    let fetch_status = if ctx.fetch.is_loading() {
+        html! { <span class="muted fetching" role="status">{"Fetching…"}</span> }
+    } else {
+        html! {}
     };
     html! {
         <div class="source-bar">
+            <div class="group">
+                <button type="button" onclick={new_index} title="Start an empty index">{"New index"}</button>
+                <select aria-label="Format of a new index" onchange={on_new_format}>
+                    <option value="oci" selected={*new_format == Format::Oci}>{"OCI index"}</option>
+                    <option value="docker" selected={*new_format == Format::Docker}>{"Docker list"}</option>
+                </select>
+            </div>
             <div class="group">
                 <label class="visually-hidden" for="example-select">{"Load an example"}</label>
                 <select id="example-select" onchange={on_example}>
@@ -104,9 +153,15 @@ pub fn source_bar(props: &SourceBarProps) -> Html {
                 </label>
             </div>
             <form class="group fetch" onsubmit={fetch}>
-                <input ref={reference} type="text" spellcheck="false" aria-label="Reference" placeholder="localhost:5000/sample/hello:latest" />
+                <input type="text" spellcheck="false" aria-label="Reference" placeholder="localhost:5000/sample/hello:latest"
+                       value={ctx.fields.reference.clone()} oninput={on_reference} />
+                // Where the typed reference goes (`alpine` is Docker Hub's `library/alpine`),
+                // shown before anything is fetched.
+                if let Some(d) = registry::destination(&ctx.fields.reference).filter(|d| !d.starts_with(ctx.fields.reference.trim())) {
+                    <span class="muted destination" data-testid="reference-destination">{format!("→ {d}")}</span>
+                }
                 <button type="submit" disabled={ctx.fetch.is_loading()}>{"Fetch"}</button>
-                <details class="settings">
+                <details class="settings" ref={settings_ref} onkeydown={on_settings_key}>
                     <summary aria-label="Registry settings">{"⚙"}</summary>
                     <div class="popover">
                         <label><span>{"Proxy"}</span>

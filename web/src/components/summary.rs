@@ -23,10 +23,16 @@ pub fn summary(props: &SummaryProps) -> Html {
     };
     let (errors, warnings) = (count(Severity::Error), count(Severity::Warning));
     let digest = report.digest.to_string();
+    let copied = use_state(|| None::<String>);
     let copy = {
-        let digest = digest.clone();
-        Callback::from(move |_| browser::copy(&digest))
+        let (digest, copied) = (digest.clone(), copied.clone());
+        Callback::from(move |_| {
+            browser::copy(&digest);
+            copied.set(Some(digest.clone()));
+        })
     };
+    // "Copied" holds while the digest it copied is the one shown.
+    let is_copied = copied.as_deref() == Some(digest.as_str());
     let kind = report
         .kind
         .map(|k| k.as_str().to_owned())
@@ -45,7 +51,8 @@ pub fn summary(props: &SummaryProps) -> Html {
                     <dt>{"Digest"}</dt>
                     <dd>
                         <output class="mono digest" aria-label="Digest">{digest.clone()}</output>
-                        <button type="button" onclick={copy} aria-label="Copy digest" title="Copy digest">{"Copy"}</button>
+                        <button type="button" onclick={copy} aria-label="Copy digest" title="Copy digest">{ if is_copied { "Copied ✓" } else { "Copy" } }</button>
+                        { if is_copied { html!{ <span class="visually-hidden" role="status">{"Digest copied"}</span> } } else { html!{} } }
                     </dd>
                 </div>
                 <div><dt>{"Size"}</dt><dd>{format!("{} bytes", report.size)}</dd></div>

@@ -1,2 +1,4 @@
 pub mod browser;
+pub mod failures;
+pub mod images;
 pub mod registry;

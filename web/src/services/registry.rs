@@ -1,19 +1,21 @@
-//! Registry calls. Each one drives an operation of the registry protocol crate (a sans-IO state
-//! machine): take its requests, send them with gloo-net (through the same-origin proxy when one
-//! is set), hand the responses back, and finish with an `Action::…Finished(Result<…>)`. Nothing
-//! here is kept beyond the call: credentials live in [`RegistrySettings`], in memory.
+//! Registry calls. Each one runs an operation of the registry protocol crate with its driver over
+//! gloo-net ([`transport`]), through the same-origin proxy when one is set (a session setting:
+//! the driver rewrites requests into it and undoes its rewriting of answers), and finishes with an
+//! `Action::…Finished(Result<…>)`. Nothing here is kept beyond the call: credentials live in
+//! [`RegistrySettings`], in memory, and go to the target's registry only.
 
-use crate::state::{Action, DocumentContext, Failure, Fetched, PlanStep, Pushed};
+pub mod transport;
+
+use crate::state::{Action, DocumentContext, Failure, Fetched, PlanStep, PushPlanView, Pushed};
 use indexsmith::compose::{Child, Edit};
+use indexsmith_registry::driver::Driver;
 use indexsmith_registry::ops::{
-    ChildAction, FetchManifest, Inspect, ListTags, PushPlan, Transfer, TransferOutput,
+    ChildAction, FetchManifest, Inspect, PushPlan, Transfer, TransferOutput,
 };
-use indexsmith_registry::reference::is_loopback;
 use indexsmith_registry::{
-    Body, Credentials, Event, ImageRef, Operation, RegistryError, Repository, Request, RequestId,
-    Response, Session, SessionConfig,
+    Credentials, Event, ManifestRef, Operation, Proxy, Reference, RegistryError, Repository,
+    Session, SessionConfig,
 };
-use std::collections::HashMap;
 
 /// How to reach registries, kept in memory only (never in the URL or storage).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -25,110 +27,64 @@ pub struct RegistrySettings {
     pub password: String,
 }
 
-impl From<RegistryError> for Failure {
-    fn from(e: RegistryError) -> Self {
-        Failure::new(e.code(), e.to_string())
-    }
-}
-
-fn parse_reference(reference: &str) -> Result<ImageRef, Failure> {
-    reference.trim().parse::<ImageRef>().map_err(|e| {
+/// A reference as Docker reads it (`alpine` is `docker.io/library/alpine`, served by
+/// `registry-1.docker.io`), refused with the core's stable `reference/*` code.
+pub(crate) fn parse_reference(reference: &str) -> Result<ImageTarget, Failure> {
+    let parsed = reference.trim().parse::<Reference>().map_err(|e| {
         Failure::new(
-            "reference/invalid",
+            e.code(),
             format!("{reference:?} is not a valid reference: {e}"),
         )
+    })?;
+    Ok(ImageTarget {
+        repository: Repository::from(&parsed),
+        manifest: ManifestRef::from(&parsed),
+        tag: parsed.tag.clone(),
+        digest: parsed.digest.clone(),
+        reference: parsed,
     })
 }
 
-/// Where a request goes: through the proxy (`<proxy>/<host>/v2/…` for the API,
-/// `<proxy>-token/<host>/…` for token realms), or unchanged without one.
-pub fn proxied_url(url: &str, proxy: &str) -> String {
-    let proxy = proxy.trim().trim_end_matches('/');
-    if proxy.is_empty() {
-        return url.to_owned();
+/// A parsed reference as the calls use it: the repository, what to fetch, the tag and digest
+/// as written.
+#[derive(Clone, Debug)]
+pub(crate) struct ImageTarget {
+    pub repository: Repository,
+    pub manifest: ManifestRef,
+    pub tag: Option<String>,
+    pub digest: Option<indexsmith::Digest>,
+    pub reference: Reference,
+}
+
+impl ImageTarget {
+    /// The digest when there is one, else the tag, `latest` by default.
+    pub fn manifest_ref(&self) -> ManifestRef {
+        self.manifest.clone()
     }
-    let Some((_, rest)) = url.split_once("://") else {
-        return url.to_owned();
-    };
-    let (authority, path) = match rest.find('/') {
-        Some(i) => (&rest[..i], &rest[i..]),
-        None => (rest, "/"),
-    };
-    if path.starts_with("/v2/") || path == "/v2" {
-        format!("{proxy}/{authority}{path}")
-    } else {
-        format!("{proxy}-token/{authority}{path}")
+}
+
+impl std::fmt::Display for ImageTarget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.reference.fmt(f)
     }
+}
+
+/// Where a reference goes, for the page to show before anything is fetched: the full name and
+/// the host that serves it, e.g. `alpine` → `docker.io/library/alpine:latest (registry-1.docker.io)`.
+/// `None` for text that is not a reference (the fetch then says why).
+pub fn destination(reference: &str) -> Option<String> {
+    let parsed = reference
+        .trim()
+        .parse::<Reference>()
+        .ok()?
+        .with_default_tag();
+    let host = parsed.registry_host()?.to_owned();
+    Some(format!("{parsed} ({host})"))
 }
 
 /// The header every request through the proxy carries: `indexsmith-serve` answers only requests
 /// that have it (a page of another site cannot add it without the proxy's consent).
 pub const PROXY_PROOF_HEADER: (&str, &str) = ("Indexsmith-Proxy", "1");
-
-/// The auth-scheme `indexsmith-serve` gives `Basic` challenges so that the browser shows no login
-/// prompt of its own; read as `Basic` again.
-const MASKED_BASIC: &str = "Indexsmith-Basic";
-
-/// A `WWW-Authenticate` value with the proxy's masked `Basic` scheme named `Basic` again.
-pub fn unmasked_challenge(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    let mut rest = value;
-    while let Some(at) = rest
-        .to_ascii_lowercase()
-        .find(&MASKED_BASIC.to_ascii_lowercase())
-    {
-        let starts_challenge =
-            rest[..at].trim_end().is_empty() || rest[..at].trim_end().ends_with(',');
-        out.push_str(&rest[..at]);
-        out.push_str(if starts_challenge {
-            "Basic"
-        } else {
-            &rest[at..at + MASKED_BASIC.len()]
-        });
-        rest = &rest[at + MASKED_BASIC.len()..];
-    }
-    out.push_str(rest);
-    out
-}
-
-/// Undoes the proxy's rewriting of `Location`, `Link` and `WWW-Authenticate` values, so the
-/// protocol machine sees the registry's own URLs (and keeps credentials scoped to the right host).
-/// `origin` is the page's origin (`http://127.0.0.1:8080`).
-pub fn unproxied(value: &str, origin: &str, proxy: &str) -> String {
-    let proxy = proxy.trim().trim_end_matches('/');
-    if proxy.is_empty() {
-        return value.to_owned();
-    }
-    let mut out = String::with_capacity(value.len());
-    let mut rest = value;
-    let prefixes = [
-        format!("{origin}{proxy}-token/"),
-        format!("{origin}{proxy}/"),
-    ];
-    loop {
-        let hit = prefixes
-            .iter()
-            .filter_map(|p| rest.find(p.as_str()).map(|i| (i, p.len())))
-            .min_by_key(|(i, _)| *i);
-        let Some((at, len)) = hit else {
-            out.push_str(rest);
-            return out;
-        };
-        out.push_str(&rest[..at]);
-        let after = &rest[at + len..];
-        let end = after
-            .find(|c: char| c == '/' || c == '"' || c == '>' || c == ',' || c.is_whitespace())
-            .unwrap_or(after.len());
-        let authority = &after[..end];
-        let scheme = if is_loopback(authority) {
-            "http"
-        } else {
-            "https"
-        };
-        out.push_str(&format!("{scheme}://{authority}"));
-        rest = &after[end..];
-    }
-}
 
 /// A plan for the page: one step per child (`present`, `manifest`, `mount`, `copy`).
 pub fn plan_steps(plan: &PushPlan) -> Vec<PlanStep> {
@@ -186,7 +142,7 @@ pub fn plan_steps(plan: &PushPlan) -> Vec<PlanStep> {
     steps
 }
 
-fn event_line(e: &Event) -> String {
+pub(crate) fn event_line(e: &Event) -> String {
     match e {
         Event::ManifestFetched { digest, .. } => format!("fetched {digest}"),
         Event::ManifestPresent { digest } => format!("present {digest}"),
@@ -207,8 +163,18 @@ fn event_line(e: &Event) -> String {
     }
 }
 
-fn session_for(settings: &RegistrySettings, registry: &str) -> Session {
-    let mut session = Session::new(SessionConfig::default());
+/// A session for one call: the credentials for `registry` (the target) only, and the proxy
+/// (with the header `indexsmith-serve` requires).
+pub(crate) fn session_for(settings: &RegistrySettings, registry: &str) -> Session {
+    let mut config = SessionConfig::default();
+    let proxy = settings.proxy.trim();
+    if !proxy.is_empty() {
+        let proxy = Proxy::new(proxy)
+            .with_origin(&page_origin())
+            .with_header(PROXY_PROOF_HEADER.0, PROXY_PROOF_HEADER.1);
+        config = config.with_proxy(proxy);
+    }
+    let mut session = Session::new(config);
     if !settings.username.is_empty() {
         session.set_credentials(
             registry,
@@ -218,183 +184,24 @@ fn session_for(settings: &RegistrySettings, registry: &str) -> Session {
     session
 }
 
-fn now() -> u64 {
-    #[cfg(target_arch = "wasm32")]
-    {
-        (js_sys::Date::now() / 1000.0) as u64
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        0
-    }
-}
-
 fn page_origin() -> String {
     crate::services::browser::window()
         .and_then(|w| w.location().origin().ok())
         .unwrap_or_default()
 }
 
-/// Sends one request; the answer comes back with every header and the whole body.
-async fn send(
-    request: &Request,
-    body: Option<Vec<u8>>,
-    proxy: &str,
-    origin: &str,
-) -> Result<Response, indexsmith_registry::TransportFailure> {
-    use gloo_net::http::{Method, RequestBuilder};
-    use indexsmith_registry::{FailureKind, TransportFailure};
-    let method = match request.method {
-        indexsmith_registry::Method::Get => Method::GET,
-        indexsmith_registry::Method::Head => Method::HEAD,
-        indexsmith_registry::Method::Post => Method::POST,
-        indexsmith_registry::Method::Put => Method::PUT,
-        indexsmith_registry::Method::Patch => Method::PATCH,
-        indexsmith_registry::Method::Delete => Method::DELETE,
-    };
-    let url = proxied_url(&request.url, proxy);
-    let mut builder = RequestBuilder::new(&url).method(method);
-    for (k, v) in &request.headers {
-        builder = builder.header(k, v);
-    }
-    if url != request.url {
-        builder = builder.header(PROXY_PROOF_HEADER.0, PROXY_PROOF_HEADER.1);
-    }
-    let built = match body {
-        Some(bytes) => builder.body(js_sys::Uint8Array::from(bytes.as_slice())),
-        None => builder.build(),
-    };
-    let built = built.map_err(|e| TransportFailure::new(FailureKind::Network, e.to_string()))?;
-    let cross_origin = !url.starts_with('/') && !url.starts_with(origin);
-    let response = built.send().await.map_err(|e| {
-        let kind = if cross_origin {
-            FailureKind::CorsBlocked
-        } else {
-            FailureKind::Network
-        };
-        TransportFailure::new(kind, e.to_string())
-    })?;
-    let mut out = Response::new(response.status());
-    for (k, v) in response.headers().entries() {
-        let v = match k.as_str() {
-            "location" | "link" => unproxied(&v, origin, proxy),
-            "www-authenticate" => unmasked_challenge(&unproxied(&v, origin, proxy)),
-            _ => v,
-        };
-        out = out.with_header(k, v);
-    }
-    let bytes = response
-        .binary()
-        .await
-        .map_err(|e| TransportFailure::new(FailureKind::Network, e.to_string()))?;
-    Ok(out.with_body(bytes))
-}
-
-/// Runs an operation to its end: every request it hands out is sent (a batch at a time,
-/// concurrently), every answer handed back; progress events go to `on_event`.
-async fn drive<O: Operation>(
+/// Runs an operation to its end with the registry crate's driver over gloo-net; progress events
+/// go to `on_event`. The proxy and credentials are in the session ([`session_for`]).
+pub(crate) async fn drive<O: Operation>(
     op: &mut O,
     session: &mut Session,
-    settings: &RegistrySettings,
-    mut on_event: impl FnMut(Event),
+    _settings: &RegistrySettings,
+    on_event: impl FnMut(Event),
 ) -> Result<O::Output, RegistryError> {
-    let proxy = settings.proxy.clone();
-    let origin = page_origin();
-    // Bodies of answers to `stream_response` requests, for later `Body::Stream` uploads.
-    let mut held: HashMap<RequestId, Vec<u8>> = HashMap::new();
-    loop {
-        let mut batch = Vec::new();
-        while let Some(r) = op.poll_request(session, now()) {
-            batch.push(r);
-        }
-        while let Some(e) = op.poll_event() {
-            on_event(e);
-        }
-        if let Some(output) = op.poll_output() {
-            if output.is_err() {
-                clean_up(op, session, batch, &proxy, &origin).await;
-            }
-            return output;
-        }
-        if batch.is_empty() {
-            return Err(RegistryError::new(
-                indexsmith_registry::ErrorKind::InvalidResponse,
-                "the operation stopped without a result",
-            ));
-        }
-        let mut sends = Vec::with_capacity(batch.len());
-        let mut refused = Vec::new();
-        for r in &batch {
-            let body = match &r.body {
-                Body::Empty | Body::Held => None,
-                Body::Bytes(b) => Some(b.clone()),
-                Body::Stream {
-                    source,
-                    offset,
-                    len,
-                } => {
-                    let chunk = held
-                        .get(source)
-                        .and_then(|b| b.get(*offset as usize..(*offset + *len) as usize))
-                        .map(<[u8]>::to_vec)
-                        .unwrap_or_default();
-                    if let Err(e) = op.handle_stream_data(*source, &chunk) {
-                        refused.push(e);
-                        continue;
-                    }
-                    Some(chunk)
-                }
-            };
-            let (proxy, origin) = (proxy.as_str(), origin.as_str());
-            sends.push(async move { (r, send(r, body, proxy, origin).await) });
-        }
-        if let Some(e) = refused.into_iter().next() {
-            return Err(e);
-        }
-        for (r, result) in futures::future::join_all(sends).await {
-            match result {
-                Ok(response) => {
-                    if r.stream_response {
-                        held.insert(r.id, response.body.bytes().to_vec());
-                    }
-                    op.handle_response(session, r.id, response, now());
-                }
-                Err(failure) => op.handle_failure(session, r.id, failure, now()),
-            }
-        }
-    }
-}
-
-/// After an operation failed: sends what it still hands out (the DELETEs that cancel the upload
-/// sessions it opened), best effort, and ignores the answers' contents.
-async fn clean_up<O: Operation>(
-    op: &mut O,
-    session: &mut Session,
-    mut batch: Vec<Request>,
-    proxy: &str,
-    origin: &str,
-) {
-    // Each round answers the requests handed out; an operation hands out no more than one round
-    // of DELETEs, so the bound is only a guard.
-    for _ in 0..4 {
-        if batch.is_empty() {
-            return;
-        }
-        let sends = batch
-            .iter()
-            .filter(|r| matches!(r.body, Body::Empty))
-            .map(|r| async move { (r, send(r, None, proxy, origin).await) });
-        for (r, result) in futures::future::join_all(sends).await {
-            match result {
-                Ok(response) => op.handle_response(session, r.id, response, now()),
-                Err(failure) => op.handle_failure(session, r.id, failure, now()),
-            }
-        }
-        batch.clear();
-        while let Some(r) = op.poll_request(session, now()) {
-            batch.push(r);
-        }
-    }
+    let transport = transport::WebTransport::new(page_origin());
+    let mut driver = Driver::new(&transport).on_event(on_event);
+    let result = driver.run(session, op).await;
+    result
 }
 
 async fn fetch(settings: &RegistrySettings, reference: &str) -> Result<Fetched, Failure> {
@@ -406,6 +213,7 @@ async fn fetch(settings: &RegistrySettings, reference: &str) -> Result<Fetched, 
         .map_err(|_| Failure::new("document/not-utf8", "the manifest is not UTF-8 text"))?;
     Ok(Fetched {
         reference: image.to_string(),
+        repository: image.repository.to_string(),
         text,
         digest: manifest.digest.to_string(),
     })
@@ -449,6 +257,7 @@ pub fn add_child_by_reference(ctx: DocumentContext, settings: RegistrySettings, 
             Ok((
                 Fetched {
                     reference: image.to_string(),
+                    repository: image.repository.to_string(),
                     text: String::from_utf8_lossy(&inspection.manifest.bytes).into_owned(),
                     digest: inspection.manifest.digest.to_string(),
                 },
@@ -469,24 +278,8 @@ pub fn add_child_by_reference(ctx: DocumentContext, settings: RegistrySettings, 
     });
 }
 
-fn parse_repository(input: &str) -> Result<Repository, Failure> {
+pub(crate) fn parse_repository(input: &str) -> Result<Repository, Failure> {
     Ok(parse_reference(input)?.repository)
-}
-
-/// Lists the tags of a repository.
-pub fn list_tags(ctx: DocumentContext, settings: RegistrySettings, repository: String) {
-    ctx.dispatch(Action::TagsStarted);
-    yew::platform::spawn_local(async move {
-        let result = async {
-            let repo = parse_repository(&repository)?;
-            let mut session = session_for(&settings, &repo.registry);
-            let mut op = ListTags::new(&session, &repo, None);
-            let tags = drive(&mut op, &mut session, &settings, |_| {}).await?;
-            Ok((repo.to_string(), tags))
-        }
-        .await;
-        ctx.dispatch(Action::TagsFinished(result));
-    });
 }
 
 /// What a push needs: the target, its tag, and where children come from: the repositories in
@@ -526,13 +319,19 @@ pub fn plan_push(
         ctx.text.clone().into_bytes(),
         ctx.analysis.report.media_type.clone().unwrap_or_default(),
     );
+    let digest = ctx.analysis.report.digest.to_string();
     yew::platform::spawn_local(async move {
         let result = async {
-            let (target, tag, source) = push_target(&reference, &source)?;
+            let (target, tag, sources) = push_target(&reference, &source)?;
             let mut session = session_for(&settings, &target.registry);
-            let mut op = Transfer::plan(&session, &target, tag, bytes, &media_type, source);
+            let mut op = Transfer::plan(&session, &target, tag, bytes, &media_type, sources);
             match drive(&mut op, &mut session, &settings, |_| {}).await? {
-                TransferOutput::Plan(plan) => Ok(plan_steps(&plan)),
+                TransferOutput::Plan(plan) => Ok(PushPlanView {
+                    digest,
+                    target: reference.trim().to_owned(),
+                    sources: source.trim().to_owned(),
+                    steps: plan_steps(&plan),
+                }),
                 TransferOutput::Pushed(_) => {
                     Err(Failure::new("INVALID_RESPONSE", "the dry run pushed"))
                 }
@@ -556,8 +355,11 @@ pub fn push(ctx: DocumentContext, settings: RegistrySettings, reference: String,
             let (target, tag, source) = push_target(&reference, &source)?;
             let mut session = session_for(&settings, &target.registry);
             let mut op = Transfer::push(&session, &target, tag.clone(), bytes, &media_type, source);
+            // One line per manifest and blob, not per chunk: each line re-renders the page.
             let output = drive(&mut op, &mut session, &settings, |e| {
-                progress.dispatch(Action::PushProgress(event_line(&e)))
+                if !matches!(e, Event::BlobProgress { .. }) {
+                    progress.dispatch(Action::PushProgress(event_line(&e)))
+                }
             })
             .await?;
             match output {
@@ -584,64 +386,48 @@ mod tests {
     use super::*;
 
     #[test]
-    fn requests_go_through_the_proxy() {
-        let cases = [
-            ("api through proxy", "http://127.0.0.1:5000/v2/sample/hello/manifests/latest", "/proxy", "/proxy/127.0.0.1:5000/v2/sample/hello/manifests/latest"),
-            ("query kept", "https://ghcr.io/v2/a/b/tags/list?n=100&last=x", "/proxy/", "/proxy/ghcr.io/v2/a/b/tags/list?n=100&last=x"),
-            ("token realm", "https://auth.docker.io/token?service=registry.docker.io&scope=repository:library/alpine:pull", "/proxy", "/proxy-token/auth.docker.io/token?service=registry.docker.io&scope=repository:library/alpine:pull"),
-            ("no proxy: direct", "http://localhost:5000/v2/", "", "http://localhost:5000/v2/"),
-            ("absolute proxy", "http://localhost:5000/v2/", "http://127.0.0.1:8080/proxy", "http://127.0.0.1:8080/proxy/localhost:5000/v2/"),
-        ];
-        for (name, url, proxy, expected) in cases {
-            assert_eq!(proxied_url(url, proxy), expected, "{name}");
-        }
-    }
-
-    #[test]
-    fn proxy_rewrites_are_undone_and_round_trip() {
-        let origin = "http://127.0.0.1:8080";
-        let cases = [
-            ("location", "http://127.0.0.1:8080/proxy/127.0.0.1:5000/v2/s/h/blobs/uploads/abc?_state=x", "http://127.0.0.1:5000/v2/s/h/blobs/uploads/abc?_state=x"),
-            ("link", "<http://127.0.0.1:8080/proxy/ghcr.io/v2/a/tags/list?last=b&n=1>; rel=\"next\"", "<https://ghcr.io/v2/a/tags/list?last=b&n=1>; rel=\"next\""),
-            ("challenge", "Bearer realm=\"http://127.0.0.1:8080/proxy-token/auth.docker.io/token\",service=\"registry.docker.io\"", "Bearer realm=\"https://auth.docker.io/token\",service=\"registry.docker.io\""),
-            ("untouched", "/v2/s/h/blobs/uploads/abc", "/v2/s/h/blobs/uploads/abc"),
-        ];
-        for (name, value, expected) in cases {
-            assert_eq!(unproxied(value, origin, "/proxy"), expected, "{name}");
-        }
-        // A URL the machine sees, sent through the proxy, then rewritten back, is the same URL.
-        let url = "http://127.0.0.1:5000/v2/s/h/blobs/uploads/abc";
-        let there = format!("{origin}{}", proxied_url(url, "/proxy"));
-        assert_eq!(unproxied(&there, origin, "/proxy"), url);
-    }
-
-    #[test]
-    fn masked_basic_challenges_read_as_basic() {
+    fn references_resolve_the_way_docker_reads_them() {
+        let hub = "(registry-1.docker.io)";
         let cases = [
             (
-                "masked",
-                r#"Indexsmith-Basic realm="r""#,
-                r#"Basic realm="r""#,
+                "docker.io without library/",
+                "docker.io/alpine",
+                format!("docker.io/library/alpine:latest {hub}"),
             ),
             (
-                "after a bearer",
-                r#"Bearer realm="x", Indexsmith-Basic realm="r""#,
-                r#"Bearer realm="x", Basic realm="r""#,
+                "short name",
+                " alpine ",
+                format!("docker.io/library/alpine:latest {hub}"),
             ),
             (
-                "in a value, kept",
-                r#"Bearer realm="Indexsmith-Basic""#,
-                r#"Bearer realm="Indexsmith-Basic""#,
+                "tag",
+                "ubuntu:24.04",
+                format!("docker.io/library/ubuntu:24.04 {hub}"),
             ),
             (
-                "bearer untouched",
-                r#"Bearer realm="https://a/t""#,
-                r#"Bearer realm="https://a/t""#,
+                "a user's repository on Docker Hub",
+                "sample/hello",
+                format!("docker.io/sample/hello:latest {hub}"),
+            ),
+            (
+                "loopback",
+                "localhost:5000/sample/hello",
+                "localhost:5000/sample/hello:latest (localhost:5000)".to_owned(),
             ),
         ];
-        for (name, value, expected) in cases {
-            assert_eq!(unmasked_challenge(value), expected, "{name}");
+        for (name, input, expected) in cases {
+            assert_eq!(
+                destination(input).as_deref(),
+                Some(expected.as_str()),
+                "{name}"
+            );
         }
+        assert_eq!(destination("-bad"), None);
+        let repo = parse_repository("docker.io/alpine").expect("valid");
+        assert_eq!(
+            (repo.path.as_str(), repo.api_host()),
+            ("library/alpine", "registry-1.docker.io")
+        );
     }
 
     fn child(hex: char, action: ChildAction) -> indexsmith_registry::ops::ChildPlan {
@@ -754,10 +540,10 @@ mod tests {
             (Some("latest"), Vec::new())
         );
         assert!(
-            push_target("localhost:5000/app:1", "localhost:5000/a, UPPER/case").is_err(),
+            push_target("localhost:5000/app:1", "localhost:5000/a, -bad").is_err(),
             "a bad source is refused"
         );
-        let cases = [("by digest", "localhost:5000/a@sha256:0000000000000000000000000000000000000000000000000000000000000000", "reference/digest"), ("bad", "UPPER/case", "reference/invalid")];
+        let cases = [("by digest", "localhost:5000/a@sha256:0000000000000000000000000000000000000000000000000000000000000000", "reference/digest"), ("bad", "-bad", "reference/invalid-format")];
         for (name, reference, code) in cases {
             assert_eq!(
                 push_target(reference, "").err().map(|f| f.code),

@@ -347,3 +347,259 @@ fn opening_a_link_replaces_document_and_options_undoably() {
     );
     assert_eq!(reduce(doc, [Action::Undo]).text, examples::DEFAULT.text);
 }
+
+mod journeys {
+    use crate::state::{
+        empty_index, Action, Document, Fetched, Field, PlanStep, PushPlanView, Pushed, Remote,
+        Source,
+    };
+    use indexsmith::compose::{Edit, Format, PlatformField};
+    use std::rc::Rc;
+    use yew::prelude::Reducible;
+
+    fn reduce(doc: Document, actions: Vec<Action>) -> Document {
+        let mut doc = Rc::new(doc);
+        for a in actions {
+            doc = doc.reduce(a);
+        }
+        (*doc).clone()
+    }
+
+    #[test]
+    fn new_index_is_empty_editable_and_undoable() {
+        let cases = [
+            (Format::Oci, "application/vnd.oci.image.index.v1+json"),
+            (
+                Format::Docker,
+                "application/vnd.docker.distribution.manifest.list.v2+json",
+            ),
+        ];
+        for (format, media_type) in cases {
+            let before = Document::default();
+            let doc = reduce(before.clone(), vec![Action::NewIndex(format)]);
+            assert_eq!(doc.text, empty_index(format), "{media_type}");
+            assert!(doc.text.contains(media_type), "{media_type}");
+            assert_eq!(doc.analysis.format, Some(format), "{media_type}: editable");
+            assert!(doc.analysis.rows.is_empty());
+            assert_eq!(doc.source, Source::New(format));
+            let undone = reduce(doc, vec![Action::Undo]);
+            assert_eq!(undone.text, before.text, "{media_type}: one undo step");
+        }
+    }
+
+    #[test]
+    fn fields_survive_tab_switches_and_fetches_prefill_them() {
+        let doc = reduce(
+            Document::default(),
+            vec![
+                Action::SetField(Field::Target, "localhost:5000/a:1".into()),
+                Action::SetTab(crate::state::Tab::Diff),
+                Action::SetTab(crate::state::Tab::Output),
+                Action::FetchFinished(Ok(Fetched {
+                    reference: "localhost:5000/sample/hello:latest".into(),
+                    repository: "localhost:5000/sample/hello".into(),
+                    text: empty_index(Format::Oci),
+                    digest: String::new(),
+                })),
+            ],
+        );
+        assert_eq!(doc.fields.get(Field::Target), "localhost:5000/a:1");
+        assert_eq!(doc.fields.copy_source, "localhost:5000/sample/hello:latest");
+        assert_eq!(doc.fields.sources, "localhost:5000/sample/hello");
+        assert_eq!(
+            doc.children_repository().as_deref(),
+            Some("localhost:5000/sample/hello")
+        );
+        // A typed value is never overwritten by a later prefill.
+        let doc = reduce(
+            doc,
+            vec![
+                Action::SetField(Field::Sources, "localhost:5000/mine".into()),
+                Action::ChildFinished(Ok(Fetched {
+                    reference: "localhost:5000/parts:amd64".into(),
+                    repository: "localhost:5000/parts".into(),
+                    text: String::new(),
+                    digest: String::new(),
+                })),
+            ],
+        );
+        assert_eq!(
+            doc.fields.sources,
+            "localhost:5000/mine, localhost:5000/parts"
+        );
+    }
+
+    #[test]
+    fn a_plan_belongs_to_the_bytes_it_was_made_for() {
+        let doc = reduce(Document::default(), vec![Action::NewIndex(Format::Oci)]);
+        let plan = PushPlanView {
+            digest: doc.analysis.report.digest.to_string(),
+            target: "localhost:5000/a:1".into(),
+            sources: String::new(),
+            steps: vec![PlanStep {
+                digest: doc.analysis.report.digest.to_string(),
+                action: "push".into(),
+                detail: String::new(),
+            }],
+        };
+        let planned = reduce(
+            doc,
+            vec![Action::PlanStarted, Action::PlanFinished(Ok(plan.clone()))],
+        );
+        assert!(planned.can_confirm_push() && !planned.plan_is_stale());
+        // (case, actions, stale, confirmable)
+        let cases: Vec<(&str, Vec<Action>, bool, bool)> = vec![
+            (
+                "document edited",
+                vec![Action::Edit(Edit::Annotate {
+                    entry: None,
+                    key: "k".into(),
+                    value: Some("v".into()),
+                })],
+                true,
+                false,
+            ),
+            (
+                "pushed",
+                vec![
+                    Action::PushStarted,
+                    Action::PushFinished(Ok(Pushed {
+                        reference: "localhost:5000/a:1".into(),
+                        digest: plan.digest.clone(),
+                        verified: true,
+                    })),
+                ],
+                false,
+                false,
+            ),
+            (
+                "push failed: may try again",
+                vec![
+                    Action::PushStarted,
+                    Action::PushFinished(Err(crate::state::Failure::new("X", "y"))),
+                ],
+                false,
+                true,
+            ),
+            (
+                "edited then undone",
+                vec![
+                    Action::Edit(Edit::Annotate {
+                        entry: None,
+                        key: "k".into(),
+                        value: Some("v".into()),
+                    }),
+                    Action::Undo,
+                ],
+                false,
+                true,
+            ),
+        ];
+        for (name, actions, stale, confirmable) in cases {
+            let doc = reduce(planned.clone(), actions);
+            assert_eq!(doc.plan_is_stale(), stale, "{name}");
+            assert_eq!(doc.can_confirm_push(), confirmable, "{name}");
+        }
+        // A new plan after a push makes it confirmable again.
+        let again = reduce(
+            planned,
+            vec![
+                Action::PushStarted,
+                Action::PushFinished(Ok(Pushed {
+                    reference: String::new(),
+                    digest: String::new(),
+                    verified: true,
+                })),
+                Action::PlanStarted,
+                Action::PlanFinished(Ok(plan)),
+            ],
+        );
+        assert!(again.can_confirm_push());
+        assert!(matches!(again.push, Remote::Idle));
+    }
+
+    #[test]
+    fn the_title_says_when_the_document_was_rebuilt() {
+        let doc = Document::default();
+        let title = doc.title();
+        let edited = reduce(
+            doc,
+            vec![Action::Edit(Edit::SetPlatformField {
+                index: 0,
+                field: PlatformField::Variant,
+                value: Some("v9".into()),
+            })],
+        );
+        assert_eq!(edited.title(), format!("{title} (edited)"));
+        let new = reduce(edited, vec![Action::NewIndex(Format::Oci)]);
+        assert_eq!(new.title(), "new OCI image index");
+    }
+
+    #[test]
+    fn an_image_manifest_becomes_an_index_entry() {
+        let manifest = r#"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a","size":2},"layers":[]}"#;
+        let doc = reduce(
+            Document::new(manifest.into(), Source::Typed),
+            vec![Action::WrapInIndex],
+        );
+        assert_eq!(doc.analysis.format, Some(Format::Oci));
+        assert_eq!(doc.analysis.rows.len(), 1);
+        assert_eq!(
+            doc.analysis.rows[0].digest,
+            indexsmith::digest::sha256(manifest.as_bytes()).to_string()
+        );
+    }
+
+    #[test]
+    fn details_close_when_their_row_changes() {
+        let doc = Document::default();
+        let digest = doc.analysis.rows[0].digest.clone();
+        let open = reduce(
+            doc,
+            vec![Action::InspectStarted {
+                index: 0,
+                digest: digest.clone(),
+            }],
+        );
+        let annotated = reduce(
+            open.clone(),
+            vec![Action::Edit(Edit::SetPlatformField {
+                index: 0,
+                field: PlatformField::Variant,
+                value: Some("v9".into()),
+            })],
+        );
+        assert!(
+            annotated.inspected.is_some(),
+            "same child in the row: stays open"
+        );
+        let removed = reduce(
+            open,
+            vec![Action::Edit(Edit::Remove {
+                selector: indexsmith::compose::Selector::Index(0),
+            })],
+        );
+        assert!(
+            removed.inspected.is_none(),
+            "another child in the row: closed"
+        );
+    }
+}
+
+#[test]
+fn a_push_keeps_its_latest_progress_lines_only() {
+    let events = (0..500).map(|i| Action::PushProgress(format!("blob uploaded {i}")));
+    let doc = reduce(
+        Document::default(),
+        std::iter::once(Action::PushStarted).chain(events),
+    );
+    assert_eq!(doc.push_progress.len(), PROGRESS_LINES);
+    assert_eq!(
+        doc.push_progress.last().map(String::as_str),
+        Some("blob uploaded 499")
+    );
+    assert_eq!(
+        doc.push_progress.first().map(String::as_str),
+        Some("blob uploaded 450")
+    );
+}

@@ -7,7 +7,7 @@ use super::{Event, Operation};
 use crate::engine::Engine;
 use crate::error::RegistryError;
 use crate::http::Method;
-use crate::manifest::{config_platform, Descriptor, ManifestContent, ManifestInfo};
+use crate::manifest::{config_created, config_platform, Descriptor, ManifestContent, ManifestInfo};
 use crate::media_type;
 use crate::reference::{ManifestRef, Repository};
 use crate::session::Session;
@@ -31,6 +31,8 @@ pub struct ImageSummary {
     pub layers_size: u64,
     /// Manifest + config + layers.
     pub total_size: u64,
+    /// The config's `created` date (RFC 3339), when it has one.
+    pub created: Option<String>,
 }
 
 /// One child of an inspected index.
@@ -119,6 +121,7 @@ fn summarize(partial: Partial, config_bytes: Option<&[u8]>) -> ImageSummary {
     ImageSummary {
         total_size: partial.manifest.bytes.len() as u64 + partial.config.size + layers_size,
         config_platform: config_bytes.and_then(config_platform),
+        created: config_bytes.and_then(config_created),
         artifact_type: partial.artifact_type,
         layer_count: partial.layers.len(),
         layers_size,

@@ -1,14 +1,12 @@
-//! A blocking driver of the sans-IO operations: sends every request an operation hands out
-//! (those without a streamed body in parallel threads), keeps streamed response bodies open, and
-//! pipes them chunk by chunk into uploads.
+//! Runs operations with the crate's driver and native transport on a current-thread runtime,
+//! recording what went over the wire.
 
-use super::http::{self, BodyReader, ClientResponse};
-use indexsmith_registry::{
-    Body, FailureKind, Method, Operation, RegistryError, Request, Response, Session,
-    TransportFailure,
+use indexsmith_registry::driver::native::{NativeBody, NativeTransport};
+use indexsmith_registry::driver::{
+    self, Incoming, Outgoing, OutgoingBody, Transport, UploadStream,
 };
-use std::collections::HashMap;
-use std::io::Read;
+use indexsmith_registry::{Event, Method, Operation, RegistryError, Session, TransportFailure};
+use std::cell::RefCell;
 
 pub fn now() -> u64 {
     std::time::SystemTime::now()
@@ -17,33 +15,94 @@ pub fn now() -> u64 {
         .unwrap_or(0)
 }
 
+/// The native transport, and a log of what it sent.
+pub struct Recording {
+    inner: NativeTransport,
+    log: RefCell<Log>,
+}
+
 #[derive(Default)]
+struct Log {
+    requests: Vec<(Method, String, u16)>,
+    blob_upload_bytes: u64,
+    largest_body: u64,
+}
+
+impl Transport for Recording {
+    type Body = NativeBody;
+
+    fn now(&self) -> u64 {
+        self.inner.now()
+    }
+
+    fn streams_uploads(&self) -> bool {
+        self.inner.streams_uploads()
+    }
+
+    async fn send(&self, request: Outgoing) -> Result<Incoming<NativeBody>, TransportFailure> {
+        let len = match &request.body {
+            OutgoingBody::Empty => 0,
+            OutgoingBody::Bytes(b) => b.len() as u64,
+            OutgoingBody::Stream(s) => UploadStream::len(s),
+        };
+        let (method, url) = (request.method, request.url.clone());
+        {
+            let mut log = self.log.borrow_mut();
+            if matches!(request.body, OutgoingBody::Bytes(_)) {
+                log.largest_body = log.largest_body.max(len);
+            }
+            if matches!(method, Method::Put | Method::Patch) && url.contains("/blobs/uploads/") {
+                log.blob_upload_bytes += len;
+            }
+        }
+        let answer = self.inner.send(request).await;
+        let status = answer.as_ref().map_or(0, |a| a.status);
+        self.log.borrow_mut().requests.push((method, url, status));
+        answer
+    }
+}
+
 pub struct Driver {
-    streams: HashMap<u64, BodyReader>,
+    transport: Recording,
+    runtime: tokio::runtime::Runtime,
     /// Bytes sent as bodies of blob upload requests (PATCH/PUT under `/blobs/uploads/`).
     pub blob_upload_bytes: u64,
-    /// The largest body this driver held in memory at once.
+    /// The largest body held in memory at once (sent, received, or a streamed piece).
     pub largest_body: u64,
     /// The most response bodies held open at once for streaming.
     pub most_held_streams: usize,
-    /// The most requests handed out before any of them was answered.
+    /// The most requests in flight at once.
     pub largest_batch: usize,
     /// Every request sent: method, URL, status (0 when it failed).
     pub log: Vec<(Method, String, u16)>,
+    /// Every progress event.
+    pub events: Vec<Event>,
 }
 
-fn execute(request: &Request, body: &[u8]) -> std::io::Result<ClientResponse> {
-    http::send(
-        request.method.as_str(),
-        &request.url,
-        &request.headers,
-        body,
-    )
+impl Default for Driver {
+    fn default() -> Self {
+        Driver::new()
+    }
 }
 
 impl Driver {
     pub fn new() -> Driver {
-        Driver::default()
+        Driver {
+            transport: Recording {
+                inner: NativeTransport::new().expect("a native transport"),
+                log: RefCell::default(),
+            },
+            runtime: tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("a runtime"),
+            blob_upload_bytes: 0,
+            largest_body: 0,
+            most_held_streams: 0,
+            largest_batch: 0,
+            log: Vec::new(),
+            events: Vec::new(),
+        }
     }
 
     /// Builds an operation from the session and runs it to its end.
@@ -61,145 +120,22 @@ impl Driver {
         session: &mut Session,
         op: &mut O,
     ) -> Result<O::Output, RegistryError> {
-        loop {
-            let mut batch = Vec::new();
-            while let Some(r) = op.poll_request(session, now()) {
-                batch.push(r);
-            }
-            if let Some(out) = op.poll_output() {
-                self.streams.clear();
-                return out;
-            }
-            assert!(
-                !batch.is_empty(),
-                "the operation stalled: no request and no output"
-            );
-            self.largest_batch = self.largest_batch.max(batch.len());
-            let (streamed, plain): (Vec<Request>, Vec<Request>) = batch
-                .into_iter()
-                .partition(|r| matches!(r.body, Body::Stream { .. }));
-            let answers: Vec<std::io::Result<ClientResponse>> = std::thread::scope(|s| {
-                let handles: Vec<_> = plain
-                    .iter()
-                    .map(|r| s.spawn(move || execute(r, r.body.bytes())))
-                    .collect();
-                handles
-                    .into_iter()
-                    .map(|h| {
-                        h.join().unwrap_or_else(|_| {
-                            Err(std::io::Error::other("request thread panicked"))
-                        })
-                    })
-                    .collect()
-            });
-            for (request, answer) in plain.iter().zip(answers) {
-                self.count(request, request.body.bytes().len() as u64);
-                self.deliver(session, op, request, answer);
-            }
-            for request in streamed {
-                let Body::Stream { source, len, .. } = request.body else {
-                    continue;
-                };
-                let Some(reader) = self.streams.get_mut(&source.0) else {
-                    panic!(
-                        "request {} streams from {source}, which is not held",
-                        request.url
-                    );
-                };
-                let mut chunk = vec![0; len as usize];
-                self.largest_body = self.largest_body.max(len);
-                if let Err(e) = reader.read_exact(&mut chunk) {
-                    op.handle_failure(
-                        session,
-                        request.id,
-                        TransportFailure::new(
-                            FailureKind::Network,
-                            format!("reading the source blob: {e}"),
-                        ),
-                        now(),
-                    );
-                    continue;
-                }
-                if reader.is_finished() {
-                    self.streams.remove(&source.0);
-                }
-                if op.handle_stream_data(source, &chunk).is_err() {
-                    continue;
-                }
-                self.count(&request, len);
-                let answer = execute(&request, &chunk);
-                self.deliver(session, op, &request, answer);
-            }
-        }
-    }
-
-    fn count(&mut self, request: &Request, len: u64) {
-        self.largest_body = self.largest_body.max(len);
-        if matches!(request.method, Method::Put | Method::Patch)
-            && request.url.contains("/blobs/uploads/")
-        {
-            self.blob_upload_bytes += len;
-        }
-    }
-
-    fn deliver<O: Operation>(
-        &mut self,
-        session: &mut Session,
-        op: &mut O,
-        request: &Request,
-        answer: std::io::Result<ClientResponse>,
-    ) {
-        match answer {
-            Err(e) => {
-                self.log.push((request.method, request.url.clone(), 0));
-                op.handle_failure(
-                    session,
-                    request.id,
-                    TransportFailure::new(FailureKind::Network, e.to_string()),
-                    now(),
-                );
-            }
-            Ok(resp) => {
-                self.log
-                    .push((request.method, request.url.clone(), resp.status));
-                let status = resp.status;
-                let headers = resp.headers.clone();
-                let body = if request.stream_response
-                    && (200..300).contains(&status)
-                    && request.method != Method::Head
-                {
-                    self.streams.insert(request.id.0, resp.body);
-                    self.most_held_streams = self.most_held_streams.max(self.streams.len());
-                    Body::Held
-                } else {
-                    match resp.bytes() {
-                        Ok(b) if b.is_empty() => Body::Empty,
-                        Ok(b) => {
-                            self.largest_body = self.largest_body.max(b.len() as u64);
-                            Body::Bytes(b)
-                        }
-                        Err(e) => {
-                            op.handle_failure(
-                                session,
-                                request.id,
-                                TransportFailure::new(FailureKind::Network, e.to_string()),
-                                now(),
-                            );
-                            return;
-                        }
-                    }
-                };
-                op.handle_response(
-                    session,
-                    request.id,
-                    Response {
-                        status,
-                        headers,
-                        body,
-                    },
-                    now(),
-                );
-            }
-        }
+        let events = RefCell::new(Vec::new());
+        let mut driver =
+            driver::Driver::new(&self.transport).on_event(|e| events.borrow_mut().push(e));
+        let result = self.runtime.block_on(driver.run(session, op));
+        let stats = driver.stats().clone();
+        drop(driver);
+        self.events.extend(events.into_inner());
+        let mut log = self.transport.log.borrow_mut();
+        self.log.append(&mut log.requests);
+        self.blob_upload_bytes += std::mem::take(&mut log.blob_upload_bytes);
+        self.largest_body = self
+            .largest_body
+            .max(log.largest_body)
+            .max(stats.largest_buffer);
+        self.most_held_streams = self.most_held_streams.max(stats.peak_held);
+        self.largest_batch = self.largest_batch.max(stats.peak_in_flight);
+        result
     }
 }

@@ -70,7 +70,7 @@ impl Registry {
             Auth::None => String::new(),
             Auth::Basic { user, password } => {
                 let htpasswd = dir.path().join("htpasswd");
-                let out = Command::new("htpasswd").args(["-Bbn", user, password]).output().expect("htpasswd (apache2-utils) must be installed: scripts/setup.sh");
+                let out = Command::new("htpasswd").args(["-Bbn", user, password]).output().expect("htpasswd (apache2-utils) must be installed: cargo xtask setup");
                 assert!(out.status.success(), "htpasswd failed: {}", String::from_utf8_lossy(&out.stderr));
                 std::fs::write(&htpasswd, &out.stdout).expect("write htpasswd");
                 format!("auth:\n  htpasswd:\n    realm: indexsmith-test\n    path: {}\n", htpasswd.display())

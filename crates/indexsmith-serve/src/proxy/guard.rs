@@ -50,9 +50,12 @@ mod tests {
     use super::*;
     use axum::http::HeaderValue;
 
+    /// A case: its name, the request's headers, the verdict.
+    type Case<'a> = (&'a str, &'a [(&'a str, &'a str)], Result<(), NotFromApp>);
+
     #[test]
     fn requests_of_the_app_and_others() {
-        let cases: [(&str, &[(&str, &str)], Result<(), NotFromApp>); 7] = [
+        let cases: [Case; 7] = [
             (
                 "app fetch",
                 &[(PROOF_HEADER, "1"), ("sec-fetch-mode", "cors")],

@@ -28,6 +28,7 @@ pub mod log;
 pub mod paths;
 pub mod realms;
 pub mod redirects;
+pub mod unreachable;
 pub mod upstream;
 
 use std::net::SocketAddr;
@@ -509,7 +510,12 @@ async fn forward(
             return error(
                 StatusCode::BAD_GATEWAY,
                 "UNKNOWN",
-                &format!("proxy: {url} could not be reached: {e}"),
+                &format!(
+                    "proxy: {}{} could not be reached: {}",
+                    url.host_str().unwrap_or_default(),
+                    url.port().map(|p| format!(":{p}")).unwrap_or_default(),
+                    unreachable::describe(&e)
+                ),
             );
         }
     };

@@ -17,11 +17,14 @@ pub const PER_UPSTREAM: usize = 4;
 /// How many upstreams are remembered; the one least recently heard from is forgotten first.
 pub const UPSTREAMS: usize = 64;
 
+/// One upstream's realms: `(upstream authority, [(key, realm)])`, oldest realm first.
+type UpstreamRealms = (String, Vec<(String, Url)>);
+
 /// The allowlist of realms learned from challenges. Cheap to clone; clones share the table.
 #[derive(Debug, Clone, Default)]
 pub struct Realms {
-    /// `(upstream authority, [(key, realm)])`, least recently heard from first.
-    tables: Arc<Mutex<Vec<(String, Vec<(String, Url)>)>>>,
+    /// One table per upstream, least recently heard from first.
+    tables: Arc<Mutex<Vec<UpstreamRealms>>>,
 }
 
 /// The key of a realm URL: `authority/path`, without scheme or query. `None` for realms that

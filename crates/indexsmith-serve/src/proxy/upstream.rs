@@ -12,8 +12,8 @@
 
 use url::{Host, Url};
 
-/// The registry API host of Docker Hub.
-pub const DOCKER_HUB_API_HOST: &str = "registry-1.docker.io";
+/// The registry API host of Docker Hub (the core decides it, once).
+pub use indexsmith::reference::DOCKER_HUB_REGISTRY_HOST as DOCKER_HUB_API_HOST;
 
 /// Why a `<registry-host>` segment was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -61,22 +61,14 @@ impl RegistryHost {
             }
             _ => host.to_string(),
         };
-        let authority = if named == "docker.io" || named == "index.docker.io" {
-            DOCKER_HUB_API_HOST.to_string()
-        } else {
-            named.clone()
-        };
+        let authority = indexsmith::reference::api_host(&named).to_owned();
         Ok(RegistryHost { named, authority })
     }
 }
 
 /// Whether a host is a loopback host: `localhost`, 127.0.0.0/8 or `::1`.
 pub fn is_loopback(host: &Host<&str>) -> bool {
-    match host {
-        Host::Domain(name) => name.eq_ignore_ascii_case("localhost"),
-        Host::Ipv4(ip) => ip.is_loopback(),
-        Host::Ipv6(ip) => ip.is_loopback(),
-    }
+    indexsmith::reference::is_loopback(&host.to_string())
 }
 
 /// Decides the scheme used for an upstream.

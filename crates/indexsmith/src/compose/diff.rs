@@ -4,6 +4,7 @@ use super::document::IndexDocument;
 use super::platform_value::{annotation, entry_platform, is_attestation};
 use super::ComposeError;
 use crate::json::value::Value;
+use crate::json::write::Style;
 use std::collections::HashMap;
 
 /// What happened to one entry.
@@ -32,6 +33,18 @@ pub struct EntryDiff {
     pub b: Option<usize>,
     pub a_digest: Option<String>,
     pub b_digest: Option<String>,
+    /// Every changed value of a changed entry, before and after: platform fields and annotations
+    /// one by one (`platform.variant`, `annotations["org.opencontainers.image.title"]`), other
+    /// members whole (`digest`, `size`, …).
+    pub changes: Vec<FieldChange>,
+}
+
+/// One value that differs between two paired entries. `None` is an absent value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldChange {
+    pub field: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
 }
 
 /// The differences between two indexes.
@@ -134,6 +147,52 @@ fn changed_members(a: &Value, b: &Value, skip: &[&str]) -> Vec<String> {
     fields
 }
 
+/// A value as shown in a diff: strings as they are, anything else as compact JSON.
+fn shown(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => {
+            String::from_utf8_lossy(&crate::json::write::to_vec(other, Style::Compact)).into_owned()
+        }
+    }
+}
+
+/// The values that differ between two entries, member by member; `platform` and `annotations`
+/// are compared one field (one key) deeper so that each change has its own before and after.
+fn field_changes(a: &Value, b: &Value) -> Vec<FieldChange> {
+    let mut out = Vec::new();
+    for member in changed_members(a, b, &[]) {
+        let (va, vb) = (a.get(&member), b.get(&member));
+        let nested = matches!(member.as_str(), "platform" | "annotations")
+            && [va, vb]
+                .iter()
+                .all(|v| v.map_or(true, |v| v.as_object().is_some()));
+        if !nested {
+            out.push(FieldChange {
+                field: member,
+                before: va.map(shown),
+                after: vb.map(shown),
+            });
+            continue;
+        }
+        let empty = Value::object();
+        let (oa, ob) = (va.unwrap_or(&empty), vb.unwrap_or(&empty));
+        for key in changed_members(oa, ob, &[]) {
+            let field = if member == "annotations" {
+                format!("annotations[{key:?}]")
+            } else {
+                format!("platform.{key}")
+            };
+            out.push(FieldChange {
+                field,
+                before: oa.get(&key).map(shown),
+                after: ob.get(&key).map(shown),
+            });
+        }
+    }
+    out
+}
+
 /// Diffs two indexes (either format).
 pub fn diff_indexes(a: &[u8], b: &[u8]) -> Result<IndexDiff, ComposeError> {
     let a = IndexDocument::parse(a)?;
@@ -145,6 +204,7 @@ pub fn diff_indexes(a: &[u8], b: &[u8]) -> Result<IndexDiff, ComposeError> {
         match bk.iter().position(|k| k == key) {
             Some(j) => {
                 let fields = changed_members(&ae[i], &be[j], &[]);
+                let changes = field_changes(&ae[i], &be[j]);
                 let change = if fields.is_empty() {
                     EntryChange::Unchanged
                 } else {
@@ -157,6 +217,7 @@ pub fn diff_indexes(a: &[u8], b: &[u8]) -> Result<IndexDiff, ComposeError> {
                     b: Some(j),
                     a_digest: digest_of(&ae[i]),
                     b_digest: digest_of(&be[j]),
+                    changes,
                 });
             }
             None => entries.push(EntryDiff {
@@ -166,11 +227,37 @@ pub fn diff_indexes(a: &[u8], b: &[u8]) -> Result<IndexDiff, ComposeError> {
                 b: None,
                 a_digest: digest_of(&ae[i]),
                 b_digest: None,
+                changes: Vec::new(),
             }),
         }
     }
     for (j, key) in bk.iter().enumerate() {
-        if !ak.contains(key) {
+        if ak.contains(key) {
+            continue;
+        }
+        // An entry whose platform changed but whose digest did not is the same entry, changed
+        // (`docker manifest annotate --variant`): pair it with a removed entry of that digest.
+        let digest = digest_of(&be[j]);
+        let removed = entries.iter().position(|e| {
+            e.change == EntryChange::Removed && digest.is_some() && e.a_digest == digest
+        });
+        if let Some(r) = removed {
+            let i = entries[r].a.unwrap_or_default();
+            let before = std::mem::take(&mut entries[r].key);
+            entries[r] = EntryDiff {
+                key: format!("{before} → {key}"),
+                change: EntryChange::Changed {
+                    fields: changed_members(&ae[i], &be[j], &[]),
+                },
+                a: Some(i),
+                b: Some(j),
+                a_digest: digest_of(&ae[i]),
+                b_digest: digest,
+                changes: field_changes(&ae[i], &be[j]),
+            };
+            continue;
+        }
+        {
             entries.push(EntryDiff {
                 key: key.clone(),
                 change: EntryChange::Added,
@@ -178,6 +265,7 @@ pub fn diff_indexes(a: &[u8], b: &[u8]) -> Result<IndexDiff, ComposeError> {
                 b: Some(j),
                 a_digest: None,
                 b_digest: digest_of(&be[j]),
+                changes: Vec::new(),
             });
         }
     }

@@ -14,7 +14,7 @@ mod edit;
 mod platform_value;
 
 pub use child::Child;
-pub use diff::{diff_indexes, EntryChange, EntryDiff, IndexDiff};
+pub use diff::{diff_indexes, EntryChange, EntryDiff, FieldChange, IndexDiff};
 pub use document::IndexDocument;
 pub use edit::{Edit, PlatformField, Selector};
 

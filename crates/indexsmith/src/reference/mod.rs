@@ -296,8 +296,7 @@ impl Reference {
     pub fn registry_host(&self) -> Option<&str> {
         match self.domain.as_str() {
             "" => None,
-            DOCKER_HUB_DOMAIN | DOCKER_HUB_LEGACY_DOMAIN => Some(DOCKER_HUB_REGISTRY_HOST),
-            domain => Some(domain),
+            domain => Some(api_host(domain)),
         }
     }
 
@@ -341,6 +340,52 @@ impl Reference {
 pub enum PullTarget<'a> {
     Tag(&'a str),
     Digest(&'a Digest),
+}
+
+/// The host that serves the registry API of a domain: `registry-1.docker.io` for Docker Hub
+/// (`docker.io` or `index.docker.io`, any case), the domain itself otherwise. The one place
+/// where Docker Hub's API host is decided.
+pub fn api_host(domain: &str) -> &str {
+    if domain.eq_ignore_ascii_case(DOCKER_HUB_DOMAIN)
+        || domain.eq_ignore_ascii_case(DOCKER_HUB_LEGACY_DOMAIN)
+    {
+        DOCKER_HUB_REGISTRY_HOST
+    } else {
+        domain
+    }
+}
+
+/// The host of a `host[:port]` authority, without its port (and without the brackets of an IPv6
+/// literal).
+pub fn host_name(authority: &str) -> &str {
+    if let Some(rest) = authority.strip_prefix('[') {
+        return rest.split(']').next().unwrap_or(rest);
+    }
+    match authority.rsplit_once(':') {
+        Some((host, port)) if port.bytes().all(|b| b.is_ascii_digit()) => host,
+        _ => authority,
+    }
+}
+
+/// True for a loopback `host[:port]`: `localhost`, any address in `127.0.0.0/8`, or `::1`.
+/// Registries on loopback are spoken to in plain HTTP.
+pub fn is_loopback(authority: &str) -> bool {
+    let host = host_name(authority);
+    if host.eq_ignore_ascii_case("localhost") || host == "::1" {
+        return true;
+    }
+    let mut octets = 0;
+    for (i, octet) in host.split('.').enumerate() {
+        let valid = !octet.is_empty()
+            && octet.len() <= 3
+            && octet.bytes().all(|b| b.is_ascii_digit())
+            && octet.parse::<u16>().is_ok_and(|n| n <= 255);
+        if !valid || (i == 0 && octet != "127") {
+            return false;
+        }
+        octets += 1;
+    }
+    octets == 4
 }
 
 impl fmt::Display for Reference {

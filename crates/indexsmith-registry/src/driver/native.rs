@@ -1,0 +1,140 @@
+//! A native [`Transport`] over reqwest: rustls with the platform's roots, no redirects followed
+//! (the operations follow them, keeping credentials on their host), bodies streamed both ways.
+//! Runs on a tokio runtime (a current-thread one is enough).
+
+use super::{Incoming, Outgoing, OutgoingBody, ResponseBody, Transport};
+use crate::http::{FailureKind, Method, TransportFailure};
+use futures::StreamExt;
+use std::time::Duration;
+
+/// Sends requests with a [`reqwest::Client`].
+#[derive(Clone, Debug)]
+pub struct NativeTransport {
+    client: reqwest::Client,
+}
+
+/// Options of a [`NativeTransport`].
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct NativeOptions {
+    /// Gives up on a connection that takes longer to open.
+    pub connect_timeout: Duration,
+    /// Gives up on an answer that sends nothing for this long (reading or writing).
+    pub read_timeout: Duration,
+    /// The `User-Agent` header.
+    pub user_agent: String,
+}
+
+impl Default for NativeOptions {
+    fn default() -> Self {
+        NativeOptions {
+            connect_timeout: Duration::from_secs(30),
+            read_timeout: Duration::from_secs(120),
+            user_agent: format!("indexsmith/{}", env!("CARGO_PKG_VERSION")),
+        }
+    }
+}
+
+impl NativeTransport {
+    /// A transport with the default options.
+    pub fn new() -> Result<NativeTransport, TransportFailure> {
+        NativeTransport::with_options(NativeOptions::default())
+    }
+
+    pub fn with_options(options: NativeOptions) -> Result<NativeTransport, TransportFailure> {
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(options.connect_timeout)
+            .read_timeout(options.read_timeout)
+            .user_agent(options.user_agent)
+            .build()
+            .map_err(failure)?;
+        Ok(NativeTransport { client })
+    }
+}
+
+/// The body of an answer: reqwest's, read as it arrives.
+#[derive(Debug)]
+pub struct NativeBody(reqwest::Response);
+
+impl ResponseBody for NativeBody {
+    async fn next_chunk(&mut self) -> Result<Option<Vec<u8>>, TransportFailure> {
+        match self.0.chunk().await {
+            Ok(chunk) => Ok(chunk.map(|b| b.to_vec())),
+            Err(e) => Err(failure(e)),
+        }
+    }
+}
+
+impl Transport for NativeTransport {
+    type Body = NativeBody;
+
+    fn now(&self) -> u64 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs())
+    }
+
+    fn streams_uploads(&self) -> bool {
+        true
+    }
+
+    async fn send(&self, request: Outgoing) -> Result<Incoming<NativeBody>, TransportFailure> {
+        let method = match request.method {
+            Method::Get => reqwest::Method::GET,
+            Method::Head => reqwest::Method::HEAD,
+            Method::Post => reqwest::Method::POST,
+            Method::Put => reqwest::Method::PUT,
+            Method::Patch => reqwest::Method::PATCH,
+            Method::Delete => reqwest::Method::DELETE,
+        };
+        let mut builder = self.client.request(method, &request.url);
+        for (name, value) in &request.headers {
+            if !name.eq_ignore_ascii_case("content-length") && !name.eq_ignore_ascii_case("host") {
+                builder = builder.header(name, value);
+            }
+        }
+        builder = match request.body {
+            OutgoingBody::Empty => builder,
+            OutgoingBody::Bytes(bytes) => builder.body(bytes),
+            OutgoingBody::Stream(stream) => {
+                let len = stream.len();
+                builder
+                    .header("content-length", len.to_string())
+                    .body(reqwest::Body::wrap_stream(
+                        stream.map(|piece| piece.map(bytes::Bytes::from)),
+                    ))
+            }
+        };
+        let response = builder.send().await.map_err(failure)?;
+        let headers = response
+            .headers()
+            .iter()
+            .map(|(k, v)| {
+                let value = String::from_utf8_lossy(v.as_bytes()).into_owned();
+                (k.as_str().to_owned(), value)
+            })
+            .collect();
+        Ok(Incoming {
+            status: response.status().as_u16(),
+            headers,
+            body: NativeBody(response),
+        })
+    }
+}
+
+fn failure(e: reqwest::Error) -> TransportFailure {
+    let kind = if e.is_timeout() {
+        FailureKind::Timeout
+    } else {
+        FailureKind::Network
+    };
+    let mut message = e.to_string();
+    let mut source = std::error::Error::source(&e);
+    while let Some(cause) = source {
+        message.push_str(": ");
+        message.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    TransportFailure::new(kind, message)
+}
