@@ -1,6 +1,6 @@
 // The JavaScript baseline a web developer would write to validate an index or manifest, without
 // the hashing (each host hashes its own way): JSON.parse, the OCI schemas compiled by ajv, and a
-// duplicate-platform pass. Shared by the Node benchmark and the page of the Chromium benchmark.
+// pass of the index lints indexsmith has for the benchmark's findings. Shared by the Node benchmark and the page of the Chromium benchmark.
 
 function platformKey(p) {
   const features = [...(p["os.features"] ?? [])].sort().join(",");
@@ -8,14 +8,31 @@ function platformKey(p) {
   return `${p.os}|${p.architecture}|${variant}|${p["os.version"] ?? ""}|${features}`;
 }
 
-function duplicatePlatforms(doc) {
+function isAttestation(m) {
+  return m?.annotations?.["vnd.docker.reference.type"] === "attestation-manifest";
+}
+
+// The lints of the index: duplicate platforms, `os.version` off Windows, attestations of digests
+// that are not entries.
+function lintIndex(doc) {
   const seen = new Map();
+  const digests = new Set();
   const findings = [];
-  (doc.manifests ?? []).forEach((m, i) => {
+  const manifests = Array.isArray(doc.manifests) ? doc.manifests : [];
+  for (const m of manifests) if (typeof m?.digest === "string") digests.add(m.digest);
+  manifests.forEach((m, i) => {
     const p = m?.platform;
+    if (isAttestation(m)) {
+      const target = m.annotations["vnd.docker.reference.digest"];
+      if (typeof target === "string" && !digests.has(target))
+        findings.push({ code: "index/dangling-attestation", pointer: `/manifests/${i}` });
+      return;
+    }
     if (!p || typeof p !== "object") return;
-    if (m.annotations?.["vnd.docker.reference.type"] === "attestation-manifest") return;
     if (p.os === "unknown" && p.architecture === "unknown") return;
+    if (p["os.version"] !== undefined && p.os !== "windows")
+      findings.push({ code: "platform/os-version-not-windows", pointer: `/manifests/${i}` });
+    if (typeof p.os !== "string" || typeof p.architecture !== "string") return;
     const key = platformKey(p);
     if (seen.has(key))
       findings.push({ code: "index/duplicate-platform", pointer: `/manifests/${i}/platform` });
@@ -24,7 +41,10 @@ function duplicatePlatforms(doc) {
   return findings;
 }
 
-/** Parses and checks `text` with the ajv validators of the index and manifest schemas. */
+/**
+ * Parses and checks `text` with the ajv validators of the index and manifest schemas, then lints
+ * an index. `valid` is the schema's verdict; `findings` counts schema errors and lint findings.
+ */
 export function checkDocument(text, validateIndex, validateManifest) {
   const doc = JSON.parse(text);
   const isIndex =
@@ -32,8 +52,8 @@ export function checkDocument(text, validateIndex, validateManifest) {
   const check = isIndex ? validateIndex : validateManifest;
   const valid = check(doc);
   const errors = valid ? [] : check.errors;
-  const duplicates = isIndex ? duplicatePlatforms(doc) : [];
-  return { valid: valid && duplicates.length === 0, errors, duplicates };
+  const lints = isIndex ? lintIndex(doc) : [];
+  return { valid, errors, lints, findings: errors.length + lints.length };
 }
 
 /** Median milliseconds of `fn()`, after warm-up, over at least `minRuns` runs and about 1 s. */

@@ -1,7 +1,8 @@
 // Node benchmark: the same inputs through the indexsmith npm package (when built), a JavaScript
-// baseline (JSON.parse + ajv with the OCI schemas + a duplicate-platform pass + node:crypto
-// SHA-256), and the floor (JSON.parse + node:crypto SHA-256). Prints and writes a Markdown table
-// of medians and ratios.
+// baseline (JSON.parse + ajv with the OCI schemas + the index lints + node:crypto SHA-256), and
+// the floor (JSON.parse + node:crypto SHA-256), clean and with 1, 10 and 80 findings per 100
+// entries; then hostile shapes at n and 4n. Prints and writes a Markdown table of medians and
+// ratios.
 //
 //   node bench/node.mjs INPUTS_DIR OUT.md [AJV_PREFIX] [PKG_DIR]   (AJV_PREFIX: where node_modules/
 //   has ajv; default the repository root, the npm workspace)
@@ -72,36 +73,48 @@ async function loadIndexsmith() {
   return null;
 }
 
-const files = [10, 100, 1000, 10000].map((n) => [String(n), `index-${n}.json`]);
-if (process.env.BENCH_50MB) files.push(["50mb", "index-50mb.json"]);
+// [entries, findings per 100 entries, file]
+const files = [10, 100, 1000, 10000].map((n) => [String(n), 0, `index-${n}.json`]);
+if (process.env.BENCH_50MB) files.push(["50mb", 0, "index-50mb.json"]);
+for (const n of [1000, 10000])
+  for (const d of [1, 10, 80]) files.push([String(n), d, `index-${n}-f${d}.json`]);
+
+// Diagnostics that are about the document's size, not its content: the baseline has no such check.
+const SIZE_ONLY = new Set(["document/exceeds-registry-limit"]);
 
 const indexsmith = await loadIndexsmith();
 const rows = [];
-for (const [name, file] of files) {
+for (const [name, density, file] of files) {
   const path = join(inputs, file);
   if (!existsSync(path)) continue;
   const text = readFileSync(path, "utf8");
-  // The baseline must agree that the input is valid, or it would time an error path.
+  // The baseline must agree on what is wrong, or it would time another path: a clean input is
+  // valid without findings, and an input with findings has as many for both.
   const b = baseline(text);
-  if (!b.valid)
+  if (density === 0 && (!b.valid || b.findings !== 0))
     throw new Error(
-      `${file}: the baseline finds it invalid: ${JSON.stringify(b.errors?.slice(0, 3))}`,
+      `${file}: the baseline finds it invalid: ${JSON.stringify([...b.errors, ...b.lints].slice(0, 3))}`,
     );
   const row = {
     name,
+    density,
     bytes: Buffer.byteLength(text),
+    findings: b.findings,
     baseline: timeFn(() => baseline(text)),
     floor: timeFn(() => floor(text)),
   };
   if (indexsmith) {
     const r = indexsmith.mod.validate(text, {});
-    if (r.valid !== true) throw new Error(`${file}: indexsmith finds it invalid`);
+    const found = r.diagnostics.filter((d) => !SIZE_ONLY.has(d.code)).length;
+    if (found !== b.findings)
+      throw new Error(`${file}: indexsmith has ${found} findings, the baseline ${b.findings}`);
     if (r.digest !== b.digest)
       throw new Error(`${file}: digests differ: ${r.digest} vs ${b.digest}`);
+    row.diagnostics = r.diagnostics.length;
     row.indexsmith = timeFn(() => indexsmith.mod.validate(text, {}));
   }
   rows.push(row);
-  console.log(`${name}: ${JSON.stringify(row)}`);
+  console.log(`${name}/${density}: ${JSON.stringify(row)}`);
 }
 
 let md = `## Node ${process.version}\n\n`;
@@ -109,13 +122,55 @@ md += indexsmith
   ? `indexsmith npm package: \`${indexsmith.path}\`.\n\n`
   : "indexsmith npm package: not built; JavaScript only.\n\n";
 md +=
-  "| entries | bytes | indexsmith | JS baseline (JSON.parse + ajv + duplicates + SHA-256) | floor (JSON.parse + SHA-256) | baseline / indexsmith | indexsmith / floor |\n";
-md += "|---:|---:|---:|---:|---:|---:|---:|\n";
+  "| entries | findings per 100 entries | bytes | diagnostics | indexsmith | JS baseline (JSON.parse + ajv + lints + SHA-256) | floor (JSON.parse + SHA-256) | baseline / indexsmith | indexsmith / floor |\n";
+md += "|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
 for (const r of rows) {
   const ix = r.indexsmith;
-  md += `| ${r.name} | ${r.bytes} | ${ix ? fmt(ix) : "–"} | ${fmt(r.baseline)} | ${fmt(r.floor)} | ${ix ? (r.baseline / ix).toFixed(2) + "×" : "–"} | ${ix ? (ix / r.floor).toFixed(2) + "×" : "–"} |\n`;
+  md += `| ${r.name} | ${r.density} | ${r.bytes} | ${r.diagnostics ?? r.findings} | ${ix ? fmt(ix) : "–"} | ${fmt(r.baseline)} | ${fmt(r.floor)} | ${ix ? (r.baseline / ix).toFixed(2) + "×" : "–"} | ${ix ? (ix / r.floor).toFixed(2) + "×" : "–"} |\n`;
 }
 md +=
-  "\nTargets: indexsmith ≥ 1.5× faster than the baseline from 1,000 entries, and within 1.3× of the floor.\n";
+  "\nTargets: indexsmith ≥ 1.5× faster than the baseline from 1,000 entries at every findings density, and within 1.3× of the floor on clean input.\n";
+
+// Hostile shapes: time at 4n against time at n, and 1.5 MB of repeated keys.
+if (indexsmith) {
+  const validate = (text) => indexsmith.mod.validate(text, {});
+  const repeatedKeys = (n) => `{"schemaVersion":2${',"manifests":[]'.repeat(n)}}`;
+  const entry = (i, platform) =>
+    `{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:${i.toString(16).padStart(64, "0")}","size":1${platform}}`;
+  const shapes = [
+    ["repeated keys on one line", repeatedKeys, 25_000],
+    [
+      "duplicate platforms on one line",
+      (n) =>
+        `{"schemaVersion":2,"manifests":[${Array.from({ length: n }, (_, i) => entry(i, ',"platform":{"os":"linux","architecture":"amd64"}')).join(",")}]}`,
+      2_500,
+    ],
+    [
+      "findings under a huge key",
+      (n) =>
+        `{"${"k".repeat(n * 20)}":{${Array.from({ length: n }, () => '"a":"\\u0001"').join(",")}}}`,
+      5_000,
+    ],
+    [
+      "control characters after a long non-ASCII run",
+      (n) => `{"a":"${"é".repeat(n * 20)}${"\u0001".repeat(1000)}"}`,
+      5_000,
+    ],
+    ["lone surrogates", (n) => `{"a":"${"\\ud800".repeat(n)}"}`, 10_000],
+  ];
+  md +=
+    "\n### Hostile shapes\n\n| shape | n | time at n | time at 4n | ratio |\n|---|---:|---:|---:|---:|\n";
+  for (const [shape, make, n] of shapes) {
+    const small = make(n);
+    const large = make(4 * n);
+    const a = timeFn(() => validate(small), 5);
+    const b = timeFn(() => validate(large), 5);
+    md += `| ${shape} | ${n} | ${fmt(a)} | ${fmt(b)} | ${(b / a).toFixed(2)}× |\n`;
+  }
+  const mb = repeatedKeys(Math.ceil(1_500_000 / 15));
+  md += `\n1.5 MB of repeated keys (${mb.length} bytes): ${fmt(timeFn(() => validate(mb), 5))}.\n`;
+  md +=
+    "\nTargets: time at 4n ≤ 5× time at n for every shape; 1.5 MB of repeated keys under 50 ms.\n";
+}
 writeFileSync(out, md);
 console.log(md);

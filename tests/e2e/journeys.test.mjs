@@ -289,3 +289,41 @@ browserTest(
     }
   },
 );
+
+browserTest("copy the platforms ticked of a multi-arch image", async ({ page }) => {
+  const source = await getManifest(direct(env.registry), "sample/hello", "latest");
+  const entries = JSON.parse(source.bytes.toString("utf8")).manifests;
+  await openApp(page);
+  await tab(page, "Registry").click();
+  await textbox(page, "Source reference").fill(`${env.registry}/sample/hello:latest`);
+  const name = unique("partial");
+  await textbox(page, "Target reference").fill(`${env.registry}/sample/partial:${name}`);
+  await button(page, "Copy image").click();
+  const plan = page.getByRole("region", { name: "Copy plan", exact: true });
+  await plan.getByRole("table").waitFor();
+  assert.equal(await plan.getByRole("checkbox").count(), entries.length, "one box per platform");
+
+  // Keep linux/amd64 and linux/arm64: the plan must be made again before it can be confirmed.
+  for (const platform of ["linux/arm/v7", "windows/amd64"]) {
+    await plan.getByRole("checkbox", { name: platform }).uncheck();
+  }
+  await plan.getByText("The platforms ticked changed").waitFor();
+  assert.ok(await button(page, "Confirm copy").isDisabled(), "not the plan for these platforms");
+  await button(page, "Copy image").click();
+  await textUntil(plan, (t) => t.includes("2 of 4 platforms"), "the plan for two platforms");
+  assert.deepEqual(await plan.locator("tbody tr td:nth-child(2)").allTextContents(), [
+    "mount",
+    "mount",
+    "push",
+  ]);
+  await button(page, "Confirm copy").click();
+  const copied = page.getByRole("status", { name: "Copied digest", exact: true });
+  await copied.waitFor();
+  const back = await getManifest(direct(env.registry), "sample/partial", name, OCI_INDEX);
+  assert.equal(await copied.textContent(), back.digest, "the digest of the stored bytes");
+  assert.deepEqual(
+    JSON.parse(back.bytes.toString("utf8")).manifests.map((m) => m.digest),
+    entries.slice(0, 2).map((m) => m.digest),
+    "only the platforms ticked, in their order",
+  );
+});

@@ -168,3 +168,59 @@ async fn diagnostics_list_every_finding_with_its_code() {
     .await;
     assert!(html.contains("No findings"));
 }
+
+mod alerts {
+    use indexsmith_web::components::error_alert::{ErrorAlert, ErrorAlertProps};
+    use indexsmith_web::state::Failure;
+    use yew::prelude::*;
+    use yew::LocalServerRenderer;
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn an_alert_names_the_failure_once_and_offers_retry() {
+        // (case, failure, retry, texts that must appear)
+        let cases = [
+            (
+                "registry code",
+                Failure::new(
+                    "MANIFEST_UNKNOWN",
+                    "While fetching a manifest: no such tag.",
+                )
+                .with_detail("manifest unknown"),
+                true,
+                vec![
+                    "role=\"alert\"",
+                    "Registry error",
+                    "The registry said: ",
+                    ">Retry<",
+                ],
+            ),
+            (
+                "refused",
+                Failure::new("CONNECTION_REFUSED", "Could not reach 127.0.0.1:1.")
+                    .with_detail("connection refused: tcp connect error"),
+                false,
+                vec!["Connection refused", "Underlying error: "],
+            ),
+        ];
+        for (name, failure, retry, texts) in cases {
+            let code = failure.code.clone();
+            let html = LocalServerRenderer::<ErrorAlert>::with_props(ErrorAlertProps {
+                failure,
+                on_retry: retry.then(|| Callback::from(|_: ()| {})),
+                on_dismiss: None,
+            })
+            .hydratable(false)
+            .render()
+            .await;
+            for t in texts {
+                assert!(html.contains(t), "{name}: {t} in {html}");
+            }
+            assert_eq!(
+                html.matches(code.as_str()).count(),
+                1,
+                "{name}: the code once: {html}"
+            );
+            assert_eq!(html.contains(">Retry<"), retry, "{name}: Retry");
+        }
+    }
+}

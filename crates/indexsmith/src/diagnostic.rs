@@ -351,6 +351,10 @@ pub fn is_valid(diagnostics: &[Diagnostic]) -> bool {
 /// Appends one RFC 6901 reference token to `pointer`, escaping `~` and `/`.
 pub fn push_pointer_token(pointer: &mut String, token: &str) {
     pointer.push('/');
+    if !token.contains(['~', '/']) {
+        pointer.push_str(token);
+        return;
+    }
     for c in token.chars() {
         match c {
             '~' => pointer.push_str("~0"),

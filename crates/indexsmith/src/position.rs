@@ -102,10 +102,15 @@ fn is_continuation(b: u8) -> bool {
 /// `offsets` may come in any order and repeat; the result is in the same order. Each position is
 /// the one [`LineIndex::position`] gives.
 pub fn locate_all(text: &[u8], offsets: &[u32]) -> Vec<Position> {
+    locate_all_in(text, std::str::from_utf8(text).is_ok(), offsets)
+}
+
+/// [`locate_all`] in a text already known to be UTF-8 (`utf8`) or not.
+pub(crate) fn locate_all_in(text: &[u8], utf8: bool, offsets: &[u32]) -> Vec<Position> {
     let mut order: Vec<u32> = (0..offsets.len() as u32).collect();
     order.sort_unstable_by_key(|&i| offsets[i as usize]);
     let mut out = vec![Position::default(); offsets.len()];
-    let mut sweep = Sweep::new(text);
+    let mut sweep = Sweep::new(text, utf8);
     for i in order {
         out[i as usize] = sweep.position(offsets[i as usize]);
     }
@@ -129,10 +134,10 @@ struct Sweep<'a> {
 }
 
 impl<'a> Sweep<'a> {
-    fn new(text: &'a [u8]) -> Self {
+    fn new(text: &'a [u8], utf8: bool) -> Self {
         Sweep {
             text,
-            utf8: std::str::from_utf8(text).is_ok(),
+            utf8,
             line: 0,
             line_start: 0,
             anchor: 0,
@@ -144,8 +149,19 @@ impl<'a> Sweep<'a> {
     fn position(&mut self, offset: u32) -> Position {
         let t = self.text;
         let offset = (offset as usize).min(t.len());
+        let region = &t[self.anchor..offset];
+        let (lf, cr) = count_breaks(region);
+        if cr == 0 {
+            // Only `\n` breaks: count them, and start from the last one.
+            if let Some(last) = region.iter().rposition(|&b| b == b'\n') {
+                self.line += lf;
+                self.line_start = self.anchor + last + 1;
+                self.anchor = self.line_start;
+                self.column = 0;
+            }
+        }
         let mut i = self.anchor;
-        while let Some(k) = next_break(t, i, offset) {
+        while let Some(k) = (cr > 0).then(|| next_break(t, i, offset)).flatten() {
             // `\r\n` is one break; a `\r` whose `\n` lies at or past `offset` leaves `offset`
             // on the `\r`'s line.
             let start = if t[k] == b'\r' && k + 1 < t.len() && t[k + 1] == b'\n' {
@@ -210,6 +226,26 @@ impl<'a> Sweep<'a> {
 #[inline(always)]
 fn utf8_byte_units(b: u8) -> u32 {
     !is_continuation(b) as u32 + (b >= 0xF0) as u32
+}
+
+/// The `\n` and the `\r` bytes of `bytes`, counted eight bytes at a time.
+fn count_breaks(bytes: &[u8]) -> (u32, u32) {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    // The high bit of each byte of `x` that is zero, exactly (no borrow from byte to byte).
+    let zeros = |x: u64| !(((x & LOW7) + LOW7) | x | LOW7);
+    let (mut lf, mut cr) = (0u32, 0u32);
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+        lf += zeros(w ^ (ONES * b'\n' as u64)).count_ones();
+        cr += zeros(w ^ (ONES * b'\r' as u64)).count_ones();
+    }
+    for &b in chunks.remainder() {
+        lf += (b == b'\n') as u32;
+        cr += (b == b'\r') as u32;
+    }
+    (lf, cr)
 }
 
 /// The first `\n` or `\r` in `text[from..to]`, eight bytes at a time.
@@ -335,6 +371,20 @@ mod tests {
         assert!(index.checkpoints.len() >= 9, "{}", index.checkpoints.len());
         let end = index.position(text.len() as u32);
         assert_eq!((end.line, end.column), (2, 5_001));
+    }
+
+    #[test]
+    fn breaks_are_counted_exactly() {
+        for text in [
+            &b"\n\r\n\x0a\x0b\x8a\x0d\xff\n"[..],
+            b"",
+            b"abc",
+            &[b'\n'; 17],
+        ] {
+            let lf = text.iter().filter(|&&b| b == b'\n').count() as u32;
+            let cr = text.iter().filter(|&&b| b == b'\r').count() as u32;
+            assert_eq!(count_breaks(text), (lf, cr), "{text:?}");
+        }
     }
 
     #[test]

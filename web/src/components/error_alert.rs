@@ -14,6 +14,16 @@ pub struct ErrorAlertProps {
     pub on_dismiss: Option<Callback<()>>,
 }
 
+/// Whose words the detail is: the registry's for its own codes, else the connection's (the
+/// proxy's or the browser's report of a failed request).
+fn detail_label(code: &str) -> &'static str {
+    match code {
+        "CONNECTION_REFUSED" | "HOST_NOT_FOUND" | "TLS" | "TIMEOUT" | "NETWORK"
+        | "CORS_BLOCKED" => "Underlying error: ",
+        _ => "The registry said: ",
+    }
+}
+
 #[function_component(ErrorAlert)]
 pub fn error_alert(props: &ErrorAlertProps) -> Html {
     let f = &props.failure;
@@ -28,7 +38,7 @@ pub fn error_alert(props: &ErrorAlertProps) -> Html {
             <div class="alert-text">
                 <strong>{f.class()}</strong>{" "}<code class="code">{f.code.clone()}</code>
                 <p class="message">{f.message.clone()}</p>
-                { for f.detail.as_ref().map(|d| html!{ <p class="detail">{"The registry said: "}<q>{d.clone()}</q></p> }) }
+                { for f.detail.as_ref().map(|d| html!{ <p class="detail">{detail_label(&f.code)}<q>{d.clone()}</q></p> }) }
             </div>
             <div class="alert-actions">{ for retry }{ for dismiss }</div>
         </div>

@@ -1,8 +1,9 @@
 //! Writes the benchmark inputs: `gen-inputs [DIR]` (default `target/bench-inputs`).
 //!
-//! Files: `index-{10,100,1000,10000}.json` and `index-50mb.json`.
+//! Files: `index-{10,100,1000,10000}.json`, `index-50mb.json`, and the 1,000- and 10,000-entry
+//! indexes with findings, `index-{1000,10000}-f{1,10,80}.json` (findings per 100 entries).
 
-use indexsmith_bench::{index, index_of_size, SIZES};
+use indexsmith_bench::{index, index_of_size, index_with_findings, DENSITIES, SIZES};
 use std::path::PathBuf;
 
 fn main() {
@@ -20,6 +21,14 @@ fn main() {
         .map(|&n| (format!("index-{n}.json"), index(n)))
         .collect();
     files.push(("index-50mb.json".to_owned(), index_of_size(50 * 1_000_000)));
+    for entries in [1_000, 10_000] {
+        for per_100 in DENSITIES.into_iter().filter(|&d| d > 0) {
+            files.push((
+                format!("index-{entries}-f{per_100}.json"),
+                index_with_findings(entries, per_100),
+            ));
+        }
+    }
     for (name, bytes) in files {
         let path = dir.join(&name);
         if std::fs::read(&path).is_ok_and(|old| old == bytes) {

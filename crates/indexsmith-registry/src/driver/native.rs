@@ -7,10 +7,15 @@ use crate::http::{FailureKind, Method, TransportFailure};
 use futures::StreamExt;
 use std::time::Duration;
 
-/// Sends requests with a [`reqwest::Client`].
+/// Sends requests with a [`reqwest::Client`]: one without TLS for `http://` URLs, and one with
+/// the platform's roots for `https://` URLs, built on the first such request (reading the
+/// platform's certificates costs a command line more than the rest of its start-up, and a call
+/// that only talks to loopback registries never needs them).
 #[derive(Clone, Debug)]
 pub struct NativeTransport {
-    client: reqwest::Client,
+    plain: reqwest::Client,
+    tls: std::sync::OnceLock<Result<reqwest::Client, TransportFailure>>,
+    options: NativeOptions,
 }
 
 /// Options of a [`NativeTransport`].
@@ -42,16 +47,38 @@ impl NativeTransport {
     }
 
     pub fn with_options(options: NativeOptions) -> Result<NativeTransport, TransportFailure> {
-        let client = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(options.connect_timeout)
-            .read_timeout(options.read_timeout)
-            .user_agent(options.user_agent)
+        let plain = builder(&options)
+            .tls_built_in_root_certs(false)
             .build()
             .map_err(failure)?;
-        Ok(NativeTransport { client })
+        Ok(NativeTransport {
+            plain,
+            tls: std::sync::OnceLock::new(),
+            options,
+        })
+    }
+
+    /// The client for `url`: the TLS one (built now if it was not) for `https://`.
+    fn client_for(&self, url: &str) -> Result<&reqwest::Client, TransportFailure> {
+        if !url.starts_with("https://") {
+            return Ok(&self.plain);
+        }
+        self.tls
+            .get_or_init(|| builder(&self.options).build().map_err(failure))
+            .as_ref()
+            .map_err(Clone::clone)
     }
 }
+
+fn builder(options: &NativeOptions) -> reqwest::ClientBuilder {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .connect_timeout(options.connect_timeout)
+        .read_timeout(options.read_timeout)
+        .user_agent(options.user_agent.clone())
+}
+
+impl NativeTransport {}
 
 /// The body of an answer: reqwest's, read as it arrives.
 #[derive(Debug)]
@@ -88,7 +115,7 @@ impl Transport for NativeTransport {
             Method::Patch => reqwest::Method::PATCH,
             Method::Delete => reqwest::Method::DELETE,
         };
-        let mut builder = self.client.request(method, &request.url);
+        let mut builder = self.client_for(&request.url)?.request(method, &request.url);
         for (name, value) in &request.headers {
             if !name.eq_ignore_ascii_case("content-length") && !name.eq_ignore_ascii_case("host") {
                 builder = builder.header(name, value);

@@ -143,6 +143,12 @@ impl IndexDocument {
             .unwrap_or(&[])
     }
 
+    /// The positions of the entries `selector` picks, in index order (the rule every edit uses:
+    /// a platform selects the non-attestation entries that satisfy it). An empty pick is an error.
+    pub fn select(&self, selector: &super::Selector) -> Result<Vec<usize>, ComposeError> {
+        super::edit::select(self, selector)
+    }
+
     pub(crate) fn entries_mut(&mut self) -> &mut Vec<Value> {
         if !matches!(self.value.get("manifests"), Some(Value::Array(_))) {
             self.value.set("manifests", Value::Array(Vec::new()));

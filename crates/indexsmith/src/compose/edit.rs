@@ -361,7 +361,7 @@ fn set_platform_field(
     Ok(())
 }
 
-fn select(doc: &IndexDocument, selector: &Selector) -> Result<Vec<usize>, ComposeError> {
+pub(crate) fn select(doc: &IndexDocument, selector: &Selector) -> Result<Vec<usize>, ComposeError> {
     let selected: Vec<usize> = match selector {
         Selector::Index(i) => {
             check_index(doc, *i)?;

@@ -222,10 +222,15 @@ impl<'a> Tree<'a> {
     /// long) is cut back to that of the nearest ancestor whose pointer fits: a report with many
     /// findings under one huge key would otherwise repeat the key in each of them.
     pub fn pointer(&self, id: NodeId) -> String {
+        self.pointer_with(id, &mut Vec::new())
+    }
+
+    /// [`Tree::pointer`], with room for the path to the root (`tokens`) kept from call to call.
+    pub fn pointer_with(&self, id: NodeId, tokens: &mut Vec<NodeId>) -> String {
         let nodes = self.nodes.as_slice();
         // The nodes whose tokens make the pointer, innermost first, and the raw length of their
         // text (an upper bound of the decoded token's length, plus the `/`).
-        let mut tokens: Vec<NodeId> = Vec::new();
+        tokens.clear();
         let mut length = 0usize;
         let mut current = id;
         while current != NONE && current != Self::ROOT {

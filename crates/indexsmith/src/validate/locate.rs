@@ -9,7 +9,7 @@
 use super::context::Finding;
 use crate::diagnostic::{Code, Diagnostic, Severity, Span};
 use crate::json::{NodeId, NodeKind, ParseFinding, Tree};
-use crate::position::locate_all;
+use crate::position::locate_all_in;
 
 /// The most diagnostics of one code a report lists.
 pub const MAX_PER_CODE: usize = 1_000;
@@ -68,7 +68,8 @@ pub(crate) fn diagnostics(
         offsets.push(p.start);
         offsets.push(p.end.max(p.start));
     }
-    let positions = locate_all(tree.text, &offsets);
+    let positions = locate_all_in(tree.text, tree.text_str.is_some(), &offsets);
+    let mut scratch = Vec::new();
     pending
         .into_iter()
         .zip(positions.chunks_exact(2))
@@ -80,7 +81,7 @@ pub(crate) fn diagnostics(
                     end: at[1],
                 });
             if let Some(node) = p.node {
-                d.pointer = tree.pointer(node);
+                d.pointer = tree.pointer_with(node, &mut scratch);
             }
             d.help = p.help;
             d
