@@ -103,7 +103,9 @@ fn run_with_servers(work: &Path, chromium: &str, registry_program: &Path) -> Res
             .env("E2E_REGISTRY", &registry)
             .env("E2E_PLAIN_REGISTRY", &plain.addr)
             .env("E2E_OUTPUT", &output)
-            .env("E2E_CHROMIUM", chromium),
+            .env("E2E_CHROMIUM", chromium)
+            .env("E2E_SERVE", fs::canonicalize(SERVE)?)
+            .env("E2E_DIST", fs::canonicalize("dist")?),
     );
     let results = fs::read_to_string(&tap).unwrap_or_default();
     let count = |key: &str| -> Option<u32> {

@@ -109,15 +109,42 @@ pub fn build() -> Result {
         .collect();
     declarations.push_str(&fs::read_to_string(js.join("init.d.ts"))?);
     declarations.push_str(&fs::read_to_string(js.join("registry.d.ts"))?);
-    fs::write(pkg.join("indexsmith.d.ts"), declarations)?;
-    for file in ["node.cjs", "node.mjs", "web.js"] {
+    fs::write(pkg.join("indexsmith.d.ts"), &declarations)?;
+    // The same text serves `require` (indexsmith.d.cts, CommonJS); web.d.ts, inline.d.ts and
+    // node.d.ts give the subpaths their types where TypeScript reads no `exports` (node10).
+    fs::write(pkg.join("indexsmith.d.cts"), &declarations)?;
+    for entry in ["web", "inline", "node"] {
+        fs::write(
+            pkg.join(format!("{entry}.d.ts")),
+            "export * from \"./indexsmith.js\";\nexport { default } from \"./indexsmith.js\";\n",
+        )?;
+    }
+    for file in ["node.cjs", "node.mjs", "web.js", "inline.js", "loader.js"] {
         copy(&js.join(file), &pkg.join(file))?;
+    }
+    // indexsmith/inline: the browser modules as base64 in JS, for bundlers that carry no .wasm.
+    for (wasm, name) in [
+        ("indexsmith_bg.wasm", "core.inline.js"),
+        (module, "registry.inline.js"),
+    ] {
+        let output = Command::new("base64")
+            .arg("-w0")
+            .arg(pkg.join(wasm))
+            .output()?;
+        if !output.status.success() {
+            return Err(Error::new(format!("base64 of {wasm} failed")));
+        }
+        let mut text = String::from("export default \"");
+        text.push_str(std::str::from_utf8(&output.stdout).map_err(|e| Error::new(e.to_string()))?);
+        text.push_str("\";\n");
+        fs::write(pkg.join(name), text)?;
     }
     // The registry driver is one source for both module systems: each gets its export line. So is
     // the unpacking of validation reports.
     for (source, name, export) in [
         ("registry.js", "registry", "registryApi"),
         ("report.js", "report", "unpackReport"),
+        ("call-options.js", "call-options", "callRegistry"),
     ] {
         let text = fs::read_to_string(js.join(source))?;
         fs::write(
@@ -129,6 +156,12 @@ pub fn build() -> Result {
             format!("{text}export {{ {export} }};\n"),
         )?;
     }
+    // In browsers the registry module's default place is next to the JS (a URL bundlers follow).
+    let mut registry_web = fs::read_to_string(pkg.join("registry.web.js"))?;
+    registry_web.push_str(
+        "export const defaultLocation = () => new URL(\"./indexsmith_registry_bg.wasm\", import.meta.url);\n",
+    );
+    fs::write(pkg.join("registry.web.js"), registry_web)?;
     for file in ["README.md", "LICENSE"] {
         copy(&Path::new(CRATE).join(file), &pkg.join(file))?;
     }
@@ -187,6 +220,11 @@ pub fn test() -> Result {
 
     run::section("node --test (package, registry, browser, npm pack)");
     run::status(Command::new("node").arg("--test").arg(format!("{TESTS}/")))?;
+
+    run::section(
+        "consumer matrix (tests/consumers: TypeScript, Node, Vite, webpack, esbuild, Rollup)",
+    );
+    run::status(Command::new("bash").args(["scripts/test-consumers.sh", "--no-build"]))?;
 
     run::section("wasm-bindgen-test (Node)");
     let runner = std::env::var("WASM_BINDGEN_TEST_RUNNER")

@@ -200,6 +200,7 @@ const registryApi = () => {
   );
   return registry;
 };
+const { callRegistry } = require("./call-options.cjs");
 for (const name of [
   "fetchManifest",
   "inspect",
@@ -209,13 +210,16 @@ for (const name of [
   "pushIndex",
   "copyImage",
 ]) {
-  api[name] = async (...args) => registryApi()[name](...args);
+  api[name] = (...args) => callRegistry(registryApi, name, args);
 }
 
 // The module is ready as soon as this file has loaded; init exists so that code written for
 // browsers runs unchanged.
 api.init = async () => {};
 api.initSync = () => {};
+// What TypeScript and Babel compile `import init from "indexsmith"` to reads `.default` of a
+// module marked `__esModule` (not enumerated, as their own output does it).
 api.default = api.init;
+Object.defineProperty(api, "__esModule", { value: true });
 
 module.exports = api;

@@ -1,7 +1,6 @@
-// The Node entry point of indexsmith for `import`: the same module instance as `require`.
-import { createRequire } from "node:module";
-
-const api = createRequire(import.meta.url)("./node.cjs");
+// The Node entry point of indexsmith for `import`: the same module instance as `require`. A static
+// import, so that bundlers targeting Node follow it.
+import api from "./node.cjs";
 
 export default api.init;
 export const {

@@ -17,7 +17,7 @@ export type RegistryError = Error & RegistryErrorFields;
 /** Options of every registry function: `onProgress` gets each progress event; `signal` aborts the call (it rejects with the signal's reason). */
 export type RegistryCallOptions = RegistryOptions & {
   onProgress?: (event: RegistryEvent) => void;
-  signal?: AbortSignal;
+  signal?: HostInstance<"AbortSignal">;
 };
 /** Options of `createIndexFromReferences`. */
 export type CreateIndexFromReferencesOptions = RegistryCallOptions & { format?: "oci" | "docker" };

@@ -46,9 +46,27 @@ function registryApi(glue, validate, host = {}) {
     return e;
   }
 
+  // Ports browsers refuse to connect to (the Fetch standard's "bad ports"): a request to one is a
+  // network error, whatever the origin.
+  const BAD_PORTS = new Set([
+    1, 7, 9, 11, 13, 15, 17, 19, 20, 21, 22, 23, 25, 37, 42, 43, 53, 69, 77, 79, 87, 95, 101, 102,
+    103, 104, 109, 110, 111, 113, 115, 117, 119, 123, 135, 137, 139, 143, 161, 179, 389, 427, 465,
+    512, 513, 514, 515, 526, 530, 531, 532, 540, 548, 554, 556, 563, 587, 601, 636, 989, 990, 993,
+    995, 1719, 1720, 1723, 2049, 3659, 4045, 4190, 5060, 5061, 6000, 6566, 6665, 6666, 6667, 6668,
+    6669, 6679, 6697, 10080,
+  ]);
+  const blockedPort = (url) => {
+    try {
+      return BAD_PORTS.has(Number(new URL(url).port));
+    } catch {
+      return false;
+    }
+  };
+
   // A TypeError from fetch in a browser on a cross-origin request is, most likely, CORS.
   function failureKind(error, url) {
     if (error && error.name === "TimeoutError") return "timeout";
+    if (isBrowser && error instanceof TypeError && blockedPort(url)) return "network";
     if (isBrowser && error instanceof TypeError) {
       try {
         if (new URL(url, globalThis.location.href).origin !== globalThis.location.origin)

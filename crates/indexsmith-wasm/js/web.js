@@ -1,26 +1,21 @@
 // The browser and bundler entry point of indexsmith (ES module).
 //
 // Call `await init()` once before anything else: it fetches `indexsmith_bg.wasm` next to this file,
-// or takes the module from `input` (a URL, a Response, bytes or a WebAssembly.Module). Digests are
-// computed in WebAssembly (browsers have no synchronous SHA-256). A trap of the module (a bug) is
-// turned into an Error with code "internal" after the module is re-instantiated.
+// or takes the module from `input` (a URL, a Response, bytes or a WebAssembly.Module), or each
+// module from `{ core, registry }` (loader.js). Digests are computed in WebAssembly (browsers have
+// no synchronous SHA-256). A trap of the module (a bug) is turned into an Error with code
+// "internal" after the module is re-instantiated.
+//
+// Every export is marked pure so that bundlers drop what a page does not use; the registry
+// functions load their JS and module on the first call (a chunk of its own in bundlers).
 
-import initGlue, * as glue from "./glue.web.js";
-import initRegistryGlue, * as registryGlue from "./registry_glue.web.js";
-import { registryApi } from "./registry.web.js";
+import * as glue from "./glue.web.js";
+import { error, isReady, registryCall, start, startSync } from "./loader.js";
 import { unpackReport } from "./report.web.js";
-
-let ready = false;
-
-function error(code, message, cause) {
-  const e = new Error(message, cause === undefined ? undefined : { cause });
-  e.code = code;
-  return e;
-}
 
 function wrap(fn) {
   return (...args) => {
-    if (!ready) {
+    if (!isReady()) {
       throw error("uninitialized", "indexsmith: call `await init()` before using the module");
     }
     try {
@@ -39,18 +34,12 @@ function wrap(fn) {
   };
 }
 
-export default async function init(input) {
-  if (!ready) {
-    await initGlue(input === undefined ? undefined : { module_or_path: input });
-    ready = true;
-  }
+export default function init(input) {
+  return start(input, () => new URL("./indexsmith_bg.wasm", import.meta.url));
 }
 
 export function initSync(module) {
-  if (!ready) {
-    glue.initSync({ module });
-    ready = true;
-  }
+  startSync(module);
 }
 
 export { init };
@@ -111,14 +100,18 @@ function validateWith(descriptor, input, options) {
   return unpackReport(glue.validateInput(size, descriptor, options), digest, size);
 }
 
-export const validate = wrap((input, options) => validateWith(false, input, options));
-export const validateDescriptor = wrap((input, options) => validateWith(true, input, options));
+export const validate = /* @__PURE__ */ wrap((input, options) =>
+  validateWith(false, input, options),
+);
+export const validateDescriptor = /* @__PURE__ */ wrap((input, options) =>
+  validateWith(true, input, options),
+);
 
 const hex = (buffer) =>
   Array.from(new Uint8Array(buffer), (b) => b.toString(16).padStart(2, "0")).join("");
 
 // WebCrypto takes its copy of the bytes when called, before validation reuses the module's memory.
-const startValidation = wrap((input, options) => {
+const startValidation = /* @__PURE__ */ wrap((input, options) => {
   const written = writeInput(input);
   if (written === null) return null;
   const digest = crypto.subtle.digest("SHA-256", written);
@@ -144,43 +137,27 @@ export async function validateAsync(input, options) {
   return started.validation;
 }
 
-export const digest = wrap(glue.digest);
-export const version = wrap(glue.version);
-export const createIndex = wrap(glue.createIndex);
-export const editIndex = wrap(glue.editIndex);
-export const diffIndexes = wrap(glue.diffIndexes);
-export const parseReference = wrap(glue.parseReference);
-export const parsePlatform = wrap(glue.parsePlatform);
-export const formatPlatform = wrap(glue.formatPlatform);
-export const platformMatches = wrap(glue.platformMatches);
-export const platformMatchesStrict = wrap(glue.platformMatchesStrict);
-export const comparePlatforms = wrap(glue.comparePlatforms);
-export const resolvePlatform = wrap(glue.resolvePlatform);
-export const platformFromConfig = wrap(glue.platformFromConfig);
+export const digest = /* @__PURE__ */ wrap(glue.digest);
+export const version = /* @__PURE__ */ wrap(glue.version);
+export const createIndex = /* @__PURE__ */ wrap(glue.createIndex);
+export const editIndex = /* @__PURE__ */ wrap(glue.editIndex);
+export const diffIndexes = /* @__PURE__ */ wrap(glue.diffIndexes);
+export const parseReference = /* @__PURE__ */ wrap(glue.parseReference);
+export const parsePlatform = /* @__PURE__ */ wrap(glue.parsePlatform);
+export const formatPlatform = /* @__PURE__ */ wrap(glue.formatPlatform);
+export const platformMatches = /* @__PURE__ */ wrap(glue.platformMatches);
+export const platformMatchesStrict = /* @__PURE__ */ wrap(glue.platformMatchesStrict);
+export const comparePlatforms = /* @__PURE__ */ wrap(glue.comparePlatforms);
+export const resolvePlatform = /* @__PURE__ */ wrap(glue.resolvePlatform);
+export const platformFromConfig = /* @__PURE__ */ wrap(glue.platformFromConfig);
 
 // The registry API (async, over the global fetch; registry.web.js) runs on a second module, the
-// core with the registry protocol: `indexsmith_registry_bg.wasm` next to this file, fetched on the
-// first registry call.
-let registry = null;
-async function registryReady() {
-  if (!registry) {
-    await initRegistryGlue();
-    registry = registryApi(registryGlue, registryGlue.validate);
-  }
-  return registry;
-}
-function wrapAsync(name) {
-  return async (...args) => {
-    if (!ready) {
-      throw error("uninitialized", "indexsmith: call `await init()` before using the module");
-    }
-    return (await registryReady())[name](...args);
-  };
-}
-export const fetchManifest = wrapAsync("fetchManifest");
-export const inspect = wrapAsync("inspect");
-export const listTags = wrapAsync("listTags");
-export const createIndexFromReferences = wrapAsync("createIndexFromReferences");
-export const planPush = wrapAsync("planPush");
-export const pushIndex = wrapAsync("pushIndex");
-export const copyImage = wrapAsync("copyImage");
+// core with the registry protocol, loaded on the first registry call: from `init({ registry })`,
+// else `indexsmith_registry_bg.wasm` next to this file.
+export const fetchManifest = /* @__PURE__ */ registryCall("fetchManifest");
+export const inspect = /* @__PURE__ */ registryCall("inspect");
+export const listTags = /* @__PURE__ */ registryCall("listTags");
+export const createIndexFromReferences = /* @__PURE__ */ registryCall("createIndexFromReferences");
+export const planPush = /* @__PURE__ */ registryCall("planPush");
+export const pushIndex = /* @__PURE__ */ registryCall("pushIndex");
+export const copyImage = /* @__PURE__ */ registryCall("copyImage");

@@ -25,6 +25,9 @@ const CHROMIUM_ARGS = [
   "--disable-background-networking",
   "--disable-component-update",
   "--disable-sync",
+  // Names for hostile sites in the security tests (support/hostile.mjs): loopback, like
+  // everything else here, but another site to the browser.
+  "--host-resolver-rules=MAP evil.test 127.0.0.1, MAP rebind.test 127.0.0.1",
 ];
 
 // A file name for a test's screenshot: lowercase words joined by dashes.

@@ -5,6 +5,8 @@
 //   E2E_PLAIN_REGISTRY  host:port of the registry without CORS headers (seeded with sample/hello:latest)
 //   E2E_OUTPUT          folder for screenshots and measured figures
 //   E2E_CHROMIUM        the browser (default /usr/bin/chromium)
+//   E2E_SERVE           the indexsmith-serve program (default target/release/indexsmith-serve)
+//   E2E_DIST            the built app (default dist/)
 
 import { fileURLToPath } from "node:url";
 import { resolve } from "node:path";
@@ -25,6 +27,8 @@ export const env = {
   plainRegistry: required("E2E_PLAIN_REGISTRY"),
   output: process.env.E2E_OUTPUT || resolve(here, "../../output/e2e"),
   chromium: process.env.E2E_CHROMIUM || "/usr/bin/chromium",
+  serve: process.env.E2E_SERVE || resolve(here, "../../../target/release/indexsmith-serve"),
+  dist: process.env.E2E_DIST || resolve(here, "../../../dist"),
 };
 
 // A fixture of the project's corpus, as bytes.
