@@ -3,6 +3,7 @@
 //! `scripts/test.sh` and `scripts/serve.sh` are thin wrappers around `test` and `serve`.
 
 mod bench;
+mod consumers;
 mod e2e;
 mod fuzz;
 mod gate;
@@ -30,6 +31,8 @@ usage: cargo xtask <task> [args]
   serve [ARGS...]        build the app (release) and run indexsmith-serve with ARGS
   fmt                    format everything (rustfmt, the fuzz crate, Prettier)
   build-npm              build the npm package into crates/indexsmith-wasm/pkg/
+  consumers [--no-build] [ARGS...]
+                         the npm package's consumer matrix (bundlers, TypeScript, Node)
   build-web              build the app into dist/ and check its first-load size budget
   size [--check]         the npm package's .wasm size, raw and gzip -9 (--check: the budget)
   bench                  every benchmark; writes target/bench-report.md
@@ -78,6 +81,7 @@ fn dispatch(task: &str, args: &[String]) -> Result {
         "fmt" => gate::format(),
         "build-npm" => npm_package::build(),
         "build-web" => web::build(),
+        "consumers" => consumers::run(args),
         "size" => npm_package::size_report(args.first().map(String::as_str) == Some("--check")),
         "bench" => bench::run(),
         "bench-registry" => bench::registry(),

@@ -224,7 +224,7 @@ pub fn test() -> Result {
     run::section(
         "consumer matrix (tests/consumers: TypeScript, Node, Vite, webpack, esbuild, Rollup)",
     );
-    run::status(Command::new("bash").args(["scripts/test-consumers.sh", "--no-build"]))?;
+    crate::consumers::run(&["--no-build".to_string()])?;
 
     run::section("wasm-bindgen-test (Node)");
     let runner = std::env::var("WASM_BINDGEN_TEST_RUNNER")
