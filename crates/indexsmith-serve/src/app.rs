@@ -52,8 +52,13 @@ fn with_page_policy(router: Router, index: Option<PathBuf>) -> Router {
                     .get(header::CONTENT_TYPE)
                     .and_then(|v| v.to_str().ok())
                     .is_some_and(|v| v.starts_with("text/html"));
+                // A 304 carries no type, but its headers replace those of the page the browser
+                // kept (a reload): it needs the page's policy, or the loader is refused.
+                let revalidated = response.status() == StatusCode::NOT_MODIFIED;
                 let page = match &index {
-                    Some(path) if html => tokio::fs::read_to_string(path).await.unwrap_or_default(),
+                    Some(path) if html || revalidated => {
+                        tokio::fs::read_to_string(path).await.unwrap_or_default()
+                    }
                     _ => NOT_BUILT.to_string(),
                 };
                 PagePolicy::for_index(&page).apply(response.headers_mut(), embed);

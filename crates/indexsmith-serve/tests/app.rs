@@ -204,3 +204,40 @@ async fn without_a_built_app_a_page_says_so() {
         assert!(body.contains("is not built"), "{path}: {body}");
     }
 }
+
+/// A reload revalidates the page: the 304's headers replace the kept page's, so they must carry
+/// the same policy (the inline loader's hash), or the browser refuses the loader and shows nothing.
+#[tokio::test]
+async fn a_revalidated_page_keeps_its_policy() {
+    let dist = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let page = "<!doctype html><title>t</title><script type=\"module\">import('/app.js')</script>";
+    std::fs::write(dist.path().join("index.html"), page).unwrap_or_else(|e| panic!("{e}"));
+    let server = common::server(dist.path()).await;
+    let first = client()
+        .get(format!("{}/", server.url()))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(first.status(), 200);
+    let policy = header(&first, "content-security-policy");
+    assert!(
+        policy.contains("'sha256-"),
+        "the page's policy allows its loader: {policy}"
+    );
+    let modified = header(&first, "last-modified");
+    assert!(
+        !modified.is_empty(),
+        "the page has a Last-Modified to revalidate with"
+    );
+
+    let again = client()
+        .get(format!("{}/", server.url()))
+        .header("accept", "text/html")
+        .header("if-modified-since", modified)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(again.status(), 304);
+    assert_eq!(header(&again, "content-security-policy"), policy);
+}
