@@ -146,5 +146,15 @@ for (const r of rows) {
   md += `| ${r.size} | ${fmt(r.indexsmithSync)} | ${fmt(r.baselineSync)} | ${fmt(r.floorSync)} | ${ratio(r.baselineSync, r.indexsmithSync)} | ${fmt(r.indexsmithAsync)} | ${fmt(r.baselineAsync)} | ${fmt(r.floorAsync)} | ${ratio(r.baselineAsync, r.indexsmithAsync)} |\n`;
 }
 md += "\nTarget: in Chromium, indexsmith not slower than the baseline (ratio ≥ 1).\n";
+// Each budget as a line: what it asks, what was measured, pass or miss.
+md += "\n### Budgets in Chromium\n\n| budget | measured | verdict |\n|---|---:|---|\n";
+for (const r of rows) {
+  for (const [mode, ix, base] of [
+    ["sync", r.indexsmithSync, r.baselineSync],
+    ["async", r.indexsmithAsync, r.baselineAsync],
+  ]) {
+    md += `| ${r.size}, ${mode}: baseline / indexsmith ≥ 1 | ${ratio(base, ix)} (${fmt(ix)} vs ${fmt(base)}) | ${base / ix >= 1 ? "pass" : "**MISS**"} |\n`;
+  }
+}
 writeFileSync(out, md);
 console.log(md);

@@ -136,6 +136,29 @@ for (const r of rows) {
 md +=
   "\nTargets: indexsmith ≥ 1.5× faster than the baseline from 1,000 entries at every findings density, and within 1.3× of the floor on clean input.\n";
 
+// Each budget as a line: what it asks, what was measured, pass or miss.
+const budgets = [];
+const budget = (what, measured, pass) =>
+  budgets.push(`| ${what} | ${measured} | ${pass ? "pass" : "**MISS**"} |`);
+if (indexsmith) {
+  for (const r of rows.filter((r) => Number(r.name) >= 1000)) {
+    const speedup = r.baseline / r.indexsmith;
+    budget(
+      `${r.name} entries, ${r.density} findings per 100: baseline / indexsmith ≥ 1.5`,
+      `${speedup.toFixed(2)}× (${fmt(r.indexsmith)} vs ${fmt(r.baseline)})`,
+      speedup >= 1.5,
+    );
+    if (r.density === 0) {
+      const overFloor = r.indexsmith / r.floor;
+      budget(
+        `${r.name} entries, clean: indexsmith / floor ≤ 1.3`,
+        `${overFloor.toFixed(2)}× (${fmt(r.indexsmith)} vs ${fmt(r.floor)})`,
+        overFloor <= 1.3,
+      );
+    }
+  }
+}
+
 // Hostile shapes: time at 4n against time at n, and 1.5 MB of repeated keys.
 if (indexsmith) {
   const validate = (text) => indexsmith.mod.validate(text, {});
@@ -171,11 +194,17 @@ if (indexsmith) {
     const a = timeFn(() => validate(small), 5);
     const b = timeFn(() => validate(large), 5);
     md += `| ${shape} | ${n} | ${fmt(a)} | ${fmt(b)} | ${(b / a).toFixed(2)}× |\n`;
+    budget(`${shape}: time at 4n / time at n ≤ 5`, `${(b / a).toFixed(2)}×`, b / a <= 5);
   }
   const mb = repeatedKeys(Math.ceil(1_500_000 / 15));
-  md += `\n1.5 MB of repeated keys (${mb.length} bytes): ${fmt(timeFn(() => validate(mb), 5))}.\n`;
+  const mbTime = timeFn(() => validate(mb), 5);
+  md += `\n1.5 MB of repeated keys (${mb.length} bytes): ${fmt(mbTime)}.\n`;
   md +=
     "\nTargets: time at 4n ≤ 5× time at n for every shape; 1.5 MB of repeated keys under 50 ms.\n";
+  budget(`1.5 MB of repeated keys (${mb.length} bytes) < 50 ms`, fmt(mbTime), mbTime < 50);
+}
+if (budgets.length > 0) {
+  md += `\n### Budgets in Node\n\n| budget | measured | verdict |\n|---|---:|---|\n${budgets.join("\n")}\n`;
 }
 writeFileSync(out, md);
 console.log(md);

@@ -55,6 +55,19 @@ const cases = [
         ),
     ).join(",")}]}`,
   ],
+  [
+    "messages written from the document: non-ASCII values, escapes, pointers with ~ and /",
+    index([
+      entry(0, ',"platform":{"os":"linux","architecture":"arm","variant":"v7"}'),
+      entry(1, ',"platform":{"os":"li\\u006eux","architecture":"arm","variant":"v7"}'),
+      entry(2, ',"platform":{"os":"lïnux😀","architecture":"amd64","os.version":"é"}'),
+      entry(3, ',"platform":{"os":"linux"},"annotations":{"a/b~c":1}'),
+      entry(
+        4,
+        ',"annotations":{"vnd.docker.reference.type":"attestation-manifest","vnd.docker.reference.digest":"sha256:é\\u0041"}',
+      ),
+    ]),
+  ],
 ];
 for (const file of readdirSync(corpusDir).filter((f) => f.endsWith(".json")))
   cases.push([file, readFileSync(join(corpusDir, file))]);

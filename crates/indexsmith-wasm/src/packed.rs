@@ -16,11 +16,13 @@
 //! that JS slices it), the length [`NONE`] for `null`. Codes and help texts repeat from one
 //! diagnostic to the next: each distinct one is written once.
 
-use indexsmith::validate::Validation;
-use indexsmith::{Code, Diagnostic, Kind, Position, Severity};
+use indexsmith::validate::{DiagnosticRef, Outline};
+use indexsmith::{Code, Kind, Position, Severity};
 
 /// Words before the first diagnostic.
 pub const HEADER: usize = 6;
+/// The word of the header holding the number of diagnostics.
+const COUNT: usize = 4;
 /// The word of the header holding the byte length of the text.
 const TEXT_LENGTH: usize = 5;
 /// Words per diagnostic.
@@ -38,58 +40,70 @@ pub const KINDS: [Kind; 4] = [
 /// The text of a packed validation, and how long it is in UTF-16 code units.
 #[derive(Default)]
 struct Text {
-    bytes: Vec<u8>,
+    text: String,
     units: u32,
 }
 
 impl Text {
-    /// Appends `s`; returns its start and length in code units.
-    fn push(&mut self, s: &str) -> [u32; 2] {
-        let len = if s.is_ascii() {
-            s.len()
+    /// Appends what `write` writes; returns its start and length in code units.
+    fn push_with(&mut self, write: impl FnOnce(&mut String)) -> [u32; 2] {
+        let from = self.text.len();
+        write(&mut self.text);
+        let added = &self.text[from..];
+        let len = if added.is_ascii() {
+            added.len()
         } else {
-            s.encode_utf16().count()
+            added.encode_utf16().count()
         } as u32;
         let start = self.units;
-        self.bytes.extend_from_slice(s.as_bytes());
         self.units += len;
         [start, len]
     }
+
+    fn push(&mut self, s: &str) -> [u32; 2] {
+        self.push_with(|t| t.push_str(s))
+    }
+
+    /// Takes back the last `bytes` bytes, `units` code units long.
+    fn truncate_last(&mut self, bytes: usize, units: u32) {
+        self.text.truncate(self.text.len() - bytes);
+        self.units -= units;
+    }
 }
 
-/// The strings already written for one code: the code itself, and its last help text.
-struct Seen<'v> {
+/// The strings already written for one code: the code itself, and its last help text (its
+/// place in the text, in bytes and in code units).
+struct Seen {
     code: Code,
     text: [u32; 2],
-    help: Option<(&'v str, [u32; 2])>,
+    help: Option<(std::ops::Range<usize>, [u32; 2])>,
 }
 
-/// Packs `v` as the module above says.
-pub fn pack(v: &Validation) -> Vec<u32> {
-    let mut words = Vec::with_capacity(HEADER + v.diagnostics.len() * RECORD + 16);
+/// Packs a validation as the module above says: `validate` runs it, lending each diagnostic to
+/// the packer, which writes it straight into the words and the text.
+pub fn pack(validate: impl FnOnce(&mut dyn FnMut(&mut DiagnosticRef<'_>)) -> Outline) -> Vec<u32> {
+    let mut words = vec![0u32; HEADER];
     let mut text = Text::default();
-    let kind = v
+    let mut seen: Vec<Seen> = Vec::new();
+    let mut count = 0u32;
+    let outline = validate(&mut |d| {
+        count += 1;
+        pack_diagnostic(d, &mut words, &mut text, &mut seen);
+    });
+    let kind = outline
         .kind
         .and_then(|k| KINDS.iter().position(|&x| x == k))
         .map_or(0, |i| i as u32 + 1);
-    let media_type = match &v.media_type {
+    let media_type = match &outline.media_type {
         Some(m) => text.push(m),
         None => [0, NONE],
     };
-    words.extend_from_slice(&[
-        v.is_valid() as u32,
-        kind,
-        media_type[0],
-        media_type[1],
-        v.diagnostics.len() as u32,
-        0, // the text's length, once it is complete
-    ]);
-    let mut seen: Vec<Seen<'_>> = Vec::new();
-    for d in &v.diagnostics {
-        pack_diagnostic(d, &mut words, &mut text, &mut seen);
-    }
-    words[TEXT_LENGTH] = text.bytes.len() as u32;
-    let mut chunks = text.bytes.chunks_exact(4);
+    words[..COUNT].copy_from_slice(&[outline.valid as u32, kind, media_type[0], media_type[1]]);
+    words[COUNT] = count;
+    words[TEXT_LENGTH] = text.text.len() as u32;
+    let bytes = text.text.as_bytes();
+    words.reserve(bytes.len().div_ceil(4));
+    let mut chunks = bytes.chunks_exact(4);
     words.extend((&mut chunks).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])));
     let rest = chunks.remainder();
     if !rest.is_empty() {
@@ -100,11 +114,11 @@ pub fn pack(v: &Validation) -> Vec<u32> {
     words
 }
 
-fn pack_diagnostic<'v>(
-    d: &'v Diagnostic,
+fn pack_diagnostic(
+    d: &mut DiagnosticRef<'_>,
     words: &mut Vec<u32>,
     text: &mut Text,
-    seen: &mut Vec<Seen<'v>>,
+    seen: &mut Vec<Seen>,
 ) {
     let i = match seen.iter().position(|s| s.code == d.code) {
         Some(i) => i,
@@ -118,18 +132,31 @@ fn pack_diagnostic<'v>(
         }
     };
     let code = seen[i].text;
-    let message = text.push(&d.message);
-    let pointer = text.push(&d.pointer);
-    let help = match d.help.as_deref() {
-        None => [0, NONE],
-        Some(h) => match seen[i].help {
-            Some((last, at)) if last == h => at,
+    // Writing into a String cannot fail.
+    let message = text.push_with(|t| {
+        let _ = d.write_message(t);
+    });
+    let pointer = text.push_with(|t| d.write_pointer(t));
+    let help = if d.has_help() {
+        let from = text.text.len();
+        let at = text.push_with(|t| {
+            let _ = d.write_help(t);
+        });
+        let to = text.text.len();
+        // The same help as the last one of this code: written once.
+        match &seen[i].help {
+            Some((last, last_at)) if text.text[last.clone()] == text.text[from..to] => {
+                let last_at = *last_at;
+                text.truncate_last(to - from, at[1]);
+                last_at
+            }
             _ => {
-                let at = text.push(h);
-                seen[i].help = Some((h, at));
+                seen[i].help = Some((from..to, at));
                 at
             }
-        },
+        }
+    } else {
+        [0, NONE]
     };
     let severity = match d.severity {
         Severity::Error => 0,
@@ -137,6 +164,7 @@ fn pack_diagnostic<'v>(
         Severity::Info => 2,
     };
     let position = |p: Position| [p.line, p.column, p.offset];
+    let before = words.len();
     words.push(severity);
     words.extend_from_slice(&code);
     words.extend_from_slice(&message);
@@ -144,6 +172,7 @@ fn pack_diagnostic<'v>(
     words.extend_from_slice(&help);
     words.extend_from_slice(&position(d.span.start));
     words.extend_from_slice(&position(d.span.end));
+    debug_assert_eq!(words.len() - before, RECORD);
 }
 
 #[cfg(test)]
@@ -151,7 +180,8 @@ mod tests {
     use super::*;
 
     /// Reads a packed validation back the way `js/report.js` does, as JSON-like text.
-    fn unpack(words: &[u32]) -> (bool, u32, Option<String>, Vec<[String; 5]>) {
+    #[allow(clippy::type_complexity)]
+    fn unpack(words: &[u32]) -> (bool, u32, Option<String>, Vec<([String; 5], [u32; 6])>) {
         let count = words[4] as usize;
         let text_at = HEADER + count * RECORD;
         let bytes: Vec<u8> = words[text_at..]
@@ -172,13 +202,18 @@ mod tests {
         let diagnostics = (0..count)
             .map(|i| {
                 let w = HEADER + i * RECORD;
-                [
-                    words[w].to_string(),
-                    s(w + 1).expect("code"),
-                    s(w + 3).expect("message"),
-                    s(w + 5).expect("pointer"),
-                    s(w + 7).unwrap_or_else(|| "null".into()),
-                ]
+                let mut span = [0; 6];
+                span.copy_from_slice(&words[w + 9..w + 15]);
+                (
+                    [
+                        words[w].to_string(),
+                        s(w + 1).expect("code"),
+                        s(w + 3).expect("message"),
+                        s(w + 5).expect("pointer"),
+                        s(w + 7).unwrap_or_else(|| "null".into()),
+                    ],
+                    span,
+                )
             })
             .collect();
         (words[0] == 1, words[1], s(2), diagnostics)
@@ -192,13 +227,22 @@ mod tests {
             // Non-ASCII before, in and after strings; a repeated code with its help text.
             r#"{"é😀":1,"é😀":2,"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.list.v2+json","manifests":[{"mediaType":"x/y","digest":"sha256:00","size":1},{"mediaType":"x/y","digest":"sha256:00","size":1}]}"#,
             "not json ü",
+            // Helps of one code that differ from one diagnostic to the next, and repeat.
+            r#"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[
+              {"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:0000000000000000000000000000000000000000000000000000000000000001","size":1,"platform":{"os":"linux","architecture":"x86_64"}},
+              {"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:0000000000000000000000000000000000000000000000000000000000000002","size":1,"platform":{"os":"linux","architecture":"aarch64"}},
+              {"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:0000000000000000000000000000000000000000000000000000000000000003","size":1,"platform":{"os":"linux","architecture":"aarch64"}},
+              {"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:0000000000000000000000000000000000000000000000000000000000000004","size":1,"platform":{"os":"linux","architecture":"x86_64","os.version":"é"}},
+              {"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:0000000000000000000000000000000000000000000000000000000000000005","size":1,"platform":{"os":"linux"}},
+              {"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:0000000000000000000000000000000000000000000000000000000000000006","size":1,"annotations":{"vnd.docker.reference.type":"attestation-manifest","vnd.docker.reference.digest":"sha256:é"}}
+            ]}"#,
         ];
         for case in cases {
-            let v = indexsmith::validate::validate_document(
-                case.as_bytes(),
-                &indexsmith::ValidateOptions::default(),
-            );
-            let (valid, kind, media_type, diagnostics) = unpack(&pack(&v));
+            let options = indexsmith::ValidateOptions::default();
+            let v = indexsmith::validate::validate_document(case.as_bytes(), &options);
+            let (valid, kind, media_type, diagnostics) = unpack(&pack(|each| {
+                indexsmith::validate::validate_document_with(case.as_bytes(), &options, each)
+            }));
             assert_eq!(valid, v.is_valid(), "{case}");
             assert_eq!(
                 kind,
@@ -209,7 +253,13 @@ mod tests {
             );
             assert_eq!(media_type, v.media_type, "{case}");
             assert_eq!(diagnostics.len(), v.diagnostics.len(), "{case}");
-            for (got, d) in diagnostics.iter().zip(&v.diagnostics) {
+            for ((got, span), d) in diagnostics.iter().zip(&v.diagnostics) {
+                let (a, b) = (d.span.start, d.span.end);
+                assert_eq!(
+                    *span,
+                    [a.line, a.column, a.offset, b.line, b.column, b.offset],
+                    "{case}"
+                );
                 let severity = ["error", "warning", "info"][got[0].parse::<usize>().unwrap()];
                 assert_eq!(severity, d.severity.as_str(), "{case}");
                 assert_eq!(got[1], d.code.as_str(), "{case}");

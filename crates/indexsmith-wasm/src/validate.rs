@@ -112,15 +112,17 @@ pub fn validate_input(len: usize, descriptor: bool, options: JsValue) -> Result<
     let opts: indexsmith::ValidateOptions = ValidateOptions::read(options)?.into();
     let mut bytes = INPUT.with(|b| std::mem::take(&mut *b.borrow_mut()));
     bytes.truncate(len);
-    let v = if descriptor {
-        indexsmith::validate::validate_descriptor_only(&bytes, &opts)
-    } else {
-        indexsmith::validate::validate_document(&bytes, &opts)
-    };
+    let packed = crate::packed::pack(|each| {
+        if descriptor {
+            indexsmith::validate::validate_descriptor_with(&bytes, &opts, each)
+        } else {
+            indexsmith::validate::validate_document_with(&bytes, &opts, each)
+        }
+    });
     if bytes.capacity() <= KEPT_INPUT {
         INPUT.with(|b| *b.borrow_mut() = bytes);
     }
-    Ok(crate::packed::pack(&v))
+    Ok(packed)
 }
 
 /// The digest (`algorithm:hex`) of the exact bytes of `input` (a string: its UTF-8 encoding).

@@ -47,6 +47,53 @@ pub struct ParseFinding {
 
 /// Parses `text`. The tree is `None` when a fatal problem (syntax, depth, size) stopped parsing.
 pub fn parse<'a>(text: &'a [u8], limits: &Limits) -> (Option<Tree<'a>>, Vec<ParseFinding>) {
+    let (tree, mut findings) = parse_deferred(text, limits);
+    for f in &mut findings {
+        if is_deferred(f) {
+            // Writing into a String cannot fail.
+            let _ = write_duplicate_key_message(text, f.start, f.end, &mut f.message);
+        }
+    }
+    (tree, findings)
+}
+
+/// True for a finding of [`parse_deferred`] whose message is left to
+/// [`write_duplicate_key_message`].
+pub(crate) fn is_deferred(f: &ParseFinding) -> bool {
+    f.code == Code::JsonDuplicateKey && f.message.is_empty()
+}
+
+/// The message of a duplicate key spanning `start..end` of `text` (its quotes included).
+pub(crate) fn write_duplicate_key_message(
+    text: &[u8],
+    start: u32,
+    end: u32,
+    out: &mut dyn std::fmt::Write,
+) -> std::fmt::Result {
+    let inner = text
+        .get(start as usize + 1..(end as usize).saturating_sub(1))
+        .unwrap_or(b"");
+    let decoded;
+    let name = match std::str::from_utf8(inner) {
+        Ok(s) if !inner.contains(&b'\\') => s,
+        _ => {
+            decoded = decode_string(inner);
+            decoded.as_str()
+        }
+    };
+    write!(
+        out,
+        "duplicate key {name:?}: parsers disagree on which value wins"
+    )
+}
+
+/// [`parse`], but the messages of duplicate keys are left empty ([`is_deferred`]): a document can
+/// repeat a key a hundred thousand times, and a report lists the first 1,000 of a code, whose
+/// messages validation writes with [`write_duplicate_key_message`].
+pub(crate) fn parse_deferred<'a>(
+    text: &'a [u8],
+    limits: &Limits,
+) -> (Option<Tree<'a>>, Vec<ParseFinding>) {
     let mut findings = Vec::new();
     if text.len() > limits.max_size {
         findings.push(ParseFinding {
@@ -532,10 +579,10 @@ impl<'a> Parser<'a> {
     fn duplicate(&mut self, previous: NodeId, key: NodeId) {
         self.nodes.as_mut_slice()[previous as usize].shadowed = true;
         let n = self.nodes.as_slice()[key as usize];
-        let name = decode_string(&self.text[n.start as usize + 1..n.end as usize - 1]);
+        // The message is written later, for the findings a report lists (`parse_deferred`).
         self.finding(
             Code::JsonDuplicateKey,
-            format!("duplicate key {name:?}: parsers disagree on which value wins"),
+            String::new(),
             n.start,
             n.end,
             Some(key),

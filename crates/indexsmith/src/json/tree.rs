@@ -227,6 +227,14 @@ impl<'a> Tree<'a> {
 
     /// [`Tree::pointer`], with room for the path to the root (`tokens`) kept from call to call.
     pub fn pointer_with(&self, id: NodeId, tokens: &mut Vec<NodeId>) -> String {
+        let mut out = String::new();
+        self.write_pointer(id, tokens, &mut out);
+        out
+    }
+
+    /// Appends [`Tree::pointer`] of `id` to `out`, with room for the path to the root
+    /// (`tokens`) kept from call to call: no allocation once both have grown.
+    pub fn write_pointer(&self, id: NodeId, tokens: &mut Vec<NodeId>, out: &mut String) {
         let nodes = self.nodes.as_slice();
         // The nodes whose tokens make the pointer, innermost first, and the raw length of their
         // text (an upper bound of the decoded token's length, plus the `/`).
@@ -266,18 +274,17 @@ impl<'a> Tree<'a> {
             }
             current = parent;
         }
-        let mut out = String::with_capacity(length);
+        out.reserve(length);
         let mut ordinal = itoa_buffer();
         for &token in tokens.iter().rev() {
             let n = &nodes[token as usize];
             if n.is_key {
-                crate::diagnostic::push_pointer_token(&mut out, &self.str(token));
+                crate::diagnostic::push_pointer_token(out, &self.str(token));
             } else {
                 out.push('/');
                 out.push_str(format_ordinal(&mut ordinal, n.ordinal));
             }
         }
-        out
     }
 
     /// Resolves an RFC 6901 pointer to a node.

@@ -1,16 +1,17 @@
 //! The state of one validation pass: the tree, the findings so far, and typed field access that
 //! records a located finding whenever a field has the wrong type.
 
+use super::message::{Text, What};
 use crate::diagnostic::{Code, Severity};
 use crate::json::{NodeId, NodeKind, Tree};
 use std::borrow::Cow;
 
-/// A finding before it is located in lines and columns.
+/// A finding before it is located in lines and columns, its texts not yet written.
 pub(crate) struct Finding {
     pub code: Code,
     pub severity: Severity,
-    pub message: String,
-    pub help: Option<String>,
+    pub message: Text,
+    pub help: Option<Text>,
     /// The node the finding is about: the pointer and span come from it.
     pub node: Option<NodeId>,
     /// An explicit byte range, when the finding is about text rather than a node.
@@ -62,7 +63,7 @@ impl<'t, 'a> Context<'t, 'a> {
     }
 
     /// Records a finding about `node` with the code's default severity.
-    pub fn report(&mut self, code: Code, node: NodeId, message: impl Into<String>) -> &mut Finding {
+    pub fn report(&mut self, code: Code, node: NodeId, message: impl Into<Text>) -> &mut Finding {
         self.findings.push(Finding {
             code,
             severity: code.default_severity(),
@@ -80,7 +81,11 @@ impl<'t, 'a> Context<'t, 'a> {
     }
 
     /// The member `key` when it is a string; a wrong type is recorded.
-    pub fn string_member(&mut self, object: NodeId, key: &str) -> Option<(NodeId, Cow<'a, str>)> {
+    pub fn string_member(
+        &mut self,
+        object: NodeId,
+        key: &'static str,
+    ) -> Option<(NodeId, Cow<'a, str>)> {
         let node = self.member(object, key)?;
         if self.expect_kind(node, NodeKind::String, key) {
             Some((node, self.tree.str(node)))
@@ -93,7 +98,7 @@ impl<'t, 'a> Context<'t, 'a> {
     pub fn string_value(
         &mut self,
         node: Option<NodeId>,
-        key: &str,
+        key: &'static str,
     ) -> Option<(NodeId, Cow<'a, str>)> {
         let node = node?;
         if self.expect_kind(node, NodeKind::String, key) {
@@ -108,54 +113,39 @@ impl<'t, 'a> Context<'t, 'a> {
         &mut self,
         found: Option<NodeId>,
         object: NodeId,
-        key: &str,
+        key: &'static str,
         code: Code,
-        what: &(impl std::fmt::Display + ?Sized),
+        what: impl Into<What>,
     ) -> Option<NodeId> {
         if found.is_none() {
-            let f = self.report(
-                code,
-                object,
-                format!("{what} has no `{key}`, which is REQUIRED"),
-            );
-            f.help = Some(format!("add a `{key}` member"));
+            let what = what.into();
+            let f = self.report(code, object, Text::MissingMember { what, key });
+            f.help = Some(Text::AddMember { key });
         }
         found
     }
 
     /// Records `schema/wrong-type` unless `node` is of `kind`.
     #[inline]
-    pub fn expect_kind(
-        &mut self,
-        node: NodeId,
-        kind: NodeKind,
-        what: &(impl std::fmt::Display + ?Sized),
-    ) -> bool {
+    pub fn expect_kind(&mut self, node: NodeId, kind: NodeKind, what: impl Into<What>) -> bool {
         if self.tree.kind(node) == kind {
             return true;
         }
-        self.wrong_kind(node, kind, what);
+        self.wrong_kind(node, kind, what.into());
         false
     }
 
     #[cold]
-    fn wrong_kind(
-        &mut self,
-        node: NodeId,
-        kind: NodeKind,
-        what: &(impl std::fmt::Display + ?Sized),
-    ) {
+    fn wrong_kind(&mut self, node: NodeId, expected: NodeKind, what: What) {
         let actual = self.tree.kind(node);
         self.report(
             Code::SchemaWrongType,
             node,
-            format!(
-                "`{what}` must be {} {}, not {} {}",
-                article(kind.name()),
-                kind.name(),
-                article(actual.name()),
-                actual.name()
-            ),
+            Text::WrongType {
+                what,
+                expected,
+                actual,
+            },
         );
     }
 
@@ -163,9 +153,9 @@ impl<'t, 'a> Context<'t, 'a> {
     pub fn require(
         &mut self,
         object: NodeId,
-        key: &str,
+        key: &'static str,
         code: Code,
-        what: &(impl std::fmt::Display + ?Sized),
+        what: impl Into<What>,
     ) -> Option<NodeId> {
         let found = self.member(object, key);
         self.required(found, object, key, code, what)
@@ -183,11 +173,4 @@ fn remembered(last: &mut String, value: &str, check: impl Fn(&str) -> bool) -> b
         last.push_str(value);
     }
     passed
-}
-
-pub(crate) fn article(word: &str) -> &'static str {
-    match word.as_bytes().first() {
-        Some(b'a' | b'e' | b'i' | b'o' | b'u') => "an",
-        _ => "a",
-    }
 }

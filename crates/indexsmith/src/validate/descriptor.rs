@@ -2,6 +2,7 @@
 //! `annotations`, `data`, `artifactType`.
 
 use super::context::Context;
+use super::message::What;
 use crate::diagnostic::Code;
 use crate::digest::{Digest, ParseDigestError};
 use crate::json::{Name, NodeId, NodeKind};
@@ -24,12 +25,12 @@ pub(crate) struct DescriptorFacts<'a> {
 }
 
 /// Checks the descriptor at `node`; `what` names it in messages (e.g. "manifests[2]").
-/// `what` is formatted only when a finding needs it.
 pub(crate) fn check_descriptor<'a>(
     ctx: &mut Context<'_, 'a>,
     node: NodeId,
-    what: &(impl std::fmt::Display + ?Sized),
+    what: impl Into<What>,
 ) -> DescriptorFacts<'a> {
+    let what = what.into();
     let mut facts = DescriptorFacts::default();
     if !ctx.expect_kind(node, NodeKind::Object, what) {
         return facts;
@@ -115,10 +116,13 @@ pub(crate) fn check_descriptor<'a>(
                 node,
                 "the empty descriptor's media type with a digest or size other than those of `{}`",
             );
-            f.help = Some(format!(
-                "the empty descriptor has size 2 and digest {}",
-                crate::digest::EMPTY_JSON_SHA256
-            ));
+            f.help = Some(
+                format!(
+                    "the empty descriptor has size 2 and digest {}",
+                    crate::digest::EMPTY_JSON_SHA256
+                )
+                .into(),
+            );
         }
     }
     facts

@@ -132,7 +132,7 @@ pub(crate) fn detect(ctx: &mut Context<'_, '_>, expect: Option<Kind>) -> Detecte
                 root,
                 format!(
                     "a manifest is a JSON object, not {} {}",
-                    super::context::article(other.name()),
+                    super::message::article(other.name()),
                     other.name()
                 ),
             );
@@ -227,10 +227,13 @@ pub(crate) fn detect(ctx: &mut Context<'_, '_>, expect: Option<Kind>) -> Detecte
                         node,
                         format!("unknown manifest media type {m:?}"),
                     );
-                    f.help = Some(format!(
-                        "a manifest's mediaType is one of {}",
-                        media_type::MANIFEST_TYPES.join(", ")
-                    ));
+                    f.help = Some(
+                        format!(
+                            "a manifest's mediaType is one of {}",
+                            media_type::MANIFEST_TYPES.join(", ")
+                        )
+                        .into(),
+                    );
                 }
             }
         }
@@ -275,7 +278,7 @@ pub(crate) fn detect(ctx: &mut Context<'_, '_>, expect: Option<Kind>) -> Detecte
                     if docker {
                         f.severity = crate::Severity::Error;
                     }
-                    f.help = Some(format!("add \"mediaType\": \"{}\"", kind.media_type()));
+                    f.help = Some(format!("add \"mediaType\": \"{}\"", kind.media_type()).into());
                     detected.kind = Some(kind);
                 }
                 None if !detected.is_config && ctx.member(root, "mediaType").is_none() => {

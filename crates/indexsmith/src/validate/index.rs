@@ -3,6 +3,7 @@
 
 use super::context::Context;
 use super::descriptor::{check_annotations, check_descriptor, check_media_type};
+use super::message::{Text, What};
 use super::platform::{check_platform, PlatformFields};
 use crate::diagnostic::Code;
 use crate::json::{Name, NodeId, NodeKind};
@@ -70,18 +71,9 @@ pub(crate) fn check_index(ctx: &mut Context<'_, '_>, root: NodeId, docker: bool)
     lint_attestations(ctx, &entries);
 }
 
-/// `manifests[i]` in messages, formatted only when a message is.
-struct EntryName(usize);
-
-impl std::fmt::Display for EntryName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "manifests[{}]", self.0)
-    }
-}
-
 fn check_entry<'a>(ctx: &mut Context<'_, 'a>, node: NodeId, i: usize, docker: bool) -> Entry<'a> {
-    let what = EntryName(i);
-    let facts = check_descriptor(ctx, node, &what);
+    let what = What::Element("manifests", i as u32);
+    let facts = check_descriptor(ctx, node, what);
     let digest = facts.digest_text;
     let mut entry = Entry {
         node,
@@ -264,11 +256,17 @@ fn lint_duplicates(ctx: &mut Context<'_, '_>, entries: &[Entry<'_>]) {
     duplicates.sort_unstable();
     for (i, first) in duplicates {
         let e = &entries[i];
-        let Some(p) = e.platform.as_ref() else {
+        if e.platform.is_none() {
             continue;
-        };
+        }
+        // The platform is formatted from this node, only if the finding is listed.
         let at = ctx.member(e.node, "platform").unwrap_or(e.node);
-        let f = ctx.report(Code::IndexDuplicatePlatform, at, format!("platform {p} already appears at manifests[{first}]; clients pull the first and never this one"));
+        let first = first as u32;
+        let f = ctx.report(
+            Code::IndexDuplicatePlatform,
+            at,
+            Text::DuplicatePlatform { first },
+        );
         f.help =
             Some("remove one entry, or tell them apart (variant, os.version, os.features)".into());
     }
@@ -315,7 +313,7 @@ fn lint_attestations(ctx: &mut Context<'_, '_>, entries: &[Entry<'_>]) {
                 let f = ctx.report(
                     Code::IndexDanglingAttestation,
                     *node,
-                    format!("attestation for {target}, which is not an entry of this index"),
+                    Text::DanglingAttestation,
                 );
                 f.help =
                     Some("remove the attestation entry, or add back the image it describes".into());

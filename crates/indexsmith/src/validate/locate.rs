@@ -1,15 +1,19 @@
-//! Findings into diagnostics: capped per code, then located in one pass over the text.
+//! Findings into diagnostics: capped per code, then located in one pass over the text, then lent
+//! one by one to whoever builds the report.
 //!
 //! A document can have findings by the hundred thousand (a million repeated keys on one line).
 //! Each code keeps its first [`MAX_PER_CODE`] findings in document order; the rest are counted
 //! in one `document/too-many-diagnostics` info diagnostic, located where the first left out one
-//! was. Only what is kept gets a pointer and a line and column, all of them found in one forward
-//! pass over the text instead of one look-up each.
+//! was. Only what is kept gets a line and column, all of them found in one forward pass over the
+//! text instead of one look-up each; and only what is kept has its message, pointer and help
+//! written, by the [`DiagnosticRef`] it is lent as, straight where the caller wants them.
 
 use super::context::Finding;
-use crate::diagnostic::{Code, Diagnostic, Severity, Span};
+use super::message::Text;
+use crate::diagnostic::{Code, Diagnostic, Position, Severity, Span};
 use crate::json::{NodeId, NodeKind, ParseFinding, Tree};
 use crate::position::locate_all_in;
+use std::fmt;
 
 /// The most diagnostics of one code a report lists.
 pub const MAX_PER_CODE: usize = 1_000;
@@ -21,17 +25,108 @@ struct Pending {
     node: Option<NodeId>,
     code: Code,
     severity: Severity,
-    message: String,
-    help: Option<String>,
+    message: Text,
+    help: Option<Text>,
 }
 
-/// The diagnostics of `parsed` (the parser's findings) and `checked` (the rules'), sorted by
-/// their start when the document parsed (`tree` has nodes), and capped per code.
-pub(crate) fn diagnostics(
+/// A diagnostic lent by a validation pass (see [`validate_document_with`]): its code, severity
+/// and span as fields; its message, pointer and help written only when asked for, where the
+/// caller wants them, so that a report of thousands of diagnostics needs no `String` for each.
+///
+/// [`validate_document_with`]: super::validate_document_with
+pub struct DiagnosticRef<'r> {
+    pub severity: Severity,
+    pub code: Code,
+    pub span: Span,
+    tree: &'r Tree<'r>,
+    node: Option<NodeId>,
+    message: &'r Text,
+    help: Option<&'r Text>,
+    /// Room for the path of a pointer, kept from one diagnostic to the next.
+    tokens: &'r mut Vec<NodeId>,
+}
+
+impl DiagnosticRef<'_> {
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// Writes the message.
+    pub fn write_message(&self, out: &mut dyn fmt::Write) -> fmt::Result {
+        self.message.write(self.tree, self.node, out)
+    }
+
+    /// Appends the RFC 6901 JSON pointer (`""` for the whole document), as
+    /// [`Diagnostic::pointer`] has it.
+    pub fn write_pointer(&mut self, out: &mut String) {
+        if let Some(node) = self.node {
+            self.tree.write_pointer(node, self.tokens, out);
+        }
+    }
+
+    pub fn has_help(&self) -> bool {
+        self.help.is_some()
+    }
+
+    /// Writes the help, if there is one.
+    pub fn write_help(&self, out: &mut dyn fmt::Write) -> fmt::Result {
+        match self.help {
+            Some(help) => help.write(self.tree, self.node, out),
+            None => Ok(()),
+        }
+    }
+
+    /// The diagnostic as an owned [`Diagnostic`].
+    pub fn to_diagnostic(&mut self) -> Diagnostic {
+        let mut pointer = String::new();
+        self.write_pointer(&mut pointer);
+        let mut d = Diagnostic::new(self.code, self.message.to_string_in(self.tree, self.node))
+            .with_severity(self.severity)
+            .with_pointer(pointer)
+            .with_span(self.span);
+        d.help = self.help.map(|h| h.to_string_in(self.tree, self.node));
+        d
+    }
+}
+
+/// Lends one diagnostic that no tree locates (about the document as a whole, at 1:1) to `each`.
+pub(crate) fn lend_unlocated(
+    code: Code,
+    message: Text,
+    help: Option<Text>,
+    each: &mut dyn FnMut(&mut DiagnosticRef<'_>),
+) {
+    let tree = Tree {
+        text: b"",
+        text_str: None,
+        nodes: Vec::new(),
+    };
+    let start = Position {
+        line: 1,
+        column: 1,
+        offset: 0,
+    };
+    each(&mut DiagnosticRef {
+        severity: code.default_severity(),
+        code,
+        span: Span { start, end: start },
+        tree: &tree,
+        node: None,
+        message: &message,
+        help: help.as_ref(),
+        tokens: &mut Vec::new(),
+    });
+}
+
+/// Lends the diagnostics of `parsed` (the findings of [`crate::json::parse_deferred`]) and `checked` (the rules') to
+/// `each`, sorted by their start when the document parsed (`tree` has nodes), and capped per
+/// code. Returns whether one of them is an error (the cap keeps the first error of any code).
+pub(crate) fn lend(
     tree: &Tree<'_>,
     parsed: Vec<ParseFinding>,
     checked: Vec<Finding>,
-) -> Vec<Diagnostic> {
+    each: &mut dyn FnMut(&mut DiagnosticRef<'_>),
+) -> bool {
     let has_tree = !tree.nodes.is_empty();
     let mut pending: Vec<Pending> = Vec::with_capacity(parsed.len() + checked.len());
     pending.extend(parsed.into_iter().map(|f| Pending {
@@ -40,8 +135,15 @@ pub(crate) fn diagnostics(
         node: f.node.filter(|_| has_tree),
         code: f.code,
         severity: f.code.default_severity(),
-        message: f.message,
-        help: f.help.map(str::to_owned),
+        message: if crate::json::is_deferred(&f) {
+            Text::DuplicateKey {
+                start: f.start,
+                end: f.end,
+            }
+        } else {
+            Text::Owned(f.message)
+        },
+        help: f.help.map(Text::Static),
     }));
     pending.extend(checked.into_iter().map(|f| {
         let (start, end) = f.range.unwrap_or_else(|| match f.node {
@@ -58,77 +160,82 @@ pub(crate) fn diagnostics(
             help: f.help,
         }
     }));
+    // Indexes into `pending`, in document order: sorted by start, findings at one offset in the
+    // order they were found in (the index breaks ties).
+    let mut order: Vec<u32> = (0..pending.len() as u32).collect();
     if has_tree {
-        // Stable: findings at one offset keep the order they were found in.
-        pending.sort_by_key(|p| p.start);
+        order.sort_unstable_by_key(|&i| (pending[i as usize].start, i));
     }
-    let pending = cap(pending);
-    let mut offsets = Vec::with_capacity(pending.len() * 2);
-    for p in &pending {
+    let kept = cap(&mut pending, order);
+    let mut offsets = Vec::with_capacity(kept.len() * 2);
+    for &i in &kept {
+        let p = &pending[i as usize];
         offsets.push(p.start);
         offsets.push(p.end.max(p.start));
     }
     let positions = locate_all_in(tree.text, tree.text_str.is_some(), &offsets);
-    let mut scratch = Vec::new();
-    pending
-        .into_iter()
-        .zip(positions.chunks_exact(2))
-        .map(|(p, at)| {
-            let mut d = Diagnostic::new(p.code, p.message)
-                .with_severity(p.severity)
-                .with_span(Span {
-                    start: at[0],
-                    end: at[1],
-                });
-            if let Some(node) = p.node {
-                d.pointer = tree.pointer_with(node, &mut scratch);
-            }
-            d.help = p.help;
-            d
-        })
-        .collect()
+    let mut tokens = Vec::new();
+    let mut any_error = false;
+    for (&i, at) in kept.iter().zip(positions.chunks_exact(2)) {
+        let p = &pending[i as usize];
+        any_error |= p.severity == Severity::Error;
+        each(&mut DiagnosticRef {
+            severity: p.severity,
+            code: p.code,
+            span: Span {
+                start: at[0],
+                end: at[1],
+            },
+            tree,
+            node: p.node,
+            message: &p.message,
+            help: p.help.as_ref(),
+            tokens: &mut tokens,
+        });
+    }
+    any_error
 }
 
-/// Keeps the first [`MAX_PER_CODE`] findings of each code, in order, and adds one
-/// `document/too-many-diagnostics` per code that had more, where its first left out one was.
-fn cap(pending: Vec<Pending>) -> Vec<Pending> {
-    // (code, findings seen); a report has few distinct codes.
-    let mut counts: Vec<(Code, usize)> = Vec::new();
+/// The findings of `order` to list: the first [`MAX_PER_CODE`] of each code, in order, and one
+/// `document/too-many-diagnostics` per code that had more (added to `pending`), where its first
+/// left out one was.
+fn cap(pending: &mut Vec<Pending>, order: Vec<u32>) -> Vec<u32> {
+    let mut counts = vec![0u32; Code::ALL.len()];
     let mut over = false;
-    for p in &pending {
-        match counts.iter_mut().find(|(c, _)| *c == p.code) {
-            Some((_, n)) => {
-                *n += 1;
-                over |= *n > MAX_PER_CODE;
-            }
-            None => counts.push((p.code, 1)),
-        }
+    for p in pending.iter() {
+        let n = &mut counts[p.code as usize];
+        *n += 1;
+        over |= *n as usize > MAX_PER_CODE;
     }
     if !over {
-        return pending;
+        return order;
     }
-    let mut kept = Vec::with_capacity(pending.len().min(counts.len() * (MAX_PER_CODE + 1)));
-    let mut seen: Vec<(Code, usize)> = counts.iter().map(|&(c, _)| (c, 0)).collect();
-    for p in pending {
-        let Some(i) = seen.iter().position(|(c, _)| *c == p.code) else {
-            continue;
-        };
-        seen[i].1 += 1;
-        match seen[i].1 {
-            n if n <= MAX_PER_CODE => kept.push(p),
+    let mut kept = Vec::with_capacity(order.len().min(Code::ALL.len() * (MAX_PER_CODE + 1)));
+    let mut seen = vec![0u32; Code::ALL.len()];
+    for i in order {
+        let p = &pending[i as usize];
+        let code = p.code;
+        seen[code as usize] += 1;
+        match seen[code as usize] as usize {
+            n if n <= MAX_PER_CODE => kept.push(i),
             n if n == MAX_PER_CODE + 1 => {
-                let more = counts[i].1 - MAX_PER_CODE;
-                kept.push(Pending {
+                let more = counts[code as usize] as usize - MAX_PER_CODE;
+                let note = Pending {
+                    start: p.start,
+                    end: p.end,
+                    node: p.node,
                     code: Code::DocumentTooManyDiagnostics,
                     severity: Code::DocumentTooManyDiagnostics.default_severity(),
-                    message: format!(
-                        "{more} more `{}` diagnostics from here on are not listed (a report lists \
-                         the first {MAX_PER_CODE} of each code)",
-                        p.code
-                    ),
-                    help: Some("fix the first ones and validate again to see the rest".to_owned()),
-                    ..p
-                });
+                    message: Text::Owned(format!(
+                        "{more} more `{code}` diagnostics from here on are not listed (a report \
+                         lists the first {MAX_PER_CODE} of each code)"
+                    )),
+                    help: Some(Text::Static(
+                        "fix the first ones and validate again to see the rest",
+                    )),
+                };
+                kept.push(pending.len() as u32);
+                pending.push(note);
             }
             _ => {}
         }
@@ -201,6 +308,47 @@ mod tests {
                     .all(|w| w[0].span.start.offset <= w[1].span.start.offset),
                 "{case}: in document order"
             );
+        }
+    }
+
+    /// Lent diagnostics written one after another into one buffer (as the npm package packs
+    /// them) read the same as the owned ones, and `valid` is the same.
+    #[test]
+    fn lent_diagnostics_write_what_owned_ones_hold() {
+        let cases = [
+            index(3, 2),
+            index(1_200, 0),
+            r#"{"a":1,"a":2}"#.to_owned(),
+            "[1, 2".to_owned(),
+            r#"{"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.list.v2+json","manifests":[{"mediaType":"x/y","digest":"sha256:00","size":-1,"platform":{"os":"Linux","architecture":"x86_64","os.version":"1"}},{"annotations":{"a/b~c":1}}]}"#.to_owned(),
+            format!(r#"{{"k{}":{{"a":"\u0001"}}}}"#, "é".repeat(2_000)),
+        ];
+        let options = ValidateOptions::default();
+        for case in &cases {
+            let owned = validate_document(case.as_bytes(), &options);
+            let mut buffer = String::new();
+            // (code, severity, span, message, pointer, help) as byte ranges of `buffer`.
+            let mut lent = Vec::new();
+            let outline =
+                super::super::validate_document_with(case.as_bytes(), &options, &mut |d| {
+                    let a = buffer.len();
+                    d.write_message(&mut buffer).expect("written");
+                    let b = buffer.len();
+                    d.write_pointer(&mut buffer);
+                    let c = buffer.len();
+                    d.write_help(&mut buffer).expect("written");
+                    let help = d.has_help().then_some(c..buffer.len());
+                    lent.push((d.code, d.severity, d.span, a..b, b..c, help));
+                });
+            assert_eq!(outline.valid, owned.is_valid(), "{case}");
+            assert_eq!(outline.kind, owned.kind, "{case}");
+            assert_eq!(lent.len(), owned.diagnostics.len(), "{case}");
+            for (l, d) in lent.into_iter().zip(&owned.diagnostics) {
+                assert_eq!((l.0, l.1, l.2), (d.code, d.severity, d.span), "{case}");
+                assert_eq!(&buffer[l.3], d.message, "{case}");
+                assert_eq!(&buffer[l.4], d.pointer, "{case}");
+                assert_eq!(l.5.map(|h| &buffer[h]), d.help.as_deref(), "{case}");
+            }
         }
     }
 

@@ -3,6 +3,7 @@
 
 use super::context::Context;
 use super::descriptor::{check_annotations, check_descriptor, check_media_type};
+use super::message::What;
 use crate::diagnostic::Code;
 use crate::json::{NodeId, NodeKind};
 use crate::media_type::{self, MediaType};
@@ -92,7 +93,7 @@ pub(crate) fn check_manifest(ctx: &mut Context<'_, '_>, root: NodeId, docker: bo
         );
     }
     for (i, layer) in items.into_iter().enumerate() {
-        let facts = check_descriptor(ctx, layer, &format!("layers[{i}]"));
+        let facts = check_descriptor(ctx, layer, What::Element("layers", i as u32));
         let Some(layer_type) = facts.media_type else {
             continue;
         };

@@ -16,18 +16,19 @@ mod detect;
 mod index;
 mod locate;
 mod manifest;
+mod message;
 mod platform;
 
 pub use detect::Kind;
 pub use index::{ATTESTATION_MANIFEST, REFERENCE_DIGEST, REFERENCE_TYPE};
-pub use locate::MAX_PER_CODE as MAX_DIAGNOSTICS_PER_CODE;
+pub use locate::{DiagnosticRef, MAX_PER_CODE as MAX_DIAGNOSTICS_PER_CODE};
 
 use crate::diagnostic::{is_valid, Code, Diagnostic};
 use crate::digest::{self, Digest};
 use crate::json::{self, Limits, Tree};
 use crate::platform::Platform;
-use crate::position::LineIndex;
 use context::Context;
+use message::Text;
 
 /// Registries must accept manifests up to this size (distribution-spec); larger ones may be refused.
 pub const REGISTRY_MANIFEST_LIMIT: usize = 4 * 1024 * 1024;
@@ -115,14 +116,28 @@ pub fn validate_descriptor(bytes: &[u8], options: &ValidateOptions) -> Report {
     )
 }
 
-/// Parses `bytes`, runs `check` on the tree, and locates every finding (at most
-/// [`MAX_DIAGNOSTICS_PER_CODE`] of a code).
+/// What a validation found besides its diagnostics, when they were lent out one by one
+/// ([`validate_document_with`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Outline {
+    pub kind: Option<Kind>,
+    /// The top-level `mediaType` as written, when it is a string.
+    pub media_type: Option<String>,
+    /// True exactly when no diagnostic is an error.
+    pub valid: bool,
+}
+
+/// Parses `bytes`, runs `check` on the tree, and lends every finding to `each`, located (at most
+/// [`MAX_DIAGNOSTICS_PER_CODE`] of a code). Returns what `check` returned, and whether one of
+/// them is an error.
 fn run<T>(
     bytes: &[u8],
     limits: &Limits,
     check: impl FnOnce(&mut Context<'_, '_>) -> T,
-) -> (Option<T>, Vec<Diagnostic>) {
-    let (tree, parse_findings) = json::parse(bytes, limits);
+    each: &mut dyn FnMut(&mut DiagnosticRef<'_>),
+) -> (Option<T>, bool) {
+    let (tree, parse_findings) = json::parse_deferred(bytes, limits);
     let tree = tree.unwrap_or_else(|| Tree {
         text: bytes,
         text_str: None,
@@ -136,14 +151,47 @@ fn run<T>(
         findings = ctx.findings;
     }
     if parse_findings.is_empty() && findings.is_empty() {
-        return (out, Vec::new());
+        return (out, false);
     }
-    (out, locate::diagnostics(&tree, parse_findings, findings))
+    let any_error = locate::lend(&tree, parse_findings, findings, each);
+    (out, any_error)
 }
 
 /// Validates a manifest, index or list without computing its digest.
 pub fn validate_document(bytes: &[u8], options: &ValidateOptions) -> Validation {
-    let (detected, mut diagnostics) = run(bytes, &options.limits, |ctx| {
+    let mut diagnostics = Vec::new();
+    let outline =
+        validate_document_with(bytes, options, &mut |d| diagnostics.push(d.to_diagnostic()));
+    Validation {
+        kind: outline.kind,
+        media_type: outline.media_type,
+        diagnostics,
+    }
+}
+
+/// [`validate_document`], lending each diagnostic to `each` in report order instead of
+/// collecting owned ones: what a caller that writes the report somewhere else (the npm package
+/// packs it for JavaScript) uses, so that messages and pointers are written once, straight
+/// where they go.
+pub fn validate_document_with(
+    bytes: &[u8],
+    options: &ValidateOptions,
+    each: &mut dyn FnMut(&mut DiagnosticRef<'_>),
+) -> Outline {
+    if bytes.len() > REGISTRY_MANIFEST_LIMIT && bytes.len() <= options.limits.max_size {
+        locate::lend_unlocated(
+            Code::DocumentExceedsRegistryLimit,
+            Text::Owned(format!(
+                "the document is {} bytes; registries only have to accept manifests up to 4 MiB",
+                bytes.len()
+            )),
+            Some(Text::Static(
+                "split it, or check that the target registry accepts it",
+            )),
+            each,
+        );
+    }
+    let check = |ctx: &mut Context<'_, '_>| {
         let detected = detect::detect(ctx, options.expect);
         if let Some(kind) = detected.kind {
             detect::check_schema_version(ctx, Tree::ROOT);
@@ -157,65 +205,62 @@ pub fn validate_document(bytes: &[u8], options: &ValidateOptions) -> Validation 
             config::check_config(ctx, Tree::ROOT);
         }
         detected
-    });
-    if bytes.len() > REGISTRY_MANIFEST_LIMIT && bytes.len() <= options.limits.max_size {
-        let d = Diagnostic::new(
-            Code::DocumentExceedsRegistryLimit,
-            format!(
-                "the document is {} bytes; registries only have to accept manifests up to 4 MiB",
-                bytes.len()
-            ),
-        )
-        .with_help("split it, or check that the target registry accepts it");
-        diagnostics.insert(0, d.with_span(LineIndex::new(b"").span(0, 0)));
-    }
+    };
+    let (detected, any_error) = run(bytes, &options.limits, check, each);
     let (kind, media_type) = detected
         .map(|d| (d.kind, d.media_type))
         .unwrap_or((None, None));
-    Validation {
+    Outline {
         kind,
         media_type,
-        diagnostics: finish(diagnostics),
+        valid: !any_error,
     }
 }
 
 /// Validates a bare descriptor without computing the digest.
 pub fn validate_descriptor_only(bytes: &[u8], options: &ValidateOptions) -> Validation {
-    let (_, diagnostics) = run(bytes, &options.limits, |ctx| {
+    let mut diagnostics = Vec::new();
+    validate_descriptor_with(bytes, options, &mut |d| diagnostics.push(d.to_diagnostic()));
+    Validation {
+        kind: None,
+        media_type: None,
+        diagnostics,
+    }
+}
+
+/// [`validate_descriptor_only`], lending each diagnostic to `each` (see
+/// [`validate_document_with`]).
+pub fn validate_descriptor_with(
+    bytes: &[u8],
+    options: &ValidateOptions,
+    each: &mut dyn FnMut(&mut DiagnosticRef<'_>),
+) -> Outline {
+    let check = |ctx: &mut Context<'_, '_>| {
         descriptor::check_descriptor(ctx, Tree::ROOT, "the descriptor");
         if let Some(p) = ctx.member(Tree::ROOT, "platform") {
             platform::check_platform(ctx, p, false, false);
         }
-    });
-    Validation {
+    };
+    let (_, any_error) = run(bytes, &options.limits, check, each);
+    Outline {
         kind: None,
         media_type: None,
-        diagnostics: finish(diagnostics),
+        valid: !any_error,
     }
 }
 
 /// The platform an image config describes, with the findings of reading it.
 pub fn platform_from_config(bytes: &[u8]) -> (Option<Platform>, Vec<Diagnostic>) {
-    let (platform, diagnostics) = run(bytes, &Limits::default(), |ctx| {
+    let mut diagnostics = Vec::new();
+    let check = |ctx: &mut Context<'_, '_>| {
         if ctx.expect_kind(Tree::ROOT, crate::json::NodeKind::Object, "the config") {
             config::check_config(ctx, Tree::ROOT)
         } else {
             None
         }
+    };
+    let (platform, _) = run(bytes, &Limits::default(), check, &mut |d| {
+        diagnostics.push(d.to_diagnostic())
     });
-    (platform.flatten(), finish(diagnostics))
-}
-
-/// Positions with line 0 (not located in text) become 1:1.
-fn finish(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    for d in &mut diagnostics {
-        if d.span.start.line == 0 {
-            d.span.start.line = 1;
-            d.span.start.column = 1;
-        }
-        if d.span.end.line == 0 {
-            d.span.end = d.span.start;
-        }
-    }
-    diagnostics
+    (platform.flatten(), diagnostics)
 }

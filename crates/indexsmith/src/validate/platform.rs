@@ -1,6 +1,7 @@
 //! Platform rules for index entries and image configs.
 
 use super::context::Context;
+use super::message::Text;
 use crate::diagnostic::Code;
 use crate::json::{Name, NodeId, NodeKind};
 use crate::platform::{is_known_architecture, known_variants, Platform};
@@ -123,7 +124,7 @@ fn check_fields<'a>(
                 os_node,
                 format!("unknown os {os:?} (not a Go GOOS value)"),
             );
-            f.help = suggest_os(&os).map(|s| format!("did you mean {s:?}?"));
+            f.help = suggest_os(&os).map(|s| format!("did you mean {s:?}?").into());
         }
         if !ctx.is_known_architecture(&architecture) {
             let f = ctx.report(
@@ -131,7 +132,8 @@ fn check_fields<'a>(
                 arch_node,
                 format!("unknown architecture {architecture:?} (not a Go GOARCH value)"),
             );
-            f.help = suggest_architecture(&architecture).map(|s| format!("did you mean {s}?"));
+            f.help =
+                suggest_architecture(&architecture).map(|s| format!("did you mean {s}?").into());
         }
         if let Some((variant_node, variant)) = &variant {
             match known_variants(&architecture) {
@@ -144,17 +146,18 @@ fn check_fields<'a>(
                         *variant_node,
                         format!("{variant:?} is not a variant of {architecture:?}"),
                     );
-                    f.help = Some(format!("known variants: {}", list.join(", ")));
+                    f.help = Some(format!("known variants: {}", list.join(", ")).into());
                 }
                 _ => {}
             }
         }
         if let Some((version_node, _)) = &os_version {
             if os != "windows" {
+                // `os` is written from the platform, only if the finding is listed.
                 ctx.report(
                     Code::PlatformOsVersionNotWindows,
                     *version_node,
-                    format!("`os.version` is only used for windows, but os is {os:?}"),
+                    Text::OsVersionNotWindows,
                 );
             }
         }

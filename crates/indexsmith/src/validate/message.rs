@@ -1,0 +1,281 @@
+//! The texts of findings, written out only for the findings a report lists.
+//!
+//! A document can have findings by the hundred thousand, and a report lists the first 1,000 of
+//! each code. A rule records what its message is made of — a static text, or one of the shapes
+//! below with the values it names, which are found again in the tree — and the text is written
+//! once, for a listed finding, straight where it goes: the `String` of a [`Diagnostic`], or the
+//! packed report the npm package hands to JavaScript. A finding left out costs no formatting, and
+//! a listed one no `String` of its own on the way.
+//!
+//! [`Diagnostic`]: crate::Diagnostic
+
+use crate::json::{NodeId, NodeKind, Tree};
+use std::fmt::{self, Write};
+
+/// What a message calls a value: a name (`"platform"`, `"the index"`) or an element of a list
+/// (`manifests[2]`). Copied around freely; formatted only in a message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum What {
+    Name(&'static str),
+    /// `list[index]`.
+    Element(&'static str, u32),
+}
+
+impl From<&'static str> for What {
+    fn from(name: &'static str) -> Self {
+        What::Name(name)
+    }
+}
+
+impl fmt::Display for What {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            What::Name(name) => f.write_str(name),
+            What::Element(list, i) => write!(f, "{list}[{i}]"),
+        }
+    }
+}
+
+/// The text of a finding's message or help, not yet written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Text {
+    Static(&'static str),
+    Owned(String),
+    /// "{what} has no `{key}`, which is REQUIRED".
+    MissingMember {
+        what: What,
+        key: &'static str,
+    },
+    /// "add a `{key}` member".
+    AddMember {
+        key: &'static str,
+    },
+    /// "`{what}` must be an {expected}, not a {actual}".
+    WrongType {
+        what: What,
+        expected: NodeKind,
+        actual: NodeKind,
+    },
+    /// "platform {os/architecture[/variant]} already appears at manifests[{first}]; …", the
+    /// platform read from the finding's node (a `platform` object).
+    DuplicatePlatform {
+        first: u32,
+    },
+    /// "`os.version` is only used for windows, but os is {os:?}", `os` read from the object
+    /// holding the finding's node.
+    OsVersionNotWindows,
+    /// "attestation for {digest}, which is not an entry of this index", the digest being the
+    /// finding's node.
+    DanglingAttestation,
+    /// "duplicate key {name:?}: …", the key spanning `start..end` of the text.
+    DuplicateKey {
+        start: u32,
+        end: u32,
+    },
+}
+
+impl From<&'static str> for Text {
+    fn from(text: &'static str) -> Self {
+        Text::Static(text)
+    }
+}
+
+impl From<String> for Text {
+    fn from(text: String) -> Self {
+        Text::Owned(text)
+    }
+}
+
+impl Text {
+    /// Writes the text of a finding about `node` in `tree`.
+    pub fn write(&self, tree: &Tree<'_>, node: Option<NodeId>, out: &mut dyn Write) -> fmt::Result {
+        match self {
+            Text::Static(s) => out.write_str(s),
+            Text::Owned(s) => out.write_str(s),
+            Text::MissingMember { what, key } => {
+                write!(out, "{what} has no `{key}`, which is REQUIRED")
+            }
+            Text::AddMember { key } => write!(out, "add a `{key}` member"),
+            Text::WrongType {
+                what,
+                expected,
+                actual,
+            } => write!(
+                out,
+                "`{what}` must be {} {}, not {} {}",
+                article(expected.name()),
+                expected.name(),
+                article(actual.name()),
+                actual.name()
+            ),
+            Text::DuplicatePlatform { first } => {
+                out.write_str("platform ")?;
+                if let Some(platform) = node {
+                    write_platform(tree, platform, out)?;
+                }
+                write!(
+                    out,
+                    " already appears at manifests[{first}]; clients pull the first and never this one"
+                )
+            }
+            Text::OsVersionNotWindows => {
+                let os = node
+                    .map(|n| tree.node(n).parent)
+                    .filter(|&p| p != crate::json::NONE)
+                    .and_then(|p| tree.get(p, "os"))
+                    .and_then(|os| tree.as_str(os));
+                write!(
+                    out,
+                    "`os.version` is only used for windows, but os is {:?}",
+                    os.as_deref().unwrap_or("")
+                )
+            }
+            Text::DuplicateKey { start, end } => {
+                crate::json::write_duplicate_key_message(tree.text, *start, *end, out)
+            }
+            Text::DanglingAttestation => {
+                out.write_str("attestation for ")?;
+                if let Some(digest) = node.and_then(|n| tree.as_str(n)) {
+                    out.write_str(&digest)?;
+                }
+                out.write_str(", which is not an entry of this index")
+            }
+        }
+    }
+
+    /// The text as a `String`.
+    pub fn to_string_in(&self, tree: &Tree<'_>, node: Option<NodeId>) -> String {
+        match self {
+            Text::Static(s) => (*s).to_owned(),
+            Text::Owned(s) => s.clone(),
+            _ => {
+                let mut out = String::new();
+                // Writing into a String cannot fail.
+                let _ = self.write(tree, node, &mut out);
+                out
+            }
+        }
+    }
+}
+
+/// `os/architecture[/variant]` of a platform object, as `Platform` formats it.
+fn write_platform(tree: &Tree<'_>, platform: NodeId, out: &mut dyn Write) -> fmt::Result {
+    use crate::json::Name;
+    let [os, architecture, variant] =
+        tree.get_named(platform, [Name::Os, Name::Architecture, Name::Variant]);
+    let text = |n: Option<NodeId>| n.and_then(|n| tree.as_str(n));
+    out.write_str(text(os).as_deref().unwrap_or(""))?;
+    out.write_char('/')?;
+    out.write_str(text(architecture).as_deref().unwrap_or(""))?;
+    if let Some(variant) = text(variant) {
+        out.write_char('/')?;
+        out.write_str(&variant)?;
+    }
+    Ok(())
+}
+
+/// "a" or "an", for a JSON type name.
+pub(crate) fn article(word: &str) -> &'static str {
+    match word.as_bytes().first() {
+        Some(b'a' | b'e' | b'i' | b'o' | b'u') => "an",
+        _ => "a",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::validate::{validate_document, ValidateOptions};
+    use crate::Code;
+
+    const OCI_M: &str = "application/vnd.oci.image.manifest.v1+json";
+
+    fn index(manifests: &str) -> String {
+        format!(
+            r#"{{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[{manifests}]}}"#
+        )
+    }
+
+    fn entry(i: u32, platform: &str, annotations: &str) -> String {
+        format!(
+            r#"{{"mediaType":"{OCI_M}","digest":"sha256:{i:064x}","size":1,"platform":{platform}{annotations}}}"#
+        )
+    }
+
+    /// The messages written from the tree read as they did when each was formatted on the spot:
+    /// values decoded (escapes), quoted where the message quotes them.
+    #[test]
+    fn messages_written_from_the_tree() {
+        let attestation = r#","annotations":{"vnd.docker.reference.type":"attestation-manifest","vnd.docker.reference.digest":"sha256:\u0061bc"}"#;
+        let cases: &[(&str, String, Code, &str, Option<&str>)] = &[
+            (
+                "duplicate platform with a variant, escaped",
+                index(&[
+                    entry(1, r#"{"os":"linux","architecture":"arm","variant":"v7"}"#, ""),
+                    entry(2, r#"{"os":"li\u006eux","architecture":"arm","variant":"v7"}"#, ""),
+                ]
+                .join(",")),
+                Code::IndexDuplicatePlatform,
+                "platform linux/arm/v7 already appears at manifests[0]; clients pull the first and never this one",
+                Some("remove one entry, or tell them apart (variant, os.version, os.features)"),
+            ),
+            (
+                "duplicate platform without a variant (one of the wrong type)",
+                index(&[
+                    entry(1, r#"{"os":"linux","architecture":"amd64"}"#, ""),
+                    entry(2, r#"{"os":"linux","architecture":"amd64","variant":1}"#, ""),
+                ]
+                .join(",")),
+                Code::IndexDuplicatePlatform,
+                "platform linux/amd64 already appears at manifests[0]; clients pull the first and never this one",
+                None,
+            ),
+            (
+                "os.version off windows, the os quoted as Rust debug-quotes it",
+                index(&entry(1, r#"{"os":"lin\"ux","architecture":"amd64","os.version":"1"}"#, "")),
+                Code::PlatformOsVersionNotWindows,
+                r#"`os.version` is only used for windows, but os is "lin\"ux""#,
+                None,
+            ),
+            (
+                "missing architecture",
+                index(&entry(1, r#"{"os":"linux"}"#, "")),
+                Code::PlatformMissingArchitecture,
+                "platform has no `architecture`, which is REQUIRED",
+                Some("add a `architecture` member"),
+            ),
+            (
+                "missing size of an entry",
+                index(r#"{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:0000000000000000000000000000000000000000000000000000000000000000"}"#),
+                Code::DescriptorMissingSize,
+                "manifests[0] has no `size`, which is REQUIRED",
+                Some("add a `size` member"),
+            ),
+            (
+                "wrong type",
+                index(&entry(1, "[]", "")),
+                Code::SchemaWrongType,
+                "`platform` must be an object, not an array",
+                None,
+            ),
+            (
+                "dangling attestation, the digest decoded",
+                index(&entry(1, r#"{"os":"unknown","architecture":"unknown"}"#, attestation)),
+                Code::IndexDanglingAttestation,
+                "attestation for sha256:abc, which is not an entry of this index",
+                Some("remove the attestation entry, or add back the image it describes"),
+            ),
+        ];
+        for (name, input, code, message, help) in cases {
+            let v = validate_document(input.as_bytes(), &ValidateOptions::default());
+            let d = v
+                .diagnostics
+                .iter()
+                .find(|d| d.code == *code)
+                .unwrap_or_else(|| panic!("{name}: no {code} in {:?}", v.diagnostics));
+            assert_eq!(d.message, *message, "{name}");
+            if let Some(help) = help {
+                assert_eq!(d.help.as_deref(), Some(*help), "{name}");
+            }
+        }
+    }
+}
