@@ -52,6 +52,10 @@ function hash(algorithm, input) {
   return `${algorithm}:${createHash(algorithm).update(input).digest("hex")}`;
 }
 
+// Node's TextDecoder goes through ICU; Buffer decodes UTF-8 natively, several times faster.
+const decodeUtf8 = (bytes) =>
+  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
+
 const byteLength = (input) =>
   typeof input === "string" ? Buffer.byteLength(input, "utf8") : input.byteLength;
 
@@ -99,7 +103,7 @@ function validateWith(descriptor, input, options) {
     bytes.latin1Write(input); // ASCII: one byte a character
   else bytes.utf8Write(input);
   const digest = hash("sha256", bytes); // before validating: the view ends when memory grows
-  return unpackReport(call("validateInput", [size, descriptor, options]), digest, size);
+  return unpackReport(call("validateInput", [size, descriptor, options]), digest, size, decodeUtf8);
 }
 
 api.validate = (input, options) => validateWith(false, input, options);

@@ -9,14 +9,16 @@ const HEADER = 6;
 const RECORD = 15;
 const NONE = 0xffffffff;
 const reportDecoder = new TextDecoder();
+const decodeText = (bytes) => reportDecoder.decode(bytes);
 
-/** The Report (or, with `digest` null, the report waiting for its digest) of `words`. */
-function unpackReport(words, digest, size) {
+/**
+ * The Report (or, with `digest` null, the report waiting for its digest) of `words`. `decode`
+ * turns the text's UTF-8 bytes into a string (a host may have a faster way than TextDecoder).
+ */
+function unpackReport(words, digest, size, decode = decodeText) {
   const count = words[4];
   const textAt = HEADER + count * RECORD;
-  const text = reportDecoder.decode(
-    new Uint8Array(words.buffer, words.byteOffset + textAt * 4, words[5]),
-  );
+  const text = decode(new Uint8Array(words.buffer, words.byteOffset + textAt * 4, words[5]));
   const diagnostics = [];
   for (let w = HEADER; w < textAt; w += RECORD) {
     const line = words[w + 9];

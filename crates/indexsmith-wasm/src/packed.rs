@@ -79,11 +79,24 @@ struct Seen {
     help: Option<(std::ops::Range<usize>, [u32; 2])>,
 }
 
+thread_local! {
+    /// The text of the last packed validation, kept for the next one: a long report's text then
+    /// does not grow from nothing each time.
+    static TEXT: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
+/// A text up to this size is kept for the next validation.
+const KEPT_TEXT: usize = 4 * 1024 * 1024;
+
 /// Packs a validation as the module above says: `validate` runs it, lending each diagnostic to
 /// the packer, which writes it straight into the words and the text.
 pub fn pack(validate: impl FnOnce(&mut dyn FnMut(&mut DiagnosticRef<'_>)) -> Outline) -> Vec<u32> {
     let mut words = vec![0u32; HEADER];
-    let mut text = Text::default();
+    let mut text = Text {
+        text: TEXT.with(|t| std::mem::take(&mut *t.borrow_mut())),
+        units: 0,
+    };
+    text.text.clear();
     let mut seen: Vec<Seen> = Vec::new();
     let mut count = 0u32;
     let outline = validate(&mut |d| {
@@ -110,6 +123,9 @@ pub fn pack(validate: impl FnOnce(&mut dyn FnMut(&mut DiagnosticRef<'_>)) -> Out
         let mut last = [0u8; 4];
         last[..rest.len()].copy_from_slice(rest);
         words.push(u32::from_le_bytes(last));
+    }
+    if text.text.capacity() <= KEPT_TEXT {
+        TEXT.with(|t| *t.borrow_mut() = text.text);
     }
     words
 }

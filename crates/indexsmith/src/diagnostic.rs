@@ -351,7 +351,7 @@ pub fn is_valid(diagnostics: &[Diagnostic]) -> bool {
 /// Appends one RFC 6901 reference token to `pointer`, escaping `~` and `/`.
 pub fn push_pointer_token(pointer: &mut String, token: &str) {
     pointer.push('/');
-    if !token.contains(['~', '/']) {
+    if !token.bytes().any(|b| b == b'~' || b == b'/') {
         pointer.push_str(token);
         return;
     }

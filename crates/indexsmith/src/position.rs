@@ -102,15 +102,21 @@ fn is_continuation(b: u8) -> bool {
 /// `offsets` may come in any order and repeat; the result is in the same order. Each position is
 /// the one [`LineIndex::position`] gives.
 pub fn locate_all(text: &[u8], offsets: &[u32]) -> Vec<Position> {
-    locate_all_in(text, std::str::from_utf8(text).is_ok(), offsets)
+    locate_all_in(text, std::str::from_utf8(text).is_ok(), true, offsets)
 }
 
-/// [`locate_all`] in a text already known to be UTF-8 (`utf8`) or not.
-pub(crate) fn locate_all_in(text: &[u8], utf8: bool, offsets: &[u32]) -> Vec<Position> {
+/// [`locate_all`] in a text already known to be UTF-8 (`utf8`) or not, and to have a `\r`
+/// (`has_cr`) or none.
+pub(crate) fn locate_all_in(
+    text: &[u8],
+    utf8: bool,
+    has_cr: bool,
+    offsets: &[u32],
+) -> Vec<Position> {
     let mut order: Vec<u32> = (0..offsets.len() as u32).collect();
     order.sort_unstable_by_key(|&i| offsets[i as usize]);
     let mut out = vec![Position::default(); offsets.len()];
-    let mut sweep = Sweep::new(text, utf8);
+    let mut sweep = Sweep::new(text, utf8, has_cr);
     for i in order {
         out[i as usize] = sweep.position(offsets[i as usize]);
     }
@@ -123,6 +129,8 @@ struct Sweep<'a> {
     text: &'a [u8],
     /// Whether the text is all UTF-8: columns are then counted a word at a time.
     utf8: bool,
+    /// Whether the text may have a `\r`: without, only `\n` bytes are counted.
+    has_cr: bool,
     /// 0-based line of `anchor`.
     line: u32,
     /// The start of the line of `anchor`.
@@ -134,10 +142,11 @@ struct Sweep<'a> {
 }
 
 impl<'a> Sweep<'a> {
-    fn new(text: &'a [u8], utf8: bool) -> Self {
+    fn new(text: &'a [u8], utf8: bool, has_cr: bool) -> Self {
         Sweep {
             text,
             utf8,
+            has_cr,
             line: 0,
             line_start: 0,
             anchor: 0,
@@ -150,7 +159,11 @@ impl<'a> Sweep<'a> {
         let t = self.text;
         let offset = (offset as usize).min(t.len());
         let region = &t[self.anchor..offset];
-        let (lf, cr) = count_breaks(region);
+        let (lf, cr) = if self.has_cr {
+            count_breaks(region)
+        } else {
+            (count_lf(region), 0)
+        };
         if cr == 0 {
             // Only `\n` breaks: count them, and start from the last one.
             if let Some(last) = region.iter().rposition(|&b| b == b'\n') {
@@ -246,6 +259,20 @@ fn count_breaks(bytes: &[u8]) -> (u32, u32) {
         cr += (b == b'\r') as u32;
     }
     (lf, cr)
+}
+
+/// The `\n` bytes of `bytes`, counted eight bytes at a time.
+fn count_lf(bytes: &[u8]) -> u32 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    let zeros = |x: u64| !(((x & LOW7) + LOW7) | x | LOW7);
+    let mut lf = 0u32;
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+        lf += zeros(w ^ (ONES * b'\n' as u64)).count_ones();
+    }
+    lf + chunks.remainder().iter().filter(|&&b| b == b'\n').count() as u32
 }
 
 /// The first `\n` or `\r` in `text[from..to]`, eight bytes at a time.
@@ -384,6 +411,7 @@ mod tests {
             let lf = text.iter().filter(|&&b| b == b'\n').count() as u32;
             let cr = text.iter().filter(|&&b| b == b'\r').count() as u32;
             assert_eq!(count_breaks(text), (lf, cr), "{text:?}");
+            assert_eq!(count_lf(text), lf, "{text:?}");
         }
     }
 

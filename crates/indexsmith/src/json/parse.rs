@@ -119,6 +119,7 @@ pub(crate) fn parse_deferred<'a>(
         findings,
         max_depth: limits.max_depth,
         utf8_ok,
+        saw_cr: false,
         keys: Vec::new(),
     };
     if text.starts_with(b"\xEF\xBB\xBF") {
@@ -168,6 +169,8 @@ pub(crate) fn parse_deferred<'a>(
         Some(Tree {
             text,
             text_str,
+            // Every byte of a document that parsed went through the parser, but trailing content.
+            has_cr: parser.saw_cr || parser.pos < text.len(),
             nodes: parser.nodes,
         }),
         parser.findings,
@@ -295,6 +298,8 @@ struct Parser<'a> {
     findings: Vec<ParseFinding>,
     max_depth: u32,
     utf8_ok: bool,
+    /// A `\r` byte was read (as whitespace or raw in a string).
+    saw_cr: bool,
     /// Keys of the objects being parsed, innermost last, for duplicate detection.
     keys: Vec<NodeId>,
 }
@@ -374,7 +379,11 @@ impl<'a> Parser<'a> {
                     }
                     None => self.pos += 1,
                 },
-                Some(b'\n' | b'\r' | b'\t') => self.pos += 1,
+                Some(b'\n' | b'\t') => self.pos += 1,
+                Some(b'\r') => {
+                    self.saw_cr = true;
+                    self.pos += 1;
+                }
                 _ => return,
             }
         }
@@ -771,6 +780,7 @@ impl<'a> Parser<'a> {
                     p = self.escape(p)?;
                 }
                 _ => {
+                    self.saw_cr |= b == b'\r';
                     self.finding(
                         Code::JsonControlCharacter,
                         format!("raw control character U+{b:04X} in a string"),

@@ -73,6 +73,9 @@ pub struct Tree<'a> {
     /// The text as `str` when all of it is UTF-8 (the parser checks that once): string content
     /// is then sliced from it without checking again.
     pub text_str: Option<&'a str>,
+    /// Whether the text may have a `\r` byte: false only when the parser read every byte and
+    /// found none, so that lines are counted by their `\n` alone.
+    pub has_cr: bool,
     pub nodes: Vec<Node>,
 }
 

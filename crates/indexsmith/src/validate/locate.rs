@@ -99,6 +99,7 @@ pub(crate) fn lend_unlocated(
     let tree = Tree {
         text: b"",
         text_str: None,
+        has_cr: false,
         nodes: Vec::new(),
     };
     let start = Position {
@@ -173,7 +174,7 @@ pub(crate) fn lend(
         offsets.push(p.start);
         offsets.push(p.end.max(p.start));
     }
-    let positions = locate_all_in(tree.text, tree.text_str.is_some(), &offsets);
+    let positions = locate_all_in(tree.text, tree.text_str.is_some(), tree.has_cr, &offsets);
     let mut tokens = Vec::new();
     let mut any_error = false;
     for (&i, at) in kept.iter().zip(positions.chunks_exact(2)) {
@@ -348,6 +349,33 @@ mod tests {
                 assert_eq!(&buffer[l.3], d.message, "{case}");
                 assert_eq!(&buffer[l.4], d.pointer, "{case}");
                 assert_eq!(l.5.map(|h| &buffer[h]), d.help.as_deref(), "{case}");
+            }
+        }
+    }
+
+    /// Lines are counted by `\n` alone only when the parser read every byte and saw no `\r`:
+    /// a `\r` as whitespace, raw in a string or in trailing content still breaks lines.
+    #[test]
+    fn positions_hold_with_and_without_carriage_returns() {
+        let cases: &[&str] = &[
+            "{\n  \"a\": 1,\n  \"a\": 2\n}",
+            "{\r\n  \"a\": 1,\r\n  \"a\": 2\r\n}",
+            "{\r  \"a\": 1,\r  \"a\": 2}",
+            "{\n  \"a\": \"x\ry\",\n  \"a\": 2\n}",
+            "{\"a\": 1, \"a\": 2}\n\r x\n",
+            "{\"a\": 1,\n \"a\": 2}\r\n",
+        ];
+        for case in cases {
+            let lines = crate::position::LineIndex::new(case.as_bytes());
+            let v = validate_document(case.as_bytes(), &ValidateOptions::default());
+            assert!(!v.diagnostics.is_empty(), "{case:?}");
+            for d in &v.diagnostics {
+                assert_eq!(
+                    d.span.start,
+                    lines.position(d.span.start.offset),
+                    "{case:?}"
+                );
+                assert_eq!(d.span.end, lines.position(d.span.end.offset), "{case:?}");
             }
         }
     }

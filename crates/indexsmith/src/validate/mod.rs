@@ -141,6 +141,7 @@ fn run<T>(
     let tree = tree.unwrap_or_else(|| Tree {
         text: bytes,
         text_str: None,
+        has_cr: true,
         nodes: Vec::new(),
     });
     let mut out = None;
