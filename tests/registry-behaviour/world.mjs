@@ -1,0 +1,185 @@
+// The world the behaviour suite runs in, all on 127.0.0.1: docker-registry anonymous, with
+// htpasswd and with token auth (and its token service), a second anonymous registry, a server
+// answering every manifest with 4.5 MiB, and the project's proxy (`indexsmith serve`), with the
+// images of `scenarios.mjs` seeded in each registry.
+import { spawn } from "node:child_process";
+import { createServer } from "node:http";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import {
+  OCI_CONFIG,
+  OCI_INDEX,
+  OCI_LAYER,
+  OCI_MANIFEST,
+  pushBlob,
+  pushManifest,
+  sha256,
+  startRegistry,
+  startTokenService,
+} from "../../crates/indexsmith-wasm/npm-tests/registry-support.mjs";
+import { PLATFORMS, ROUTES, USER, tagOf } from "./scenarios.mjs";
+import { cliProgram } from "./cli-program.mjs";
+
+/**
+ * Seeds the images and their index in `repo`: the same bytes in every repository and registry
+ * (two layers per image), so digests are the scenarios' whatever the registry. `index: false`
+ * seeds the images only.
+ */
+async function seed(host, repo, auth, { index: withIndex = true } = {}) {
+  const images = [];
+  for (const platform of PLATFORMS) {
+    const name = [platform.os, platform.architecture, platform.variant].filter(Boolean).join("/");
+    const config = await pushBlob(
+      host,
+      repo,
+      Buffer.from(JSON.stringify({ ...platform, rootfs: { type: "layers", diff_ids: [] } })),
+      auth,
+    );
+    const layers = [];
+    for (const n of [0, 1])
+      layers.push(await pushBlob(host, repo, Buffer.from(`layer ${n} of ${name}`), auth));
+    const bytes = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: OCI_MANIFEST,
+        config: { mediaType: OCI_CONFIG, digest: config.digest, size: config.size },
+        layers: layers.map((l) => ({ mediaType: OCI_LAYER, digest: l.digest, size: l.size })),
+      }),
+    );
+    const pushed = await pushManifest(host, repo, tagOf(platform), bytes, OCI_MANIFEST, auth);
+    images.push({ digest: pushed.digest, size: pushed.size, platform });
+  }
+  const bytes = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: OCI_INDEX,
+      manifests: images.map((m) => ({
+        mediaType: OCI_MANIFEST,
+        digest: m.digest,
+        size: m.size,
+        platform: m.platform,
+      })),
+    }),
+  );
+  const index = withIndex
+    ? await pushManifest(host, repo, "multi", bytes, OCI_INDEX, auth)
+    : { digest: sha256(bytes), size: bytes.length };
+  return { images, index: { digest: index.digest, size: index.size, text: bytes.toString() } };
+}
+
+/** A registry whose every manifest is 4.5 MiB of spaces (docker-registry stores none over 4 MiB). */
+async function startHugeManifestServer() {
+  const SIZE = 4.5 * 1024 * 1024;
+  const cors = {
+    "access-control-allow-origin": "*",
+    "access-control-allow-headers": "*",
+    "access-control-expose-headers": "*",
+  };
+  const server = createServer((req, res) => {
+    if (req.method === "OPTIONS") {
+      res.writeHead(204, { ...cors, "access-control-allow-methods": "GET, HEAD" });
+      res.end();
+    } else if (/^\/v2\/.+\/manifests\//.test(req.url)) {
+      res.writeHead(200, { ...cors, "content-type": OCI_MANIFEST, "content-length": SIZE });
+      res.end(req.method === "HEAD" ? undefined : Buffer.alloc(SIZE, " "));
+    } else {
+      res.writeHead(200, { ...cors, "content-type": "application/json" });
+      res.end("{}");
+    }
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    host: `127.0.0.1:${server.address().port}`,
+    async stop() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+/**
+ * `indexsmith serve` on a free port, without its own registry: its proxy (`/proxy/<host>/v2/…`,
+ * token realms rewritten to `/proxy-token/…`). `corsOrigin`: a page's origin allowed to call it.
+ */
+async function startProxy(corsOrigin) {
+  const dist = mkdtempSync(join(tmpdir(), "indexsmith-behaviour-dist-"));
+  writeFileSync(join(dist, "index.html"), "<!doctype html><title>indexsmith</title>");
+  const args = ["serve", "--port", "0", "--no-registry", "--dist", dist];
+  if (corsOrigin) args.push("--cors-origin", corsOrigin);
+  const child = spawn(cliProgram(), args, { stdio: ["ignore", "pipe", "inherit"] });
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  const lines = createInterface({ input: child.stdout });
+  let origin = null;
+  for await (const line of lines) {
+    const m = /^\s*app\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(line);
+    if (m) {
+      origin = m[1];
+      break;
+    }
+  }
+  if (!origin) throw new Error("indexsmith serve printed no `app` address");
+  // Keep reading its output, so a full pipe never blocks it.
+  lines.on("line", () => {});
+  return {
+    base: `${origin}/proxy`,
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill();
+        await exited;
+      }
+      rmSync(dist, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Starts the world. `corsOrigin`: the origin of a page that calls the proxy. Returns
+ * `{ registries: { anonymous, htpasswd, token }, other, huge, proxy, seed, credentials, stop }`;
+ * `credentials[auth]` is what a run passes to that registry (null: none), `seedAuth[auth]` what
+ * seeding used.
+ */
+export async function startWorld({ corsOrigin } = {}) {
+  const stops = [];
+  const started = (x) => (stops.push(x), x);
+  try {
+    const tokens = started(await startTokenService(USER.username, USER.password));
+    const registries = {
+      anonymous: started(await startRegistry()),
+      htpasswd: started(await startRegistry({ auth: { basic: USER } })),
+      token: started(
+        await startRegistry({ auth: { token: { realm: tokens.realm, cert: tokens.cert } } }),
+      ),
+    };
+    const other = started(await startRegistry());
+    const huge = started(await startHugeManifestServer());
+    const proxy = started(await startProxy(corsOrigin));
+    const seedAuth = {
+      anonymous: undefined,
+      htpasswd: USER,
+      token: { ...USER, realm: tokens.realm },
+    };
+    let seeded;
+    for (const [auth, registry] of Object.entries(registries)) {
+      seeded = await seed(registry.host, "behaviour/app", seedAuth[auth]);
+      for (const route of ROUTES)
+        await seed(registry.host, `behaviour/same-${route}`, seedAuth[auth], { index: false });
+    }
+    await seed(other.host, "behaviour/app");
+    return {
+      hosts: Object.fromEntries(Object.entries(registries).map(([k, r]) => [k, r.host])),
+      other: other.host,
+      huge: huge.host,
+      proxy: proxy.base,
+      seed: seeded,
+      credentials: { anonymous: null, htpasswd: USER, token: USER },
+      async stop() {
+        for (const s of stops.reverse()) await s.stop();
+      },
+    };
+  } catch (e) {
+    for (const s of stops.reverse()) await s.stop();
+    throw e;
+  }
+}
