@@ -8,7 +8,8 @@ import { AUTHS, ROUTES, SCENARIOS, cannotRun, expected } from "./scenarios.mjs";
 /**
  * `transport`: its name in `CANNOT`. `start()` starts what it needs (the world among it) and
  * returns `{ world, call(op, args, options), stop() }`: `call` runs one operation with the call's
- * options (`auth`, `proxy`) and returns its outcome.
+ * options (`auth`, `proxy`) and returns its outcome. Returns a function that gives what `start`
+ * returned, for a transport's own tests.
  */
 export function defineSuite(transport, start) {
   let running;
@@ -53,4 +54,5 @@ export function defineSuite(transport, start) {
       }
     }
   }
+  return () => running;
 }
