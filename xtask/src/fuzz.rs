@@ -1,5 +1,5 @@
 //! `cargo xtask fuzz [SECONDS] [TARGET...]`: every fuzz target (or those named) for SECONDS each
-//! (default 180), seeded from the corpus of real documents and the target's seeds in
+//! (default 180; with FUZZ_RUNS=N, until N executions or SECONDS, whichever comes first), seeded from the corpus of real documents and the target's seeds in
 //! fuzz/seeds/; prints the executions per target.
 //! Crashes are kept under fuzz/artifacts/<target>/. Needs the nightly toolchain; installs the
 //! cargo-fuzz of tools/versions when missing.
@@ -56,10 +56,15 @@ pub fn run(args: &[String]) -> Result {
         // No sanitizer by default: the crates fuzzed have no `unsafe` code, and AddressSanitizer
         // costs several times the executions (FUZZ_SANITIZER=address to have it).
         let sanitizer = std::env::var("FUZZ_SANITIZER").unwrap_or_else(|_| "none".to_string());
-        let output = fuzz()
+        let mut command = fuzz();
+        command
             .args(["run", "--sanitizer", &sanitizer, target])
             .args([&format!("corpus/{target}"), "--"])
-            .arg(format!("-max_total_time={seconds}"))
+            .arg(format!("-max_total_time={seconds}"));
+        if let Ok(runs) = std::env::var("FUZZ_RUNS") {
+            command.arg(format!("-runs={runs}"));
+        }
+        let output = command
             .args(["-max_len=65536", "-timeout=10", "-rss_limit_mb=2048"])
             .output()?;
         let text = format!(
