@@ -5,7 +5,8 @@
 // token auth, directly and through the `indexsmith serve` proxy.
 //
 // A scenario's functions get the world (`world.mjs`) as seen from one run:
-// - `reg`: the registry under test (`host:port`), `other`: a second, anonymous registry, `huge`: a
+// - `reg`: the registry under test (`host:port`), `other`: a second, anonymous registry,
+//   `recorded`: another host in front of `other` that records the credentials it gets, `huge`: a
 //   server answering every manifest with 4.5 MiB, `route`: "direct" or "proxy" (names written by
 //   a run carry it, so the two routes never see each other's pushes);
 // - `seed`: what was seeded in `reg` (and, the same bytes, in `other`): `images` (linux/amd64,
@@ -79,7 +80,8 @@ export const CANNOT = [
 /**
  * The scenarios. `auths` (default: all) lists the registries a scenario applies to, `why` says
  * why it leaves others out; `cannot` maps a transport to why it cannot run the scenario;
- * `differs` lists known departures from `expect`: `{ transport?, route?, outcome, why }`, the
+ * `observe(world)` adds what the world saw during the call to the outcome (a recording host's
+ * log); `differs` lists known departures from `expect`: `{ transport?, route?, outcome, why }`, the
  * outcome asserted instead (so the test fails once the departure is fixed, and the entry goes).
  */
 export const SCENARIOS = [
@@ -215,6 +217,26 @@ export const SCENARIOS = [
       `${reg}/behaviour/copied-${route}:v1`,
     ],
     expect: ({ seed }) => ({ digest: seed.index.digest, readBack: seed.index.digest }),
+  },
+  {
+    name: "copy from a source on another host: the source sees none of the target's credentials",
+    auths: ["htpasswd", "token"],
+    why: "the anonymous registry is given no credentials that could leak",
+    op: "copyImage",
+    args: ({ reg, recorded, route }) => [
+      `${recorded}/behaviour/app:multi`,
+      `${reg}/behaviour/recorded-${route}:v1`,
+    ],
+    observe: ({ recorder }) => {
+      const seen = recorder.take();
+      return { sourceRead: seen.length > 0, sourceGotCredentials: seen.filter(Boolean) };
+    },
+    expect: ({ seed }) => ({
+      digest: seed.index.digest,
+      readBack: seed.index.digest,
+      sourceRead: true,
+      sourceGotCredentials: [],
+    }),
   },
   {
     name: "a wrong password: UNAUTHORIZED",

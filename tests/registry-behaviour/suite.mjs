@@ -33,6 +33,7 @@ export function defineSuite(transport, start) {
           const context = {
             reg: world.hosts[auth],
             other: world.other,
+            recorded: world.recorded,
             huge: world.huge,
             route,
             seed: world.seed,
@@ -42,11 +43,13 @@ export function defineSuite(transport, start) {
           const options = {};
           if (credentials) options.auth = credentials;
           if (route === "proxy") options.proxy = world.proxy;
+          world.recorder.take();
           const { message, ...outcome } = await running.call(
             scenario.op,
             scenario.args(context),
             options,
           );
+          if (scenario.observe) Object.assign(outcome, scenario.observe(world));
           const want = expected(transport, route, scenario, context);
           if (want.why) t.diagnostic(`known departure: ${want.why}`);
           assert.deepEqual(outcome, want.outcome, message);

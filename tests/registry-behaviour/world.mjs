@@ -1,5 +1,6 @@
 // The world the behaviour suite runs in, all on 127.0.0.1: docker-registry anonymous, with
-// htpasswd and with token auth (and its token service), a second anonymous registry, a server
+// htpasswd and with token auth (and its token service), a second anonymous registry (and another
+// host in front of it that records the credentials it is sent), a server
 // answering every manifest with 4.5 MiB, and the project's proxy (`indexsmith serve`), with the
 // images of `scenarios.mjs` seeded in each registry.
 import { spawn } from "node:child_process";
@@ -100,6 +101,51 @@ async function startHugeManifestServer() {
 }
 
 /**
+ * Another host in front of `upstream` (`host:port`) that passes every request on and records the
+ * `Authorization` each one carried: a source registry that must never see a target's credentials.
+ */
+async function startRecordingForwarder(upstream) {
+  const authorizations = [];
+  const server = createServer(async (req, res) => {
+    const chunks = [];
+    for await (const c of req) chunks.push(c);
+    authorizations.push(req.headers.authorization ?? null);
+    const headers = { ...req.headers };
+    for (const h of ["host", "connection", "content-length", "transfer-encoding"])
+      delete headers[h];
+    try {
+      const answer = await fetch(`http://${upstream}${req.url}`, {
+        method: req.method,
+        headers,
+        body: chunks.length ? Buffer.concat(chunks) : undefined,
+        redirect: "manual",
+      });
+      const out = {};
+      answer.headers.forEach((v, k) => {
+        if (!["content-length", "transfer-encoding", "connection", "content-encoding"].includes(k))
+          out[k] = v;
+      });
+      const body = Buffer.from(await answer.arrayBuffer());
+      res.writeHead(answer.status, out);
+      res.end(req.method === "HEAD" ? undefined : body);
+    } catch (e) {
+      res.writeHead(502, { "content-type": "text/plain" });
+      res.end(String(e));
+    }
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    host: `127.0.0.1:${server.address().port}`,
+    /** The `Authorization` of every request since the last call (null: none), and forgets them. */
+    take: () => authorizations.splice(0),
+    async stop() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+/**
  * `indexsmith serve` on a free port, without its own registry: its proxy (`/proxy/<host>/v2/…`,
  * token realms rewritten to `/proxy-token/…`). `corsOrigin`: a page's origin allowed to call it.
  */
@@ -136,9 +182,9 @@ async function startProxy(corsOrigin) {
 
 /**
  * Starts the world. `corsOrigin`: the origin of a page that calls the proxy. Returns
- * `{ registries: { anonymous, htpasswd, token }, other, huge, proxy, seed, credentials, stop }`;
- * `credentials[auth]` is what a run passes to that registry (null: none), `seedAuth[auth]` what
- * seeding used.
+ * `{ hosts: { anonymous, htpasswd, token }, other, recorded, recorder, huge, proxy, seed,
+ * credentials, stop }`: `credentials[auth]` is what a run passes to that registry (null: none),
+ * `recorded` the recording host in front of `other`.
  */
 export async function startWorld({ corsOrigin } = {}) {
   const stops = [];
@@ -153,6 +199,7 @@ export async function startWorld({ corsOrigin } = {}) {
       ),
     };
     const other = started(await startRegistry());
+    const recorder = started(await startRecordingForwarder(other.host));
     const huge = started(await startHugeManifestServer());
     const proxy = started(await startProxy(corsOrigin));
     const seedAuth = {
@@ -170,6 +217,8 @@ export async function startWorld({ corsOrigin } = {}) {
     return {
       hosts: Object.fromEntries(Object.entries(registries).map(([k, r]) => [k, r.host])),
       other: other.host,
+      recorded: recorder.host,
+      recorder,
       huge: huge.host,
       proxy: proxy.base,
       seed: seeded,
