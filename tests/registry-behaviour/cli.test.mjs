@@ -1,7 +1,8 @@
 // The behaviour suite over the native transport: the command-line program (the protocol crate's
 // driver over reqwest), its `--json` output in the npm package's shapes. Credentials for a call go
 // as `--username --password-stdin` (to the registry the command writes to, or reads from, as the
-// npm API's `auth`); the machine's `config.json` is kept out with an empty DOCKER_CONFIG.
+// npm API's `auth`), the proxy as `--proxy`; the machine's `config.json` is kept out with an empty
+// DOCKER_CONFIG.
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -33,8 +34,13 @@ function cli(dir) {
       const credentials = options.auth
         ? ["--username", options.auth.username, "--password-stdin"]
         : [];
+      const proxy = options.proxy ? ["--proxy", options.proxy] : [];
       const quiet = args[0] === "validate" ? [] : ["--quiet"];
-      const child = spawn(program, [...args, ...credentials, ...quiet], { env });
+      const input = options.input ?? (options.auth ? `${options.auth.password}\n` : null);
+      const child = spawn(program, [...args, ...credentials, ...proxy, ...quiet], {
+        env,
+        stdio: [input === null ? "ignore" : "pipe", "pipe", "pipe"],
+      });
       const out = [];
       const err = [];
       child.stdout.on("data", (c) => out.push(c));
@@ -48,7 +54,13 @@ function cli(dir) {
           reject(new Failed(code, stderr));
         } else reject(new Error(`indexsmith ${args.join(" ")}: exit status ${status}: ${stderr}`));
       });
-      child.stdin.end(options.input ?? (options.auth ? `${options.auth.password}\n` : ""));
+      if (input !== null) {
+        // A command that fails before it reads its input closes the pipe: its status tells.
+        child.stdin.on("error", (e) => {
+          if (e.code !== "EPIPE") reject(e);
+        });
+        child.stdin.end(input);
+      }
     });
 }
 

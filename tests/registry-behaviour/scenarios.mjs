@@ -70,11 +70,6 @@ export const CANNOT = [
     auth: "token",
     why: "docker-registry with token auth answers the CORS preflight with 401: a page reaches it only through the proxy",
   },
-  {
-    transport: "cli",
-    route: "proxy",
-    why: "the command line speaks to registries directly: it has no proxy option (the proxy is for pages that cannot reach registries)",
-  },
 ];
 
 /**
