@@ -12,7 +12,8 @@
 // - `seed`: what was seeded in `reg` (and, the same bytes, in `other`): `images` (linux/amd64,
 //   linux/arm64/v8, linux/arm/v7, each `{ digest, size, platform }`, tagged `amd64`, `arm64-v8`,
 //   `arm-v7`) and `index` (of the three, tagged `multi`) in `behaviour/app`; the images alone in
-//   `behaviour/same-<route>`.
+//   `behaviour/same-<route>`; `docker`: the same images as Docker schema 2 manifests and their
+//   manifest list (tagged `1.0`) in `behaviour/docker`.
 //
 // Outcomes, as `npm-calls.mjs` and the command-line runner shape them:
 // - fetchManifest: `{ digest, mediaType, size, bytesDigest }` (`bytesDigest`: sha256 of the bytes
@@ -120,6 +121,28 @@ export const SCENARIOS = [
     }),
   },
   {
+    name: "fetch a Docker manifest list by tag: its media type, the bytes hash to the digest",
+    op: "fetchManifest",
+    args: ({ reg }) => [`${reg}/behaviour/docker:1.0`],
+    expect: ({ seed }) => ({
+      digest: seed.docker.index.digest,
+      mediaType: DOCKER_LIST,
+      size: seed.docker.index.size,
+      bytesDigest: seed.docker.index.digest,
+    }),
+  },
+  {
+    name: "inspect a Docker manifest list: every schema 2 child with its platform",
+    op: "inspect",
+    args: ({ reg }) => [`${reg}/behaviour/docker:1.0`],
+    expect: ({ seed }) => ({
+      digest: seed.docker.index.digest,
+      mediaType: DOCKER_LIST,
+      kind: "index",
+      children: children(seed.docker),
+    }),
+  },
+  {
     name: "inspect an image by tag: one child, its platform from the config",
     op: "inspect",
     args: ({ reg }) => [`${reg}/behaviour/app:arm-v7`],
@@ -212,6 +235,18 @@ export const SCENARIOS = [
       `${reg}/behaviour/copied-${route}:v1`,
     ],
     expect: ({ seed }) => ({ digest: seed.index.digest, readBack: seed.index.digest }),
+  },
+  {
+    name: "copy a Docker manifest list from another registry: media types and digest preserved",
+    op: "copyImage",
+    args: ({ reg, other, route }) => [
+      `${other}/behaviour/docker:1.0`,
+      `${reg}/behaviour/docker-copied-${route}:1.0`,
+    ],
+    expect: ({ seed }) => ({
+      digest: seed.docker.index.digest,
+      readBack: seed.docker.index.digest,
+    }),
   },
   {
     name: "copy from a source on another host: the source sees none of the target's credentials",

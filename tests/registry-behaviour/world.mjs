@@ -20,15 +20,28 @@ import {
   startRegistry,
   startTokenService,
 } from "../../crates/indexsmith-wasm/npm-tests/registry-support.mjs";
-import { PLATFORMS, ROUTES, USER, tagOf } from "./scenarios.mjs";
+import { DOCKER_LIST, PLATFORMS, ROUTES, USER, tagOf } from "./scenarios.mjs";
 import { cliProgram } from "./cli-program.mjs";
+
+/** The media types of an image and its index, in either format. */
+const FORMATS = {
+  oci: { index: OCI_INDEX, manifest: OCI_MANIFEST, config: OCI_CONFIG, layer: OCI_LAYER },
+  docker: {
+    index: DOCKER_LIST,
+    manifest: "application/vnd.docker.distribution.manifest.v2+json",
+    config: "application/vnd.docker.container.image.v1+json",
+    layer: "application/vnd.docker.image.rootfs.diff.tar.gzip",
+  },
+};
 
 /**
  * Seeds the images and their index in `repo`: the same bytes in every repository and registry
- * (two layers per image), so digests are the scenarios' whatever the registry. `index: false`
- * seeds the images only.
+ * (two layers per image), so digests are the scenarios' whatever the registry. `format`: "oci"
+ * (images tagged by platform, the index `multi`) or "docker" (schema 2 images by digest, the
+ * manifest list `1.0`); `index: false` seeds the images only.
  */
-async function seed(host, repo, auth, { index: withIndex = true } = {}) {
+async function seed(host, repo, auth, { format = "oci", index: withIndex = true } = {}) {
+  const types = FORMATS[format];
   const images = [];
   for (const platform of PLATFORMS) {
     const name = [platform.os, platform.architecture, platform.variant].filter(Boolean).join("/");
@@ -44,28 +57,30 @@ async function seed(host, repo, auth, { index: withIndex = true } = {}) {
     const bytes = Buffer.from(
       JSON.stringify({
         schemaVersion: 2,
-        mediaType: OCI_MANIFEST,
-        config: { mediaType: OCI_CONFIG, digest: config.digest, size: config.size },
-        layers: layers.map((l) => ({ mediaType: OCI_LAYER, digest: l.digest, size: l.size })),
+        mediaType: types.manifest,
+        config: { mediaType: types.config, digest: config.digest, size: config.size },
+        layers: layers.map((l) => ({ mediaType: types.layer, digest: l.digest, size: l.size })),
       }),
     );
-    const pushed = await pushManifest(host, repo, tagOf(platform), bytes, OCI_MANIFEST, auth);
+    const reference = format === "oci" ? tagOf(platform) : sha256(bytes);
+    const pushed = await pushManifest(host, repo, reference, bytes, types.manifest, auth);
     images.push({ digest: pushed.digest, size: pushed.size, platform });
   }
   const bytes = Buffer.from(
     JSON.stringify({
       schemaVersion: 2,
-      mediaType: OCI_INDEX,
+      mediaType: types.index,
       manifests: images.map((m) => ({
-        mediaType: OCI_MANIFEST,
+        mediaType: types.manifest,
         digest: m.digest,
         size: m.size,
         platform: m.platform,
       })),
     }),
   );
+  const tag = format === "oci" ? "multi" : "1.0";
   const index = withIndex
-    ? await pushManifest(host, repo, "multi", bytes, OCI_INDEX, auth)
+    ? await pushManifest(host, repo, tag, bytes, types.index, auth)
     : { digest: sha256(bytes), size: bytes.length };
   return { images, index: { digest: index.digest, size: index.size, text: bytes.toString() } };
 }
@@ -210,10 +225,14 @@ export async function startWorld({ corsOrigin } = {}) {
     let seeded;
     for (const [auth, registry] of Object.entries(registries)) {
       seeded = await seed(registry.host, "behaviour/app", seedAuth[auth]);
+      seeded.docker = await seed(registry.host, "behaviour/docker", seedAuth[auth], {
+        format: "docker",
+      });
       for (const route of ROUTES)
         await seed(registry.host, `behaviour/same-${route}`, seedAuth[auth], { index: false });
     }
     await seed(other.host, "behaviour/app");
+    await seed(other.host, "behaviour/docker", undefined, { format: "docker" });
     return {
       hosts: Object.fromEntries(Object.entries(registries).map(([k, r]) => [k, r.host])),
       other: other.host,
