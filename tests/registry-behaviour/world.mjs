@@ -5,7 +5,15 @@
 // images of `scenarios.mjs` seeded in each registry.
 import { spawn } from "node:child_process";
 import { createServer } from "node:http";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -165,24 +173,37 @@ async function startRecordingForwarder(upstream) {
  * token realms rewritten to `/proxy-token/…`). `corsOrigin`: a page's origin allowed to call it.
  */
 async function startProxy(corsOrigin) {
-  const dist = mkdtempSync(join(tmpdir(), "indexsmith-behaviour-dist-"));
+  const dir = mkdtempSync(join(tmpdir(), "indexsmith-behaviour-serve-"));
+  const dist = join(dir, "dist");
+  mkdirSync(dist);
   writeFileSync(join(dist, "index.html"), "<!doctype html><title>indexsmith</title>");
   const args = ["serve", "--port", "0", "--no-registry", "--dist", dist];
   if (corsOrigin) args.push("--cors-origin", corsOrigin);
-  const child = spawn(cliProgram(), args, { stdio: ["ignore", "pipe", "inherit"] });
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  const lines = createInterface({ input: child.stdout });
-  let origin = null;
-  for await (const line of lines) {
-    const m = /^\s*app\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(line);
-    if (m) {
-      origin = m[1];
-      break;
-    }
+  // Its access log goes to a file, as docker-registry's does: shown when it does not start.
+  const logPath = join(dir, "serve.log");
+  const logFd = openSync(logPath, "a");
+  let child;
+  try {
+    child = spawn(cliProgram(), args, { stdio: ["ignore", "pipe", logFd] });
+  } finally {
+    closeSync(logFd);
   }
-  if (!origin) throw new Error("indexsmith serve printed no `app` address");
-  // Keep reading its output, so a full pipe never blocks it.
-  lines.on("line", () => {});
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  // The address from its `app` line; its standard output is read to the end, so that a full pipe
+  // never blocks it.
+  const lines = createInterface({ input: child.stdout });
+  const origin = await new Promise((resolve) => {
+    lines.on("line", (line) => {
+      const m = /^\s*app\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(line);
+      if (m) resolve(m[1]);
+    });
+    lines.once("close", () => resolve(null));
+  });
+  if (!origin) {
+    const log = readFileSync(logPath, "utf8").slice(-4000);
+    rmSync(dir, { recursive: true, force: true });
+    throw new Error(`indexsmith serve printed no \`app\` address: ${log}`);
+  }
   return {
     base: `${origin}/proxy`,
     async stop() {
@@ -190,7 +211,7 @@ async function startProxy(corsOrigin) {
         child.kill();
         await exited;
       }
-      rmSync(dist, { recursive: true, force: true });
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }
