@@ -13,7 +13,7 @@ pub mod value;
 pub mod write;
 
 pub use name::{Name, UNNAMED};
-pub(crate) use parse::{is_deferred, parse_deferred, write_duplicate_key_message};
+pub(crate) use parse::{is_deferred, parse_deferred, write_deferred_message};
 pub use parse::{parse, Limits, ParseFinding};
 pub(crate) use tree::NONE;
 pub use tree::{Node, NodeId, NodeKind, Tree};

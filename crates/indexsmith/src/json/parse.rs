@@ -51,20 +51,49 @@ pub fn parse<'a>(text: &'a [u8], limits: &Limits) -> (Option<Tree<'a>>, Vec<Pars
     for f in &mut findings {
         if is_deferred(f) {
             // Writing into a String cannot fail.
-            let _ = write_duplicate_key_message(text, f.start, f.end, &mut f.message);
+            let _ = write_deferred_message(f.code, text, f.start, f.end, &mut f.message);
         }
     }
     (tree, findings)
 }
 
 /// True for a finding of [`parse_deferred`] whose message is left to
-/// [`write_duplicate_key_message`].
+/// [`write_deferred_message`]: the findings a document can have by the hundred thousand.
 pub(crate) fn is_deferred(f: &ParseFinding) -> bool {
-    f.code == Code::JsonDuplicateKey && f.message.is_empty()
+    f.message.is_empty()
+        && matches!(
+            f.code,
+            Code::JsonDuplicateKey | Code::JsonLoneSurrogate | Code::JsonControlCharacter
+        )
+}
+
+/// The message of a deferred finding with `code` spanning `start..end` of `text`: a duplicate
+/// key (its quotes included), a `\uXXXX` escape of a lone surrogate, or a raw control character.
+pub(crate) fn write_deferred_message(
+    code: Code,
+    text: &[u8],
+    start: u32,
+    end: u32,
+    out: &mut dyn std::fmt::Write,
+) -> std::fmt::Result {
+    match code {
+        Code::JsonLoneSurrogate => {
+            let unit = hex4(text, start as usize + 2).unwrap_or(0xFFFD);
+            write!(
+                out,
+                "\\u{unit:04X} is half of a surrogate pair with no other half"
+            )
+        }
+        Code::JsonControlCharacter => {
+            let b = text.get(start as usize).copied().unwrap_or(0);
+            write!(out, "raw control character U+{b:04X} in a string")
+        }
+        _ => write_duplicate_key_message(text, start, end, out),
+    }
 }
 
 /// The message of a duplicate key spanning `start..end` of `text` (its quotes included).
-pub(crate) fn write_duplicate_key_message(
+fn write_duplicate_key_message(
     text: &[u8],
     start: u32,
     end: u32,
@@ -87,9 +116,9 @@ pub(crate) fn write_duplicate_key_message(
     )
 }
 
-/// [`parse`], but the messages of duplicate keys are left empty ([`is_deferred`]): a document can
-/// repeat a key a hundred thousand times, and a report lists the first 1,000 of a code, whose
-/// messages validation writes with [`write_duplicate_key_message`].
+/// [`parse`], but the messages of duplicate keys, lone surrogates and control characters are left
+/// empty ([`is_deferred`]): a document can have them by the hundred thousand, and a report lists
+/// the first 1,000 of a code, whose messages validation writes with [`write_deferred_message`].
 pub(crate) fn parse_deferred<'a>(
     text: &'a [u8],
     limits: &Limits,
@@ -781,9 +810,10 @@ impl<'a> Parser<'a> {
                 }
                 _ => {
                     self.saw_cr |= b == b'\r';
+                    // The message is written later, from the byte (`parse_deferred`).
                     self.finding(
                         Code::JsonControlCharacter,
-                        format!("raw control character U+{b:04X} in a string"),
+                        String::new(),
                         p as u32,
                         p as u32 + 1,
                         Some(id),
@@ -874,9 +904,11 @@ impl<'a> Parser<'a> {
     }
 
     fn lone_surrogate(&mut self, p: usize, unit: u32) {
+        // The message is written later, from the escape (`parse_deferred`).
+        debug_assert_eq!(hex4(self.text, p + 2), Some(unit));
         self.finding(
             Code::JsonLoneSurrogate,
-            format!("\\u{unit:04X} is half of a surrogate pair with no other half"),
+            String::new(),
             p as u32,
             p as u32 + 6,
             None,

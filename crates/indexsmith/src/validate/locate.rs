@@ -137,7 +137,8 @@ pub(crate) fn lend(
         code: f.code,
         severity: f.code.default_severity(),
         message: if crate::json::is_deferred(&f) {
-            Text::DuplicateKey {
+            Text::Parsed {
+                code: f.code,
                 start: f.start,
                 end: f.end,
             }

@@ -10,6 +10,7 @@
 //! [`Diagnostic`]: crate::Diagnostic
 
 use crate::json::{NodeId, NodeKind, Tree};
+use crate::Code;
 use std::fmt::{self, Write};
 
 /// What a message calls a value: a name (`"platform"`, `"the index"`) or an element of a list
@@ -67,8 +68,10 @@ pub(crate) enum Text {
     /// "attestation for {digest}, which is not an entry of this index", the digest being the
     /// finding's node.
     DanglingAttestation,
-    /// "duplicate key {name:?}: …", the key spanning `start..end` of the text.
-    DuplicateKey {
+    /// A parser's finding with `code` (a duplicate key, a lone surrogate, a control character)
+    /// spanning `start..end` of the text, from which its message is written.
+    Parsed {
+        code: Code,
         start: u32,
         end: u32,
     },
@@ -130,8 +133,8 @@ impl Text {
                     os.as_deref().unwrap_or("")
                 )
             }
-            Text::DuplicateKey { start, end } => {
-                crate::json::write_duplicate_key_message(tree.text, *start, *end, out)
+            Text::Parsed { code, start, end } => {
+                crate::json::write_deferred_message(*code, tree.text, *start, *end, out)
             }
             Text::DanglingAttestation => {
                 out.write_str("attestation for ")?;
@@ -258,6 +261,27 @@ mod tests {
                 None,
             ),
             (
+                "duplicate key, one of them escaped",
+                r#"{"é":1,"\u00e9":2}"#.to_owned(),
+                Code::JsonDuplicateKey,
+                r#"duplicate key "é": parsers disagree on which value wins"#,
+                Some("keep one of the members"),
+            ),
+            (
+                "lone surrogate",
+                r#"{"a":"x\udc0Ay"}"#.to_owned(),
+                Code::JsonLoneSurrogate,
+                r"\uDC0A is half of a surrogate pair with no other half",
+                None,
+            ),
+            (
+                "raw control character",
+                "{\"a\":\"x\u{1f}\"}".to_owned(),
+                Code::JsonControlCharacter,
+                "raw control character U+001F in a string",
+                Some("escape it as \\u00XX"),
+            ),
+            (
                 "dangling attestation, the digest decoded",
                 index(&entry(1, r#"{"os":"unknown","architecture":"unknown"}"#, attestation)),
                 Code::IndexDanglingAttestation,
@@ -266,6 +290,13 @@ mod tests {
             ),
         ];
         for (name, input, code, message, help) in cases {
+            // The parser's own findings read the same through `json::parse`.
+            if code.as_str().starts_with("json/") {
+                let (_, findings) =
+                    crate::json::parse(input.as_bytes(), &crate::json::Limits::default());
+                let f = findings.iter().find(|f| f.code == *code).expect("found");
+                assert_eq!(f.message, *message, "{name}: json::parse");
+            }
             let v = validate_document(input.as_bytes(), &ValidateOptions::default());
             let d = v
                 .diagnostics
