@@ -69,6 +69,28 @@ export function time(fn, minRuns = 15) {
   return median(samples);
 }
 
+/**
+ * Milliseconds of `fn()`: the mean of a batch of runs (at least `minRuns`, about `batchMs`), the
+ * best of `batches` batches. On a shared machine other work only ever adds time, so the best batch
+ * is the one least disturbed: ratios of these figures hold where medians of single runs swing.
+ */
+export function bestOfBatches(fn, { batches = 5, batchMs = 200, minRuns = 3 } = {}) {
+  for (let i = 0; i < 3; i++) fn();
+  let best = Infinity;
+  for (let b = 0; b < batches; b++) {
+    let runs = 0;
+    const start = performance.now();
+    let elapsed = 0;
+    while (runs < minRuns || elapsed < batchMs) {
+      fn();
+      runs++;
+      elapsed = performance.now() - start;
+    }
+    best = Math.min(best, elapsed / runs);
+  }
+  return best;
+}
+
 /** `time` for a function returning a promise: each run is awaited before the next starts. */
 export async function timeAsync(fn, minRuns = 15) {
   for (let i = 0; i < 3; i++) await fn();
