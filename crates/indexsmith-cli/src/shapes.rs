@@ -204,7 +204,7 @@ pub struct RegistryDescriptor {
 impl From<&indexsmith_registry::Descriptor> for RegistryDescriptor {
     fn from(d: &indexsmith_registry::Descriptor) -> Self {
         RegistryDescriptor {
-            media_type: d.media_type.clone(),
+            media_type: d.media_type.to_string(),
             digest: d.digest.to_string(),
             size: d.size,
             platform: d.platform.as_ref().map(Platform::from),

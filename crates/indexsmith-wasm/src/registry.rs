@@ -537,7 +537,7 @@ pub struct RegistryDescriptor {
 impl From<indexsmith_registry::Descriptor> for RegistryDescriptor {
     fn from(d: indexsmith_registry::Descriptor) -> Self {
         RegistryDescriptor {
-            media_type: d.media_type,
+            media_type: d.media_type.to_string(),
             digest: d.digest.to_string(),
             size: d.size,
             platform: d.platform.map(Into::into),

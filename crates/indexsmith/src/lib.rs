@@ -6,6 +6,7 @@
 pub mod diagnostic;
 pub mod digest;
 pub mod media_type;
+pub mod model;
 pub mod platform;
 pub mod reference;
 pub mod resolve;
@@ -13,6 +14,7 @@ pub mod resolve;
 pub use diagnostic::{Code, Diagnostic, Position, Severity, Span};
 pub use digest::{Algorithm, Digest, ParseDigestError};
 pub use media_type::MediaType;
+pub use model::Descriptor;
 pub use platform::{ParsePlatformError, Platform};
 pub use reference::{ParseReferenceError, Reference};
 pub use resolve::{resolve, resolve_platform, Resolution};

@@ -19,7 +19,7 @@ pub enum Value {
 
 impl Value {
     /// Builds the value of node `id`. Duplicate keys keep their last value, at the first position.
-    pub fn from_tree(tree: &Tree<'_>, id: NodeId) -> Value {
+    pub(crate) fn from_tree(tree: &Tree<'_>, id: NodeId) -> Value {
         match tree.kind(id) {
             NodeKind::Null => Value::Null,
             NodeKind::True => Value::Bool(true),

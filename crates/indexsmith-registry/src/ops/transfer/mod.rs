@@ -409,7 +409,7 @@ impl Transfer {
                 let c = self.nodes.len();
                 self.nodes.push(Node {
                     digest: d.digest.clone(),
-                    media_type: d.media_type.clone(),
+                    media_type: d.media_type.to_string(),
                     platform: d.platform.clone(),
                     source: None,
                     candidates: self.candidates_for(&d.digest, fallback),
