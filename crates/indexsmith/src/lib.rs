@@ -3,6 +3,7 @@
 //!
 //! The crate does no I/O and reads no clock; everything is values in, values out.
 
+pub mod codes;
 pub mod diagnostic;
 pub mod digest;
 pub mod media_type;
