@@ -319,6 +319,52 @@ mod tests {
         }
     }
 
+    /// Every member of every JSON type: the right one reads, `null` is absent (an error only for
+    /// the required members), and any other type is an error at the member's pointer.
+    #[test]
+    fn wrong_types_in_every_member() {
+        const VALUES: [(&str, &str); 6] = [
+            ("null", "null"),
+            ("a boolean", "true"),
+            ("a number", "7"),
+            ("a string", "\"x/y\""),
+            ("an array", "[]"),
+            ("an object", "{}"),
+        ];
+        // (member, the JSON types it accepts, whether it is required)
+        let members: [(&str, &[&str], bool); 8] = [
+            ("mediaType", &["a string"], false),
+            ("digest", &[], true),
+            ("size", &["a number"], true),
+            ("platform", &["an object"], false),
+            ("artifactType", &["a string"], false),
+            ("annotations", &["an object"], false),
+            ("urls", &["an array"], false),
+            ("data", &["a string"], false),
+        ];
+        for (member, accepted, required) in members {
+            for (kind, json) in VALUES {
+                let case = format!("{member} as {kind}");
+                let text = match member {
+                    "digest" => format!(r#"{{"size":1,"digest":{json}}}"#),
+                    "size" => format!(r#"{{"digest":"{D1}","size":{json}}}"#),
+                    _ => format!(r#"{{"{member}":{json},"digest":"{D1}","size":1}}"#),
+                };
+                let got = read(&text);
+                if accepted.contains(&kind) || (kind == "null" && !required) {
+                    assert!(got.is_ok(), "{case}: {got:?}");
+                } else {
+                    let err = got.expect_err(&case);
+                    let at_member = format!("/d/{member}");
+                    assert!(
+                        err.pointer == at_member || (kind == "null" && err.pointer == "/d"),
+                        "{case}: {err}"
+                    );
+                }
+            }
+        }
+    }
+
     #[test]
     fn writes_what_it_reads() {
         let text = format!(
