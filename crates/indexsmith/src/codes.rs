@@ -102,9 +102,10 @@ const REFERENCE: [CodeInfo; 9] = errors! { Core, Error:
     "reference/name-not-canonical" => "A name that normalization would change, where the canonical form is required.",
 };
 
-const COMPOSE: [CodeInfo; 7] = errors! { Core, Error:
+const COMPOSE: [CodeInfo; 8] = errors! { Core, Error:
     "compose/not-an-index" => "The document to edit is not an index or manifest list (the diagnostics say why).",
     "compose/entry-out-of-range" => "An entry position past the end of `manifests`.",
+    "compose/entry-not-an-object" => "An edit of an entry of `manifests` that is not an object.",
     "compose/no-match" => "A selector that matches no entry.",
     "compose/invalid-child" => "A child manifest that cannot be an entry of an index.",
     "compose/invalid-config" => "A child's config that gives no platform.",
