@@ -357,7 +357,7 @@ fn edits_of_an_entry_that_is_not_an_object_are_errors_and_it_can_still_be_remove
         ),
     ];
     for (edit, message) in cases {
-        let err = compose::edit_index(bytes, &[edit.clone()], None).unwrap_err();
+        let err = compose::edit_index(bytes, std::slice::from_ref(&edit), None).unwrap_err();
         assert_eq!(err.code(), "compose/entry-not-an-object", "{edit:?}");
         assert!(err.to_string().starts_with(message), "{edit:?}: {err}");
     }
