@@ -145,7 +145,7 @@ pub fn app() -> Html {
     let panel = match current {
         Tab::Platforms => html! {
             <>
-                <PlatformTable rows={doc.analysis.rows.clone()} filter={doc.options.filter.clone()} {editable} {pulled} inspectable={!embed} />
+                <PlatformTable analysis={doc.analysis.clone()} filter={doc.options.filter.clone()} {editable} {pulled} inspectable={!embed} />
                 { if !editable && doc.analysis.format.is_some() {
                     html!{ <p class="muted">{"Fix the JSON errors to edit the table; the editor keeps your text as it is."}</p> }
                 } else { html!{} } }

@@ -25,7 +25,7 @@ fn table_host(props: &WithDocumentProps) -> Html {
     let doc = use_reducer(move || Document::new(text, Source::Typed));
     html! {
         <ContextProvider<DocumentContext> context={doc.clone()}>
-            <PlatformTable rows={doc.analysis.rows.clone()} filter={props.filter.clone()} editable={doc.analysis.format.is_some()} pulled={Some((1, "linux/arm64".to_owned()))} />
+            <PlatformTable analysis={doc.analysis.clone()} filter={props.filter.clone()} editable={doc.analysis.format.is_some()} pulled={Some((1, "linux/arm64".to_owned()))} />
         </ContextProvider<DocumentContext>>
     }
 }

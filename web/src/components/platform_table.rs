@@ -13,8 +13,9 @@ use crate::hooks::use_virtual::use_virtual;
 use crate::rows::{matches_filter, Row};
 use crate::services::images;
 use crate::services::registry::RegistrySettings;
-use crate::state::{Action, DocumentContext, Field};
+use crate::state::{Action, Analysis, DocumentContext, Field};
 use indexsmith::compose::{Edit, PlatformField, Selector};
+use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -71,7 +72,8 @@ fn field_input(props: &FieldProps) -> Html {
 
 #[derive(Properties, PartialEq)]
 pub struct PlatformTableProps {
-    pub rows: Vec<Row>,
+    /// The document's analysis (its rows are the table's).
+    pub analysis: Rc<Analysis>,
     pub filter: String,
     /// Whether the document can be edited (it parses as an index).
     pub editable: bool,
@@ -126,12 +128,23 @@ pub fn platform_table(props: &PlatformTableProps) -> Html {
             ctx.dispatch(Action::SetFilter(input.value()));
         })
     };
-    let len = props.rows.len();
-    let shown: Vec<&Row> = props
-        .rows
-        .iter()
-        .filter(|r| matches_filter(r, &props.filter))
-        .collect();
+    let all = &props.analysis.rows;
+    let len = all.len();
+    // The entries the filter keeps, computed again only for a new document or filter (not per
+    // scroll).
+    let kept = use_memo(
+        (props.analysis.clone(), props.filter.clone()),
+        |(analysis, filter)| {
+            analysis
+                .rows
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| matches_filter(r, filter))
+                .map(|(k, _)| k)
+                .collect::<Vec<usize>>()
+        },
+    );
+    let shown: Vec<&Row> = kept.iter().filter_map(|&k| all.get(k)).collect();
     let wrap = use_node_ref();
     let focused = use_mut_ref(|| None::<String>);
     {
