@@ -20,6 +20,11 @@ use crate::{system, versions};
 const CRATE: &str = "crates/indexsmith-wasm";
 const PKG: &str = "crates/indexsmith-wasm/pkg";
 const TESTS: &str = "crates/indexsmith-wasm/npm-tests";
+/// The registry behaviour suite: one table of scenarios over the npm package in Node and in
+/// Chromium and over the command-line program.
+const BEHAVIOUR: &str = "tests/registry-behaviour";
+/// The command-line program the behaviour suite runs (and whose `serve` is its proxy).
+const CLI: &str = "target/debug/indexsmith";
 /// The browsers' module budget, gzip -9.
 const WASM_BUDGET: u64 = 120 * 1024;
 
@@ -175,6 +180,8 @@ pub fn build() -> Result {
         ),
     )?;
 
+    link_package()?;
+
     let (raw, gz) = run::sizes(&pkg.join("indexsmith_bg.wasm"))?;
     println!("built {PKG} (indexsmith_bg.wasm: {raw} bytes, {gz} bytes gzip -9)");
     let node_size = fs::metadata(pkg.join("indexsmith_node_bg.wasm"))?.len();
@@ -210,8 +217,6 @@ pub fn test() -> Result {
     }
     println!("declarations match the golden file");
 
-    link_package()?;
-
     run::section("tsc --strict");
     run::status(
         Command::new(run::npm_tool("tsc")?).args(["-p", &format!("{TESTS}/tsconfig.json")]),
@@ -220,6 +225,9 @@ pub fn test() -> Result {
 
     run::section("node --test (package, registry, browser, npm pack)");
     run::status(Command::new("node").arg("--test").arg(format!("{TESTS}/")))?;
+
+    run::section("registry behaviour (tests/registry-behaviour: Node, Chromium, command line)");
+    behaviour()?;
 
     run::section(
         "consumer matrix (tests/consumers: TypeScript, Node, Vite, webpack, esbuild, Rollup)",
@@ -242,16 +250,33 @@ pub fn test() -> Result {
     size_report(true)
 }
 
-/// The tests import the built package by name, as users do: npm-tests/node_modules/indexsmith
-/// is a link to the package folder.
+/// The registry behaviour suite against the built package and the command-line program (built
+/// here, in the dev profile the `cargo` suite uses).
+fn behaviour() -> Result {
+    run::cargo(&["build", "--locked", "-p", "indexsmith-cli"])?;
+    run::status(
+        Command::new("node")
+            .arg("--test")
+            .arg(format!("{BEHAVIOUR}/"))
+            .env("INDEXSMITH_CLI", std::path::absolute(CLI)?),
+    )
+}
+
+/// The tests import the built package by name, as users do: `node_modules/indexsmith` in
+/// npm-tests and in the behaviour suite's folder is a link to the package folder.
 pub fn link_package() -> Result {
-    let modules = Path::new(TESTS).join("node_modules");
-    fs::create_dir_all(&modules)?;
-    let link = modules.join("indexsmith");
-    if link.symlink_metadata().is_ok() {
-        fs::remove_file(&link)?;
+    for (dir, target) in [
+        (TESTS, "../../pkg"),
+        (BEHAVIOUR, "../../../crates/indexsmith-wasm/pkg"),
+    ] {
+        let modules = Path::new(dir).join("node_modules");
+        fs::create_dir_all(&modules)?;
+        let link = modules.join("indexsmith");
+        if link.symlink_metadata().is_ok() {
+            fs::remove_file(&link)?;
+        }
+        std::os::unix::fs::symlink(target, &link)?;
     }
-    std::os::unix::fs::symlink("../../pkg", &link)?;
     Ok(())
 }
 

@@ -33,7 +33,7 @@ pub const SUITES: &[Suite] = &[
     },
     Suite {
         name: "npm",
-        about: "the npm package: build, declarations, tsc, Node and Chromium tests, registry, npm pack, wasm-bindgen-test, size",
+        about: "the npm package: build, declarations, tsc, Node and Chromium tests, registry, the registry behaviour suite (Node, Chromium, CLI), npm pack, wasm-bindgen-test, size",
         run: npm_package::test,
     },
     Suite {

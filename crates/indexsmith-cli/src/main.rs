@@ -7,6 +7,7 @@ mod commands;
 mod credentials;
 mod document_source;
 mod error;
+mod huge_pages;
 mod input;
 mod output;
 mod platform_arg;
@@ -18,6 +19,9 @@ mod style;
 use std::process::ExitCode;
 
 use clap::Parser;
+
+#[global_allocator]
+static ALLOCATOR: huge_pages::HugePageHint = huge_pages::HugePageHint;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();

@@ -76,6 +76,19 @@ fn validate_usage_errors_exit_2() {
 }
 
 #[test]
+fn a_proxy_that_is_not_a_url_is_a_usage_error() {
+    for proxy in ["127.0.0.1:8080/proxy", "/proxy", "http://"] {
+        let out = run(&["inspect", "127.0.0.1:1/app:v1", "--proxy", proxy]);
+        assert_eq!(out.status, 2, "{proxy}: {}", out.stderr);
+        assert!(
+            out.stderr.contains("--proxy") && out.stderr.contains("base URL"),
+            "{proxy}: {}",
+            out.stderr
+        );
+    }
+}
+
+#[test]
 fn validate_text_is_file_line_col_severity_code_message() {
     let file = corpus(DUPLICATES);
     let out = run(&["validate", &file]);

@@ -599,6 +599,11 @@ async fn manifests_larger_than_the_limit_are_cut_off() {
     ))
     .await;
     assert_eq!(sized.status(), 502, "a 5 MiB manifest with its length");
+    let refusal = sized.text().await.unwrap_or_default();
+    assert!(
+        refusal.contains(r#""code":"TOO_LARGE""#),
+        "the refusal carries the clients' code for an answer over the limit: {refusal}"
+    );
     let endless = get(&format!(
         "{}/proxy/{}/v2/big/manifests/endless",
         server.url(),

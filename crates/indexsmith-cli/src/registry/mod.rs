@@ -9,7 +9,7 @@ use std::io::Read;
 
 use indexsmith_registry::driver::native::NativeTransport;
 use indexsmith_registry::driver::Driver;
-use indexsmith_registry::{Credentials, Operation, RegistryError, Session, SessionConfig};
+use indexsmith_registry::{Credentials, Operation, Proxy, RegistryError, Session, SessionConfig};
 
 use crate::credentials::{self, ConfigFile};
 use crate::error::CliError;
@@ -29,6 +29,11 @@ pub struct RegistryArgs {
     /// Repeatable.
     #[arg(long, value_name = "HOST")]
     pub plain_http: Vec<String>,
+    /// Send every request through an `indexsmith serve` registry proxy, given by its base URL
+    /// (`http://127.0.0.1:8080/proxy`): for a machine that reaches registries only through the
+    /// one running the server. Token realms go through it as well.
+    #[arg(long, value_name = "URL")]
+    pub proxy: Option<String>,
     /// No progress on standard error.
     #[arg(long, short = 'q')]
     pub quiet: bool,
@@ -50,6 +55,20 @@ pub fn password_from_stdin() -> Result<String, CliError> {
         return Err(CliError::usage("the password on standard input is empty"));
     }
     Ok(text)
+}
+
+/// The proxy at `base`, with the header by which `indexsmith serve` tells its clients' requests
+/// from a page's that merely points at it.
+fn proxy(base: &str) -> Result<Proxy, CliError> {
+    let absolute = ["http://", "https://"].iter().any(|scheme| {
+        base.len() > scheme.len() && base[..scheme.len()].eq_ignore_ascii_case(scheme)
+    });
+    if !absolute {
+        return Err(CliError::usage(format!(
+            "--proxy {base}: expected the proxy's base URL, e.g. http://127.0.0.1:8080/proxy"
+        )));
+    }
+    Ok(Proxy::new(base).with_header("Indexsmith-Proxy", "1"))
 }
 
 /// The credentials a session gets for `registry`.
@@ -84,6 +103,9 @@ impl Client {
         let mut config = SessionConfig::default();
         for host in &args.plain_http {
             config = config.with_plain_http(host.clone());
+        }
+        if let Some(base) = &args.proxy {
+            config = config.with_proxy(proxy(base)?);
         }
         let mut session = Session::new(config);
         let explicit = match &args.username {

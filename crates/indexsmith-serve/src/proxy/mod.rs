@@ -146,6 +146,20 @@ fn error(status: StatusCode, code: &str, message: &str) -> Response {
     (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
+/// An error of the proxy's own about a request it admitted: with the CORS headers of its caller's
+/// origin, so that a page of an allowed origin reads the error instead of a CORS failure.
+fn failure(
+    proxy: &Proxy,
+    origin: Option<&HeaderValue>,
+    status: StatusCode,
+    code: &str,
+    message: &str,
+) -> Response {
+    let mut response = error(status, code, message);
+    proxy.cors.decorate(response.headers_mut(), origin);
+    response
+}
+
 /// Why the proxy refused a request without forwarding it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Refusal {
@@ -507,7 +521,9 @@ async fn forward(
         Ok(upstream) => upstream,
         Err(e) => {
             log::failed(method.as_str(), url.as_str(), start, &e.to_string());
-            return error(
+            return failure(
+                proxy,
+                plan.origin.as_ref(),
                 StatusCode::BAD_GATEWAY,
                 "UNKNOWN",
                 &format!(
@@ -548,7 +564,9 @@ async fn forward(
                     start,
                     &format!("redirect to {location} not followed"),
                 );
-                return error(
+                return failure(
+                    proxy,
+                    plan.origin.as_ref(),
                     StatusCode::BAD_GATEWAY,
                     "UNKNOWN",
                     &format!(
@@ -563,9 +581,13 @@ async fn forward(
     let cap = plan.cap.unwrap_or(u64::MAX);
     if upstream.content_length().is_some_and(|n| n > cap) {
         log::failed(method.as_str(), url.as_str(), start, "answer too large");
-        return error(
+        // The code the clients give an answer over their own limit, so that a manifest too large
+        // reads the same with or without the proxy.
+        return failure(
+            proxy,
+            plan.origin.as_ref(),
             StatusCode::BAD_GATEWAY,
-            "UNKNOWN",
+            "TOO_LARGE",
             &format!("proxy: the answer of {url} is larger than {cap} bytes, its limit"),
         );
     }
