@@ -118,6 +118,9 @@ pub fn string_map(v: Option<&Value>) -> Vec<(String, String)> {
 /// Whether a row passes the table's filter: every whitespace-separated term must occur in the
 /// platform (`os/arch/variant`, `os.version`, features), the media type or the digest.
 pub fn matches_filter(row: &Row, filter: &str) -> bool {
+    if filter.trim().is_empty() {
+        return true;
+    }
     let mut haystack = String::new();
     if let Some(p) = &row.platform {
         haystack.push_str(&p.to_string());
