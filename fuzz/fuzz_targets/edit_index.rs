@@ -3,7 +3,7 @@
 //! composed result parses as JSON, and its digest and size are those of its bytes.
 
 use indexsmith::compose::{edit_index, Edit, PlatformField, Selector};
-use indexsmith::json::{self, Limits};
+use indexsmith::json::{Document, Limits};
 use indexsmith::Platform;
 use libfuzzer_sys::fuzz_target;
 
@@ -48,7 +48,7 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(composed) = edit_index(document, &edits(selector), None) {
         assert_eq!(composed.digest, indexsmith::digest::sha256(&composed.bytes));
         assert_eq!(composed.size, composed.bytes.len() as u64);
-        let (tree, findings) = json::parse(&composed.bytes, &Limits::default());
+        let (tree, findings) = Document::parse(&composed.bytes, &Limits::default());
         assert!(tree.is_some(), "composed bytes do not parse: {findings:?}");
     }
 });

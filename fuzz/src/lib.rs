@@ -1,6 +1,6 @@
 //! The invariants every fuzz target checks on a validation report.
 
-use indexsmith::json::{self, Limits};
+use indexsmith::json::{Document, Limits};
 use indexsmith::position::LineIndex;
 use indexsmith::{Report, Severity};
 
@@ -24,7 +24,7 @@ pub fn check_report(bytes: &[u8], report: &Report) {
     );
     assert_eq!(report.size, bytes.len() as u64);
     assert_eq!(report.digest, indexsmith::digest::sha256(bytes));
-    let (tree, _) = json::parse(bytes, &Limits::default());
+    let (tree, _) = Document::parse(bytes, &Limits::default());
     let lines = LineIndex::new(bytes);
     for d in &report.diagnostics {
         match &tree {

@@ -11,6 +11,7 @@ import {
   browserTest,
   openApp,
   editor,
+  editorText,
   digestIs,
   platformRows,
   tableRows,
@@ -51,7 +52,7 @@ browserTest(
     // New index: an empty OCI index, and the entries form is there.
     await button(page, "New index").click();
     await until(
-      () => editor(page).inputValue(),
+      () => editorText(page),
       (v) => v.includes(OCI_INDEX) && JSON.parse(v).manifests.length === 0,
       "an empty OCI index",
     );
@@ -83,11 +84,11 @@ browserTest(
     await variant.fill("v8");
     await variant.press("Enter");
     await until(
-      () => editor(page).inputValue(),
+      () => editorText(page),
       (v) => JSON.parse(v).manifests[1].platform.variant === "v8",
       "the variant in the JSON",
     );
-    const text = await editor(page).inputValue();
+    const text = await editorText(page);
     await digestIs(page, sha256(text));
 
     // Push: the children's repository is already filled in; plan, confirm, verified digest.
@@ -233,7 +234,7 @@ browserTest("a push plan made for other bytes cannot be confirmed", async ({ pag
   await variant.fill("v8");
   await variant.press("Enter");
   await until(
-    () => editor(page).inputValue(),
+    () => editorText(page),
     (v) => v.includes('"v8"'),
     "the edit in the JSON",
   );
@@ -251,7 +252,7 @@ browserTest(
     await variant.fill("v8");
     await variant.press("Enter");
     await until(
-      () => editor(page).inputValue(),
+      () => editorText(page),
       (v) => v.includes('"v8"'),
       "the edit in the JSON",
     );

@@ -9,6 +9,7 @@ import {
   openApp,
   paste,
   editor,
+  editorText,
   digestOutput,
   digestIs,
   platformRows,
@@ -45,7 +46,7 @@ async function fetchReference(page, reference) {
 
 async function expectFetched(page, reference, expected) {
   await until(
-    () => editor(page).inputValue(),
+    () => editorText(page),
     (v) => v === expected.bytes.toString("utf8"),
     `the editor to hold ${reference}`,
   );
@@ -201,7 +202,7 @@ async function createFromReferences(page) {
     "three rows",
   );
 
-  const text = await editor(page).inputValue();
+  const text = await editorText(page);
   await digestIs(page, sha256(text));
   return {
     text,

@@ -6,7 +6,7 @@
 use crate::components::add_entry::AddEntry;
 use crate::components::diagnostics::Diagnostics;
 use crate::components::diff_panel::DiffPanel;
-use crate::components::editor::Editor;
+use crate::components::editor::{Editor, EditorRef};
 use crate::components::error_alert::ErrorAlert;
 use crate::components::format_panel::FormatPanel;
 use crate::components::output_panel::OutputPanel;
@@ -17,14 +17,12 @@ use crate::components::source_bar::SourceBar;
 use crate::components::summary::Summary;
 use crate::components::tabs::Tabs;
 use crate::fragment;
-use crate::highlight::utf16_offset;
 use crate::hooks::use_shortcuts::use_shortcuts;
 use crate::hooks::use_url_sync::{use_link_listener, use_url_sync};
 use crate::services::browser;
 use crate::services::registry;
 use crate::services::registry::RegistrySettings;
 use crate::state::{Action, Document, DocumentContext, Remote, Source, Tab};
-use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
 /// Files larger than this are refused (registries only have to accept 4 MiB manifests).
@@ -66,7 +64,7 @@ pub fn app() -> Html {
         proxy: "/proxy".into(),
         ..RegistrySettings::default()
     });
-    let textarea = use_node_ref();
+    let editor = (*use_memo((), |_| EditorRef::default())).clone();
     use_url_sync(&doc, embed);
     use_shortcuts(doc.clone());
     use_link_listener(doc.clone());
@@ -100,18 +98,10 @@ pub fn app() -> Html {
         })
     };
     let on_select = {
-        let (doc, textarea) = (doc.clone(), textarea.clone());
+        let (doc, editor) = (doc.clone(), editor.clone());
         Callback::from(move |i: usize| {
-            let Some(d) = doc.analysis.report.diagnostics.get(i) else {
-                return;
-            };
-            let start = utf16_offset(&doc.text, d.span.start.line, d.span.start.column);
-            let mut end = utf16_offset(&doc.text, d.span.end.line, d.span.end.column);
-            if end <= start {
-                end = start + 1;
-            }
-            if let Some(area) = textarea.cast::<HtmlTextAreaElement>() {
-                browser::select_range(&area, start, end);
+            if let Some(d) = doc.analysis.report.diagnostics.get(i) {
+                editor.select(d);
             }
         })
     };
@@ -155,7 +145,7 @@ pub fn app() -> Html {
     let panel = match current {
         Tab::Platforms => html! {
             <>
-                <PlatformTable rows={doc.analysis.rows.clone()} filter={doc.options.filter.clone()} {editable} {pulled} inspectable={!embed} />
+                <PlatformTable analysis={doc.analysis.clone()} filter={doc.options.filter.clone()} {editable} {pulled} inspectable={!embed} />
                 { if !editable && doc.analysis.format.is_some() {
                     html!{ <p class="muted">{"Fix the JSON errors to edit the table; the editor keeps your text as it is."}</p> }
                 } else { html!{} } }
@@ -169,7 +159,12 @@ pub fn app() -> Html {
         Tab::Output => html! { <OutputPanel /> },
         Tab::Registry => html! { <RegistryPanel /> },
     };
-    let open_full = browser::app_url(&fragment::encode(&doc.url_state()));
+    // Only the embed links to the full app; encoding the document costs its size.
+    let open_full = if embed {
+        browser::app_url(&fragment::encode(&doc.url_state()))
+    } else {
+        String::new()
+    };
 
     html! {
         <ContextProvider<DocumentContext> context={doc.clone()}>
@@ -224,7 +219,7 @@ pub fn app() -> Html {
             } } }
             <main class="layout">
                 <section class="pane editor-pane" aria-label="Editor">
-                    <Editor text={doc.text.clone()} analysis={doc.analysis.clone()} {on_input} on_drop_file={on_open_file_drop(&doc)} textarea={textarea.clone()} />
+                    <Editor text={doc.text.clone()} analysis={doc.analysis.clone()} {on_input} on_drop_file={on_open_file_drop(&doc)} editor={editor.clone()} />
                 </section>
                 <section class="pane side-pane" aria-label="Inspection">
                     <Summary analysis={doc.analysis.clone()} />

@@ -11,6 +11,11 @@ use std::fmt;
 /// Largest decompressed payload accepted from a link.
 pub const MAX_DECODED: usize = 4 * 1024 * 1024;
 
+/// Documents longer than this (bytes of text) do not travel in links: the fragment would be
+/// hundreds of kilobytes (a 2 MB index deflates to about 450 KB), which chat clients cut and
+/// browsers keep in their history. Such documents are shared as files.
+pub const LINK_TEXT_LIMIT: usize = 256 * 1024;
+
 /// What a link carries.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct UrlState {
@@ -21,6 +26,11 @@ pub struct UrlState {
 }
 
 impl UrlState {
+    /// Whether a link can carry this state (its text is at most [`LINK_TEXT_LIMIT`] bytes).
+    pub fn fits_in_link(&self) -> bool {
+        !matches!(&self.text, Some(t) if t.len() > LINK_TEXT_LIMIT)
+    }
+
     pub fn option(&self, key: &str) -> Option<&str> {
         self.options
             .iter()

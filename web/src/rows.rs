@@ -1,7 +1,7 @@
 //! The platform table's rows, read from a document's JSON value.
 
 use indexsmith::json::value::Value;
-use indexsmith::validate::{ATTESTATION_MANIFEST, REFERENCE_DIGEST, REFERENCE_TYPE};
+use indexsmith::model::{is_attestation, REFERENCE_DIGEST, REFERENCE_TYPE};
 use indexsmith::Platform;
 
 /// One entry of `manifests`, as the table shows it.
@@ -22,9 +22,12 @@ pub struct Row {
 
 impl Row {
     pub fn is_attestation(&self) -> bool {
-        self.annotations
-            .iter()
-            .any(|(k, v)| k == REFERENCE_TYPE && v == ATTESTATION_MANIFEST)
+        is_attestation(
+            self.annotations
+                .iter()
+                .find(|(k, _)| k == REFERENCE_TYPE)
+                .map(|(_, v)| v.as_str()),
+        )
     }
 
     /// `sha256:0123456789ab` (algorithm and 12 hex characters).
@@ -115,6 +118,9 @@ pub fn string_map(v: Option<&Value>) -> Vec<(String, String)> {
 /// Whether a row passes the table's filter: every whitespace-separated term must occur in the
 /// platform (`os/arch/variant`, `os.version`, features), the media type or the digest.
 pub fn matches_filter(row: &Row, filter: &str) -> bool {
+    if filter.trim().is_empty() {
+        return true;
+    }
     let mut haystack = String::new();
     if let Some(p) = &row.platform {
         haystack.push_str(&p.to_string());
@@ -142,11 +148,8 @@ pub fn matches_filter(row: &Row, filter: &str) -> bool {
 mod tests {
     use super::*;
     use crate::examples;
-    use indexsmith::json::{parse, Limits};
-
     fn value_of(text: &str) -> Value {
-        let (tree, _) = parse(text.as_bytes(), &Limits::default());
-        Value::from_tree(&tree.expect("parses"), 0)
+        indexsmith::json::parse_value(text.as_bytes()).expect("parses")
     }
 
     #[test]

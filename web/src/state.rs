@@ -10,9 +10,9 @@ use crate::examples;
 use crate::fragment::UrlState;
 use crate::rows::{self, Row};
 use indexsmith::compose::{self, ComposeError, Composed, Edit, Format};
+use indexsmith::json;
 use indexsmith::json::value::Value;
 use indexsmith::json::write::Style;
-use indexsmith::json::{self, Limits};
 use indexsmith::{validate, Report, ValidateOptions};
 use std::rc::Rc;
 use yew::prelude::*;
@@ -251,10 +251,7 @@ pub struct Analysis {
 impl Analysis {
     pub fn of(text: &str) -> Analysis {
         let report = validate(text.as_bytes(), &ValidateOptions::default());
-        let (tree, _) = json::parse(text.as_bytes(), &Limits::default());
-        let value = tree
-            .filter(|t| !t.nodes.is_empty())
-            .map(|t| Value::from_tree(&t, 0));
+        let value = json::parse_value(text.as_bytes()).ok();
         let rows = value.as_ref().map(rows::rows).unwrap_or_default();
         let format = match report.kind {
             Some(indexsmith::Kind::OciIndex) => Some(Format::Oci),

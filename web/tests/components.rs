@@ -2,7 +2,7 @@
 //! users and tests rely on: accessible names, one row per entry, document text never as markup.
 
 use indexsmith_web::components::diagnostics::{Diagnostics, DiagnosticsProps};
-use indexsmith_web::components::editor::{Editor, EditorProps};
+use indexsmith_web::components::editor::{pack_diagnostics, Editor, EditorProps, EditorRef};
 use indexsmith_web::components::platform_table::PlatformTable;
 use indexsmith_web::components::summary::{Summary, SummaryProps};
 use indexsmith_web::examples;
@@ -25,7 +25,7 @@ fn table_host(props: &WithDocumentProps) -> Html {
     let doc = use_reducer(move || Document::new(text, Source::Typed));
     html! {
         <ContextProvider<DocumentContext> context={doc.clone()}>
-            <PlatformTable rows={doc.analysis.rows.clone()} filter={props.filter.clone()} editable={doc.analysis.format.is_some()} pulled={Some((1, "linux/arm64".to_owned()))} />
+            <PlatformTable analysis={doc.analysis.clone()} filter={props.filter.clone()} editable={doc.analysis.format.is_some()} pulled={Some((1, "linux/arm64".to_owned()))} />
         </ContextProvider<DocumentContext>>
     }
 }
@@ -109,18 +109,60 @@ async fn summary_names_the_digest_of_the_exact_bytes() {
     assert!(html.contains("docker-manifest-list"), "kind");
 }
 
+#[test]
+fn editor_marks_get_every_diagnostic_with_its_position_severity_and_code() {
+    let text = "{\"a\": \"<img src=x onerror=alert(1)>\", \"b\": \"é😀\",}";
+    let analysis = Analysis::of(text);
+    let list = &analysis.report.diagnostics;
+    assert!(!list.is_empty());
+    let (positions, messages) = pack_diagnostics(list);
+    assert_eq!(
+        positions.len(),
+        list.len() * 5,
+        "five numbers per diagnostic"
+    );
+    let messages: Vec<&str> = messages.split('\0').collect();
+    assert_eq!(messages.len(), list.len(), "one tooltip per diagnostic");
+    for (i, d) in list.iter().enumerate() {
+        let p = &positions[i * 5..i * 5 + 5];
+        assert_eq!(
+            p[..4],
+            [
+                d.span.start.line,
+                d.span.start.column,
+                d.span.end.line,
+                d.span.end.column
+            ],
+            "{i}: line and UTF-16 column of both ends"
+        );
+        let severity = match d.severity {
+            indexsmith::Severity::Error => 0,
+            indexsmith::Severity::Warning => 1,
+            indexsmith::Severity::Info => 2,
+        };
+        assert_eq!(p[4], severity, "{i}: severity");
+        assert_eq!(
+            messages[i],
+            format!("{}: {}", d.code.as_str(), d.message),
+            "{i}: tooltip"
+        );
+    }
+    assert!(messages
+        .iter()
+        .any(|m| m.starts_with("json/trailing-comma")));
+    assert_eq!(pack_diagnostics(&[]), (Vec::new(), String::new()), "none");
+}
+
 #[tokio::test(flavor = "current_thread")]
-async fn editor_renders_the_document_as_text_never_markup() {
+async fn editor_renders_a_host_and_never_the_document_as_markup() {
     let text =
         "{\"a\": \"<img src=x onerror=alert(1)>\", \"b\": \"</textarea><script>x</script>\",}";
-    let analysis = Rc::new(Analysis::of(text));
-    assert!(!analysis.report.diagnostics.is_empty());
     let props = EditorProps {
         text: text.into(),
-        analysis,
+        analysis: Rc::new(Analysis::of(text)),
         on_input: Callback::noop(),
         on_drop_file: Callback::noop(),
-        textarea: NodeRef::default(),
+        editor: EditorRef::default(),
     };
     let html = LocalServerRenderer::<Editor>::with_props(props)
         .hydratable(false)
@@ -131,18 +173,7 @@ async fn editor_renders_the_document_as_text_never_markup() {
         "no element from the document: {html}"
     );
     assert!(!html.contains("<script"), "no script from the document");
-    assert!(
-        html.contains("&lt;img src=x onerror=alert(1)&gt;"),
-        "document text escaped in the overlay"
-    );
-    assert!(
-        html.contains("aria-label=\"Manifest JSON\""),
-        "editor is named"
-    );
-    assert!(
-        html.contains("<mark") && html.contains("class=\"mark-error\""),
-        "diagnostic marked in the overlay: {html}"
-    );
+    assert!(html.contains("class=\"code\""), "the editor's host: {html}");
 }
 
 #[tokio::test(flavor = "current_thread")]
@@ -156,7 +187,7 @@ async fn diagnostics_list_every_finding_with_its_code() {
     .hydratable(false)
     .render()
     .await;
-    assert_eq!(html.matches("<li class=\"diag").count(), n);
+    assert_eq!(html.matches("class=\"diag ").count(), n, "{html}");
     assert!(html.contains("json/trailing-comma"));
     let clean = Rc::new(Analysis::of(examples::HELLO_WORLD_LIST.text));
     let html = LocalServerRenderer::<Diagnostics>::with_props(DiagnosticsProps {
@@ -223,4 +254,69 @@ mod alerts {
             assert_eq!(html.contains(">Retry<"), retry, "{name}: Retry");
         }
     }
+}
+
+/// An OCI index of `n` entries with distinct digests and `os.version`s.
+fn big_index(n: usize) -> String {
+    let entries: Vec<String> = (0..n)
+        .map(|i| {
+            format!(
+                "{{\"mediaType\": \"application/vnd.oci.image.manifest.v1+json\", \"size\": {}, \"digest\": \"sha256:{:064x}\", \"platform\": {{\"architecture\": \"amd64\", \"os\": \"{}\", \"os.version\": \"10.0.20348.{}\"}}}}",
+                1000 + i,
+                i + 1,
+                if i % 2 == 0 { "windows" } else { "linux" },
+                i
+            )
+        })
+        .collect();
+    format!(
+        "{{\"schemaVersion\": 2, \"mediaType\": \"application/vnd.oci.image.index.v1+json\", \"manifests\": [{}]}}",
+        entries.join(",\n")
+    )
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_long_table_renders_the_rows_in_view_and_filters_every_entry() {
+    let text = big_index(1000);
+    // (case, filter, entries shown)
+    let cases = [("all", "", 1000), ("filtered", "windows", 500)];
+    for (name, filter, shown) in cases {
+        let html = render_table(&text, filter).await;
+        let rows = html.matches("aria-label=\"os of entry").count();
+        assert!(rows > 0 && rows < 60, "{name}: {rows} rows rendered");
+        assert!(
+            html.contains(&format!("{shown} of 1000 entries")),
+            "{name}: the count covers every entry"
+        );
+        assert!(
+            html.contains("class=\"spacer\""),
+            "{name}: a spacer keeps the height"
+        );
+        assert!(
+            html.contains("aria-label=\"os of entry 0\""),
+            "{name}: the first row"
+        );
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_long_diagnostics_list_renders_the_items_in_view() {
+    // Every entry's digest is invalid: one finding per entry.
+    let text = big_index(700).replace("sha256:", "sha256:zz");
+    let analysis = Rc::new(Analysis::of(&text));
+    let n = analysis.report.diagnostics.len();
+    assert!(n >= 700, "{n} findings");
+    let html = LocalServerRenderer::<Diagnostics>::with_props(DiagnosticsProps {
+        analysis,
+        on_select: Callback::noop(),
+    })
+    .hydratable(false)
+    .render()
+    .await;
+    let items = html.matches("class=\"diag ").count();
+    assert!(items > 0 && items < 60, "{items} of {n} items rendered");
+    assert!(
+        html.contains("class=\"spacer\""),
+        "a spacer keeps the height"
+    );
 }

@@ -9,13 +9,17 @@
 //! `cargo xtask bench-registry` builds the npm package and measures the registry budgets
 //! (bench/registry.mjs) against real docker-registry instances on 127.0.0.1, side by side with
 //! `skopeo copy --all`; see bench/registry.mjs for its environment.
+//!
+//! `cargo xtask bench-app` builds the web app and measures its responsiveness in headless
+//! Chromium (bench/app.mjs): keystroke and paste to the next frame next to a bare `<textarea>`,
+//! and the long tasks after pasting a 7,000-entry index (target/bench-app.md).
 
 use std::fs;
 use std::path::Path;
 use std::process::Command;
 
 use crate::run::{self, Result};
-use crate::{npm_package, setup, system};
+use crate::{npm_package, setup, system, web};
 
 const INPUTS: &str = "target/bench-inputs";
 const REPORT: &str = "target/bench-report.md";
@@ -139,4 +143,16 @@ pub fn registry() -> Result {
     setup::run()?;
     npm_package::build()?;
     run::status(Command::new("node").arg("bench/registry.mjs"))
+}
+
+pub fn app() -> Result {
+    setup::run()?;
+    web::build()?;
+    run::section("the web app in Chromium (bench/app.mjs)");
+    let chromium = system::chromium()?;
+    run::status(
+        Command::new("node")
+            .args(["bench/app.mjs", "dist", "target/bench-app.md"])
+            .env("CHROMIUM", chromium),
+    )
 }

@@ -37,6 +37,7 @@ usage: cargo xtask <task> [args]
   size [--check]         the npm package's .wasm size, raw and gzip -9 (--check: the budget)
   bench                  every benchmark; writes target/bench-report.md
   bench-registry         the npm package's registry budgets against docker-registry and skopeo
+  bench-app              the web app's keystroke and paste budgets in Chromium; writes target/bench-app.md
   fuzz [SECONDS] [TARGET...]  cargo-fuzz on every target (default 180 s each)
   versions               the pinned tool versions and where each is written
 ";
@@ -85,6 +86,7 @@ fn dispatch(task: &str, args: &[String]) -> Result {
         "size" => npm_package::size_report(args.first().map(String::as_str) == Some("--check")),
         "bench" => bench::run(),
         "bench-registry" => bench::registry(),
+        "bench-app" => bench::app(),
         "fuzz" => fuzz::run(args),
         "versions" => versions::print(),
         "help" | "--help" | "-h" => {

@@ -1,6 +1,6 @@
 //! The web app: built into dist/ by Trunk (offline, size-tuned profile `wasm-release`, wasm-opt
-//! -Oz from the npm workspace's binaryen), then the size of every file, raw and gzip -9, and the
-//! first-load budget.
+//! -Oz from the npm workspace's binaryen; its pre_build hook bundles the editor with esbuild from
+//! the npm workspace), then the size of every file, raw and gzip -9, and the first-load budget.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -8,8 +8,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::run::{self, Error, Result};
 
-/// First load (html, wasm, js, css), gzip -9.
-const FIRST_LOAD_BUDGET: u64 = 450 * 1024;
+/// First load (html, wasm, js, css, the editor bundle included), gzip -9. The editor (CodeMirror 6)
+/// is about 124 KiB of it; the goal is 300 KiB.
+const FIRST_LOAD_BUDGET: u64 = 520 * 1024;
 
 static BUILT: AtomicBool = AtomicBool::new(false);
 
@@ -23,6 +24,8 @@ pub fn build() -> Result {
     // Trunk uses the wasm-opt it finds on PATH (no version pinned in Trunk.toml), so it never
     // downloads one; --offline makes any missing tool an error instead of a download.
     run::npm_tool("wasm-opt")?;
+    // The editor bundle (Trunk.toml's pre_build hook: web/editor/build.mjs).
+    run::npm_tool("esbuild")?;
     run::npm_tools_on_path();
     run::status(Command::new("trunk").args([
         "build",

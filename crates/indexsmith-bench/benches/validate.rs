@@ -2,8 +2,9 @@
 //! alone, per index size; and validate + digest per findings density.
 
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use indexsmith::json::Document;
 use indexsmith::validate::validate_document;
-use indexsmith::{json, validate, ValidateOptions};
+use indexsmith::{validate, ValidateOptions};
 use indexsmith_bench::{index, index_of_size, index_with_findings, DENSITIES, SIZES};
 
 fn inputs() -> Vec<(String, Vec<u8>)> {
@@ -33,7 +34,7 @@ fn bench_validate(c: &mut Criterion) {
             |b, doc| b.iter(|| validate_document(black_box(doc), &options)),
         );
         group.bench_with_input(BenchmarkId::new("parse", &name), &doc, |b, doc| {
-            b.iter(|| json::parse(black_box(doc), &options.limits))
+            b.iter(|| Document::parse(black_box(doc), &options.limits))
         });
         group.bench_with_input(BenchmarkId::new("sha256", &name), &doc, |b, doc| {
             b.iter(|| indexsmith::digest::sha256(black_box(doc)))

@@ -11,10 +11,13 @@
 use std::io::Write;
 
 use indexsmith::digest::sha256;
+use indexsmith::json::value::Value;
+use indexsmith::json::write::{to_vec, Style};
 use indexsmith::media_type::{
     DOCKER_CONFIG, DOCKER_LAYER, DOCKER_LIST, DOCKER_MANIFEST, OCI_CONFIG, OCI_INDEX, OCI_MANIFEST,
 };
-use indexsmith::Digest;
+use indexsmith::model::Descriptor;
+use indexsmith::{Digest, Platform};
 use serde::Serialize;
 
 /// Media type of an OCI gzip layer.
@@ -41,6 +44,14 @@ impl SamplePlatform {
             Some(variant) => format!("{}/{}/{variant}", self.os, self.architecture),
             None => format!("{}/{}", self.os, self.architecture),
         }
+    }
+
+    /// The platform as an index entry carries it.
+    pub fn platform(&self) -> Platform {
+        let mut p = Platform::new(self.os, self.architecture);
+        p.variant = self.variant.map(str::to_owned);
+        p.os_version = self.os_version.map(str::to_owned);
+        p
     }
 }
 
@@ -94,12 +105,7 @@ impl Blob {
     }
 
     fn descriptor(&self, media_type: &'static str) -> Descriptor {
-        Descriptor {
-            media_type,
-            digest: self.digest.to_string(),
-            size: self.bytes.len() as u64,
-            platform: None,
-        }
+        Descriptor::new(media_type, self.digest.clone(), self.bytes.len() as u64)
     }
 }
 
@@ -126,41 +132,40 @@ pub struct Sample {
     pub docker_list: Blob,
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Descriptor {
-    media_type: &'static str,
-    digest: String,
-    size: u64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    platform: Option<PlatformJson>,
+/// An image manifest or an index, written as `serde_json::to_vec_pretty` writes it (the image-spec's
+/// member order: `schemaVersion`, `mediaType`, then `config` and `layers`, or `manifests`).
+fn document(media_type: &str, members: Vec<(&str, Value)>) -> Vec<u8> {
+    let mut all = vec![
+        ("schemaVersion".to_owned(), Value::int(2)),
+        ("mediaType".to_owned(), Value::string(media_type)),
+    ];
+    all.extend(members.into_iter().map(|(k, v)| (k.to_owned(), v)));
+    let mut bytes = to_vec(&Value::Object(all), Style::Indent(2));
+    bytes.push(b'\n');
+    bytes
 }
 
-#[derive(Serialize)]
-struct PlatformJson {
-    architecture: &'static str,
-    os: &'static str,
-    #[serde(rename = "os.version", skip_serializing_if = "Option::is_none")]
-    os_version: Option<&'static str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    variant: Option<&'static str>,
+fn manifest_json(media_type: &str, config: Descriptor, layers: Vec<Descriptor>) -> Vec<u8> {
+    document(
+        media_type,
+        vec![
+            ("config", config.to_value()),
+            (
+                "layers",
+                Value::Array(layers.iter().map(Descriptor::to_value).collect()),
+            ),
+        ],
+    )
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ManifestJson {
-    schema_version: u32,
-    media_type: &'static str,
-    config: Descriptor,
-    layers: Vec<Descriptor>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct IndexJson {
-    schema_version: u32,
-    media_type: &'static str,
-    manifests: Vec<Descriptor>,
+fn index_json(media_type: &str, manifests: Vec<Descriptor>) -> Vec<u8> {
+    document(
+        media_type,
+        vec![(
+            "manifests",
+            Value::Array(manifests.iter().map(Descriptor::to_value).collect()),
+        )],
+    )
 }
 
 #[derive(Serialize)]
@@ -291,21 +296,19 @@ fn child(platform: SamplePlatform) -> std::io::Result<SampleChild> {
     let config = Blob::new(OCI_CONFIG, json(&config));
     let oci_manifest = Blob::new(
         OCI_MANIFEST,
-        json(&ManifestJson {
-            schema_version: 2,
-            media_type: OCI_MANIFEST,
-            config: config.descriptor(OCI_CONFIG),
-            layers: vec![layer.descriptor(OCI_LAYER_GZIP)],
-        }),
+        manifest_json(
+            OCI_MANIFEST,
+            config.descriptor(OCI_CONFIG),
+            vec![layer.descriptor(OCI_LAYER_GZIP)],
+        ),
     );
     let docker_manifest = Blob::new(
         DOCKER_MANIFEST,
-        json(&ManifestJson {
-            schema_version: 2,
-            media_type: DOCKER_MANIFEST,
-            config: config.descriptor(DOCKER_CONFIG),
-            layers: vec![layer.descriptor(DOCKER_LAYER)],
-        }),
+        manifest_json(
+            DOCKER_MANIFEST,
+            config.descriptor(DOCKER_CONFIG),
+            vec![layer.descriptor(DOCKER_LAYER)],
+        ),
     );
     Ok(SampleChild {
         platform,
@@ -315,15 +318,6 @@ fn child(platform: SamplePlatform) -> std::io::Result<SampleChild> {
         oci_manifest,
         docker_manifest,
     })
-}
-
-fn platform_json(platform: &SamplePlatform) -> PlatformJson {
-    PlatformJson {
-        architecture: platform.architecture,
-        os: platform.os,
-        os_version: platform.os_version,
-        variant: platform.variant,
-    }
 }
 
 impl Sample {
@@ -336,27 +330,23 @@ impl Sample {
         let entries = |pick: fn(&SampleChild) -> &Blob, media_type: &'static str| {
             children
                 .iter()
-                .map(|c| Descriptor {
-                    platform: Some(platform_json(&c.platform)),
-                    ..pick(c).descriptor(media_type)
+                .map(|c| {
+                    pick(c)
+                        .descriptor(media_type)
+                        .with_platform(Some(c.platform.platform()))
                 })
                 .collect::<Vec<_>>()
         };
         let oci_index = Blob::new(
             OCI_INDEX,
-            json(&IndexJson {
-                schema_version: 2,
-                media_type: OCI_INDEX,
-                manifests: entries(|c| &c.oci_manifest, OCI_MANIFEST),
-            }),
+            index_json(OCI_INDEX, entries(|c| &c.oci_manifest, OCI_MANIFEST)),
         );
         let docker_list = Blob::new(
             DOCKER_LIST,
-            json(&IndexJson {
-                schema_version: 2,
-                media_type: DOCKER_LIST,
-                manifests: entries(|c| &c.docker_manifest, DOCKER_MANIFEST),
-            }),
+            index_json(
+                DOCKER_LIST,
+                entries(|c| &c.docker_manifest, DOCKER_MANIFEST),
+            ),
         );
         Ok(Sample {
             children,

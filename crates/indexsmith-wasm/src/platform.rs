@@ -6,6 +6,7 @@ use crate::error::error_with_code;
 use crate::read::Obj;
 use crate::types::Platform;
 use indexsmith::platform::{only, only_strict};
+pub use indexsmith_shapes::Candidate;
 use serde::Serialize;
 use tsify::Tsify;
 use wasm_bindgen::prelude::*;
@@ -127,26 +128,6 @@ pub struct Descriptor {
     artifact_type: Option<String>,
     #[tsify(optional)]
     data: Option<String>,
-}
-
-/// The verdict on one entry.
-#[derive(Clone, Debug, Serialize, Tsify)]
-#[tsify(missing_as_null)]
-#[serde(rename_all = "camelCase")]
-pub struct Candidate {
-    /// Position in the index's `manifests`.
-    pub index: usize,
-    pub platform: Option<Platform>,
-    /// True when the entry's platform is accepted (directly or as a fallback).
-    pub matched: bool,
-    /// Position in `preferences` of the platform it matched: 0 is exact.
-    pub rank: Option<usize>,
-    /// Why: `resolve/selected`, `resolve/selected-without-platform`, `resolve/outranked`,
-    /// `resolve/without-platform`, `resolve/platform-mismatch`, `resolve/attestation`,
-    /// `resolve/unknown-platform`.
-    pub reason: String,
-    /// The reason in words.
-    pub message: String,
 }
 
 /// Which entry a pull selects, with a verdict on every entry.

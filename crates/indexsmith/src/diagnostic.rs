@@ -36,12 +36,12 @@ impl fmt::Display for Severity {
 }
 
 macro_rules! codes {
-    ($( $(#[$doc:meta])* $variant:ident = $text:literal, $severity:ident; )*) => {
+    ($( $(#[doc = $doc:literal])* $variant:ident = $text:literal, $severity:ident; )*) => {
         /// The registry of diagnostic codes. Each has a stable text form and a default severity.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[non_exhaustive]
         pub enum Code {
-            $( $(#[$doc])* $variant, )*
+            $( $(#[doc = $doc])* $variant, )*
         }
 
         impl Code {
@@ -56,6 +56,11 @@ macro_rules! codes {
             /// The severity a finding with this code has unless a rule says otherwise.
             pub fn default_severity(self) -> Severity {
                 match self { $( Code::$variant => Severity::$severity, )* }
+            }
+
+            /// What the code means: its doc comment, on one line.
+            pub fn description(self) -> &'static str {
+                match self { $( Code::$variant => concat!($($doc),*).trim_start(), )* }
             }
 
             /// Looks a code up by its text form.

@@ -3,9 +3,11 @@
 //!
 //! The crate does no I/O and reads no clock; everything is values in, values out.
 
+pub mod codes;
 pub mod diagnostic;
 pub mod digest;
 pub mod media_type;
+pub mod model;
 pub mod platform;
 pub mod reference;
 pub mod resolve;
@@ -13,6 +15,7 @@ pub mod resolve;
 pub use diagnostic::{Code, Diagnostic, Position, Severity, Span};
 pub use digest::{Algorithm, Digest, ParseDigestError};
 pub use media_type::MediaType;
+pub use model::Descriptor;
 pub use platform::{ParsePlatformError, Platform};
 pub use reference::{ParseReferenceError, Reference};
 pub use resolve::{resolve, resolve_platform, Resolution};

@@ -94,6 +94,37 @@ impl MediaType {
     }
 }
 
+impl From<&str> for MediaType {
+    fn from(s: &str) -> MediaType {
+        MediaType::parse(s)
+    }
+}
+
+impl From<String> for MediaType {
+    fn from(s: String) -> MediaType {
+        MediaType::parse(&s)
+    }
+}
+
+impl PartialEq<str> for MediaType {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for MediaType {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for MediaType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl fmt::Display for MediaType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

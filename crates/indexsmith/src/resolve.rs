@@ -23,10 +23,7 @@
 use crate::platform::{only, only_strict, MatchComparer, Platform};
 use std::cmp::Reverse;
 
-/// The annotation BuildKit puts on attestation manifests in an index.
-pub const ANNOTATION_REFERENCE_TYPE: &str = "vnd.docker.reference.type";
-/// The value of [`ANNOTATION_REFERENCE_TYPE`] that marks an attestation manifest.
-pub const ATTESTATION_MANIFEST: &str = "attestation-manifest";
+pub use crate::model::{ATTESTATION_MANIFEST, REFERENCE_TYPE as ANNOTATION_REFERENCE_TYPE};
 
 /// One entry (`manifests[i]`) of an index, as resolution needs it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -68,7 +65,7 @@ impl<'a> Entry<'a> {
     }
 
     fn is_attestation(&self) -> bool {
-        self.reference_type == Some(ATTESTATION_MANIFEST)
+        crate::model::is_attestation(self.reference_type)
     }
 }
 

@@ -329,6 +329,53 @@ fn remove_and_filter_take_attestations_along() {
 }
 
 #[test]
+fn edits_of_an_entry_that_is_not_an_object_are_errors_and_it_can_still_be_removed() {
+    // Found by fuzzing edit_index: setting a platform field of a string entry panicked.
+    let bytes = br#"{"schemaVersion":2,"manifests":["linux",null,[1]]}"#;
+    let set_field = |index| Edit::SetPlatformField {
+        index,
+        field: PlatformField::OsVersion,
+        value: Some("10.0.20348.1".into()),
+    };
+    let cases: Vec<(Edit, &str)> = vec![
+        (set_field(0), "entry 0 is a string, not a descriptor object"),
+        (set_field(1), "entry 1 is null, not a descriptor object"),
+        (
+            Edit::SetPlatform {
+                index: 2,
+                platform: Some(Platform::new("linux", "arm64")),
+            },
+            "entry 2 is an array, not a descriptor object",
+        ),
+        (
+            Edit::Annotate {
+                entry: Some(0),
+                key: "org.opencontainers.image.title".into(),
+                value: Some("x".into()),
+            },
+            "entry 0 is a string, not a descriptor object",
+        ),
+    ];
+    for (edit, message) in cases {
+        let err = compose::edit_index(bytes, std::slice::from_ref(&edit), None).unwrap_err();
+        assert_eq!(err.code(), "compose/entry-not-an-object", "{edit:?}");
+        assert!(err.to_string().starts_with(message), "{edit:?}: {err}");
+    }
+    let repaired = compose::edit_index(
+        bytes,
+        &[Edit::Remove {
+            selector: Selector::Index(0),
+        }],
+        None,
+    )
+    .unwrap();
+    assert_eq!(
+        json(&repaired.bytes)["manifests"].as_array().unwrap().len(),
+        2
+    );
+}
+
+#[test]
 fn conversion_reports_every_lost_field() {
     let bytes = corpus("alpine-3.23.2-oci-index-attestations.json");
     let out = compose::edit_index(&bytes, &[Edit::Convert { to: Format::Docker }], None).unwrap();

@@ -1,7 +1,7 @@
 //! The shared corpus of real documents: validity as stated, specific codes for the invalid ones,
 //! stated digests reproduced, and the writer reproducing Go tools' bytes.
 
-use indexsmith::json::{self, value::Value, write};
+use indexsmith::json::{self, write};
 use indexsmith::{validate, validate_descriptor, Code, Severity, ValidateOptions};
 use serde_json::Value as J;
 use std::path::PathBuf;
@@ -157,9 +157,9 @@ fn writer_reproduces_go_output() {
     ];
     for (file, style) in expect_exact {
         let bytes = std::fs::read(corpus_dir().join(file)).unwrap();
-        let (tree, findings) = json::parse(&bytes, &json::Limits::default());
+        let (doc, findings) = json::Document::parse(&bytes, &json::Limits::default());
         assert!(findings.is_empty(), "{file}");
-        let value = Value::from_tree(&tree.unwrap(), 0);
+        let value = doc.unwrap().value();
         let out = write::to_vec(&value, style);
         assert!(
             out == bytes,

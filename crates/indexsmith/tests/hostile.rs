@@ -4,7 +4,7 @@
 //! parsed document (or is the root "" when the document did not parse), its span lies inside the
 //! input, and its line and column are those of its byte offsets.
 
-use indexsmith::json::{self, Limits};
+use indexsmith::json::{Document, Limits};
 use indexsmith::position::LineIndex;
 use indexsmith::{
     validate, validate_descriptor, Code, Diagnostic, Report, Severity, ValidateOptions,
@@ -30,7 +30,7 @@ fn assert_located(case: &str, bytes: &[u8], report: &Report) {
         errors == 0,
         "{case}: valid must mean no error"
     );
-    let (tree, _) = json::parse(bytes, &Limits::default());
+    let (tree, _) = Document::parse(bytes, &Limits::default());
     let lines = LineIndex::new(bytes);
     for d in &report.diagnostics {
         match &tree {
@@ -427,17 +427,12 @@ const VALUES: &[(&str, &str)] = &[
 
 /// Replaces the value of the member `key` in `doc` (the first occurrence at any depth).
 fn replace_value(doc: &str, key: &str, value: &str) -> String {
-    let (tree, _) = json::parse(doc.as_bytes(), &Limits::default());
+    let (tree, _) = Document::parse(doc.as_bytes(), &Limits::default());
     let tree = tree.expect("the base document parses");
-    let node = (0..tree.nodes.len() as u32)
-        .find(|&n| tree.node(n).is_key && tree.str(n) == key)
-        .map(|k| tree.node(k + 1))
+    let range = tree
+        .find_member(key)
         .unwrap_or_else(|| panic!("no member {key}"));
-    format!(
-        "{}{value}{}",
-        &doc[..node.start as usize],
-        &doc[node.end as usize..]
-    )
+    format!("{}{value}{}", &doc[..range.start], &doc[range.end..])
 }
 
 #[test]

@@ -110,10 +110,27 @@ export async function openApp(page, path = "/") {
 
 // The app's named controls (web/README.md lists the names tests rely on).
 export const editor = (page) => page.getByRole("textbox", { name: "Manifest JSON", exact: true });
+// The editor renders only the lines in view, so its text is read from its handle (the host
+// element's `indexsmithEditor`, see web/editor/editor.js), not from the DOM.
+const editorHost = (page) => page.locator(".editor .code");
+export const editorText = (page) => editorHost(page).evaluate((h) => h.indexsmithEditor.text());
+// The editor's selection as UTF-16 offsets, and whether the editor has the focus.
+export const editorSelection = (page) =>
+  editorHost(page).evaluate((h) => {
+    const [from, to] = h.indexsmithEditor.selection();
+    return { from, to, focused: h.contains(document.activeElement) };
+  });
+// Puts the caret at UTF-16 offset `at` and focuses the editor.
+export const setEditorCaret = (page, at) =>
+  editorHost(page).evaluate((h, at) => {
+    const view = h.indexsmithEditor.view;
+    view.dispatch({ selection: { anchor: at }, scrollIntoView: true });
+    view.focus();
+  }, at);
 export const digestOutput = (page) => page.getByRole("status", { name: "Digest", exact: true });
 export const platformsTable = (page) => page.getByRole("table", { name: "Platforms", exact: true });
-export const platformRows = (page) =>
-  platformsTable(page).locator("tbody > tr:not(.annotations-row)");
+// The entries' rows rendered (a long table renders those in view only).
+export const platformRows = (page) => platformsTable(page).locator("tbody > tr.entry");
 export const button = (page, name) => page.getByRole("button", { name, exact: true });
 export const tab = (page, name) => page.getByRole("tab", { name, exact: true });
 export const diagnostics = (page) => page.getByRole("region", { name: "Diagnostics", exact: true });
@@ -152,7 +169,7 @@ export function digestIs(page, expected) {
 // Waits until the editor holds exactly `text`.
 export function editorIs(page, text) {
   return until(
-    () => editor(page).inputValue(),
+    () => editorText(page),
     (v) => v === text,
     "the editor to hold the expected text",
   );

@@ -2,16 +2,29 @@
 //!
 //! Edits go through the core (`compose::edit_index`) and replace the editor text; the table is
 //! re-derived from the new text, so table and JSON never disagree.
+//!
+//! Past [`VIRTUAL_FROM`] entries the table renders only the rows in view (its own scroll box,
+//! spacers above and below); the filter applies to every entry, and ArrowUp / ArrowDown in a
+//! field move to the same field of the previous / next entry shown.
 
 use super::annotations::Annotations;
 use super::entry_details::EntryDetails;
+use crate::hooks::use_virtual::use_virtual;
 use crate::rows::{matches_filter, Row};
 use crate::services::images;
 use crate::services::registry::RegistrySettings;
-use crate::state::{Action, DocumentContext, Field};
+use crate::state::{Action, Analysis, DocumentContext, Field};
 use indexsmith::compose::{Edit, PlatformField, Selector};
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
+
+/// Tables with more entries than this render only the rows in view.
+pub const VIRTUAL_FROM: usize = 100;
+/// The height of a row in a virtualized table (CSS `.platforms.virtual tr.entry`), until the
+/// first rendered row is measured.
+pub const ROW_HEIGHT: f64 = 46.0;
 
 /// A short name for a child media type.
 pub fn media_type_label(media_type: &str) -> &str {
@@ -59,7 +72,8 @@ fn field_input(props: &FieldProps) -> Html {
 
 #[derive(Properties, PartialEq)]
 pub struct PlatformTableProps {
-    pub rows: Vec<Row>,
+    /// The document's analysis (its rows are the table's).
+    pub analysis: Rc<Analysis>,
     pub filter: String,
     /// Whether the document can be edited (it parses as an index).
     pub editable: bool,
@@ -114,12 +128,44 @@ pub fn platform_table(props: &PlatformTableProps) -> Html {
             ctx.dispatch(Action::SetFilter(input.value()));
         })
     };
-    let len = props.rows.len();
-    let shown: Vec<&Row> = props
-        .rows
-        .iter()
-        .filter(|r| matches_filter(r, &props.filter))
-        .collect();
+    let all = &props.analysis.rows;
+    let len = all.len();
+    // The entries the filter keeps, computed again only for a new document or filter (not per
+    // scroll).
+    let kept = use_memo(
+        (props.analysis.clone(), props.filter.clone()),
+        |(analysis, filter)| {
+            analysis
+                .rows
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| matches_filter(r, filter))
+                .map(|(k, _)| k)
+                .collect::<Vec<usize>>()
+        },
+    );
+    let shown: Vec<&Row> = kept.iter().filter_map(|&k| all.get(k)).collect();
+    let wrap = use_node_ref();
+    let focused = use_mut_ref(|| None::<String>);
+    {
+        let (wrap, focused) = (wrap.clone(), focused.clone());
+        // Cloned first: focusing runs the focus handlers, which write it.
+        use_effect(move || {
+            let label = focused.borrow().clone();
+            restore_focus(&wrap, &label);
+        });
+    }
+    let virtual_rows = shown.len() > VIRTUAL_FROM;
+    let (window, onscroll) = use_virtual(
+        wrap.clone(),
+        if virtual_rows { shown.len() } else { 0 },
+        ROW_HEIGHT,
+    );
+    let (first, end) = if virtual_rows {
+        (window.first, window.end)
+    } else {
+        (0, shown.len())
+    };
     let row = |r: &Row| {
         let i = r.index;
         let p = r.platform.clone().unwrap_or_default();
@@ -173,9 +219,10 @@ pub fn platform_table(props: &PlatformTableProps) -> Html {
                 html! { <span class="mono">{value}</span> }
             }
         };
-        html! {
-            <>
-            <tr class={classes!(r.is_attestation().then_some("attestation"), pulled_here.is_some().then_some("pulled"))}>
+        // Each row keyed by its entry, so a focused field stays with its entry while the window
+        // moves.
+        let mut rows = vec![html! {
+            <tr key={format!("{i}")} data-row="" class={classes!("entry", r.is_attestation().then_some("attestation"), pulled_here.is_some().then_some("pulled"))}>
                 <td class="num">{i}</td>
                 <td>{field(PlatformField::Os, p.os.clone(), "os")}</td>
                 <td>{field(PlatformField::Architecture, p.architecture.clone(), "arch")}</td>
@@ -184,11 +231,12 @@ pub fn platform_table(props: &PlatformTableProps) -> Html {
                 <td>{field(PlatformField::OsFeatures, p.os_features.join(","), "")}</td>
                 <td class="entry-id">
                     <code title={r.digest.clone()}>{r.short_digest()}</code>
-                    <span class="meta"><span title={r.media_type.clone()}>{media_type_label(&r.media_type).to_owned()}</span>{" · "}{format!("{} B", r.size)}</span>
+                    <span class="meta"><span title={r.media_type.clone()}>{media_type_label(&r.media_type).to_owned()}</span>{" · "}{format!("{} B", r.size)}
                     { if r.is_attestation() {
                         html!{ <span class="badge attest" title={format!("attestation of {}", r.attests.clone().unwrap_or_default())}>{"attestation"}</span> }
                     } else { html!{} } }
                     { for pulled_here.map(|p| html!{ <span class="badge ok" title={format!("a client on {p} pulls this entry")}>{"pulled"}</span> }) }
+                    </span>
                     { if props.inspectable { html!{
                         <button type="button" class="link inspect" onclick={inspect_this} aria-expanded={inspected.is_some().to_string()}
                                 aria-label={format!("Inspect entry {i}")} title="Config, layers and sizes, read from the registry">
@@ -208,7 +256,8 @@ pub fn platform_table(props: &PlatformTableProps) -> Html {
                     <button type="button" class="icon danger" onclick={remove} disabled={!props.editable} aria-label={format!("Remove entry {i}")} title="Remove">{"✕"}</button>
                 </td>
             </tr>
-            { for inspected.map(|x| {
+        }];
+        rows.extend(inspected.map(|x| {
                 let retry = {
                     let (inspect, digest) = (inspect.clone(), x.digest.clone());
                     Callback::from(move |_: ()| inspect.emit((i, digest.clone())))
@@ -218,27 +267,50 @@ pub fn platform_table(props: &PlatformTableProps) -> Html {
                     Callback::from(move |_: ()| ctx.dispatch(Action::CloseInspect))
                 };
                 html! {
-                    <tr class="annotations-row details-row">
+                    <tr key={format!("{i}-details")} class="annotations-row details-row">
                         <td colspan="9">
                             <EntryDetails index={i} details={x.details.clone()} on_retry={retry} on_close={close} />
                         </td>
                     </tr>
                 }
-            }) }
-            { if expanded {
-                html! {
-                    <tr class="annotations-row">
-                        <td colspan="9">
-                            <Annotations entry={Some(i)} items={r.annotations.clone()} editable={props.editable} />
-                        </td>
-                    </tr>
-                }
-            } else { html!{} } }
-            </>
+        }));
+        if expanded {
+            rows.push(html! {
+                <tr key={format!("{i}-annotations")} class="annotations-row">
+                    <td colspan="9">
+                        <Annotations entry={Some(i)} items={r.annotations.clone()} editable={props.editable} />
+                    </td>
+                </tr>
+            });
         }
+        rows
+    };
+    let move_between_rows = Callback::from(move_between_rows);
+    // When the window moves, the renderer may rebuild the row that holds the focus: the field
+    // focused last (by its name) gets the focus back, unless the focus went elsewhere since.
+    let (onfocusin, onfocusout) = {
+        let (a, b) = (focused.clone(), focused.clone());
+        (
+            Callback::from(move |e: FocusEvent| {
+                let label = e
+                    .target()
+                    .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                    .and_then(|el| el.get_attribute("aria-label"));
+                *a.borrow_mut() = label;
+            }),
+            Callback::from(move |e: FocusEvent| {
+                if e.related_target().is_some() {
+                    *b.borrow_mut() = None;
+                }
+            }),
+        )
+    };
+    // Always a row (of no height at an end), so the rows between keep their DOM nodes.
+    let spacer = |px: f64| {
+        html! { <tr class="spacer" aria-hidden="true" style={format!("height: {px}px")}><td colspan="9"></td></tr> }
     };
     html! {
-        <div class="platforms">
+        <div class={classes!("platforms", virtual_rows.then_some("virtual"))}>
             <div class="toolbar">
                 <label class="inline">
                     <span>{"Filter"}</span>
@@ -255,7 +327,7 @@ pub fn platform_table(props: &PlatformTableProps) -> Html {
                     </label>
                 } } else { html!{} } }
             </div>
-            <div class="table-wrap">
+            <div class="table-wrap" ref={wrap} {onscroll}>
                 <table aria-label="Platforms">
                     <thead>
                         <tr>
@@ -270,12 +342,90 @@ pub fn platform_table(props: &PlatformTableProps) -> Html {
                             <th scope="col"><span class="visually-hidden">{"actions"}</span></th>
                         </tr>
                     </thead>
-                    <tbody>
-                        { for shown.into_iter().map(row) }
+                    <tbody onkeydown={move_between_rows} {onfocusin} {onfocusout}>
+                        { if virtual_rows { spacer(window.before) } else { html!{} } }
+                        { for shown[first..end].iter().copied().flat_map(row) }
+                        { if virtual_rows { spacer(window.after) } else { html!{} } }
                     </tbody>
                 </table>
             </div>
             { if len == 0 { html!{ <p class="empty">{"No entries."}</p> } } else { html!{} } }
         </div>
+    }
+}
+
+/// ArrowDown / ArrowUp in a platform field: the same field of the next / previous entry shown
+/// (the browser scrolls it into view, and a virtualized table renders the rows around it).
+fn move_between_rows(e: KeyboardEvent) {
+    let down = match e.key().as_str() {
+        "ArrowDown" => true,
+        "ArrowUp" => false,
+        _ => return,
+    };
+    let Some(input) = e
+        .target()
+        .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+        .filter(|i| i.class_list().contains("cell-input"))
+    else {
+        return;
+    };
+    let Some(field) = input
+        .get_attribute("aria-label")
+        .and_then(|l| l.split(" of entry ").next().map(str::to_owned))
+    else {
+        return;
+    };
+    let mut row = input.closest("tr").ok().flatten();
+    while let Some(r) = row {
+        row = if down {
+            r.next_element_sibling()
+        } else {
+            r.previous_element_sibling()
+        };
+        let Some(r) = row.as_ref() else { return };
+        if !r.class_list().contains("entry") {
+            continue;
+        }
+        let selector = format!("input[aria-label^=\"{field} of entry \"]");
+        if let Some(next) = r
+            .query_selector(&selector)
+            .ok()
+            .flatten()
+            .and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            e.prevent_default();
+            let _ = next.focus();
+        }
+        return;
+    }
+}
+
+/// Focuses the field named `label` in the table when nothing has the focus (the row that had it
+/// was rebuilt).
+fn restore_focus(wrap: &NodeRef, label: &Option<String>) {
+    let Some(label) = label else { return };
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let lost = match document.active_element() {
+        None => true,
+        Some(el) => document
+            .body()
+            .is_some_and(|b| el == *b.unchecked_ref::<web_sys::Element>()),
+    };
+    if !lost {
+        return;
+    }
+    let Some(wrap) = wrap.cast::<web_sys::Element>() else {
+        return;
+    };
+    let selector = format!("[aria-label=\"{}\"]", label.replace('"', "\\\""));
+    if let Some(el) = wrap
+        .query_selector(&selector)
+        .ok()
+        .flatten()
+        .and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = el.focus();
     }
 }

@@ -1,6 +1,8 @@
 //! Where documents come from: examples, files, a registry reference; plus undo/redo and sharing.
 
 use crate::examples;
+use crate::fragment::LINK_TEXT_LIMIT;
+use crate::hooks::use_url_sync::write_state;
 use crate::services::browser;
 use crate::services::registry::{self, RegistrySettings};
 use crate::state::{Action, DocumentContext, Field, Source};
@@ -19,6 +21,18 @@ pub struct SourceBarProps {
 pub fn source_bar(props: &SourceBarProps) -> Html {
     let ctx = use_context::<DocumentContext>().expect("document context");
     let copied = use_state(|| false);
+    let share_open = use_state(|| false);
+    let share_first = use_node_ref();
+    {
+        let share_first = share_first.clone();
+        use_effect_with(*share_open, move |open| {
+            if *open {
+                if let Some(b) = share_first.cast::<HtmlElement>() {
+                    let _ = b.focus();
+                }
+            }
+        });
+    }
     let new_format = use_state(|| Format::Oci);
     let settings_ref = use_node_ref();
     let on_example = {
@@ -117,8 +131,15 @@ pub fn source_bar(props: &SourceBarProps) -> Html {
         Callback::from(move |_: MouseEvent| ctx.dispatch(Action::Redo))
     };
     let share = {
-        let copied = copied.clone();
+        let (copied, ctx, share_open) = (copied.clone(), ctx.clone(), share_open.clone());
         Callback::from(move |_: MouseEvent| {
+            let state = ctx.url_state();
+            if !state.fits_in_link() {
+                share_open.set(true);
+                return;
+            }
+            // The link of the state now, not after the pause the fragment waits for.
+            write_state(&state, false);
             if let Some(href) =
                 crate::services::browser::window().and_then(|w| w.location().href().ok())
             {
@@ -126,6 +147,42 @@ pub fn source_bar(props: &SourceBarProps) -> Html {
                 copied.set(true);
             }
         })
+    };
+    let share_dialog = if *share_open {
+        let close = {
+            let share_open = share_open.clone();
+            Callback::from(move |_: MouseEvent| share_open.set(false))
+        };
+        let on_key = {
+            let share_open = share_open.clone();
+            Callback::from(move |e: KeyboardEvent| {
+                if e.key() == "Escape" {
+                    share_open.set(false);
+                }
+            })
+        };
+        let download = {
+            let ctx = ctx.clone();
+            Callback::from(move |_: MouseEvent| {
+                browser::download("index.json", ctx.text.as_bytes(), "application/json")
+            })
+        };
+        html! {
+            <div class="share-dialog popover" role="dialog" aria-label="Share" onkeydown={on_key}>
+                <p>{format!(
+                    "This document is {} bytes: too large for a link (links carry documents up to {} KiB), so it is not in this page's link or stored draft either.",
+                    ctx.text.len(),
+                    LINK_TEXT_LIMIT / 1024
+                )}</p>
+                <p>{"Share the file instead: it opens here with “Open file” or by dropping it on the editor."}</p>
+                <div class="buttons">
+                    <button type="button" class="primary" onclick={download} ref={share_first}>{"Download file"}</button>
+                    <button type="button" onclick={close}>{"Close"}</button>
+                </div>
+            </div>
+        }
+    } else {
+        html! {}
     };
     let fetch_status = if ctx.fetch.is_loading() {
         html! { <span class="muted fetching" role="status">{"Fetching…"}</span> }
@@ -178,7 +235,8 @@ pub fn source_bar(props: &SourceBarProps) -> Html {
             <div class="group">
                 <button type="button" class="icon" onclick={undo} disabled={!ctx.can_undo()} aria-label="Undo" title="Undo (Ctrl+Z)">{"↶"}</button>
                 <button type="button" class="icon" onclick={redo} disabled={!ctx.can_redo()} aria-label="Redo" title="Redo (Ctrl+Shift+Z)">{"↷"}</button>
-                <button type="button" onclick={share} title="Copy a link to this playground">{ if *copied { "Link copied" } else { "Share" } }</button>
+                <button type="button" onclick={share} title="Copy a link to this playground" aria-haspopup="dialog">{ if *copied { "Link copied" } else { "Share" } }</button>
+                {share_dialog}
             </div>
         </div>
     }

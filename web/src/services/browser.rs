@@ -4,7 +4,7 @@
 //! none is called from the reducer or from host tests.
 
 use wasm_bindgen::JsCast;
-use web_sys::{HtmlTextAreaElement, Window};
+use web_sys::Window;
 
 /// localStorage key of the draft.
 pub const DRAFT_KEY: &str = "indexsmith.draft.v1";
@@ -134,31 +134,6 @@ pub fn download(name: &str, bytes: &[u8], mime: &str) {
         }
     }
     let _ = web_sys::Url::revoke_object_url(&url);
-}
-
-/// Selects UTF-16 range `start..end` of a textarea, focuses it and scrolls the selection into view.
-pub fn select_range(textarea: &HtmlTextAreaElement, start: u32, end: u32) {
-    let _ = textarea.focus();
-    let _ = textarea.set_selection_range(start, end);
-    // Scroll so the selected line is visible: put it a third of the way down.
-    let value = textarea.value();
-    let before: String = value
-        .encode_utf16()
-        .take(start as usize)
-        .map(|u| if u == 10 { '\n' } else { 'x' })
-        .collect();
-    let line = before.matches('\n').count() as f64;
-    let line_height = line_height(textarea);
-    let top = (line * line_height - textarea.client_height() as f64 / 3.0).max(0.0);
-    textarea.set_scroll_top(top as i32);
-}
-
-fn line_height(textarea: &HtmlTextAreaElement) -> f64 {
-    window()
-        .and_then(|w| w.get_computed_style(textarea).ok().flatten())
-        .and_then(|s| s.get_property_value("line-height").ok())
-        .and_then(|v| v.trim_end_matches("px").parse::<f64>().ok())
-        .unwrap_or(20.0)
 }
 
 /// Reads a file as text (UTF-8; invalid sequences become U+FFFD, as `File.text()` decodes).

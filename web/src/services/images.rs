@@ -11,8 +11,7 @@ use crate::state::{
     Pushed, TagListing, TagRow,
 };
 use indexsmith::compose::{self, Edit, Selector};
-use indexsmith::json::value::Value;
-use indexsmith::json::{self, Limits};
+use indexsmith::json::{self, value::Value};
 use indexsmith::Platform;
 use indexsmith_registry::ops::{
     FetchManifest, ImageSummary, Inspect, Inspection, ListTags, Transfer, TransferOutput,
@@ -24,9 +23,7 @@ use std::rc::Rc;
 const TAG_BATCH: usize = 6;
 
 fn value_of(bytes: &[u8]) -> Option<Value> {
-    let (tree, _) = json::parse(bytes, &Limits::default());
-    tree.filter(|t| !t.nodes.is_empty())
-        .map(|t| Value::from_tree(&t, 0))
+    json::parse_value(bytes).ok()
 }
 
 fn platform_text(p: &Platform) -> String {
@@ -130,7 +127,7 @@ pub fn details_of(
         .iter()
         .map(|c| NestedChild {
             digest: c.descriptor.digest.to_string(),
-            media_type: c.descriptor.media_type.clone(),
+            media_type: c.descriptor.media_type.to_string(),
             platform: c.descriptor.platform.as_ref().map(platform_text),
             size: c.descriptor.size,
             total_size: c.image.as_ref().map(|i| i.total_size),

@@ -210,7 +210,7 @@ async fn fetch(settings: &RegistrySettings, reference: &str) -> Result<Fetched, 
     let mut op = FetchManifest::new(&session, &image.repository, image.manifest_ref());
     let manifest = drive(&mut op, &mut session, settings, |_| {}).await?;
     let text = String::from_utf8(manifest.bytes)
-        .map_err(|_| Failure::new("document/not-utf8", "the manifest is not UTF-8 text"))?;
+        .map_err(|_| Failure::new("json/invalid-utf8", "the manifest is not UTF-8 text"))?;
     Ok(Fetched {
         reference: image.to_string(),
         repository: image.repository.to_string(),

@@ -4,18 +4,18 @@
 //! Reads the median of each benchmark (`<group>/<function>/<size>/new/estimates.json`), and
 //! appends the given sections (the Node results of `bench/node.mjs` and `bench/wasm-core.mjs`).
 
-use indexsmith::json::{self, Limits, Tree};
+use indexsmith::json::parse_value;
 use std::fmt::Write;
 use std::path::Path;
 
 /// The median time of one benchmark, in nanoseconds.
 fn median_ns(criterion: &Path, id: &str) -> Option<f64> {
     let bytes = std::fs::read(criterion.join(id).join("new/estimates.json")).ok()?;
-    let (tree, _) = json::parse(&bytes, &Limits::default());
-    let tree = tree?;
-    let median = tree.get(Tree::ROOT, "median")?;
-    let point = tree.get(median, "point_estimate")?;
-    std::str::from_utf8(tree.raw(point)).ok()?.parse().ok()
+    let value = parse_value(&bytes).ok()?;
+    match value.get("median")?.get("point_estimate")? {
+        indexsmith::json::value::Value::Number(n) => n.parse().ok(),
+        _ => None,
+    }
 }
 
 fn fmt_time(ns: Option<f64>) -> String {

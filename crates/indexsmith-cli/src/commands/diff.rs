@@ -73,7 +73,7 @@ pub fn run(args: &Args) -> Result<u8, CliError> {
     let b = document_source::load(&args.b, &args.registry)?;
     let diff = compose::diff_indexes(&a.bytes, &b.bytes).map_err(|e| CliError::compose(&e))?;
     if args.json {
-        output::json(&IndexDiff::from(&diff))?;
+        output::json(&IndexDiff::from(diff.clone()))?;
     } else {
         output::lines(&text(&diff))?;
     }

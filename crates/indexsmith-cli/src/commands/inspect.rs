@@ -51,7 +51,7 @@ fn platform_text(p: &Platform) -> String {
 }
 
 pub fn text(name: &str, i: &Inspection) -> String {
-    let shaped = InspectResult::from(i);
+    let shaped = InspectResult::from(i.clone());
     let mut out = format!(
         "{name}\n  digest      {}\n  media type  {}\n  size        {}\n",
         shaped.digest, shaped.media_type, shaped.size
@@ -99,7 +99,7 @@ pub fn run(args: &Args) -> Result<u8, CliError> {
         Inspect::new(s, &target.repository, target.manifest_ref())
     })?;
     if args.json {
-        output::json(&InspectResult::from(&inspection))?;
+        output::json(&InspectResult::from(inspection))?;
     } else {
         output::lines(&text(&target.text, &inspection))?;
     }

@@ -53,16 +53,16 @@ fn shape(bytes: &[u8], r: &indexsmith::Resolution) -> Result<Resolution, CliErro
     Ok(Resolution {
         selected,
         selected_index: r.selected,
-        preferences: r.preferences.iter().map(Platform::from).collect(),
+        preferences: r.preferences.iter().cloned().map(Platform::from).collect(),
         candidates: r
             .candidates
             .iter()
             .map(|c| Candidate {
                 index: c.index,
-                platform: c.platform.as_ref().map(Platform::from),
+                platform: c.platform.clone().map(Platform::from),
                 matched: c.matched,
                 rank: c.rank,
-                reason: c.reason.code(),
+                reason: c.reason.code().to_owned(),
                 message: c.message.clone(),
             })
             .collect(),

@@ -219,13 +219,13 @@ impl Inspect {
                         }
                         ManifestContent::Image { config, .. } => {
                             self.remaining = 1;
-                            if is_image_config(&config.media_type) {
+                            if is_image_config(config.media_type.as_str()) {
                                 self.engine.submit(
                                     Tag::Config(None),
                                     blob_get(session, &self.repository, &config.digest),
                                 );
                             }
-                            let fetch_config = is_image_config(&config.media_type);
+                            let fetch_config = is_image_config(config.media_type.as_str());
                             self.root = Some(manifest.clone());
                             self.root_image = Partial::new(manifest, info);
                             if !fetch_config {
@@ -252,7 +252,7 @@ impl Inspect {
                     let descriptor = self.descriptors[i].clone();
                     match &info.content {
                         ManifestContent::Image { config, .. }
-                            if is_image_config(&config.media_type) =>
+                            if is_image_config(config.media_type.as_str()) =>
                         {
                             self.engine.submit(
                                 Tag::Config(Some(i)),

@@ -123,6 +123,19 @@ fn check_index(doc: &IndexDocument, index: usize) -> Result<(), ComposeError> {
     Ok(())
 }
 
+/// An entry whose members an edit changes must be an object (a descriptor). Other entries can
+/// still be removed or moved, which is how such an index is repaired.
+fn check_descriptor_entry(doc: &IndexDocument, index: usize) -> Result<(), ComposeError> {
+    check_index(doc, index)?;
+    match doc.entries()[index] {
+        Value::Object(_) => Ok(()),
+        ref other => Err(ComposeError::EntryNotAnObject {
+            index,
+            found: other.kind_name(),
+        }),
+    }
+}
+
 fn parse_value(text: &str, what: &str) -> Result<Value, ComposeError> {
     let (tree, findings) = json::parse(text.as_bytes(), &Limits::default());
     match tree {
@@ -185,7 +198,7 @@ pub(crate) fn apply(
             doc.entries_mut().insert(*to, entry);
         }
         Edit::SetPlatform { index, platform } => {
-            check_index(doc, *index)?;
+            check_descriptor_entry(doc, *index)?;
             let order = doc.descriptor_order();
             let entry = &mut doc.entries_mut()[*index];
             match platform {
@@ -200,7 +213,7 @@ pub(crate) fn apply(
             field,
             value,
         } => {
-            check_index(doc, *index)?;
+            check_descriptor_entry(doc, *index)?;
             set_platform_field(doc, *index, *field, value.as_deref())?;
         }
         Edit::Annotate { entry, key, value } => {
@@ -214,7 +227,7 @@ pub(crate) fn apply(
             }
             let (target, order) = match entry {
                 Some(i) => {
-                    check_index(doc, *i)?;
+                    check_descriptor_entry(doc, *i)?;
                     let order = doc.descriptor_order();
                     (&mut doc.entries_mut()[*i], order)
                 }
@@ -334,7 +347,12 @@ fn set_platform_field(
         }
         set_in_order(entry, "platform", Value::object(), descriptor_order);
     }
-    let platform = entry.get_mut("platform").expect("platform was just set");
+    let Some(platform) = entry.get_mut("platform") else {
+        return Err(ComposeError::EntryNotAnObject {
+            index,
+            found: entry.kind_name(),
+        });
+    };
     let new_value = match (field, value) {
         (_, None)
         | (

@@ -95,6 +95,8 @@ pub enum ComposeError {
     NotAnIndex { diagnostics: Vec<Diagnostic> },
     #[error("entry {index} does not exist; the index has {len} entries")]
     EntryOutOfRange { index: usize, len: usize },
+    #[error("entry {index} is {found}, not a descriptor object; remove it or replace it")]
+    EntryNotAnObject { index: usize, found: &'static str },
     #[error("no entry matches {0}")]
     NoMatch(String),
     #[error("child {index} is not a manifest or index: {reason}")]
@@ -113,6 +115,7 @@ impl ComposeError {
         match self {
             ComposeError::NotAnIndex { .. } => "compose/not-an-index",
             ComposeError::EntryOutOfRange { .. } => "compose/entry-out-of-range",
+            ComposeError::EntryNotAnObject { .. } => "compose/entry-not-an-object",
             ComposeError::NoMatch(_) => "compose/no-match",
             ComposeError::InvalidChild { .. } => "compose/invalid-child",
             ComposeError::InvalidConfig { .. } => "compose/invalid-config",

@@ -3,35 +3,7 @@
 use crate::json::value::Value;
 use crate::platform::Platform;
 
-/// `architecture, os, os.version, os.features, variant` (image-spec and distribution structs).
-pub(crate) const PLATFORM_ORDER: &[&str] = &[
-    "architecture",
-    "os",
-    "os.version",
-    "os.features",
-    "variant",
-    "features",
-];
-
-pub(crate) fn to_value(p: &Platform) -> Value {
-    let mut members = vec![
-        ("architecture".to_owned(), Value::string(&p.architecture)),
-        ("os".to_owned(), Value::string(&p.os)),
-    ];
-    if let Some(v) = &p.os_version {
-        members.push(("os.version".into(), Value::string(v)));
-    }
-    if !p.os_features.is_empty() {
-        members.push((
-            "os.features".into(),
-            Value::Array(p.os_features.iter().map(Value::string).collect()),
-        ));
-    }
-    if let Some(v) = &p.variant {
-        members.push(("variant".into(), Value::string(v)));
-    }
-    Value::Object(members)
-}
+pub(crate) use crate::model::{platform_to_value as to_value, PLATFORM_ORDER};
 
 /// Reads a platform value; `None` without both `os` and `architecture` strings.
 pub(crate) fn from_value(v: &Value) -> Option<Platform> {
@@ -68,8 +40,7 @@ pub(crate) fn annotation<'a>(entry: &'a Value, key: &str) -> Option<&'a str> {
 
 /// True for buildkit attestation entries.
 pub(crate) fn is_attestation(entry: &Value) -> bool {
-    annotation(entry, crate::validate::REFERENCE_TYPE)
-        == Some(crate::validate::ATTESTATION_MANIFEST)
+    crate::model::is_attestation(annotation(entry, crate::model::REFERENCE_TYPE))
 }
 
 /// `requested` is satisfied by `candidate`: os and architecture equal after containerd's

@@ -42,7 +42,7 @@ pub struct ParseFinding {
     pub help: Option<&'static str>,
     pub start: u32,
     pub end: u32,
-    pub node: Option<NodeId>,
+    pub(crate) node: Option<NodeId>,
 }
 
 /// Parses `text`. The tree is `None` when a fatal problem (syntax, depth, size) stopped parsing.

@@ -123,11 +123,6 @@ impl<'a> Tree<'a> {
         }
     }
 
-    /// The string content of a node if it is a string.
-    pub fn as_str(&self, id: NodeId) -> Option<Cow<'a, str>> {
-        (self.kind(id) == NodeKind::String).then(|| self.str(id))
-    }
-
     /// True when a string node's content equals `s` (no allocation when unescaped).
     pub fn str_eq(&self, id: NodeId, s: &str) -> bool {
         let n = &self.nodes.as_slice()[id as usize];
@@ -224,6 +219,8 @@ impl<'a> Tree<'a> {
     /// A pointer longer than [`Tree::MAX_POINTER`] bytes (only a hostile document has keys that
     /// long) is cut back to that of the nearest ancestor whose pointer fits: a report with many
     /// findings under one huge key would otherwise repeat the key in each of them.
+    // The one-off form of `pointer_with`; validation makes many pointers and keeps the buffer.
+    #[allow(dead_code)]
     pub fn pointer(&self, id: NodeId) -> String {
         self.pointer_with(id, &mut Vec::new())
     }

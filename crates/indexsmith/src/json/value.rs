@@ -18,8 +18,20 @@ pub enum Value {
 }
 
 impl Value {
+    /// What the value is, with its article, for messages: "a string", "an object", "null".
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            Value::Null => "null",
+            Value::Bool(_) => "a boolean",
+            Value::Number(_) => "a number",
+            Value::String(_) => "a string",
+            Value::Array(_) => "an array",
+            Value::Object(_) => "an object",
+        }
+    }
+
     /// Builds the value of node `id`. Duplicate keys keep their last value, at the first position.
-    pub fn from_tree(tree: &Tree<'_>, id: NodeId) -> Value {
+    pub(crate) fn from_tree(tree: &Tree<'_>, id: NodeId) -> Value {
         match tree.kind(id) {
             NodeKind::Null => Value::Null,
             NodeKind::True => Value::Bool(true),

@@ -11,11 +11,7 @@ use crate::media_type::MediaType;
 use crate::platform::normalize::{normalize_arch_parts, normalize_os_part, Part};
 use std::borrow::Cow;
 
-/// The annotation buildkit sets on attestation entries, and its value.
-pub const REFERENCE_TYPE: &str = "vnd.docker.reference.type";
-pub const ATTESTATION_MANIFEST: &str = "attestation-manifest";
-/// The annotation naming the digest of the entry an attestation describes.
-pub const REFERENCE_DIGEST: &str = "vnd.docker.reference.digest";
+pub use crate::model::{ATTESTATION_MANIFEST, REFERENCE_DIGEST, REFERENCE_TYPE};
 
 struct Entry<'a> {
     node: NodeId,

@@ -126,7 +126,7 @@ impl Text {
                     .map(|n| tree.node(n).parent)
                     .filter(|&p| p != crate::json::NONE)
                     .and_then(|p| tree.get(p, "os"))
-                    .and_then(|os| tree.as_str(os));
+                    .and_then(|os| string_at(tree, os));
                 write!(
                     out,
                     "`os.version` is only used for windows, but os is {:?}",
@@ -138,7 +138,7 @@ impl Text {
             }
             Text::DanglingAttestation => {
                 out.write_str("attestation for ")?;
-                if let Some(digest) = node.and_then(|n| tree.as_str(n)) {
+                if let Some(digest) = node.and_then(|n| string_at(tree, n)) {
                     out.write_str(&digest)?;
                 }
                 out.write_str(", which is not an entry of this index")
@@ -161,12 +161,17 @@ impl Text {
     }
 }
 
+/// The content of a string node; `None` for another kind.
+fn string_at<'a>(tree: &Tree<'a>, node: NodeId) -> Option<std::borrow::Cow<'a, str>> {
+    (tree.kind(node) == NodeKind::String).then(|| tree.str(node))
+}
+
 /// `os/architecture[/variant]` of a platform object, as `Platform` formats it.
 fn write_platform(tree: &Tree<'_>, platform: NodeId, out: &mut dyn Write) -> fmt::Result {
     use crate::json::Name;
     let [os, architecture, variant] =
         tree.get_named(platform, [Name::Os, Name::Architecture, Name::Variant]);
-    let text = |n: Option<NodeId>| n.and_then(|n| tree.as_str(n));
+    let text = |n: Option<NodeId>| n.and_then(|n| string_at(tree, n));
     out.write_str(text(os).as_deref().unwrap_or(""))?;
     out.write_char('/')?;
     out.write_str(text(architecture).as_deref().unwrap_or(""))?;
