@@ -179,6 +179,17 @@ pub fn validate_document_with(
     options: &ValidateOptions,
     each: &mut dyn FnMut(&mut DiagnosticRef<'_>),
 ) -> Outline {
+    let check = |ctx: &mut Context<'_, '_>| check_document(ctx, options);
+    validate_document_with_check(bytes, options, check, each)
+}
+
+/// [`validate_document_with`] with the checks given (the document's, perhaps reading more).
+fn validate_document_with_check(
+    bytes: &[u8],
+    options: &ValidateOptions,
+    check: impl FnOnce(&mut Context<'_, '_>) -> detect::Detected,
+    each: &mut dyn FnMut(&mut DiagnosticRef<'_>),
+) -> Outline {
     if bytes.len() > REGISTRY_MANIFEST_LIMIT && bytes.len() <= options.limits.max_size {
         locate::lend_unlocated(
             Code::DocumentExceedsRegistryLimit,
@@ -192,21 +203,6 @@ pub fn validate_document_with(
             each,
         );
     }
-    let check = |ctx: &mut Context<'_, '_>| {
-        let detected = detect::detect(ctx, options.expect);
-        if let Some(kind) = detected.kind {
-            detect::check_schema_version(ctx, Tree::ROOT);
-            match kind {
-                Kind::OciIndex => index::check_index(ctx, Tree::ROOT, false),
-                Kind::DockerManifestList => index::check_index(ctx, Tree::ROOT, true),
-                Kind::OciManifest => manifest::check_manifest(ctx, Tree::ROOT, false),
-                Kind::DockerManifest => manifest::check_manifest(ctx, Tree::ROOT, true),
-            }
-        } else if detected.is_config {
-            config::check_config(ctx, Tree::ROOT);
-        }
-        detected
-    };
     let (detected, any_error) = run(bytes, &options.limits, check, each);
     let (kind, media_type) = detected
         .map(|d| (d.kind, d.media_type))
@@ -216,6 +212,50 @@ pub fn validate_document_with(
         media_type,
         valid: !any_error,
     }
+}
+
+/// Detects what the document is and runs that kind's checks.
+fn check_document(ctx: &mut Context<'_, '_>, options: &ValidateOptions) -> detect::Detected {
+    let detected = detect::detect(ctx, options.expect);
+    if let Some(kind) = detected.kind {
+        detect::check_schema_version(ctx, Tree::ROOT);
+        match kind {
+            Kind::OciIndex => index::check_index(ctx, Tree::ROOT, false),
+            Kind::DockerManifestList => index::check_index(ctx, Tree::ROOT, true),
+            Kind::OciManifest => manifest::check_manifest(ctx, Tree::ROOT, false),
+            Kind::DockerManifest => manifest::check_manifest(ctx, Tree::ROOT, true),
+        }
+    } else if detected.is_config {
+        config::check_config(ctx, Tree::ROOT);
+    }
+    detected
+}
+
+/// [`validate`], also giving the document's value as it was parsed for the validation (`None`
+/// when it is not JSON): one parse for a caller that shows the document as well as its report
+/// (the app, on every edit). The value is [`json::parse_value`]'s.
+pub fn validate_and_read(
+    bytes: &[u8],
+    options: &ValidateOptions,
+) -> (Report, Option<json::value::Value>) {
+    let mut diagnostics = Vec::new();
+    let mut value = None;
+    let check = |ctx: &mut Context<'_, '_>| {
+        value = Some(json::value::Value::from_tree(ctx.tree, Tree::ROOT));
+        check_document(ctx, options)
+    };
+    let mut each = |d: &mut DiagnosticRef<'_>| diagnostics.push(d.to_diagnostic());
+    let outline = validate_document_with_check(bytes, options, check, &mut each);
+    let report = Report::from_validation(
+        Validation {
+            kind: outline.kind,
+            media_type: outline.media_type,
+            diagnostics,
+        },
+        digest::sha256(bytes),
+        bytes.len() as u64,
+    );
+    (report, value)
 }
 
 /// Validates a bare descriptor without computing the digest.
@@ -264,4 +304,28 @@ pub fn platform_from_config(bytes: &[u8]) -> (Option<Platform>, Vec<Diagnostic>)
         diagnostics.push(d.to_diagnostic())
     });
     (platform.flatten(), diagnostics)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validate_and_read_gives_validates_report_and_parse_values_value() {
+        let cases: &[&[u8]] = &[
+            br#"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[]}"#,
+            br#"{"schemaVersion":2,"manifests":[{"mediaType":"x"}],"manifests":[1]}"#,
+            br#"{"a": "\ud800", "b": [1, 2.5e3, null, true]}"#,
+            br#"[1, 2"#,
+            b"not json",
+            b"",
+            b"\xff\xfe{}",
+        ];
+        let options = ValidateOptions::default();
+        for &bytes in cases {
+            let (report, value) = validate_and_read(bytes, &options);
+            assert_eq!(report, validate(bytes, &options), "{bytes:?}");
+            assert_eq!(value, json::parse_value(bytes).ok(), "{bytes:?}");
+        }
+    }
 }
