@@ -44,8 +44,8 @@ fn initial_document(embed: bool) -> Document {
             let mut doc = Document::from_url_state(&state, Source::Link);
             // The link replaces the stored draft on screen; the draft is offered back.
             doc.replaced_draft = draft
-                .map(|d| d.text)
-                .filter(|t| *t != doc.text && *t != Document::default().text);
+                .map(|d| d.text.to_string())
+                .filter(|t| **t != *doc.text && **t != *Document::default().text);
             return doc;
         }
         Ok(None) => {}

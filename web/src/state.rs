@@ -10,10 +10,10 @@ use crate::examples;
 use crate::fragment::UrlState;
 use crate::rows::{self, Row};
 use indexsmith::compose::{self, ComposeError, Composed, Edit, Format};
-use indexsmith::json;
 use indexsmith::json::value::Value;
 use indexsmith::json::write::Style;
-use indexsmith::{validate, Report, ValidateOptions};
+use indexsmith::validate::validate_and_read;
+use indexsmith::{Report, ValidateOptions};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -250,8 +250,8 @@ pub struct Analysis {
 
 impl Analysis {
     pub fn of(text: &str) -> Analysis {
-        let report = validate(text.as_bytes(), &ValidateOptions::default());
-        let value = json::parse_value(text.as_bytes()).ok();
+        // One parse gives both the report and the value the table and panels read.
+        let (report, value) = validate_and_read(text.as_bytes(), &ValidateOptions::default());
         let rows = value.as_ref().map(rows::rows).unwrap_or_default();
         let format = match report.kind {
             Some(indexsmith::Kind::OciIndex) => Some(Format::Oci),
@@ -311,10 +311,11 @@ pub struct PlanStep {
 /// The document and everything about the page that is not the DOM.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Document {
-    pub text: String,
+    /// The text (shared: the state is cloned on every action, a progress event included).
+    pub text: Rc<str>,
     pub analysis: Rc<Analysis>,
     /// The text the diff compares against: the document as loaded.
-    pub original: Rc<String>,
+    pub original: Rc<str>,
     pub source: Source,
     /// Earlier texts, most recent last (shared, so cloning the state per action stays cheap).
     pub undo: Vec<Rc<str>>,
@@ -362,9 +363,10 @@ impl Default for Document {
 
 impl Document {
     pub fn new(text: String, source: Source) -> Document {
+        let text: Rc<str> = text.into();
         Document {
             analysis: Rc::new(Analysis::of(&text)),
-            original: Rc::new(text.clone()),
+            original: text.clone(),
             text,
             source,
             undo: Vec::new(),
@@ -417,10 +419,10 @@ impl Document {
     /// (then just its id, or nothing for the default one), and the options that are not default.
     pub fn url_state(&self) -> UrlState {
         let mut state = UrlState::default();
-        match examples::ALL.iter().find(|e| e.text == self.text) {
+        match examples::ALL.iter().find(|e| e.text == &*self.text) {
             Some(e) if e.id == examples::DEFAULT.id => {}
             Some(e) => state.options.push(("example".into(), e.id.into())),
-            None => state.text = Some(self.text.clone()),
+            None => state.text = Some(self.text.to_string()),
         }
         let o = &self.options;
         if o.tab != Tab::default() {
@@ -444,7 +446,7 @@ impl Document {
     /// since.
     pub fn title(&self) -> String {
         let label = self.source.label();
-        if self.source != Source::Typed && self.text != *self.original {
+        if self.source != Source::Typed && self.text != self.original {
             format!("{label} (edited)")
         } else {
             label
@@ -504,11 +506,11 @@ impl Document {
 
     /// Replaces the text as one undo step.
     fn replace_text(&mut self, text: String) {
-        if text == self.text {
+        if *text == *self.text {
             return;
         }
-        let old = std::mem::replace(&mut self.text, text);
-        self.undo.push(old.into());
+        let old = std::mem::replace(&mut self.text, text.into());
+        self.undo.push(old);
         if self.undo.len() > UNDO_LIMIT {
             self.undo.remove(0);
         }
@@ -640,8 +642,17 @@ pub fn empty_index(format: Format) -> String {
         .unwrap_or_default()
 }
 
-/// How many progress lines of a push the page keeps (the latest).
+/// How many progress lines of a push or a copy the page keeps (the latest).
 pub const PROGRESS_LINES: usize = 50;
+
+/// Appends `line` to a progress log, keeping the latest [`PROGRESS_LINES`]: each event clones the
+/// state, so a log that grew with the transfer made it quadratic in its events.
+fn keep_latest(log: &mut Vec<String>, line: String) {
+    if log.len() >= PROGRESS_LINES {
+        log.remove(0);
+    }
+    log.push(line);
+}
 
 impl Reducible for Document {
     type Action = Action;
@@ -650,12 +661,12 @@ impl Reducible for Document {
         let mut doc = (*self).clone();
         match action {
             Action::EditText(text) => {
-                if text == doc.text {
+                if *text == *doc.text {
                     return self;
                 }
                 if doc.typing_run > 0 && doc.typing_run < TYPING_RUN && !doc.undo.is_empty() {
                     // Same undo step as the previous keystrokes.
-                    doc.text = text;
+                    doc.text = text.into();
                     doc.redo.clear();
                     doc.typing_run += 1;
                     doc.reanalyse();
@@ -668,14 +679,14 @@ impl Reducible for Document {
             }
             Action::Load { text, source } => {
                 doc.replace_text(text);
-                doc.original = Rc::new(doc.text.clone());
+                doc.original = doc.text.clone();
                 doc.source = source;
                 doc.edit_notes.clear();
             }
             Action::OpenLink(state) => {
                 let linked = Document::from_url_state(&state, Source::Link);
-                doc.replace_text(linked.text);
-                doc.original = Rc::new(doc.text.clone());
+                doc.replace_text(linked.text.to_string());
+                doc.original = doc.text.clone();
                 doc.source = linked.source;
                 doc.options = linked.options;
                 doc.edit_notes.clear();
@@ -711,8 +722,8 @@ impl Reducible for Document {
                 let Some(previous) = doc.undo.pop() else {
                     return self;
                 };
-                let current = std::mem::replace(&mut doc.text, previous.to_string());
-                doc.redo.push(current.into());
+                let current = std::mem::replace(&mut doc.text, previous);
+                doc.redo.push(current);
                 doc.typing_run = 0;
                 doc.reanalyse();
             }
@@ -720,8 +731,8 @@ impl Reducible for Document {
                 let Some(next) = doc.redo.pop() else {
                     return self;
                 };
-                let current = std::mem::replace(&mut doc.text, next.to_string());
-                doc.undo.push(current.into());
+                let current = std::mem::replace(&mut doc.text, next);
+                doc.undo.push(current);
                 doc.typing_run = 0;
                 doc.reanalyse();
             }
@@ -732,13 +743,13 @@ impl Reducible for Document {
             Action::SetStyle(style) => doc.options.style = style,
             Action::SetFilter(filter) => doc.options.filter = filter,
             Action::SetPlatform(platform) => doc.options.platform = platform,
-            Action::SetBaseline => doc.original = Rc::new(doc.text.clone()),
+            Action::SetBaseline => doc.original = doc.text.clone(),
             Action::FetchStarted => doc.fetch = Remote::Loading,
             Action::DismissFetchError => doc.fetch = Remote::Idle,
             Action::FetchFinished(Ok(fetched)) => {
                 doc.fetch = Remote::Loaded(fetched.reference.clone());
                 doc.replace_text(fetched.text.clone());
-                doc.original = Rc::new(doc.text.clone());
+                doc.original = doc.text.clone();
                 doc.source = Source::Registry(fetched.reference.clone());
                 doc.fields.set(Field::Reference, fetched.reference.clone());
                 doc.fields.set(Field::CopySource, fetched.reference.clone());
@@ -775,14 +786,7 @@ impl Reducible for Document {
                 doc.push = Remote::Loading;
                 doc.push_progress.clear();
             }
-            Action::PushProgress(line) => {
-                // The last lines only: each event clones the document, so the log must not grow
-                // with the push (a push with many blobs was quadratic in its events).
-                if doc.push_progress.len() >= PROGRESS_LINES {
-                    doc.push_progress.remove(0);
-                }
-                doc.push_progress.push(line)
-            }
+            Action::PushProgress(line) => keep_latest(&mut doc.push_progress, line),
             Action::PushFinished(result) => {
                 if let Ok(pushed) = &result {
                     doc.fields.prefill(Field::CopySource, &pushed.reference);
@@ -791,14 +795,14 @@ impl Reducible for Document {
             }
             Action::NewIndex(format) => {
                 doc.replace_text(empty_index(format));
-                doc.original = Rc::new(doc.text.clone());
+                doc.original = doc.text.clone();
                 doc.source = Source::New(format);
                 doc.fetched_from = None;
                 doc.inspected = None;
                 doc.edit_notes.clear();
             }
             Action::WrapInIndex => {
-                let child = compose::Child::new(doc.text.clone().into_bytes());
+                let child = compose::Child::new(doc.text.as_bytes().to_vec());
                 let request = compose::CreateRequest::new(Format::Oci)
                     .style(Style::Indent(2))
                     .child(child);
@@ -861,14 +865,14 @@ impl Reducible for Document {
                 doc.copy = Remote::Loading;
                 doc.copy_progress.clear();
             }
-            Action::CopyProgress(line) => doc.copy_progress.push(line),
+            Action::CopyProgress(line) => keep_latest(&mut doc.copy_progress, line),
             Action::CopyFinished(result) => {
                 doc.copy = result.map_or_else(Remote::Failed, Remote::Loaded)
             }
             Action::RestoreDraft => {
                 if let Some(draft) = doc.replaced_draft.take() {
                     doc.replace_text(draft);
-                    doc.original = Rc::new(doc.text.clone());
+                    doc.original = doc.text.clone();
                     doc.source = Source::Draft;
                 }
             }

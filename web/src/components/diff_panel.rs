@@ -31,7 +31,7 @@ pub fn diff_panel() -> Html {
     };
     let (base_text, base_name) = match (*base, &fetched) {
         (Base::Fetched, Some(f)) => (f.text.clone(), f.reference.clone()),
-        _ => ((*ctx.original).clone(), "the original".to_owned()),
+        _ => (ctx.original.to_string(), "the original".to_owned()),
     };
     let set_base = |b: Base| {
         let base = base.clone();
@@ -66,7 +66,7 @@ pub fn diff_panel() -> Html {
             ctx.dispatch(Action::SetField(Field::Compare, input.value()));
         })
     };
-    let result = if base_text == ctx.text {
+    let result = if *base_text == *ctx.text {
         html! { <p class="muted">{format!("No changes against {base_name}.")}</p> }
     } else {
         match diff_indexes(base_text.as_bytes(), ctx.text.as_bytes()) {

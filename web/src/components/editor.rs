@@ -103,7 +103,8 @@ pub fn pack_diagnostics(diagnostics: &[Diagnostic]) -> (Vec<u32>, String) {
 
 #[derive(Properties, PartialEq)]
 pub struct EditorProps {
-    pub text: String,
+    /// Shared with the app's state: comparing and passing it costs no copy of the document.
+    pub text: Rc<str>,
     pub analysis: Rc<Analysis>,
     pub on_input: Callback<String>,
     /// A file was dropped on the editor.
@@ -138,7 +139,7 @@ pub fn editor(props: &EditorProps) -> Html {
             });
             match created {
                 Some(h) => {
-                    *given.borrow_mut() = text;
+                    *given.borrow_mut() = text.to_string();
                     *editor.0.borrow_mut() = Some(h);
                 }
                 None => fallback.set(true),
@@ -154,10 +155,10 @@ pub fn editor(props: &EditorProps) -> Html {
     {
         let (editor, reported) = (props.editor.clone(), reported.clone());
         use_effect_with(props.text.clone(), move |text| {
-            if *reported.borrow() != *text {
+            if reported.borrow().as_str() != &**text {
                 if let Some(h) = editor.0.borrow().as_ref() {
                     h.set_text(text);
-                    reported.borrow_mut().clone_from(text);
+                    *reported.borrow_mut() = text.to_string();
                 }
             }
         });
@@ -212,7 +213,7 @@ pub fn editor(props: &EditorProps) -> Html {
         html! {
             <textarea class="input plain" aria-label="Manifest JSON" spellcheck="false"
                       autocapitalize="off" autocomplete="off" wrap="off"
-                      value={props.text.clone()} {oninput} />
+                      value={props.text.to_string()} {oninput} />
         }
     } else {
         html! {}

@@ -316,7 +316,7 @@ pub fn plan_push(
 ) {
     ctx.dispatch(Action::PlanStarted);
     let (bytes, media_type) = (
-        ctx.text.clone().into_bytes(),
+        ctx.text.as_bytes().to_vec(),
         ctx.analysis.report.media_type.clone().unwrap_or_default(),
     );
     let digest = ctx.analysis.report.digest.to_string();
@@ -346,7 +346,7 @@ pub fn plan_push(
 /// returns against the digest of those bytes.
 pub fn push(ctx: DocumentContext, settings: RegistrySettings, reference: String, source: String) {
     ctx.dispatch(Action::PushStarted);
-    let bytes = ctx.text.clone().into_bytes();
+    let bytes = ctx.text.as_bytes().to_vec();
     let media_type = ctx.analysis.report.media_type.clone().unwrap_or_default();
     let local = ctx.analysis.report.digest.to_string();
     yew::platform::spawn_local(async move {

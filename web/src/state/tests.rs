@@ -52,7 +52,7 @@ fn edit_text_revalidates_and_digests_the_exact_bytes() {
             Document::new("{}".into(), Source::Typed),
             [Action::EditText(text.clone())],
         );
-        assert_eq!(doc.text, text, "{name}: text kept as typed");
+        assert_eq!(&*doc.text, text, "{name}: text kept as typed");
         assert_eq!(
             doc.analysis.report.valid,
             valid,
@@ -123,7 +123,7 @@ fn table_edits_go_through_compose_and_replace_the_text() {
             .collect();
         assert_eq!(labels, expected, "{name}");
         assert_ne!(
-            doc.text,
+            &*doc.text,
             examples::HELLO_WORLD_LIST.text,
             "{name}: text replaced"
         );
@@ -184,7 +184,7 @@ fn failed_edits_never_touch_the_text() {
             Action::FetchFinished(Err(Failure::new("MANIFEST_UNKNOWN", "no such tag"))),
         ],
     );
-    assert_eq!(doc.text, examples::BROKEN.text);
+    assert_eq!(&*doc.text, examples::BROKEN.text);
     assert!(matches!(doc.fetch, Remote::Failed(ref f) if f.code == "MANIFEST_UNKNOWN"));
 }
 
@@ -198,7 +198,7 @@ fn undo_and_redo() {
     let compact = doc.text.clone();
     assert!(!compact.contains('\n'), "compact has no newline");
     let undone = reduce(doc.clone(), [Action::Undo]);
-    assert_eq!(undone.text, a);
+    assert_eq!(&*undone.text, a);
     assert_eq!(undone.analysis.rows.len(), 3);
     let redone = reduce(undone.clone(), [Action::Redo]);
     assert_eq!(redone.text, compact);
@@ -226,7 +226,7 @@ fn typing_is_grouped_into_undo_steps() {
         TYPING_RUN + 5
     );
     let back = reduce(doc, [Action::Undo, Action::Undo]);
-    assert_eq!(back.text, "{");
+    assert_eq!(&*back.text, "{");
 }
 
 #[test]
@@ -236,7 +236,7 @@ fn conversion_shows_the_loss_report_before_applying() {
         [Action::PreviewConvert(Format::Docker)],
     );
     assert_eq!(
-        doc.text,
+        &*doc.text,
         examples::OCI_ATTESTATIONS.text,
         "preview does not change the text"
     );
@@ -266,7 +266,7 @@ fn conversion_shows_the_loss_report_before_applying() {
             Action::CancelConvert,
         ],
     );
-    assert_eq!(cancelled.text, examples::OCI_ATTESTATIONS.text);
+    assert_eq!(&*cancelled.text, examples::OCI_ATTESTATIONS.text);
     assert!(cancelled.convert.is_none());
 }
 
@@ -279,9 +279,9 @@ fn loading_sets_the_baseline_and_is_undoable() {
             source: Source::File("x.json".into()),
         }],
     );
-    assert_eq!(*doc.original, examples::BROKEN.text);
+    assert_eq!(&*doc.original, examples::BROKEN.text);
     assert_eq!(doc.source, Source::File("x.json".into()));
-    assert_eq!(reduce(doc, [Action::Undo]).text, examples::DEFAULT.text);
+    assert_eq!(&*reduce(doc, [Action::Undo]).text, examples::DEFAULT.text);
 }
 
 #[test]
@@ -339,13 +339,13 @@ fn opening_a_link_replaces_document_and_options_undoably() {
     );
     let state = other.url_state();
     let doc = reduce(Document::default(), [Action::OpenLink(state)]);
-    assert_eq!(doc.text, examples::WINDOWS_OS_VERSION.text);
+    assert_eq!(&*doc.text, examples::WINDOWS_OS_VERSION.text);
     assert_eq!(doc.options, other.options);
     assert_eq!(
-        *doc.original, doc.text,
+        doc.original, doc.text,
         "the linked document is the diff baseline"
     );
-    assert_eq!(reduce(doc, [Action::Undo]).text, examples::DEFAULT.text);
+    assert_eq!(&*reduce(doc, [Action::Undo]).text, examples::DEFAULT.text);
 }
 
 mod journeys {
@@ -377,7 +377,7 @@ mod journeys {
         for (format, media_type) in cases {
             let before = Document::default();
             let doc = reduce(before.clone(), vec![Action::NewIndex(format)]);
-            assert_eq!(doc.text, empty_index(format), "{media_type}");
+            assert_eq!(&*doc.text, empty_index(format), "{media_type}");
             assert!(doc.text.contains(media_type), "{media_type}");
             assert_eq!(doc.analysis.format, Some(format), "{media_type}: editable");
             assert!(doc.analysis.rows.is_empty());
@@ -587,19 +587,27 @@ mod journeys {
 }
 
 #[test]
-fn a_push_keeps_its_latest_progress_lines_only() {
-    let events = (0..500).map(|i| Action::PushProgress(format!("blob uploaded {i}")));
-    let doc = reduce(
-        Document::default(),
-        std::iter::once(Action::PushStarted).chain(events),
-    );
-    assert_eq!(doc.push_progress.len(), PROGRESS_LINES);
-    assert_eq!(
-        doc.push_progress.last().map(String::as_str),
-        Some("blob uploaded 499")
-    );
-    assert_eq!(
-        doc.push_progress.first().map(String::as_str),
-        Some("blob uploaded 450")
-    );
+fn a_push_or_a_copy_keeps_its_latest_progress_lines_only() {
+    type Log = fn(&Document) -> &Vec<String>;
+    type Case = (Action, fn(String) -> Action, Log);
+    let cases: [Case; 2] = [
+        (Action::PushStarted, Action::PushProgress, |d| {
+            &d.push_progress
+        }),
+        (Action::CopyStarted, Action::CopyProgress, |d| {
+            &d.copy_progress
+        }),
+    ];
+    for (started, progress, log) in cases {
+        let events = (0..500).map(|i| progress(format!("blob uploaded {i}")));
+        let before = Document::default();
+        let doc = reduce(before.clone(), std::iter::once(started).chain(events));
+        // The document's text is shared by every state the events made, never copied.
+        assert!(Rc::ptr_eq(&doc.text, &before.text));
+        assert!(Rc::ptr_eq(&doc.original, &before.original));
+        let log = log(&doc);
+        assert_eq!(log.len(), PROGRESS_LINES);
+        assert_eq!(log.last().map(String::as_str), Some("blob uploaded 499"));
+        assert_eq!(log.first().map(String::as_str), Some("blob uploaded 450"));
+    }
 }
