@@ -71,9 +71,10 @@ export async function launch() {
 }
 
 // A test with a browser: `fn({ page, context, newPage })`. `newPage()` opens a page in another
-// fresh profile (for "a different visitor opens the link").
-export function browserTest(name, fn) {
-  test(name, async () => {
+// fresh profile (for "a different visitor opens the link"). `options` are node:test's (e.g.
+// `todo`: the test runs and reports, and its failure does not fail the suite).
+export function browserTest(name, fn, options = {}) {
+  test(name, options, async () => {
     mkdirSync(env.output, { recursive: true });
     const main = await launch();
     const others = [];
