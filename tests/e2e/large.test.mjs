@@ -185,9 +185,6 @@ browserTest(
       "entry 60 edited in the text",
     );
   },
-  {
-    todo: "a key pressed before the window of rendered rows follows the scroll can find no next row",
-  },
 );
 
 browserTest(

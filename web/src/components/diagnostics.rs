@@ -66,6 +66,7 @@ pub fn diagnostics(props: &DiagnosticsProps) -> Html {
         container.clone(),
         if compact { list.len() } else { 0 },
         ITEM_HEIGHT,
+        None,
     );
     if list.is_empty() {
         return html! {

@@ -156,10 +156,15 @@ pub fn platform_table(props: &PlatformTableProps) -> Html {
         });
     }
     let virtual_rows = shown.len() > VIRTUAL_FROM;
+    // The entry whose field holds the keyboard focus: the window of rendered rows keeps the rows
+    // around it, so ArrowDown always finds the next row rendered.
+    let focus_entry = use_state_eq(|| None::<usize>);
+    let focus_at = focus_entry.and_then(|n| shown.iter().position(|r| r.index == n));
     let (window, onscroll) = use_virtual(
         wrap.clone(),
         if virtual_rows { shown.len() } else { 0 },
         ROW_HEIGHT,
+        focus_at,
     );
     let (first, end) = if virtual_rows {
         (window.first, window.end)
@@ -290,17 +295,20 @@ pub fn platform_table(props: &PlatformTableProps) -> Html {
     // focused last (by its name) gets the focus back, unless the focus went elsewhere since.
     let (onfocusin, onfocusout) = {
         let (a, b) = (focused.clone(), focused.clone());
+        let (entry_in, entry_out) = (focus_entry.clone(), focus_entry.clone());
         (
             Callback::from(move |e: FocusEvent| {
                 let label = e
                     .target()
                     .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
                     .and_then(|el| el.get_attribute("aria-label"));
+                entry_in.set(label.as_deref().and_then(entry_of_label));
                 *a.borrow_mut() = label;
             }),
             Callback::from(move |e: FocusEvent| {
                 if e.related_target().is_some() {
                     *b.borrow_mut() = None;
+                    entry_out.set(None);
                 }
             }),
         )
@@ -400,6 +408,11 @@ fn move_between_rows(e: KeyboardEvent) {
     }
 }
 
+/// The entry a row field's accessible name speaks of: `architecture of entry 12` → 12.
+fn entry_of_label(label: &str) -> Option<usize> {
+    label.rsplit_once(" of entry ")?.1.parse().ok()
+}
+
 /// Focuses the field named `label` in the table when nothing has the focus (the row that had it
 /// was rebuilt).
 fn restore_focus(wrap: &NodeRef, label: &Option<String>) {
@@ -427,5 +440,24 @@ fn restore_focus(wrap: &NodeRef, label: &Option<String>) {
         .and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
     {
         let _ = el.focus();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::entry_of_label;
+
+    #[test]
+    fn entries_of_labels() {
+        let cases = [
+            ("architecture of entry 12", Some(12)),
+            ("os.version of entry 0", Some(0)),
+            ("Annotations of entry 3 (2)", None),
+            ("Filter platforms", None),
+            ("os of entry -1", None),
+        ];
+        for (label, entry) in cases {
+            assert_eq!(entry_of_label(label), entry, "{label}");
+        }
     }
 }

@@ -50,12 +50,53 @@ pub fn slice(count: usize, height: f64, scroll: f64, viewport: f64, overscan: us
     }
 }
 
+/// `window` widened to hold `overscan` items on each side of the item at `focus` (the item holding
+/// the keyboard focus), when that item is near it. Keys move the focus from item to item faster
+/// than the browser reports the scrolling they cause; a window that follows the focus at once
+/// (the focus handler's render runs before the next key) always holds the next item. A focus far
+/// from the window (the list was scrolled away from it) leaves the window as it is.
+pub fn around_focus(
+    window: Slice,
+    count: usize,
+    height: f64,
+    focus: Option<usize>,
+    overscan: usize,
+) -> Slice {
+    let Some(at) = focus.filter(|&at| at < count) else {
+        return window;
+    };
+    let near = at.saturating_add(2 * overscan) >= window.first
+        && at < window.end.saturating_add(2 * overscan);
+    if !near {
+        return window;
+    }
+    let first = window.first.min(at.saturating_sub(overscan));
+    let end = window.end.max(at.saturating_add(overscan + 1)).min(count);
+    let height = if height.is_finite() && height > 0.0 {
+        height
+    } else {
+        1.0
+    };
+    Slice {
+        first,
+        end,
+        before: first as f64 * height,
+        after: (count - end) as f64 * height,
+    }
+}
+
 /// The scroll state of a virtualized list in the element `container` (its own scroll box):
 /// the slice to render for `count` items, and the `onscroll` handler to put on the container.
 /// `height` is the expected item height; the height of the first rendered item marked
-/// `data-row` replaces it once measured.
+/// `data-row` replaces it once measured. The window also holds the items around `focus`
+/// ([`around_focus`]).
 #[hook]
-pub fn use_virtual(container: NodeRef, count: usize, height: f64) -> (Slice, Callback<Event>) {
+pub fn use_virtual(
+    container: NodeRef,
+    count: usize,
+    height: f64,
+    focus: Option<usize>,
+) -> (Slice, Callback<Event>) {
     // (scroll top, viewport height, measured item height)
     let view = use_state(|| (0.0_f64, 800.0_f64, height));
     {
@@ -102,7 +143,11 @@ pub fn use_virtual(container: NodeRef, count: usize, height: f64) -> (Slice, Cal
         })
     };
     let (scroll, viewport, height) = *view;
-    (slice(count, height, scroll, viewport, OVERSCAN), onscroll)
+    let window = slice(count, height, scroll, viewport, OVERSCAN);
+    (
+        around_focus(window, count, height, focus, OVERSCAN),
+        onscroll,
+    )
 }
 
 #[cfg(test)]
@@ -131,5 +176,34 @@ mod tests {
             assert_eq!(s.before, first as f64 * h, "{name}: space before");
             assert_eq!(s.after, (count - end) as f64 * h, "{name}: space after");
         }
+    }
+
+    #[test]
+    fn windows_follow_the_focus() {
+        // A window of items 0..19 of 1,000 (rows 40 px tall), overscan 8.
+        let window = slice(1000, 40.0, 0.0, 400.0, 8);
+        // (case, focus, first, end)
+        let cases = [
+            ("no focus", None, 0, 19),
+            ("focus inside", Some(5), 0, 19),
+            ("focus on the last rendered item", Some(18), 0, 27),
+            ("focus just past the window", Some(20), 0, 29),
+            ("focus far below: left alone", Some(500), 0, 19),
+            ("focus past the list: left alone", Some(1000), 0, 19),
+        ];
+        for (name, focus, first, end) in cases {
+            let s = around_focus(window, 1000, 40.0, focus, 8);
+            assert_eq!((s.first, s.end), (first, end), "{name}");
+            assert_eq!(s.before, first as f64 * 40.0, "{name}: space before");
+            assert_eq!(s.after, (1000 - end) as f64 * 40.0, "{name}: space after");
+        }
+        // Scrolled to the middle, a focus above the window widens it upwards.
+        let middle = slice(1000, 40.0, 4000.0, 400.0, 8);
+        let s = around_focus(middle, 1000, 40.0, Some(85), 8);
+        assert_eq!((s.first, s.end), (77, 119));
+        // Near the end, the window stops at the last item.
+        let end = slice(1000, 40.0, 39_600.0, 400.0, 8);
+        let s = around_focus(end, 1000, 40.0, Some(999), 8);
+        assert_eq!((s.first, s.end, s.after), (982, 1000, 0.0));
     }
 }
