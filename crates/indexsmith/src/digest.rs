@@ -271,19 +271,35 @@ fn hex(bytes: &[u8]) -> String {
     out
 }
 
+/// The bytes a hasher is fed at a time. WebAssembly engines run a function's first calls in
+/// baseline code and swap in optimized code only from a later call on (V8: Liftoff, then
+/// TurboFan; no replacement mid-call): fed the whole document at once, the block function runs
+/// every block of it in baseline code, about 5× slower (3.3 MB: 170 ms instead of 35 ms in
+/// Chromium). In slices, the optimized code takes over after the first few.
+const HASH_SLICE: usize = 16 * 1024;
+
+/// `bytes` through a fresh hasher, [`HASH_SLICE`] bytes a call.
+fn hash_in_slices<D: sha2::Digest>(bytes: &[u8]) -> Vec<u8> {
+    let mut hasher = D::new();
+    for slice in bytes.chunks(HASH_SLICE) {
+        hasher.update(slice);
+    }
+    hasher.finalize().to_vec()
+}
+
 /// SHA-256 of the exact bytes.
 pub fn sha256(bytes: &[u8]) -> Digest {
-    Digest::from_hex(Algorithm::Sha256, &sha2::Sha256::digest(bytes))
+    Digest::from_hex(Algorithm::Sha256, &hash_in_slices::<sha2::Sha256>(bytes))
 }
 
 /// SHA-384 of the exact bytes.
 pub fn sha384(bytes: &[u8]) -> Digest {
-    Digest::from_hex(Algorithm::Sha384, &sha2::Sha384::digest(bytes))
+    Digest::from_hex(Algorithm::Sha384, &hash_in_slices::<sha2::Sha384>(bytes))
 }
 
 /// SHA-512 of the exact bytes.
 pub fn sha512(bytes: &[u8]) -> Digest {
-    Digest::from_hex(Algorithm::Sha512, &sha2::Sha512::digest(bytes))
+    Digest::from_hex(Algorithm::Sha512, &hash_in_slices::<sha2::Sha512>(bytes))
 }
 
 /// The digest of `bytes` with a registered algorithm; `None` for unregistered ones.
@@ -306,6 +322,34 @@ mod tests {
     use proptest::prelude::*;
 
     const HEX64: &str = "6c3c624b58dbbcd3c0dd82b4c53f04194d1247c6eebdaab7c610cf7d66709b3b";
+
+    #[test]
+    fn hashing_in_slices_gives_the_one_shot_digest() {
+        use sha2::Digest as _;
+        for len in [
+            0,
+            1,
+            HASH_SLICE - 1,
+            HASH_SLICE,
+            HASH_SLICE + 1,
+            5 * HASH_SLICE + 17,
+        ] {
+            let bytes: Vec<u8> = (0..len).map(|i| (i * 31 % 251) as u8).collect();
+            let cases = [
+                (sha256(&bytes), hex(&sha2::Sha256::digest(&bytes))),
+                (sha384(&bytes), hex(&sha2::Sha384::digest(&bytes))),
+                (sha512(&bytes), hex(&sha2::Sha512::digest(&bytes))),
+            ];
+            for (digest, one_shot) in cases {
+                assert_eq!(
+                    digest.encoded(),
+                    one_shot,
+                    "{} of {len} bytes",
+                    digest.algorithm()
+                );
+            }
+        }
+    }
 
     #[test]
     fn parse_accepts() {
