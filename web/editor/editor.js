@@ -5,7 +5,9 @@
 // highlighting, line numbers, diagnostic marks), so a keystroke costs what is on screen.
 //
 // The app's text changes reach Rust at most once per animation frame (and at once when the editor
-// loses the focus); diagnostics come back as packed positions (1-based line and UTF-16 column, as
+// loses the focus), in a task of their own posted from the frame: the browser paints the edit
+// first, and the app's validation of a large document is not one long task with the editor's
+// own layout work. Diagnostics come back as packed positions (1-based line and UTF-16 column, as
 // the core reports them) plus one string of messages.
 
 import { EditorState, Compartment } from "@codemirror/state";
@@ -50,6 +52,9 @@ function offset(doc, line, column) {
 function create(parent, text, onChange) {
   let frame = 0;
   let pending = false;
+  // The task the frame posts: a message, which runs before timers and is not throttled.
+  const channel = new MessageChannel();
+  channel.port1.onmessage = () => flush();
   // A change the app made itself (setText) is not reported back.
   let quiet = false;
   const flush = () => {
@@ -104,7 +109,7 @@ function create(parent, text, onChange) {
           if (!frame) {
             frame = requestAnimationFrame(() => {
               frame = 0;
-              flush();
+              channel.port2.postMessage(0);
             });
           }
         }),
@@ -185,6 +190,7 @@ function create(parent, text, onChange) {
       if (frame) {
         cancelAnimationFrame(frame);
       }
+      channel.port1.close();
       delete parent.indexsmithEditor;
       view.destroy();
     },

@@ -50,11 +50,16 @@ pub fn slice(count: usize, height: f64, scroll: f64, viewport: f64, overscan: us
     }
 }
 
+/// How far (in items) from the window of the scroll position a focused item still widens it.
+pub const FOCUS_REACH: usize = 64;
+
 /// `window` widened to hold `overscan` items on each side of the item at `focus` (the item holding
-/// the keyboard focus), when that item is near it. Keys move the focus from item to item faster
-/// than the browser reports the scrolling they cause; a window that follows the focus at once
-/// (the focus handler's render runs before the next key) always holds the next item. A focus far
-/// from the window (the list was scrolled away from it) leaves the window as it is.
+/// the keyboard focus), when that item is within [`FOCUS_REACH`] of it. Keys move the focus from
+/// item to item faster than the browser reports the scrolling they cause, and the browser's
+/// scrolling to a focused item can move the window by more than a screen; a window that follows
+/// the focus at once (the focus handler's render runs before the next key) always holds the
+/// focused item and the next one, so the focus is never lost to a row taken out. A focus far from
+/// the window (the list was scrolled away from it with the mouse) leaves the window as it is.
 pub fn around_focus(
     window: Slice,
     count: usize,
@@ -65,8 +70,8 @@ pub fn around_focus(
     let Some(at) = focus.filter(|&at| at < count) else {
         return window;
     };
-    let near = at.saturating_add(2 * overscan) >= window.first
-        && at < window.end.saturating_add(2 * overscan);
+    let near = at.saturating_add(FOCUS_REACH) >= window.first
+        && at < window.end.saturating_add(FOCUS_REACH);
     if !near {
         return window;
     }
@@ -188,6 +193,7 @@ mod tests {
             ("focus inside", Some(5), 0, 19),
             ("focus on the last rendered item", Some(18), 0, 27),
             ("focus just past the window", Some(20), 0, 29),
+            ("focus a few screens below", Some(60), 0, 69),
             ("focus far below: left alone", Some(500), 0, 19),
             ("focus past the list: left alone", Some(1000), 0, 19),
         ];
