@@ -153,6 +153,12 @@ fn byte_level_hostility() {
         ),
         ("empty", b"".to_vec(), Code::JsonEmpty),
         (
+            // A lone \r is a line break: the finding after it is on line 2 (found by fuzzing).
+            "an escaped carriage return",
+            b"{\"schemaVersion\":2,\"a\":\"x\\\ry\"}".to_vec(),
+            Code::JsonInvalidEscape,
+        ),
+        (
             "invalid utf-8 in a string",
             b"{\"schemaVersion\":2,\"a\":\"\xff\xfe\"}".to_vec(),
             Code::JsonInvalidUtf8,

@@ -873,6 +873,8 @@ impl<'a> Parser<'a> {
                 Ok(p + 6)
             }
             Some(&c) => {
+                // The escaped byte is read here, not by the string's loop.
+                self.saw_cr |= c == b'\r';
                 self.finding(
                     Code::JsonInvalidEscape,
                     format!(
