@@ -16,7 +16,6 @@
 //!
 //! Digests are always computed over exact bytes; nothing here re-serializes JSON.
 
-use sha2::Digest as _;
 use std::fmt;
 use std::str::FromStr;
 
