@@ -73,30 +73,7 @@ pub fn app() -> Html {
         let doc = doc.clone();
         Callback::from(move |text: String| doc.dispatch(Action::EditText(text)))
     };
-    let on_open_file = {
-        let doc = doc.clone();
-        Callback::from(move |file: web_sys::File| {
-            if file.size() > FILE_LIMIT {
-                doc.dispatch(Action::Notice(format!(
-                    "{} is {} bytes; files over 16 MiB are not opened",
-                    file.name(),
-                    file.size()
-                )));
-                return;
-            }
-            let doc = doc.clone();
-            yew::platform::spawn_local(async move {
-                let name = file.name();
-                match browser::read_file(file).await {
-                    Ok(text) => doc.dispatch(Action::Load {
-                        text,
-                        source: Source::File(name),
-                    }),
-                    Err(e) => doc.dispatch(Action::Notice(format!("{name}: {e}"))),
-                }
-            });
-        })
-    };
+    let on_open_file = open_file(&doc);
     let on_select = {
         let (doc, editor) = (doc.clone(), editor.clone());
         Callback::from(move |i: usize| {
@@ -178,7 +155,7 @@ pub fn app() -> Html {
                 { if embed {
                     html!{ <a class="open-full" href={open_full} target="_blank" rel="noopener">{"Open in indexsmith ↗"}</a> }
                 } else {
-                    html!{ <SourceBar settings={(*settings).clone()} {on_settings} {on_open_file} /> }
+                    html!{ <SourceBar settings={(*settings).clone()} {on_settings} on_open_file={on_open_file.clone()} /> }
                 } }
             </header>
             { if let Remote::Failed(f) = &doc.fetch {
@@ -219,7 +196,7 @@ pub fn app() -> Html {
             } } }
             <main class="layout">
                 <section class="pane editor-pane" aria-label="Editor">
-                    <Editor text={doc.text.clone()} analysis={doc.analysis.clone()} {on_input} on_drop_file={on_open_file_drop(&doc)} editor={editor.clone()} />
+                    <Editor text={doc.text.clone()} analysis={doc.analysis.clone()} {on_input} on_drop_file={on_open_file.clone()} editor={editor.clone()} />
                 </section>
                 <section class="pane side-pane" aria-label="Inspection">
                     <Summary analysis={doc.analysis.clone()} />
@@ -273,13 +250,16 @@ fn not_an_index(doc: &UseReducerHandle<Document>) -> Html {
     }
 }
 
-fn on_open_file_drop(doc: &UseReducerHandle<Document>) -> Callback<web_sys::File> {
+/// Opens a file (picked or dropped on the editor) as the document; one over [`FILE_LIMIT`] is
+/// refused with a notice.
+fn open_file(doc: &UseReducerHandle<Document>) -> Callback<web_sys::File> {
     let doc = doc.clone();
     Callback::from(move |file: web_sys::File| {
         if file.size() > FILE_LIMIT {
             doc.dispatch(Action::Notice(format!(
-                "{} is too large to open",
-                file.name()
+                "{} is {} bytes; files over 16 MiB are not opened",
+                file.name(),
+                file.size()
             )));
             return;
         }

@@ -3,6 +3,7 @@
 //! the registry returned.
 
 use super::error_alert::ErrorAlert;
+use super::transfer_status::{transfer_status, COPY};
 use crate::services::images;
 use crate::services::registry::RegistrySettings;
 use crate::state::{Action, DocumentContext, Field, Remote};
@@ -64,28 +65,7 @@ pub fn copy_panel() -> Html {
             }
         })
     };
-    let copy_view = match &ctx.copy {
-        Remote::Idle => html! {},
-        Remote::Loading => html! {
-            <div role="status" aria-live="polite">
-                <p class="muted">{"Copying…"}</p>
-                <ul class="progress">{ for ctx.copy_progress.iter().map(|l| html!{ <li>{l.clone()}</li> }) }</ul>
-            </div>
-        },
-        Remote::Failed(f) => html! { <ErrorAlert failure={f.clone()} /> },
-        Remote::Loaded(p) => html! {
-            <div role="status" aria-live="polite" class="push-result">
-                <p class={if p.verified { "ok" } else { "error" }}>
-                    {format!("Copied to {}: the registry returned ", p.reference)}
-                    <output class="mono" aria-label="Copied digest">{p.digest.clone()}</output>
-                    { if p.verified { " — it matches the bytes sent." } else { " — it does NOT match the bytes sent." } }
-                </p>
-                <details><summary>{format!("{} step(s)", ctx.copy_progress.len())}</summary>
-                    <ul class="progress">{ for ctx.copy_progress.iter().map(|l| html!{ <li>{l.clone()}</li> }) }</ul>
-                </details>
-            </div>
-        },
-    };
+    let copy_view = transfer_status(&ctx.copy, &ctx.copy_progress, COPY);
     let plan_view = match &ctx.copy_plan {
         Remote::Idle => html! {},
         Remote::Loading => {

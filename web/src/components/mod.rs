@@ -17,3 +17,4 @@ pub mod source_bar;
 pub mod summary;
 pub mod tabs;
 pub mod tags_table;
+pub mod transfer_status;

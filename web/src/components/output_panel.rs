@@ -2,6 +2,7 @@
 //! then the digest the registry returned, checked against the bytes sent.
 
 use super::error_alert::ErrorAlert;
+use super::transfer_status::{transfer_status, PUSH};
 use crate::services::browser;
 use crate::services::registry::{self, RegistrySettings};
 use crate::state::{Action, DocumentContext, Field, Remote};
@@ -89,28 +90,7 @@ pub fn output_panel() -> Html {
         });
     }
     let stale = ctx.plan_is_stale();
-    let push_view = match &ctx.push {
-        Remote::Idle => html! {},
-        Remote::Loading => html! {
-            <div role="status" aria-live="polite">
-                <p class="muted">{"Pushing…"}</p>
-                <ul class="progress">{ for ctx.push_progress.iter().map(|l| html!{ <li>{l.clone()}</li> }) }</ul>
-            </div>
-        },
-        Remote::Failed(f) => html! { <ErrorAlert failure={f.clone()} /> },
-        Remote::Loaded(p) => html! {
-            <div role="status" aria-live="polite" class="push-result">
-                <p class={if p.verified { "ok" } else { "error" }}>
-                    {format!("Pushed {}: the registry returned ", p.reference)}
-                    <output class="mono" aria-label="Pushed digest">{p.digest.clone()}</output>
-                    { if p.verified { " — it matches the bytes sent." } else { " — it does NOT match the bytes sent." } }
-                </p>
-                <details><summary>{format!("{} step(s)", ctx.push_progress.len())}</summary>
-                    <ul class="progress">{ for ctx.push_progress.iter().map(|l| html!{ <li>{l.clone()}</li> }) }</ul>
-                </details>
-            </div>
-        },
-    };
+    let push_view = transfer_status(&ctx.push, &ctx.push_progress, PUSH);
     let plan_view = match &ctx.plan {
         Remote::Idle => html! {},
         Remote::Loading => {
