@@ -74,16 +74,15 @@ pub fn run(args: &[String]) -> Result {
         if let Ok(runs) = std::env::var("FUZZ_RUNS") {
             command.arg(format!("-runs={runs}"));
         }
-        let output = command
+        // Written to the log as it runs (`tail -f` it to follow a long run), read back at the end.
+        let file = fs::File::create(&log)?;
+        let status = command
             .arg(format!("-max_len={}", max_len(target)))
             .args(["-timeout=10", "-rss_limit_mb=2048"])
-            .output()?;
-        let text = format!(
-            "{}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        );
-        fs::write(&log, &text)?;
+            .stdout(file.try_clone()?)
+            .stderr(file)
+            .status()?;
+        let text = String::from_utf8_lossy(&fs::read(&log)?).into_owned();
         for line in text.lines().filter(|l| {
             l.starts_with("Done")
                 || l.starts_with("SUMMARY")
@@ -100,7 +99,7 @@ pub fn run(args: &[String]) -> Result {
                 .ok()
         });
         summary.push(match runs {
-            Some(runs) if output.status.success() => {
+            Some(runs) if status.success() => {
                 format!("{target}: {runs} executions, no crash")
             }
             _ => format!("{target}: CRASH (see {log} and fuzz/artifacts/{target}/)"),
