@@ -6,6 +6,7 @@
 //! `issued_at` when the token service sends it, else from the time the token arrived. Times are
 //! seconds since the Unix epoch, passed in by the caller.
 
+use indexsmith::json::{self, value::Value};
 use std::collections::HashMap;
 
 /// A user name and a password (or an identity token used as a password).
@@ -275,28 +276,34 @@ pub enum ParseTokenError {
 
 /// Reads a token response: `token` or `access_token`, `expires_in`, `issued_at`.
 pub fn parse_token_response(body: &[u8], now: u64) -> Result<Token, ParseTokenError> {
-    #[derive(serde::Deserialize)]
-    struct Raw {
-        token: Option<String>,
-        access_token: Option<String>,
-        expires_in: Option<serde_json::Value>,
-        issued_at: Option<String>,
+    let value = json::parse_value(body).map_err(ParseTokenError::NotJson)?;
+    if value.as_object().is_none() {
+        return Err(ParseTokenError::NotJson(format!(
+            "found {}",
+            value.kind_name()
+        )));
     }
-    let raw: Raw =
-        serde_json::from_slice(body).map_err(|e| ParseTokenError::NotJson(e.to_string()))?;
-    let token = raw
-        .token
-        .filter(|t| !t.is_empty())
-        .or(raw.access_token.filter(|t| !t.is_empty()))
-        .ok_or(ParseTokenError::MissingToken)?;
-    let lifetime = raw
-        .expires_in
-        .and_then(|v| v.as_u64())
+    let text = |key: &str| {
+        value
+            .get(key)
+            .and_then(Value::as_str)
+            .filter(|t| !t.is_empty())
+    };
+    let token = text("token")
+        .or_else(|| text("access_token"))
+        .ok_or(ParseTokenError::MissingToken)?
+        .to_owned();
+    let lifetime = value
+        .get("expires_in")
+        .and_then(|v| match v {
+            Value::Number(n) => n.parse::<u64>().ok(),
+            _ => None,
+        })
         .unwrap_or(DEFAULT_TOKEN_LIFETIME)
         .max(DEFAULT_TOKEN_LIFETIME);
-    let issued = raw
-        .issued_at
-        .as_deref()
+    let issued = value
+        .get("issued_at")
+        .and_then(Value::as_str)
         .and_then(parse_rfc3339)
         .unwrap_or(now);
     Ok(Token {
@@ -587,6 +594,17 @@ mod tests {
             ),
             ("missing", r#"{"expires_in":60}"#, None),
             ("not json", "<html>", None),
+            ("not an object", r#"["t7"]"#, None),
+            (
+                "a token that is not a string",
+                r#"{"token":7,"access_token":"t8"}"#,
+                Some(("t8", now + 60)),
+            ),
+            (
+                "a lifetime that is not a number",
+                r#"{"token":"t9","expires_in":"600"}"#,
+                Some(("t9", now + 60)),
+            ),
         ];
         for (name, body, expected) in cases {
             let got = parse_token_response(body.as_bytes(), now)

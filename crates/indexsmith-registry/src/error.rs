@@ -5,6 +5,7 @@
 //! status when there was one, [`RegistryError::is_retryable`], and a message that says what to do.
 
 use crate::http::{FailureKind, Response};
+use indexsmith::json::{self, value::Value, write::Style};
 use std::fmt;
 
 /// The error codes of the OCI distribution spec (`code` in an error body).
@@ -357,25 +358,22 @@ fn looks_like_html(body: &[u8]) -> bool {
 
 /// The first error of a distribution error body: `(code, message, detail as JSON text)`.
 pub fn parse_error_body(body: &[u8]) -> Option<(String, String, Option<String>)> {
-    #[derive(serde::Deserialize)]
-    struct Errors {
-        errors: Vec<Entry>,
-    }
-    #[derive(serde::Deserialize)]
-    struct Entry {
-        code: String,
-        #[serde(default)]
-        message: Option<String>,
-        #[serde(default)]
-        detail: Option<serde_json::Value>,
-    }
-    let parsed: Errors = serde_json::from_slice(body).ok()?;
-    let first = parsed.errors.into_iter().next()?;
-    let detail = first.detail.filter(|d| !d.is_null()).map(|d| match d {
-        serde_json::Value::String(s) => s,
-        other => other.to_string(),
-    });
-    Some((first.code, first.message.unwrap_or_default(), detail))
+    let value = json::parse_value(body).ok()?;
+    let first = value.get("errors")?.as_array()?.first()?;
+    let code = first.get("code")?.as_str()?.to_owned();
+    let message = first
+        .get("message")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    let detail = match first.get("detail") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(other) => {
+            Some(String::from_utf8_lossy(&json::write::to_vec(other, Style::Compact)).into_owned())
+        }
+    };
+    Some((code, message, detail))
 }
 
 /// What to do about an error code during an action.
@@ -431,6 +429,33 @@ mod tests {
             assert_eq!(e.code(), *code, "{name}");
             assert_eq!(e.is_retryable(), *retryable, "{name}");
             assert_eq!(e.status, Some(*status), "{name}");
+        }
+        // (body, the first error's code, message and detail as text)
+        let bodies: &[(&[u8], Option<(&str, &str, Option<&str>)>)] = &[
+            (
+                br#"{"errors":[{"code":"A","message":"m","detail":{"Tag":"x"}}]}"#,
+                Some(("A", "m", Some(r#"{"Tag":"x"}"#))),
+            ),
+            (
+                br#"{"errors":[{"code":"A","detail":"text"},{"code":"B"}]}"#,
+                Some(("A", "", Some("text"))),
+            ),
+            (
+                br#"{"errors":[{"code":"A","message":null,"detail":null}]}"#,
+                Some(("A", "", None)),
+            ),
+            (br#"{"errors":[{"message":"no code"}]}"#, None),
+            (br#"{"errors":[]}"#, None),
+            (br#"{"errors":{}}"#, None),
+            (b"[1]", None),
+            (b"not json", None),
+        ];
+        for (body, expected) in bodies {
+            let parsed = parse_error_body(body);
+            let parsed = parsed
+                .as_ref()
+                .map(|(c, m, d)| (c.as_str(), m.as_str(), d.as_deref()));
+            assert_eq!(parsed, *expected, "{}", String::from_utf8_lossy(body));
         }
         let limited = Response::new(429).with_header("Retry-After", "30");
         assert_eq!(

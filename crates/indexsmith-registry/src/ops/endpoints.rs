@@ -212,7 +212,7 @@ pub(crate) fn check_manifest_info(
         },
     };
     let info = parse_manifest(&bytes, content_type.as_deref()).map_err(|e| {
-        if bytes.iter().take(64).any(|&b| b == b'<') && serde_json::from_slice::<serde_json::Value>(&bytes).is_err() {
+        if bytes.iter().take(64).any(|&b| b == b'<') && indexsmith::json::parse_value(&bytes).is_err() {
             RegistryError::new(ErrorKind::NotARegistry, format!("{url} answered with something that is not JSON: this address is not an OCI registry API")).with_status(200).with_url(url)
         } else {
             RegistryError::invalid_response(format!("the manifest from {url} cannot be read: {e}"), response, url)

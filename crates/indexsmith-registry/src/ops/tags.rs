@@ -7,7 +7,28 @@ use crate::error::{Action, ErrorKind, RegistryError};
 use crate::http::{append_query, resolve_url, Method};
 use crate::reference::Repository;
 use crate::session::Session;
+use indexsmith::json::{self, value::Value};
 use std::collections::HashSet;
+
+/// The tags of one page of a tag list (`{"name": …, "tags": [...]}`; `tags` may be absent or
+/// `null` for a repository without tags).
+fn tag_page(page: &Value) -> Result<Vec<String>, String> {
+    if page.as_object().is_none() {
+        return Err(format!("expected an object, found {}", page.kind_name()));
+    }
+    match page.get("tags") {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|t| {
+                t.as_str()
+                    .map(str::to_owned)
+                    .ok_or_else(|| format!("a tag is {}, not a string", t.kind_name()))
+            })
+            .collect(),
+        Some(other) => Err(format!("`tags` is {}, not a list", other.kind_name())),
+    }
+}
 
 /// `GET /v2/<name>/tags/list?n=<n>`, then each `Link: <…>; rel="next"` until there is none.
 pub struct ListTags {
@@ -107,12 +128,9 @@ impl ListTags {
                 }
                 Err(e) => return self.fail(e),
             };
-            #[derive(serde::Deserialize)]
-            struct Page {
-                tags: Option<Vec<String>>,
-            }
-            let page: Page = match serde_json::from_slice(response.body.bytes()) {
-                Ok(p) => p,
+            let page = json::parse_value(response.body.bytes()).and_then(|v| tag_page(&v));
+            let tags = match page {
+                Ok(tags) => tags,
                 Err(e) => {
                     let kind_html = response
                         .header("content-type")
@@ -136,7 +154,7 @@ impl ListTags {
                 }
             };
             self.pages += 1;
-            self.tags.extend(page.tags.unwrap_or_default());
+            self.tags.extend(tags);
             let next = response.header_all("link").find_map(parse_next_link);
             match next.and_then(|n| resolve_url(&outcome.url, &n)) {
                 Some(url) if self.seen.contains(&url) => {
@@ -160,4 +178,32 @@ impl Operation for ListTags {
     type Output = Vec<String>;
 
     engine_driven!();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tag_page;
+    use indexsmith::json;
+
+    #[test]
+    fn tag_pages() {
+        let cases: &[(&str, Result<&[&str], &str>)] = &[
+            (r#"{"name":"a","tags":["v2","v1"]}"#, Ok(&["v2", "v1"])),
+            (r#"{"name":"a","tags":null}"#, Ok(&[])),
+            (r#"{"name":"a"}"#, Ok(&[])),
+            (r#"{"tags":"v1"}"#, Err("`tags` is a string, not a list")),
+            (
+                r#"{"tags":["v1",2]}"#,
+                Err("a tag is a number, not a string"),
+            ),
+            (r#"["v1"]"#, Err("expected an object, found an array")),
+        ];
+        for (page, expected) in cases {
+            let got = tag_page(&json::parse_value(page.as_bytes()).unwrap());
+            let expected = expected
+                .map(|tags| tags.iter().map(|t| t.to_string()).collect::<Vec<_>>())
+                .map_err(str::to_string);
+            assert_eq!(got, expected, "{page}");
+        }
+    }
 }
