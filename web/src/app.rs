@@ -259,7 +259,7 @@ fn open_file(doc: &UseReducerHandle<Document>) -> Callback<web_sys::File> {
             doc.dispatch(Action::Notice(format!(
                 "{} is {} bytes; files over 16 MiB are not opened",
                 file.name(),
-                file.size()
+                file.size() as u64
             )));
             return;
         }

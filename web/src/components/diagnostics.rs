@@ -82,7 +82,7 @@ pub fn diagnostics(props: &DiagnosticsProps) -> Html {
     };
     let spacer = |px: f64| {
         if compact && px > 0.0 {
-            html! { <li class="spacer" aria-hidden="true" style={format!("height: {px}px")}></li> }
+            html! { <li class="spacer" aria-hidden="true" style={format!("height: {}px", px.round() as u64)}></li> }
         } else {
             html! {}
         }

@@ -15,22 +15,23 @@ pub struct EntryDetailsProps {
     pub on_close: Callback<()>,
 }
 
-/// `1.2 MB` style sizes, with the exact byte count beside.
+/// `1.2 MB` style sizes, with the exact byte count beside. Integer arithmetic only: the app
+/// carries no float formatting.
 pub fn size_text(bytes: u64) -> String {
     const UNITS: [&str; 4] = ["kB", "MB", "GB", "TB"];
     if bytes < 1000 {
         return format!("{bytes} B");
     }
-    let mut value = bytes as f64;
-    let mut unit = "B";
+    let (mut scale, mut unit) = (1u128, "B");
     for u in UNITS {
-        if value < 1000.0 {
+        if u128::from(bytes) / scale < 1000 {
             break;
         }
-        value /= 1000.0;
+        scale *= 1000;
         unit = u;
     }
-    format!("{value:.1} {unit} ({bytes} B)")
+    let tenths = (u128::from(bytes) * 10 + scale / 2) / scale;
+    format!("{}.{} {unit} ({bytes} B)", tenths / 10, tenths % 10)
 }
 
 fn finding(f: &Failure) -> Html {
@@ -95,5 +96,28 @@ pub fn entry_details(props: &EntryDetailsProps) -> Html {
             </div>
             {body}
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::size_text;
+
+    #[test]
+    fn sizes() {
+        let cases = [
+            (0, "0 B"),
+            (999, "999 B"),
+            (1000, "1.0 kB (1000 B)"),
+            (1234, "1.2 kB (1234 B)"),
+            (1250, "1.3 kB (1250 B)"),
+            (3_456_789, "3.5 MB (3456789 B)"),
+            (999_949, "999.9 kB (999949 B)"),
+            (7_000_000_000, "7.0 GB (7000000000 B)"),
+            (u64::MAX, "18446744.1 TB (18446744073709551615 B)"),
+        ];
+        for (bytes, text) in cases {
+            assert_eq!(size_text(bytes), text, "{bytes}");
+        }
     }
 }

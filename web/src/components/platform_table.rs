@@ -315,7 +315,7 @@ pub fn platform_table(props: &PlatformTableProps) -> Html {
     };
     // Always a row (of no height at an end), so the rows between keep their DOM nodes.
     let spacer = |px: f64| {
-        html! { <tr class="spacer" aria-hidden="true" style={format!("height: {px}px")}><td colspan="9"></td></tr> }
+        html! { <tr class="spacer" aria-hidden="true" style={format!("height: {}px", px.round() as u64)}><td colspan="9"></td></tr> }
     };
     html! {
         <div class={classes!("platforms", virtual_rows.then_some("virtual"))}>
