@@ -7,6 +7,7 @@
 //! are left out, and a state equal to the default encodes to an empty fragment.
 
 use std::fmt;
+use std::rc::Rc;
 
 /// Largest decompressed payload accepted from a link.
 pub const MAX_DECODED: usize = 4 * 1024 * 1024;
@@ -19,8 +20,9 @@ pub const LINK_TEXT_LIMIT: usize = 256 * 1024;
 /// What a link carries.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct UrlState {
-    /// The document text, when it is not the default example.
-    pub text: Option<String>,
+    /// The document text, when it is not the default example: shared with the document, so the
+    /// state of every render neither copies nor (unchanged) compares the text.
+    pub text: Option<Rc<str>>,
     /// Other view options as `(key, value)`, in a fixed order; unknown keys survive decoding.
     pub options: Vec<(String, String)>,
 }
@@ -112,7 +114,7 @@ fn decode_v1(payload: &str) -> Result<UrlState, FragmentError> {
         let key = percent_decode(k).ok_or(FragmentError::InvalidText)?;
         let value = percent_decode(v).ok_or(FragmentError::InvalidText)?;
         if key == "d" {
-            state.text = Some(value);
+            state.text = Some(value.into());
         } else {
             state.options.push((key, value));
         }
@@ -309,7 +311,7 @@ mod tests {
         }
         // A truncated link: cut a real one in half.
         let long = encode(&UrlState {
-            text: Some("x".repeat(10_000) + &"yz".repeat(3000)),
+            text: Some(("x".repeat(10_000) + &"yz".repeat(3000)).into()),
             options: vec![],
         });
         let cut = &long[..long.len() / 2];

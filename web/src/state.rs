@@ -398,7 +398,7 @@ impl Document {
     /// The state a link (or a stored draft) describes.
     pub fn from_url_state(state: &UrlState, source: Source) -> Document {
         let mut doc = match &state.text {
-            Some(text) => Document::new(text.clone(), source),
+            Some(text) => Document::new(text.to_string(), source),
             None => match state.option("example").and_then(examples::by_id) {
                 Some(e) => Document::new(e.text.to_owned(), Source::Example(e.id)),
                 None => Document::default(),
@@ -422,7 +422,7 @@ impl Document {
         match examples::ALL.iter().find(|e| e.text == &*self.text) {
             Some(e) if e.id == examples::DEFAULT.id => {}
             Some(e) => state.options.push(("example".into(), e.id.into())),
-            None => state.text = Some(self.text.to_string()),
+            None => state.text = Some(self.text.clone()),
         }
         let o = &self.options;
         if o.tab != Tab::default() {
