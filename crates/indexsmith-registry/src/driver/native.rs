@@ -70,12 +70,18 @@ impl NativeTransport {
     }
 }
 
+/// How long an idle connection is kept for reuse: less than the 5 s after which common servers
+/// (Node's among them) close one, so that no request goes out on a connection being closed under
+/// it (a connection reset).
+const IDLE_CONNECTION: std::time::Duration = std::time::Duration::from_secs(4);
+
 fn builder(options: &NativeOptions) -> reqwest::ClientBuilder {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .connect_timeout(options.connect_timeout)
         .read_timeout(options.read_timeout)
         .user_agent(options.user_agent.clone())
+        .pool_idle_timeout(IDLE_CONNECTION)
 }
 
 impl NativeTransport {}
@@ -164,4 +170,81 @@ fn failure(e: reqwest::Error) -> TransportFailure {
         source = cause.source();
     }
     TransportFailure::new(kind, message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{BufRead, BufReader, Write};
+    use std::net::TcpListener;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    /// An HTTP/1.1 server on 127.0.0.1 that keeps every connection open and answers `200 ok` to
+    /// each request; returns its address and the count of connections it accepted.
+    fn keep_alive_server() -> (String, Arc<AtomicUsize>) {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap().to_string();
+        let accepted = Arc::new(AtomicUsize::new(0));
+        let count = accepted.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                count.fetch_add(1, Ordering::SeqCst);
+                std::thread::spawn(move || {
+                    let mut reader = BufReader::new(stream.try_clone().unwrap());
+                    let mut writer = stream;
+                    let mut line = String::new();
+                    loop {
+                        line.clear();
+                        match reader.read_line(&mut line) {
+                            Ok(0) | Err(_) => return,
+                            Ok(_) if line == "\r\n" => {
+                                let answer = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+                                if writer.write_all(answer.as_bytes()).is_err() {
+                                    return;
+                                }
+                            }
+                            Ok(_) => {}
+                        }
+                    }
+                });
+            }
+        });
+        (addr, accepted)
+    }
+
+    async fn get(transport: &NativeTransport, url: &str) {
+        let answer = transport
+            .send(Outgoing {
+                method: Method::Get,
+                url: url.to_owned(),
+                headers: Vec::new(),
+                body: OutgoingBody::Empty,
+                streams_response: false,
+            })
+            .await
+            .unwrap();
+        assert_eq!(answer.status, 200);
+    }
+
+    #[tokio::test]
+    async fn an_idle_connection_is_reused_only_while_younger_than_servers_keep_it() {
+        let (addr, accepted) = keep_alive_server();
+        let url = format!("http://{addr}/v2/");
+        let transport = NativeTransport::new().unwrap();
+        get(&transport, &url).await;
+        get(&transport, &url).await;
+        assert_eq!(
+            accepted.load(Ordering::SeqCst),
+            1,
+            "back to back: one connection"
+        );
+        tokio::time::sleep(IDLE_CONNECTION + Duration::from_millis(500)).await;
+        get(&transport, &url).await;
+        assert_eq!(
+            accepted.load(Ordering::SeqCst),
+            2,
+            "after the idle time: a new connection, not one the server may be closing"
+        );
+    }
 }

@@ -84,11 +84,19 @@ pub struct Proxy {
 #[error("cannot build the HTTP client of the proxy: {0}")]
 pub struct ClientError(#[from] reqwest::Error);
 
+/// How long an idle upstream connection is kept for reuse. Servers close idle keep-alive
+/// connections on their own clock (Node's default is 5 s, and its `Keep-Alive: timeout=5` hint is
+/// not read by the client): a request sent on a connection the server is closing at that moment
+/// fails with a connection reset. Dropping idle connections first leaves no such moment with
+/// servers that keep them 5 s or more.
+const IDLE_CONNECTION: Duration = Duration::from_secs(4);
+
 fn client_builder() -> reqwest::ClientBuilder {
     reqwest::Client::builder()
         .user_agent(concat!("indexsmith-serve/", env!("CARGO_PKG_VERSION")))
         .connect_timeout(Duration::from_secs(30))
         .read_timeout(READ_TIMEOUT)
+        .pool_idle_timeout(IDLE_CONNECTION)
 }
 
 impl Proxy {
