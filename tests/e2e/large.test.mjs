@@ -152,6 +152,15 @@ browserTest(
     // ArrowDown walks the same field down the entries, past the rows first rendered.
     await page.locator(".platforms .table-wrap").evaluate((w) => (w.scrollTop = 0));
     await page.getByRole("textbox", { name: "architecture of entry 0", exact: true }).focus();
+    // The window moves under the focus without rebuilding the rows it keeps: the focus never
+    // falls to the page (a row rebuilt takes it), and entry 58's field is the same element when
+    // the focus has gone two rows further, past the next move of the window.
+    await page.evaluate(() => {
+      window.focusDropped = 0;
+      document.addEventListener("focusout", (e) => {
+        if (e.relatedTarget === null) window.focusDropped++;
+      });
+    });
     const focusedLabel = () =>
       page.evaluate(() => document.activeElement?.getAttribute("aria-label"));
     let focused;
@@ -162,8 +171,19 @@ browserTest(
         (l) => l === `architecture of entry ${i}`,
         `the focus on entry ${i}`,
       );
+      if (i === 58) {
+        await page.evaluate(() => (window.entry58 = document.activeElement));
+      }
     }
     assert.equal(focused, "architecture of entry 60");
+    assert.equal(await page.evaluate(() => window.focusDropped), 0, "the focus never fell");
+    assert.ok(
+      await page.evaluate(() => {
+        const field = document.querySelector('[aria-label="architecture of entry 58"]');
+        return field !== null && field === window.entry58;
+      }),
+      "entry 58's field is the element it was when it had the focus",
+    );
     const inView = await page.evaluate(() => {
       const el = document.activeElement.getBoundingClientRect();
       const wrap = document.querySelector(".platforms .table-wrap").getBoundingClientRect();

@@ -13,7 +13,7 @@ use yew::prelude::*;
 /// Lists with more findings than this render only the items in view.
 pub const VIRTUAL_FROM: usize = 100;
 /// The height of an item of a virtualized list (CSS `.diagnostics.virtual .diag`), until the
-/// first rendered item is measured.
+/// rendered items are measured.
 pub const ITEM_HEIGHT: f64 = 48.0;
 
 #[derive(Properties, PartialEq)]
@@ -92,7 +92,8 @@ pub fn diagnostics(props: &DiagnosticsProps) -> Html {
                  ref={container} {onscroll}>
             <ul>
                 {spacer(window.before)}
-                { for list[first..end].iter().enumerate().map(|(k, d)| item(first + k, d, &props.on_select, compact)) }
+                // A list of its own, matched by key (see the platform table).
+                { list[first..end].iter().enumerate().map(|(k, d)| item(first + k, d, &props.on_select, compact)).collect::<Html>() }
                 {spacer(window.after)}
             </ul>
         </section>

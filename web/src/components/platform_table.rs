@@ -23,7 +23,7 @@ use yew::prelude::*;
 /// Tables with more entries than this render only the rows in view.
 pub const VIRTUAL_FROM: usize = 100;
 /// The height of a row in a virtualized table (CSS `.platforms.virtual tr.entry`), until the
-/// first rendered row is measured.
+/// rendered rows are measured.
 pub const ROW_HEIGHT: f64 = 46.0;
 
 /// A short name for a child media type.
@@ -352,7 +352,11 @@ pub fn platform_table(props: &PlatformTableProps) -> Html {
                     </thead>
                     <tbody onkeydown={move_between_rows} {onfocusin} {onfocusout}>
                         { if virtual_rows { spacer(window.before) } else { html!{} } }
-                        { for shown[first..end].iter().copied().flat_map(row) }
+                        // One list of its own (`html!` would splice a `for` into the spacers'
+                        // list, which, not keyed throughout, is matched by position): the rows
+                        // are matched by key, so moving the window keeps the rows still in it,
+                        // and the field with the focus, in place.
+                        { shown[first..end].iter().copied().flat_map(row).collect::<Html>() }
                         { if virtual_rows { spacer(window.after) } else { html!{} } }
                     </tbody>
                 </table>

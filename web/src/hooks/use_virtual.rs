@@ -92,8 +92,9 @@ pub fn around_focus(
 
 /// The scroll state of a virtualized list in the element `container` (its own scroll box):
 /// the slice to render for `count` items, and the `onscroll` handler to put on the container.
-/// `height` is the expected item height; the height of the first rendered item marked
-/// `data-row` replaces it once measured. The window also holds the items around `focus`
+/// `height` is the expected item height; the mean height of the rendered items marked `data-row`
+/// replaces it once measured. The items must form a keyed list of their own (`collect::<Html>()`,
+/// not a `for` spliced between the spacers), so that moving the window keeps their elements. The window also holds the items around `focus`
 /// ([`around_focus`]).
 #[hook]
 pub fn use_virtual(
@@ -109,14 +110,7 @@ pub fn use_virtual(
         use_effect(move || {
             if let Some(el) = container.cast::<web_sys::HtmlElement>() {
                 let viewport = el.client_height() as f64;
-                let measured = el
-                    .query_selector("[data-row]")
-                    .ok()
-                    .flatten()
-                    .and_then(|r| r.dyn_into::<web_sys::HtmlElement>().ok())
-                    .map(|r| r.get_bounding_client_rect().height())
-                    .filter(|h| *h > 0.0)
-                    .unwrap_or(view.2);
+                let measured = mean_item_height(&el).unwrap_or(view.2);
                 // The box may have scrolled without a scroll event reaching the list (its content
                 // shrank under a filter, or it was hidden): the DOM is the truth.
                 let top = el.scroll_top() as f64;
@@ -153,6 +147,25 @@ pub fn use_virtual(
         around_focus(window, count, height, focus, OVERSCAN),
         onscroll,
     )
+}
+
+/// The mean height of the items rendered in `container` (those marked `data-row`). Table rows
+/// differ by fractions of a pixel (62.125 and 62.625 px in one table), so one row's height, taken
+/// for all, would misplace the rows by a pixel every few rows: 60 px by entry 250.
+fn mean_item_height(container: &web_sys::HtmlElement) -> Option<f64> {
+    let items = container.query_selector_all("[data-row]").ok()?;
+    let (mut total, mut count) = (0.0, 0_u32);
+    for k in 0..items.length() {
+        if let Some(item) = items
+            .item(k)
+            .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
+        {
+            total += item.get_bounding_client_rect().height();
+            count += 1;
+        }
+    }
+    let mean = total / f64::from(count.max(1));
+    (mean > 0.0).then_some(mean)
 }
 
 #[cfg(test)]
