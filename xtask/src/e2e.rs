@@ -42,6 +42,8 @@ pub fn test() -> Result {
     let result = run_with_servers(&work.0, &chromium, &registry_program);
     if result.is_err() {
         print_logs(&work.0);
+        let results = fs::read_to_string(work.0.join("results.tap")).unwrap_or_default();
+        print!("{}", failures(&results));
     }
     result
 }
@@ -145,5 +147,54 @@ fn print_logs(work: &Path) {
                 println!("{}", lines[lines.len().saturating_sub(20)..].join("\n"));
             }
         }
+    }
+}
+
+/// The failed tests of a TAP report, each with its diagnostic block (the error, the expected and
+/// actual values, the stack), so that the end of the output says why a run failed.
+fn failures(tap: &str) -> String {
+    const BLOCK_LINES: usize = 40;
+    let mut out = String::new();
+    let mut lines = tap.lines();
+    while let Some(line) = lines.next() {
+        if !line.trim_start().starts_with("not ok ") {
+            continue;
+        }
+        out.push_str("--- failed: ");
+        out.push_str(line.trim_start());
+        out.push('\n');
+        let mut kept = 0;
+        for detail in lines.by_ref() {
+            let detail_end = detail.trim() == "...";
+            if kept < BLOCK_LINES && !detail_end && detail.trim() != "---" {
+                out.push_str(detail);
+                out.push('\n');
+                kept += 1;
+            }
+            if detail_end {
+                break;
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::failures;
+
+    #[test]
+    fn failures_keeps_the_failed_tests_and_their_diagnostics_only() {
+        let tap = "TAP version 13\n\
+                   # Subtest: passes\n\
+                   ok 1 - passes\n  ---\n  duration_ms: 3\n  ...\n\
+                   # Subtest: fails\n\
+                   not ok 2 - fails\n  ---\n  duration_ms: 9\n  error: 'the focus on entry 7'\n  ...\n\
+                   # pass 1\n# fail 1\n";
+        assert_eq!(
+            failures(tap),
+            "--- failed: not ok 2 - fails\n  duration_ms: 9\n  error: 'the focus on entry 7'\n"
+        );
+        assert_eq!(failures("ok 1 - passes\n"), "");
     }
 }
