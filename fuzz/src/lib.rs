@@ -2,7 +2,7 @@
 
 use indexsmith::json::{Document, Limits};
 use indexsmith::position::LineIndex;
-use indexsmith::{Report, Severity};
+use indexsmith::{Position, Report, Severity};
 
 /// Panics (so the fuzzer records the input) when `report` breaks an invariant for `bytes`:
 ///
@@ -25,7 +25,7 @@ pub fn check_report(bytes: &[u8], report: &Report) {
     assert_eq!(report.size, bytes.len() as u64);
     assert_eq!(report.digest, indexsmith::digest::sha256(bytes));
     let (tree, _) = Document::parse(bytes, &Limits::default());
-    let lines = LineIndex::new(bytes);
+    let lines = Positions::new(bytes);
     for d in &report.diagnostics {
         match &tree {
             Some(tree) => assert!(
@@ -62,5 +62,85 @@ pub fn check_report(bytes: &[u8], report: &Report) {
             "{}: span ends before it starts",
             d.code.as_str()
         );
+    }
+}
+
+/// The line and column of every character start of a text, from one walk over it: the oracle for
+/// the report's positions. Independent of the library's own counting (a `LineIndex` answers only
+/// offsets inside a character or an invalid sequence), and linear: looking up each of thousands
+/// of diagnostics on one long line would cost the fuzzer most of its time.
+struct Positions<'a> {
+    index: LineIndex<'a>,
+    /// `(line, column)` at each byte offset where a character or an invalid sequence starts,
+    /// and at the end; `(0, 0)` elsewhere.
+    at: Vec<(u32, u32)>,
+}
+
+impl<'a> Positions<'a> {
+    fn new(text: &'a [u8]) -> Self {
+        let mut at = vec![(0, 0); text.len() + 1];
+        let (mut line, mut column) = (1u32, 1u32);
+        let mut offset = 0usize;
+        for chunk in text.utf8_chunks() {
+            for c in chunk.valid().chars() {
+                at[offset] = (line, column);
+                let crlf = c == '\r' && text.get(offset + 1) == Some(&b'\n');
+                if c == '\n' || (c == '\r' && !crlf) {
+                    (line, column) = (line + 1, 1);
+                } else {
+                    column += c.len_utf16() as u32;
+                }
+                offset += c.len_utf8();
+            }
+            // An invalid sequence counts as one U+FFFD.
+            if !chunk.invalid().is_empty() {
+                at[offset] = (line, column);
+                column += 1;
+                offset += chunk.invalid().len();
+            }
+        }
+        at[offset] = (line, column);
+        Positions {
+            index: LineIndex::new(text),
+            at,
+        }
+    }
+
+    fn position(&self, offset: u32) -> Position {
+        match self.at.get(offset as usize) {
+            Some(&(line, column)) if line > 0 => Position {
+                line,
+                column,
+                offset,
+            },
+            _ => self.index.position(offset),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Positions;
+    use indexsmith::position::LineIndex;
+
+    #[test]
+    fn the_walk_agrees_with_the_line_index_at_every_offset() {
+        let texts: [&[u8]; 5] = [
+            "ab\né😀x\r\ny\rz".as_bytes(),
+            b"\r\r\n\n\r",
+            b"a\xff\xfeb\xe2\x82c\n\xf0\x9f",
+            b"",
+            "{\"k\":\"\u{10000}\"}\r\n".as_bytes(),
+        ];
+        for text in texts {
+            let (walk, index) = (Positions::new(text), LineIndex::new(text));
+            for offset in 0..=text.len() as u32 + 1 {
+                assert_eq!(
+                    walk.position(offset),
+                    index.position(offset),
+                    "{text:?} at {offset}"
+                );
+            }
+        }
     }
 }
