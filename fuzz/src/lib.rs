@@ -1,5 +1,7 @@
 //! The invariants every fuzz target checks on a validation report.
 
+use std::collections::HashSet;
+
 use indexsmith::json::{Document, Limits};
 use indexsmith::position::LineIndex;
 use indexsmith::{Position, Report, Severity};
@@ -26,10 +28,14 @@ pub fn check_report(bytes: &[u8], report: &Report) {
     assert_eq!(report.digest, indexsmith::digest::sha256(bytes));
     let (tree, _) = Document::parse(bytes, &Limits::default());
     let lines = Positions::new(bytes);
+    // Pointers repeat (1,500 findings of one input had 34): each is resolved once.
+    let mut resolved = HashSet::new();
     for d in &report.diagnostics {
         match &tree {
             Some(tree) => assert!(
-                tree.resolve_pointer(&d.pointer).is_some(),
+                resolved.contains(d.pointer.as_str())
+                    || (tree.resolve_pointer(&d.pointer).is_some()
+                        && resolved.insert(d.pointer.as_str())),
                 "pointer {:?} of {} does not resolve",
                 d.pointer,
                 d.code.as_str()
