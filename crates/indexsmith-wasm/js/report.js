@@ -19,14 +19,36 @@ function unpackReport(words, digest, size, decode = decodeText) {
   const count = words[4];
   const textAt = HEADER + count * RECORD;
   const text = decode(new Uint8Array(words.buffer, words.byteOffset + textAt * 4, words[5]));
-  const diagnostics = [];
-  for (let w = HEADER; w < textAt; w += RECORD) {
+  // A code's string, and its last message and help: the packer writes a message or help equal
+  // to the last one of its code once, and both diagnostics point at it, so it is sliced once.
+  const byCode = new Map();
+  const diagnostics = new Array(count);
+  for (let k = 0, w = HEADER; k < count; k++, w += RECORD) {
+    let c = byCode.get(words[w + 1]);
+    if (c === undefined) {
+      c = { code: text.slice(words[w + 1], words[w + 1] + words[w + 2]) };
+      c.message = c.help = null;
+      c.messageAt = c.helpAt = -1;
+      byCode.set(words[w + 1], c);
+    }
+    if (words[w + 3] !== c.messageAt || words[w + 4] !== c.message.length) {
+      c.messageAt = words[w + 3];
+      c.message = text.slice(c.messageAt, c.messageAt + words[w + 4]);
+    }
+    let help = null;
+    if (words[w + 8] !== NONE) {
+      if (words[w + 7] !== c.helpAt || words[w + 8] !== c.help.length) {
+        c.helpAt = words[w + 7];
+        c.help = text.slice(c.helpAt, c.helpAt + words[w + 8]);
+      }
+      help = c.help;
+    }
     const line = words[w + 9];
     const column = words[w + 10];
-    diagnostics.push({
+    diagnostics[k] = {
       severity: SEVERITIES[words[w]],
-      code: text.slice(words[w + 1], words[w + 1] + words[w + 2]),
-      message: text.slice(words[w + 3], words[w + 3] + words[w + 4]),
+      code: c.code,
+      message: c.message,
       pointer: text.slice(words[w + 5], words[w + 5] + words[w + 6]),
       line,
       column,
@@ -34,8 +56,8 @@ function unpackReport(words, digest, size, decode = decodeText) {
         start: { line, column, offset: words[w + 11] },
         end: { line: words[w + 12], column: words[w + 13], offset: words[w + 14] },
       },
-      help: words[w + 8] === NONE ? null : text.slice(words[w + 7], words[w + 7] + words[w + 8]),
-    });
+      help,
+    };
   }
   return {
     valid: words[0] === 1,

@@ -13,8 +13,9 @@
 //! | the rest | the text, UTF-8, four bytes a word (little-endian) |
 //!
 //! A string is two words: its start and its length in the decoded text, in UTF-16 code units (so
-//! that JS slices it), the length [`NONE`] for `null`. Codes and help texts repeat from one
-//! diagnostic to the next: each distinct one is written once.
+//! that JS slices it), the length [`NONE`] for `null`. Codes, messages and help texts repeat
+//! from one diagnostic to the next: a code is written once, and a message or help equal to the
+//! last one of its code is not written again (the two share a start, which JS slices once).
 
 use indexsmith::validate::{DiagnosticRef, Outline};
 use indexsmith::{Code, Kind, Position, Severity};
@@ -71,12 +72,41 @@ impl Text {
     }
 }
 
-/// The strings already written for one code: the code itself, and its last help text (its
-/// place in the text, in bytes and in code units).
+/// The strings already written for one code: the code itself, and its last message and help
+/// text (their places in the text, in bytes and in code units).
 struct Seen {
     code: Code,
     text: [u32; 2],
-    help: Option<(std::ops::Range<usize>, [u32; 2])>,
+    message: Option<Written>,
+    help: Option<Written>,
+}
+
+/// A string written into the text: its bytes there, and its start and length in code units.
+type Written = (std::ops::Range<usize>, [u32; 2]);
+
+impl Text {
+    /// Appends what `write` writes, unless it equals `last` (then taken back, and `last` is
+    /// shared); returns its start and length in code units, and keeps it as `last`.
+    fn push_shared(
+        &mut self,
+        last: &mut Option<Written>,
+        write: impl FnOnce(&mut String),
+    ) -> [u32; 2] {
+        let from = self.text.len();
+        let at = self.push_with(write);
+        let to = self.text.len();
+        match last {
+            Some((range, last_at)) if self.text[range.clone()] == self.text[from..to] => {
+                let last_at = *last_at;
+                self.truncate_last(to - from, at[1]);
+                last_at
+            }
+            _ => {
+                *last = Some((from..to, at));
+                at
+            }
+        }
+    }
 }
 
 thread_local! {
@@ -142,35 +172,24 @@ fn pack_diagnostic(
             seen.push(Seen {
                 code: d.code,
                 text: text.push(d.code.as_str()),
+                message: None,
                 help: None,
             });
             seen.len() - 1
         }
     };
-    let code = seen[i].text;
-    // Writing into a String cannot fail.
-    let message = text.push_with(|t| {
+    let seen = &mut seen[i];
+    let code = seen.text;
+    // The same message or help as the last one of this code (a code's messages often name
+    // nothing of their own): written once. Writing into a String cannot fail.
+    let message = text.push_shared(&mut seen.message, |t| {
         let _ = d.write_message(t);
     });
     let pointer = text.push_with(|t| d.write_pointer(t));
     let help = if d.has_help() {
-        let from = text.text.len();
-        let at = text.push_with(|t| {
+        text.push_shared(&mut seen.help, |t| {
             let _ = d.write_help(t);
-        });
-        let to = text.text.len();
-        // The same help as the last one of this code: written once.
-        match &seen[i].help {
-            Some((last, last_at)) if text.text[last.clone()] == text.text[from..to] => {
-                let last_at = *last_at;
-                text.truncate_last(to - from, at[1]);
-                last_at
-            }
-            _ => {
-                seen[i].help = Some((from..to, at));
-                at
-            }
-        }
+        })
     } else {
         [0, NONE]
     };
@@ -236,6 +255,35 @@ mod tests {
     }
 
     #[test]
+    fn a_message_equal_to_the_last_of_its_code_shares_its_text() {
+        let entry = |n: u32, os: &str, architecture: &str| {
+            format!(
+                r#"{{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:{n:064x}","size":1,"platform":{{"os":"{os}","architecture":"{architecture}","os.version":"1"}}}}"#
+            )
+        };
+        let doc = format!(
+            r#"{{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[{},{},{},{}]}}"#,
+            entry(1, "linux", "amd64"),
+            entry(2, "linux", "arm64"),
+            entry(3, "freebsd", "amd64"),
+            entry(4, "freebsd", "arm64"),
+        );
+        let options = indexsmith::ValidateOptions::default();
+        let words = pack(|each| {
+            indexsmith::validate::validate_document_with(doc.as_bytes(), &options, each)
+        });
+        let (_, _, _, diagnostics) = unpack(&words);
+        let messages: Vec<&str> = diagnostics.iter().map(|(s, _)| s[2].as_str()).collect();
+        assert_eq!(messages.len(), 4, "{messages:?}");
+        let start = |i: usize| words[HEADER + i * RECORD + 3];
+        // (first, second, shared)
+        for (a, b, shared) in [(0, 1, true), (1, 2, false), (2, 3, true)] {
+            assert_eq!(start(a) == start(b), shared, "{messages:?}");
+            assert_eq!(messages[a] == messages[b], shared, "{messages:?}");
+        }
+    }
+
+    #[test]
     fn packs_what_the_core_reports() {
         let cases: &[&str] = &[
             "{}",
@@ -251,6 +299,13 @@ mod tests {
               {"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:0000000000000000000000000000000000000000000000000000000000000004","size":1,"platform":{"os":"linux","architecture":"x86_64","os.version":"é"}},
               {"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:0000000000000000000000000000000000000000000000000000000000000005","size":1,"platform":{"os":"linux"}},
               {"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:0000000000000000000000000000000000000000000000000000000000000006","size":1,"annotations":{"vnd.docker.reference.type":"attestation-manifest","vnd.docker.reference.digest":"sha256:é"}}
+            ]}"#,
+            // Messages of one code that repeat, differ, and repeat again (shared starts).
+            r#"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[
+              {"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:0000000000000000000000000000000000000000000000000000000000000001","size":1,"platform":{"os":"linux","architecture":"amd64","os.version":"1"}},
+              {"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:0000000000000000000000000000000000000000000000000000000000000002","size":1,"platform":{"os":"linux","architecture":"arm64","os.version":"1"}},
+              {"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:0000000000000000000000000000000000000000000000000000000000000003","size":1,"platform":{"os":"freebsd","architecture":"arm64","os.version":"1"}},
+              {"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:0000000000000000000000000000000000000000000000000000000000000004","size":1,"platform":{"os":"linux","architecture":"riscv64","os.version":"1"}}
             ]}"#,
         ];
         for case in cases {
