@@ -91,6 +91,35 @@ export function bestOfBatches(fn, { batches = 5, batchMs = 200, minRuns = 3 } = 
   return best;
 }
 
+/**
+ * `bestOfBatches` for several functions compared with each other: one batch of each in turn,
+ * `batches` rounds, the best batch of each kept. Contestants measured one after the other see
+ * different moments of a shared machine (a neighbour's burst lands on one of them); taking turns
+ * batch by batch, they see the same ones, and their ratios hold. Returns `{ name: ms }`.
+ */
+export function bestOfInterleavedBatches(fns, { batches = 9, batchMs = 150, minRuns = 3 } = {}) {
+  const entries = Object.entries(fns);
+  for (const [, fn] of entries) for (let i = 0; i < 3; i++) fn();
+  const best = Object.fromEntries(entries.map(([name]) => [name, Infinity]));
+  for (let b = 0; b < batches; b++) {
+    for (const [name, fn] of entries) {
+      // Each batch starts on a collected heap (with --expose-gc), so that no contestant pays
+      // for the garbage of the one before it.
+      globalThis.gc?.();
+      let runs = 0;
+      const start = performance.now();
+      let elapsed = 0;
+      while (runs < minRuns || elapsed < batchMs) {
+        fn();
+        runs++;
+        elapsed = performance.now() - start;
+      }
+      best[name] = Math.min(best[name], elapsed / runs);
+    }
+  }
+  return best;
+}
+
 /** `time` for a function returning a promise: each run is awaited before the next starts. */
 export async function timeAsync(fn, minRuns = 15) {
   for (let i = 0; i < 3; i++) await fn();

@@ -66,7 +66,9 @@ pub fn run() -> Result {
     // ajv and @noble/hashes (the JavaScript baseline) and playwright-core come from the npm
     // workspace: the scripts resolve them from the repository root.
     run::section("Node benchmarks");
+    // --expose-gc: each batch of the comparison starts on a collected heap.
     run::status(Command::new("node").args([
+        "--expose-gc",
         "bench/node.mjs",
         INPUTS,
         "target/bench-node.md",
