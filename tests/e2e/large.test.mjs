@@ -1,7 +1,8 @@
 // Real-size documents: the editor and the tables render what is in view, and stay in step with
 // the text. A 7,000-entry index scrolled to its end (gutter and marks), the Platforms table of a
-// 1,000-entry index (filter, keyboard, accessible names), a 7,000-finding diagnostics list, and
-// the Share dialog of a document too large for a link.
+// 1,000-entry index (filter, keyboard, accessible names), a diagnostics list of thousands of
+// findings (rendered in view, walked with Tab), and the Share dialog of a document too large for
+// a link.
 
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -204,6 +205,43 @@ browserTest(
       (t) => JSON.parse(t).manifests[60].platform.architecture === "riscv64",
       "entry 60 edited in the text",
     );
+  },
+);
+
+browserTest(
+  "a diagnostics list of thousands of findings: Tab walks its items past the ones first rendered",
+  async ({ page }) => {
+    const doc = bigIndex(3000, () => true);
+    await openApp(page);
+    await paste(page, doc);
+    await digestIs(page, sha256(doc));
+    const list = diagnostics(page);
+    await list.locator("li.diag button").first().waitFor();
+    await page.evaluate(() => {
+      window.focusDropped = 0;
+      document.addEventListener("focusout", (e) => {
+        if (e.relatedTarget === null) window.focusDropped++;
+      });
+    });
+    // Each entry has two findings, in document order: its digest, and `os.version` on Linux.
+    // Tab moves from one to the next (each item is one button), past the items first rendered.
+    const lines = doc.split("\n");
+    const findingLines = lines
+      .map((l, k) => (l.includes('"sha256:not-hex-') || l.includes('"os.version"') ? k + 1 : 0))
+      .filter((k) => k > 0);
+    const rendered = await list.locator("li.diag").count();
+    await list.locator("li.diag button").first().focus();
+    const steps = rendered + 20;
+    for (let i = 1; i <= steps; i++) {
+      await page.keyboard.press("Tab");
+      await until(
+        () =>
+          page.evaluate(() => document.activeElement?.querySelector(".where")?.textContent ?? ""),
+        (where) => Number(where.split(":")[0]) === findingLines[i],
+        `the focus on finding ${i} (line ${findingLines[i]})`,
+      );
+    }
+    assert.equal(await page.evaluate(() => window.focusDropped), 0, "the focus never fell");
   },
 );
 
