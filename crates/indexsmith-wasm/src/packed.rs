@@ -70,21 +70,7 @@ impl Text {
         self.text.truncate(self.text.len() - bytes);
         self.units -= units;
     }
-}
 
-/// The strings already written for one code: the code itself, and its last message and help
-/// text (their places in the text, in bytes and in code units).
-struct Seen {
-    code: Code,
-    text: [u32; 2],
-    message: Option<Written>,
-    help: Option<Written>,
-}
-
-/// A string written into the text: its bytes there, and its start and length in code units.
-type Written = (std::ops::Range<usize>, [u32; 2]);
-
-impl Text {
     /// Appends what `write` writes, unless it equals `last` (then taken back, and `last` is
     /// shared); returns its start and length in code units, and keeps it as `last`.
     fn push_shared(
@@ -108,6 +94,18 @@ impl Text {
         }
     }
 }
+
+/// The strings already written for one code: the code itself, and its last message and help
+/// text (their places in the text, in bytes and in code units).
+struct Seen {
+    code: Code,
+    text: [u32; 2],
+    message: Option<Written>,
+    help: Option<Written>,
+}
+
+/// A string written into the text: its bytes there, and its start and length in code units.
+type Written = (std::ops::Range<usize>, [u32; 2]);
 
 thread_local! {
     /// The text of the last packed validation, kept for the next one: a long report's text then
