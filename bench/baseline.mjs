@@ -69,6 +69,19 @@ export function time(fn, minRuns = 15) {
   return median(samples);
 }
 
+/** Milliseconds of `fn()`, the mean of one batch: at least `minRuns` runs, about `batchMs`. */
+function batchMean(fn, batchMs, minRuns) {
+  let runs = 0;
+  const start = performance.now();
+  let elapsed = 0;
+  while (runs < minRuns || elapsed < batchMs) {
+    fn();
+    runs++;
+    elapsed = performance.now() - start;
+  }
+  return elapsed / runs;
+}
+
 /**
  * Milliseconds of `fn()`: the mean of a batch of runs (at least `minRuns`, about `batchMs`), the
  * best of `batches` batches. On a shared machine other work only ever adds time, so the best batch
@@ -78,15 +91,7 @@ export function bestOfBatches(fn, { batches = 5, batchMs = 200, minRuns = 3 } = 
   for (let i = 0; i < 3; i++) fn();
   let best = Infinity;
   for (let b = 0; b < batches; b++) {
-    let runs = 0;
-    const start = performance.now();
-    let elapsed = 0;
-    while (runs < minRuns || elapsed < batchMs) {
-      fn();
-      runs++;
-      elapsed = performance.now() - start;
-    }
-    best = Math.min(best, elapsed / runs);
+    best = Math.min(best, batchMean(fn, batchMs, minRuns));
   }
   return best;
 }
@@ -106,15 +111,7 @@ export function bestOfInterleavedBatches(fns, { batches = 9, batchMs = 150, minR
       // Each batch starts on a collected heap (with --expose-gc), so that no contestant pays
       // for the garbage of the one before it.
       globalThis.gc?.();
-      let runs = 0;
-      const start = performance.now();
-      let elapsed = 0;
-      while (runs < minRuns || elapsed < batchMs) {
-        fn();
-        runs++;
-        elapsed = performance.now() - start;
-      }
-      best[name] = Math.min(best[name], elapsed / runs);
+      best[name] = Math.min(best[name], batchMean(fn, batchMs, minRuns));
     }
   }
   return best;

@@ -40,6 +40,17 @@ function bigIndex(n, broken = () => false) {
   );
 }
 
+// Counts, from now on, the times the focus falls to the page (a focusout to nowhere): read as
+// `window.focusDropped`.
+function countFocusDrops(page) {
+  return page.evaluate(() => {
+    window.focusDropped = 0;
+    document.addEventListener("focusout", (e) => {
+      if (e.relatedTarget === null) window.focusDropped++;
+    });
+  });
+}
+
 browserTest(
   "a 7,000-entry index scrolled to its end: the gutter and the marks follow the text",
   async ({ page }) => {
@@ -156,12 +167,7 @@ browserTest(
     // The window moves under the focus without rebuilding the rows it keeps: the focus never
     // falls to the page (a row rebuilt takes it), and entry 58's field is the same element when
     // the focus has gone two rows further, past the next move of the window.
-    await page.evaluate(() => {
-      window.focusDropped = 0;
-      document.addEventListener("focusout", (e) => {
-        if (e.relatedTarget === null) window.focusDropped++;
-      });
-    });
+    await countFocusDrops(page);
     const focusedLabel = () =>
       page.evaluate(() => document.activeElement?.getAttribute("aria-label"));
     let focused;
@@ -217,12 +223,7 @@ browserTest(
     await digestIs(page, sha256(doc));
     const list = diagnostics(page);
     await list.locator("li.diag button").first().waitFor();
-    await page.evaluate(() => {
-      window.focusDropped = 0;
-      document.addEventListener("focusout", (e) => {
-        if (e.relatedTarget === null) window.focusDropped++;
-      });
-    });
+    await countFocusDrops(page);
     // Each entry has two findings, in document order: its digest, and `os.version` on Linux.
     // Tab moves from one to the next (each item is one button), past the items first rendered.
     const lines = doc.split("\n");
