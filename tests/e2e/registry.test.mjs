@@ -106,6 +106,53 @@ browserTest("the seeded registry answers the app through the proxy only", async 
   );
 });
 
+// The registry client is a second WebAssembly module (web/registry): the first load does not
+// carry it, the first registry call loads it, and later calls reuse it.
+const REGISTRY_MODULE = /\/registry-[0-9a-f]{16}(\.js|_bg\.wasm)$/;
+
+browserTest("the registry client loads on the first registry call, once", async ({ page }) => {
+  const expected = await getManifest(direct(env.registry), "sample/hello", "latest");
+  const reference = `${env.registry}/sample/hello:latest`;
+  const requested = [];
+  page.on("request", (r) => requested.push(new URL(r.url()).pathname));
+  const module = () => requested.filter((p) => REGISTRY_MODULE.test(p));
+  await openApp(page);
+  await digestOutput(page).waitFor();
+  assert.ok(
+    requested.some((p) => /\/indexsmith-web-[0-9a-f]+_bg\.wasm$/.test(p)),
+    "the app's own module was loaded",
+  );
+  assert.deepEqual(module(), [], "the first load does not fetch the registry module");
+
+  // A module that cannot be loaded is a named failure; the document stays as it was, and the
+  // next call loads the module again.
+  const before = await editorText(page);
+  await page.route(REGISTRY_MODULE, (route) => route.abort());
+  await fetchReference(page, reference);
+  const alert = page.getByRole("region", { name: "Fetch failed" }).getByRole("alert");
+  await alert.waitFor();
+  assert.match(await alert.textContent(), /registry-module\/unavailable/);
+  assert.equal(await editorText(page), before, "the document is unchanged");
+  await page.unroute(REGISTRY_MODULE);
+
+  requested.length = 0;
+  await fetchReference(page, reference);
+  await expectFetched(page, reference, expected);
+  assert.deepEqual(
+    module()
+      .map((p) => p.replace(/^.*\/registry-[0-9a-f]{16}/, ""))
+      .sort(),
+    [".js", "_bg.wasm"],
+    "the first call that succeeds loads the module's script and code once",
+  );
+
+  requested.length = 0;
+  const other = await getManifest(direct(env.registry), "sample/hello", "latest-docker");
+  await fetchReference(page, `${env.registry}/sample/hello:latest-docker`);
+  await expectFetched(page, `${env.registry}/sample/hello:latest-docker`, other);
+  assert.deepEqual(module(), [], "a later call reuses the loaded module");
+});
+
 browserTest("fetch through the proxy from a registry without CORS headers", async ({ page }) => {
   const expected = await getManifest(direct(env.plainRegistry), "sample/hello", "latest");
   const reference = `${env.plainRegistry}/sample/hello:latest`;

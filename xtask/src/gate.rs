@@ -5,7 +5,12 @@ use std::process::Command;
 use crate::run::{self, Error, Result};
 
 /// The crates that only make sense in WebAssembly, linted for wasm32 as well.
-const WASM_CRATES: &[&str] = &["indexsmith-wasm", "indexsmith-web", "indexsmith-bench-wasm"];
+const WASM_CRATES: &[&str] = &[
+    "indexsmith-wasm",
+    "indexsmith-web",
+    "indexsmith-web-registry",
+    "indexsmith-bench-wasm",
+];
 
 /// Crates the core must never depend on (it has no I/O, no clock, no browser).
 const FORBIDDEN_IN_CORE: &[&str] = &[

@@ -307,7 +307,7 @@ pub fn size_report(check: bool) -> Result {
 }
 
 /// The wasm-bindgen CLI, of exactly the version of the `wasm-bindgen` crate in Cargo.lock.
-fn wasm_bindgen() -> Result<String> {
+pub(crate) fn wasm_bindgen() -> Result<String> {
     let program = std::env::var("WASM_BINDGEN")
         .ok()
         .or_else(|| run::which("wasm-bindgen").map(|p| p.display().to_string()))
@@ -380,7 +380,7 @@ fn bindgen_run(
 }
 
 /// Optimizes `file` in place with binaryen's wasm-opt at `level`, unless SKIP_WASM_OPT=1.
-fn optimize(wasm_opt: Option<&Path>, file: &Path, level: &str) -> Result {
+pub(crate) fn optimize(wasm_opt: Option<&Path>, file: &Path, level: &str) -> Result {
     let Some(wasm_opt) = wasm_opt else {
         println!(
             "SKIP_WASM_OPT=1: {} is left as wasm-bindgen wrote it",

@@ -5,6 +5,8 @@
 use super::registry::{
     drive, event_line, parse_reference, parse_repository, plan_steps, session_for, RegistrySettings,
 };
+use super::remote;
+use super::wire::Request;
 use crate::rows;
 use crate::state::{
     Action, ChildDetails, CopyEntry, CopyPlan, DocumentContext, Failure, Layer, NestedChild,
@@ -147,6 +149,27 @@ fn fill_image(details: &mut ChildDetails, image: &ImageSummary, declared: Option
 
 /// Fetches entry `index` (`digest`) of the document from `repository`, with its config, and
 /// opens its details.
+/// Inspects a child of the document (registry module): `declared` is the platform its entry
+/// declares, to compare with its config's.
+pub(crate) async fn inspect(
+    settings: &RegistrySettings,
+    repository: &str,
+    digest: &str,
+    declared: Option<&Platform>,
+) -> Result<ChildDetails, Failure> {
+    let repo = parse_repository(repository)?;
+    let parsed = digest.parse().map_err(|_| {
+        Failure::new(
+            "descriptor/invalid-digest",
+            format!("{digest:?} is not a digest"),
+        )
+    })?;
+    let mut session = session_for(settings, &repo.registry);
+    let mut op = Inspect::new(&session, &repo, ManifestRef::Digest(parsed));
+    let inspection = drive(&mut op, &mut session, settings, |_| {}).await?;
+    Ok(details_of(&repo, &inspection, declared))
+}
+
 pub fn inspect_child(
     ctx: DocumentContext,
     settings: RegistrySettings,
@@ -164,20 +187,12 @@ pub fn inspect_child(
         digest: digest.clone(),
     });
     yew::platform::spawn_local(async move {
-        let result = async {
-            let repo = parse_repository(&repository)?;
-            let parsed = digest.parse().map_err(|_| {
-                Failure::new(
-                    "descriptor/invalid-digest",
-                    format!("{digest:?} is not a digest"),
-                )
-            })?;
-            let mut session = session_for(&settings, &repo.registry);
-            let mut op = Inspect::new(&session, &repo, ManifestRef::Digest(parsed));
-            let inspection = drive(&mut op, &mut session, &settings, |_| {}).await?;
-            Ok(details_of(&repo, &inspection, declared.as_ref()))
-        }
-        .await;
+        let request = Request::Inspect {
+            repository,
+            digest: digest.clone(),
+            declared,
+        };
+        let result = remote::call(&settings, &request, |_| {}).await;
         ctx.dispatch(Action::InspectFinished {
             index,
             digest,
@@ -186,7 +201,6 @@ pub fn inspect_child(
     });
 }
 
-/// The platforms an index lists (attestations left out), or 1 for an image.
 pub fn platform_count(bytes: &[u8]) -> Option<usize> {
     let value = value_of(bytes)?;
     match value.get("manifests").and_then(Value::as_array) {
@@ -229,31 +243,36 @@ async fn tag_row(settings: &RegistrySettings, repo: &Repository, tag: String) ->
 }
 
 /// Lists a repository's tags and reads each tag's manifest (digest, kind, platforms).
+/// A repository's tags, each with what it points at (registry module).
+pub(crate) async fn tags(
+    settings: &RegistrySettings,
+    repository: &str,
+) -> Result<TagListing, Failure> {
+    let repo = parse_repository(repository)?;
+    let mut session = session_for(settings, &repo.registry);
+    let mut op = ListTags::new(&session, &repo, None);
+    let mut tags = drive(&mut op, &mut session, settings, |_| {}).await?;
+    tags.sort();
+    let mut rows = Vec::with_capacity(tags.len());
+    for batch in tags.chunks(TAG_BATCH) {
+        let reads = batch.iter().map(|t| tag_row(settings, &repo, t.clone()));
+        rows.extend(futures::future::join_all(reads).await);
+    }
+    Ok(TagListing {
+        repository: repo.to_string(),
+        tags: sorted(rows),
+    })
+}
+
 pub fn list_tags(ctx: DocumentContext, settings: RegistrySettings, repository: String) {
     ctx.dispatch(Action::TagsStarted);
     yew::platform::spawn_local(async move {
-        let result = async {
-            let repo = parse_repository(&repository)?;
-            let mut session = session_for(&settings, &repo.registry);
-            let mut op = ListTags::new(&session, &repo, None);
-            let mut tags = drive(&mut op, &mut session, &settings, |_| {}).await?;
-            tags.sort();
-            let mut rows = Vec::with_capacity(tags.len());
-            for batch in tags.chunks(TAG_BATCH) {
-                let reads = batch.iter().map(|t| tag_row(&settings, &repo, t.clone()));
-                rows.extend(futures::future::join_all(reads).await);
-            }
-            Ok(TagListing {
-                repository: repo.to_string(),
-                tags: sorted(rows),
-            })
-        }
-        .await;
+        let request = Request::Tags { repository };
+        let result = remote::call(&settings, &request, |_| {}).await;
         ctx.dispatch(Action::TagsFinished(result));
     });
 }
 
-/// The entries of an index's bytes (digest and platform), attestations left out.
 pub fn copy_entries(bytes: &[u8]) -> Vec<CopyEntry> {
     let Some(value) = value_of(bytes) else {
         return Vec::new();
@@ -311,6 +330,57 @@ fn target_of(reference: &str) -> Result<(Repository, String), Failure> {
 
 /// Reads the source, keeps the ticked platforms (`keep`: `None` for all), and works out what
 /// the target already has: the plan, without writing.
+/// What copying `source` to `target` would do (registry module), keeping the entries whose
+/// digests are in `keep` (all when `None`).
+pub(crate) async fn copy_plan(
+    settings: &RegistrySettings,
+    source: &str,
+    target: &str,
+    keep: Option<Vec<String>>,
+) -> Result<CopyPlan, Failure> {
+    let image = parse_reference(source)?;
+    let (target_repo, tag) = target_of(target)?;
+    let mut session = session_for(settings, &image.repository.registry);
+    let mut fetch = FetchManifest::new(&session, &image.repository, image.manifest_ref());
+    let manifest = drive(&mut fetch, &mut session, settings, |_| {}).await?;
+    if std::str::from_utf8(&manifest.bytes).is_err() {
+        // The plan crosses to the page and back as text.
+        return Err(Failure::new(
+            "json/invalid-utf8",
+            "the manifest is not UTF-8 text",
+        ));
+    }
+    let entries = copy_entries(&manifest.bytes);
+    let kept = keep.unwrap_or_else(|| entries.iter().map(|e| e.digest.clone()).collect());
+    let bytes = keep_only(&manifest.bytes, &entries, &kept)?;
+    let digest = indexsmith::digest::sha256(&bytes).to_string();
+    let mut session = session_for(settings, &target_repo.registry);
+    let mut op = Transfer::plan(
+        &session,
+        &target_repo,
+        Some(tag.clone()),
+        bytes.clone(),
+        &manifest.media_type,
+        vec![image.repository.clone()],
+    );
+    let steps = match drive(&mut op, &mut session, settings, |_| {}).await? {
+        TransferOutput::Plan(plan) => plan_steps(&plan),
+        TransferOutput::Pushed(_) => {
+            return Err(Failure::new("INVALID_RESPONSE", "the dry run pushed"))
+        }
+    };
+    Ok(CopyPlan {
+        source: image.to_string(),
+        target: format!("{target_repo}:{tag}"),
+        bytes: Rc::new(bytes),
+        media_type: manifest.media_type,
+        digest,
+        entries,
+        kept,
+        steps,
+    })
+}
+
 pub fn plan_copy(
     ctx: DocumentContext,
     settings: RegistrySettings,
@@ -320,83 +390,58 @@ pub fn plan_copy(
 ) {
     ctx.dispatch(Action::CopyPlanStarted);
     yew::platform::spawn_local(async move {
-        let result = async {
-            let image = parse_reference(&source)?;
-            let (target_repo, tag) = target_of(&target)?;
-            let mut session = session_for(&settings, &image.repository.registry);
-            let mut fetch = FetchManifest::new(&session, &image.repository, image.manifest_ref());
-            let manifest = drive(&mut fetch, &mut session, &settings, |_| {}).await?;
-            let entries = copy_entries(&manifest.bytes);
-            let kept = keep.unwrap_or_else(|| entries.iter().map(|e| e.digest.clone()).collect());
-            let bytes = keep_only(&manifest.bytes, &entries, &kept)?;
-            let digest = indexsmith::digest::sha256(&bytes).to_string();
-            let mut session = session_for(&settings, &target_repo.registry);
-            let mut op = Transfer::plan(
-                &session,
-                &target_repo,
-                Some(tag.clone()),
-                bytes.clone(),
-                &manifest.media_type,
-                vec![image.repository.clone()],
-            );
-            let steps = match drive(&mut op, &mut session, &settings, |_| {}).await? {
-                TransferOutput::Plan(plan) => plan_steps(&plan),
-                TransferOutput::Pushed(_) => {
-                    return Err(Failure::new("INVALID_RESPONSE", "the dry run pushed"))
-                }
-            };
-            Ok(CopyPlan {
-                source: image.to_string(),
-                target: format!("{target_repo}:{tag}"),
-                bytes: Rc::new(bytes),
-                media_type: manifest.media_type,
-                digest,
-                entries,
-                kept,
-                steps,
-            })
-        }
-        .await;
+        let request = Request::PlanCopy {
+            source,
+            target,
+            keep,
+        };
+        let result = remote::call(&settings, &request, |_| {}).await;
         ctx.dispatch(Action::CopyPlanFinished(result));
     });
 }
 
-/// Runs a planned copy: children and blobs first, the root last by tag; checks the digest the
-/// registry returns against the bytes sent.
+/// Copies as planned (registry module); each manifest and blob is a line for `progress`.
+pub(crate) async fn copy_image(
+    settings: &RegistrySettings,
+    plan: CopyPlan,
+    progress: &dyn Fn(String),
+) -> Result<Pushed, Failure> {
+    let image = parse_reference(&plan.source)?;
+    let (target_repo, tag) = target_of(&plan.target)?;
+    let mut session = session_for(settings, &target_repo.registry);
+    let mut op = Transfer::push(
+        &session,
+        &target_repo,
+        Some(tag.clone()),
+        plan.bytes.to_vec(),
+        &plan.media_type,
+        vec![image.repository.clone()],
+    );
+    let output = drive(&mut op, &mut session, settings, |e| {
+        progress(event_line(&e))
+    })
+    .await?;
+    match output {
+        TransferOutput::Pushed(report) => {
+            let digest = report.digest.map(|d| d.to_string()).unwrap_or_default();
+            Ok(Pushed {
+                reference: plan.target.clone(),
+                verified: digest == plan.digest,
+                digest,
+            })
+        }
+        TransferOutput::Plan(_) => Err(Failure::new("INVALID_RESPONSE", "the copy only planned")),
+    }
+}
+
 pub fn copy(ctx: DocumentContext, settings: RegistrySettings, plan: CopyPlan) {
     ctx.dispatch(Action::CopyStarted);
     yew::platform::spawn_local(async move {
         let progress = ctx.clone();
-        let result = async {
-            let image = parse_reference(&plan.source)?;
-            let (target_repo, tag) = target_of(&plan.target)?;
-            let mut session = session_for(&settings, &target_repo.registry);
-            let mut op = Transfer::push(
-                &session,
-                &target_repo,
-                Some(tag.clone()),
-                plan.bytes.to_vec(),
-                &plan.media_type,
-                vec![image.repository.clone()],
-            );
-            let output = drive(&mut op, &mut session, &settings, |e| {
-                progress.dispatch(Action::CopyProgress(event_line(&e)))
-            })
-            .await?;
-            match output {
-                TransferOutput::Pushed(report) => {
-                    let digest = report.digest.map(|d| d.to_string()).unwrap_or_default();
-                    Ok(Pushed {
-                        reference: plan.target.clone(),
-                        verified: digest == plan.digest,
-                        digest,
-                    })
-                }
-                TransferOutput::Plan(_) => {
-                    Err(Failure::new("INVALID_RESPONSE", "the copy only planned"))
-                }
-            }
-        }
+        let request = Request::Copy { plan };
+        let result = remote::call(&settings, &request, move |line| {
+            progress.dispatch(Action::CopyProgress(line))
+        })
         .await;
         ctx.dispatch(Action::CopyFinished(result));
     });

@@ -1,11 +1,15 @@
-//! Registry calls. Each one runs an operation of the registry protocol crate with its driver over
-//! gloo-net ([`transport`]), through the same-origin proxy when one is set (a session setting:
-//! the driver rewrites requests into it and undoes its rewriting of answers), and finishes with an
-//! `Action::…Finished(Result<…>)`. Nothing here is kept beyond the call: credentials live in
+//! Registry calls. The page's functions (`fetch_document`, `push`, …) send a request to the
+//! registry module ([`remote`]: a second WebAssembly module, loaded on the first call) and finish
+//! with an `Action::…Finished(Result<…>)`. There the operations (`fetch`, `transfer`, …) run the
+//! registry protocol crate with its driver over gloo-net ([`transport`]), through the same-origin
+//! proxy when one is set (a session setting: the driver rewrites requests into it and undoes its
+//! rewriting of answers). Nothing is kept beyond the call: credentials live in
 //! [`RegistrySettings`], in memory, and go to the target's registry only.
 
 pub mod transport;
 
+use super::remote;
+use super::wire::{FetchedChild, PushRequest, Request};
 use crate::state::{Action, DocumentContext, Failure, Fetched, PlanStep, PushPlanView, Pushed};
 use indexsmith::compose::{Child, Edit};
 use indexsmith_registry::driver::Driver;
@@ -204,7 +208,11 @@ pub(crate) async fn drive<O: Operation>(
     result
 }
 
-async fn fetch(settings: &RegistrySettings, reference: &str) -> Result<Fetched, Failure> {
+/// Fetches a manifest or index by reference (registry module).
+pub(crate) async fn fetch(
+    settings: &RegistrySettings,
+    reference: &str,
+) -> Result<Fetched, Failure> {
     let image = parse_reference(reference)?;
     let mut session = session_for(settings, &image.repository.registry);
     let mut op = FetchManifest::new(&session, &image.repository, image.manifest_ref());
@@ -219,11 +227,111 @@ async fn fetch(settings: &RegistrySettings, reference: &str) -> Result<Fetched, 
     })
 }
 
+/// A child manifest by reference and the platform its config declares (registry module).
+pub(crate) async fn fetch_child(
+    settings: &RegistrySettings,
+    reference: &str,
+) -> Result<FetchedChild, Failure> {
+    let image = parse_reference(reference)?;
+    let mut session = session_for(settings, &image.repository.registry);
+    let mut op = Inspect::new(&session, &image.repository, image.manifest_ref());
+    let inspection = drive(&mut op, &mut session, settings, |_| {}).await?;
+    let Some(summary) = inspection.image else {
+        return Err(Failure::new(
+            "compose/nested-index",
+            "that reference is an index; add an image manifest (pick a child by digest)",
+        ));
+    };
+    // The entry's digest is that of these bytes: they cross to the page as text, so they must
+    // be UTF-8 (JSON is).
+    let text = String::from_utf8(inspection.manifest.bytes)
+        .map_err(|_| Failure::new("json/invalid-utf8", "the manifest is not UTF-8 text"))?;
+    Ok(FetchedChild {
+        fetched: Fetched {
+            reference: image.to_string(),
+            repository: image.repository.to_string(),
+            text,
+            digest: inspection.manifest.digest.to_string(),
+        },
+        platform: summary.config_platform,
+    })
+}
+
+/// What a push would do, or the push itself (registry module). The document is pushed as the
+/// exact UTF-8 bytes of its text; the registry's answer must match the page's digest of them.
+/// Each manifest and blob pushed is a line for `progress`.
+pub(crate) async fn transfer(
+    settings: &RegistrySettings,
+    request: PushRequest,
+    progress: &dyn Fn(String),
+) -> Result<Transferred, Failure> {
+    let PushRequest {
+        push,
+        reference,
+        sources,
+        text,
+        media_type,
+        digest,
+    } = request;
+    let (reference, sources, media_type) = (reference.as_str(), sources.as_str(), &media_type);
+    let (target, tag, source_repos) = push_target(reference, sources)?;
+    let mut session = session_for(settings, &target.registry);
+    let bytes = text.into_bytes();
+    if !push {
+        let mut op = Transfer::plan(&session, &target, tag, bytes, media_type, source_repos);
+        return match drive(&mut op, &mut session, settings, |_| {}).await? {
+            TransferOutput::Plan(plan) => Ok(Transferred::Plan(PushPlanView {
+                digest,
+                target: reference.trim().to_owned(),
+                sources: sources.trim().to_owned(),
+                steps: plan_steps(&plan),
+            })),
+            TransferOutput::Pushed(_) => {
+                Err(Failure::new("INVALID_RESPONSE", "the dry run pushed"))
+            }
+        };
+    }
+    let mut op = Transfer::push(
+        &session,
+        &target,
+        tag.clone(),
+        bytes,
+        media_type,
+        source_repos,
+    );
+    // One line per manifest and blob, not per chunk: each line re-renders the page.
+    let output = drive(&mut op, &mut session, settings, |e| {
+        if !matches!(e, Event::BlobProgress { .. }) {
+            progress(event_line(&e))
+        }
+    })
+    .await?;
+    match output {
+        TransferOutput::Pushed(report) => {
+            let pushed = report.digest.map(|d| d.to_string()).unwrap_or_default();
+            Ok(Transferred::Pushed(Pushed {
+                reference: format!("{target}:{}", tag.unwrap_or_default()),
+                verified: pushed == digest,
+                digest: pushed,
+            }))
+        }
+        TransferOutput::Plan(_) => Err(Failure::new("INVALID_RESPONSE", "the push only planned")),
+    }
+}
+
+/// The outcome of [`transfer`].
+pub(crate) enum Transferred {
+    Plan(PushPlanView),
+    Pushed(Pushed),
+}
+
 /// Fetches a document and loads it into the editor.
 pub fn fetch_document(ctx: DocumentContext, settings: RegistrySettings, reference: String) {
     ctx.dispatch(Action::FetchStarted);
     yew::platform::spawn_local(async move {
-        ctx.dispatch(Action::FetchFinished(fetch(&settings, &reference).await));
+        let request = Request::Fetch { reference };
+        let result = remote::call(&settings, &request, |_| {}).await;
+        ctx.dispatch(Action::FetchFinished(result));
     });
 }
 
@@ -231,7 +339,9 @@ pub fn fetch_document(ctx: DocumentContext, settings: RegistrySettings, referenc
 pub fn compare_with(ctx: DocumentContext, settings: RegistrySettings, reference: String) {
     ctx.dispatch(Action::CompareStarted);
     yew::platform::spawn_local(async move {
-        ctx.dispatch(Action::CompareFinished(fetch(&settings, &reference).await));
+        let request = Request::Fetch { reference };
+        let result = remote::call(&settings, &request, |_| {}).await;
+        ctx.dispatch(Action::CompareFinished(result));
     });
 }
 
@@ -239,34 +349,13 @@ pub fn compare_with(ctx: DocumentContext, settings: RegistrySettings, reference:
 pub fn add_child_by_reference(ctx: DocumentContext, settings: RegistrySettings, reference: String) {
     ctx.dispatch(Action::ChildStarted);
     yew::platform::spawn_local(async move {
-        let result = async {
-            let image = parse_reference(&reference)?;
-            let mut session = session_for(&settings, &image.repository.registry);
-            let mut op = Inspect::new(&session, &image.repository, image.manifest_ref());
-            let inspection = drive(&mut op, &mut session, &settings, |_| {}).await?;
-            let Some(summary) = inspection.image else {
-                return Err(Failure::new(
-                    "compose/nested-index",
-                    "that reference is an index; add an image manifest (pick a child by digest)",
-                ));
-            };
-            let mut child = Child::new(inspection.manifest.bytes.clone());
-            if let Some(p) = summary.config_platform.clone() {
-                child = child.with_platform(p);
-            }
-            Ok((
-                Fetched {
-                    reference: image.to_string(),
-                    repository: image.repository.to_string(),
-                    text: String::from_utf8_lossy(&inspection.manifest.bytes).into_owned(),
-                    digest: inspection.manifest.digest.to_string(),
-                },
-                child,
-            ))
-        }
-        .await;
-        match result {
-            Ok((fetched, child)) => {
+        let request = Request::Child { reference };
+        match remote::call::<FetchedChild>(&settings, &request, |_| {}).await {
+            Ok(FetchedChild { fetched, platform }) => {
+                let mut child = Child::new(fetched.text.as_bytes().to_vec());
+                if let Some(p) = platform {
+                    child = child.with_platform(p);
+                }
                 ctx.dispatch(Action::Edit(Edit::Add {
                     child,
                     position: None,
@@ -307,6 +396,18 @@ fn push_target(
     ))
 }
 
+/// The request for a dry run (`push` false) or a push of the page's document.
+fn push_request(ctx: &DocumentContext, push: bool, reference: String, sources: String) -> Request {
+    Request::Push(PushRequest {
+        push,
+        reference,
+        sources,
+        text: ctx.text.to_string(),
+        media_type: ctx.analysis.report.media_type.clone().unwrap_or_default(),
+        digest: ctx.analysis.report.digest.to_string(),
+    })
+}
+
 /// Works out what a push would do (present / mount / copy per child), without writing.
 pub fn plan_push(
     ctx: DocumentContext,
@@ -315,29 +416,9 @@ pub fn plan_push(
     source: String,
 ) {
     ctx.dispatch(Action::PlanStarted);
-    let (bytes, media_type) = (
-        ctx.text.as_bytes().to_vec(),
-        ctx.analysis.report.media_type.clone().unwrap_or_default(),
-    );
-    let digest = ctx.analysis.report.digest.to_string();
+    let request = push_request(&ctx, false, reference, source);
     yew::platform::spawn_local(async move {
-        let result = async {
-            let (target, tag, sources) = push_target(&reference, &source)?;
-            let mut session = session_for(&settings, &target.registry);
-            let mut op = Transfer::plan(&session, &target, tag, bytes, &media_type, sources);
-            match drive(&mut op, &mut session, &settings, |_| {}).await? {
-                TransferOutput::Plan(plan) => Ok(PushPlanView {
-                    digest,
-                    target: reference.trim().to_owned(),
-                    sources: source.trim().to_owned(),
-                    steps: plan_steps(&plan),
-                }),
-                TransferOutput::Pushed(_) => {
-                    Err(Failure::new("INVALID_RESPONSE", "the dry run pushed"))
-                }
-            }
-        }
-        .await;
+        let result = remote::call(&settings, &request, |_| {}).await;
         ctx.dispatch(Action::PlanFinished(result));
     });
 }
@@ -346,36 +427,12 @@ pub fn plan_push(
 /// returns against the digest of those bytes.
 pub fn push(ctx: DocumentContext, settings: RegistrySettings, reference: String, source: String) {
     ctx.dispatch(Action::PushStarted);
-    let bytes = ctx.text.as_bytes().to_vec();
-    let media_type = ctx.analysis.report.media_type.clone().unwrap_or_default();
-    let local = ctx.analysis.report.digest.to_string();
+    let request = push_request(&ctx, true, reference, source);
     yew::platform::spawn_local(async move {
         let progress = ctx.clone();
-        let result = async {
-            let (target, tag, source) = push_target(&reference, &source)?;
-            let mut session = session_for(&settings, &target.registry);
-            let mut op = Transfer::push(&session, &target, tag.clone(), bytes, &media_type, source);
-            // One line per manifest and blob, not per chunk: each line re-renders the page.
-            let output = drive(&mut op, &mut session, &settings, |e| {
-                if !matches!(e, Event::BlobProgress { .. }) {
-                    progress.dispatch(Action::PushProgress(event_line(&e)))
-                }
-            })
-            .await?;
-            match output {
-                TransferOutput::Pushed(report) => {
-                    let digest = report.digest.map(|d| d.to_string()).unwrap_or_default();
-                    Ok(Pushed {
-                        reference: format!("{target}:{}", tag.unwrap_or_default()),
-                        verified: digest == local,
-                        digest,
-                    })
-                }
-                TransferOutput::Plan(_) => {
-                    Err(Failure::new("INVALID_RESPONSE", "the push only planned"))
-                }
-            }
-        }
+        let result = remote::call(&settings, &request, move |line| {
+            progress.dispatch(Action::PushProgress(line))
+        })
         .await;
         ctx.dispatch(Action::PushFinished(result));
     });
