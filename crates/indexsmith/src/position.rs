@@ -102,21 +102,24 @@ fn is_continuation(b: u8) -> bool {
 /// `offsets` may come in any order and repeat; the result is in the same order. Each position is
 /// the one [`LineIndex::position`] gives.
 pub fn locate_all(text: &[u8], offsets: &[u32]) -> Vec<Position> {
-    locate_all_in(text, std::str::from_utf8(text).is_ok(), true, offsets)
+    locate_all_in(text, std::str::from_utf8(text).is_ok(), true, None, offsets)
 }
 
 /// [`locate_all`] in a text already known to be UTF-8 (`utf8`) or not, and to have a `\r`
-/// (`has_cr`) or none.
+/// (`has_cr`) or none. `breaks`, when known, is the offset of every line break, each a `\n`
+/// (the parser's [`crate::json::Tree::line_breaks`]): lines are then found there, not counted.
 pub(crate) fn locate_all_in(
     text: &[u8],
     utf8: bool,
     has_cr: bool,
+    breaks: Option<&[u32]>,
     offsets: &[u32],
 ) -> Vec<Position> {
     let mut order: Vec<u32> = (0..offsets.len() as u32).collect();
     order.sort_unstable_by_key(|&i| offsets[i as usize]);
     let mut out = vec![Position::default(); offsets.len()];
     let mut sweep = Sweep::new(text, utf8, has_cr);
+    sweep.breaks = breaks.filter(|_| !has_cr);
     for i in order {
         out[i as usize] = sweep.position(offsets[i as usize]);
     }
@@ -139,6 +142,9 @@ struct Sweep<'a> {
     anchor: usize,
     /// UTF-16 units from `line_start` to `anchor`.
     column: u32,
+    /// Every line break's offset (each a `\n`), when known; `next` is the first past `anchor`.
+    breaks: Option<&'a [u32]>,
+    next: usize,
 }
 
 impl<'a> Sweep<'a> {
@@ -151,6 +157,8 @@ impl<'a> Sweep<'a> {
             line_start: 0,
             anchor: 0,
             column: 0,
+            breaks: None,
+            next: 0,
         }
     }
 
@@ -158,6 +166,18 @@ impl<'a> Sweep<'a> {
     fn position(&mut self, offset: u32) -> Position {
         let t = self.text;
         let offset = (offset as usize).min(t.len());
+        if let Some(breaks) = self.breaks {
+            // The breaks before `offset`, found rather than counted.
+            let passed = breaks[self.next..].partition_point(|&b| (b as usize) < offset);
+            if passed > 0 {
+                self.next += passed;
+                self.line += passed as u32;
+                self.line_start = breaks[self.next - 1] as usize + 1;
+                self.anchor = self.line_start;
+                self.column = 0;
+            }
+            return self.column_at(offset);
+        }
         let region = &t[self.anchor..offset];
         let (lf, cr) = if self.has_cr {
             count_breaks(region)
@@ -191,6 +211,12 @@ impl<'a> Sweep<'a> {
             self.column = 0;
             i = start;
         }
+        self.column_at(offset)
+    }
+
+    /// The position of `offset` on the line of `anchor`, which it must not be before.
+    fn column_at(&mut self, offset: usize) -> Position {
+        let t = self.text;
         let column = self.column + self.units(self.anchor, offset);
         let position = Position {
             line: self.line + 1,

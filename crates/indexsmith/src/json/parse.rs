@@ -149,6 +149,8 @@ pub(crate) fn parse_deferred<'a>(
         max_depth: limits.max_depth,
         utf8_ok,
         saw_cr: false,
+        breaks: Vec::new(),
+        stray_lf: false,
         keys: Vec::new(),
     };
     if text.starts_with(b"\xEF\xBB\xBF") {
@@ -200,6 +202,8 @@ pub(crate) fn parse_deferred<'a>(
             text_str,
             // Every byte of a document that parsed went through the parser, but trailing content.
             has_cr: parser.saw_cr || parser.pos < text.len(),
+            line_breaks: (!parser.saw_cr && !parser.stray_lf && parser.pos == text.len())
+                .then_some(parser.breaks),
             nodes: parser.nodes,
         }),
         parser.findings,
@@ -329,6 +333,11 @@ struct Parser<'a> {
     utf8_ok: bool,
     /// A `\r` byte was read (as whitespace or raw in a string).
     saw_cr: bool,
+    /// The offset of each `\n` read as whitespace, ascending.
+    breaks: Vec<u32>,
+    /// A `\n` byte was read other than as whitespace (raw in a string, or escaped by a `\`):
+    /// `breaks` then misses it.
+    stray_lf: bool,
     /// Keys of the objects being parsed, innermost last, for duplicate detection.
     keys: Vec<NodeId>,
 }
@@ -408,7 +417,11 @@ impl<'a> Parser<'a> {
                     }
                     None => self.pos += 1,
                 },
-                Some(b'\n' | b'\t') => self.pos += 1,
+                Some(b'\n') => {
+                    self.breaks.push(self.pos as u32);
+                    self.pos += 1;
+                }
+                Some(b'\t') => self.pos += 1,
                 Some(b'\r') => {
                     self.saw_cr = true;
                     self.pos += 1;
@@ -810,6 +823,7 @@ impl<'a> Parser<'a> {
                 }
                 _ => {
                     self.saw_cr |= b == b'\r';
+                    self.stray_lf |= b == b'\n';
                     // The message is written later, from the byte (`parse_deferred`).
                     self.finding(
                         Code::JsonControlCharacter,
@@ -875,6 +889,7 @@ impl<'a> Parser<'a> {
             Some(&c) => {
                 // The escaped byte is read here, not by the string's loop.
                 self.saw_cr |= c == b'\r';
+                self.stray_lf |= c == b'\n';
                 self.finding(
                     Code::JsonInvalidEscape,
                     format!(
@@ -988,6 +1003,33 @@ pub(crate) fn decode_string(inner: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The breaks the parser hands on: every `\n`, when each was read as whitespace and no `\r`
+    /// was read; else none, and lines are counted from the text.
+    #[test]
+    fn line_breaks_are_kept_only_when_they_are_all_of_them() {
+        // (case, text, the breaks handed on)
+        type Case<'a> = (&'a str, &'a [u8], Option<&'a [u32]>);
+        let cases: &[Case] = &[
+            (
+                "pretty",
+                b"{\n  \"a\": [\n1\n]\n}\n",
+                Some(&[1, 10, 12, 14, 16]),
+            ),
+            ("minified", b"{\"a\":1}", Some(&[])),
+            ("breaks before the value", b"\n\n[]", Some(&[0, 1])),
+            ("after a byte order mark", b"\xEF\xBB\xBF\n[]", Some(&[3])),
+            ("a raw break in a string", b"[\"a\nb\"]\n", None),
+            ("an escaped raw break", b"[\"a\\\nb\"]\n", None),
+            ("a carriage return", b"[\r\n1]", None),
+            ("trailing content", b"[]\nx\n", None),
+        ];
+        for (name, text, expected) in cases {
+            let (tree, _) = parse(text, &Limits::default());
+            let tree = tree.expect("a tree");
+            assert_eq!(tree.line_breaks.as_deref(), *expected, "{name}");
+        }
+    }
 
     fn codes(text: &str) -> Vec<Code> {
         parse(text.as_bytes(), &Limits::default())

@@ -76,6 +76,10 @@ pub struct Tree<'a> {
     /// Whether the text may have a `\r` byte: false only when the parser read every byte and
     /// found none, so that lines are counted by their `\n` alone.
     pub has_cr: bool,
+    /// The offset of every line break, ascending, when the parser read every byte and each break
+    /// was a `\n` between tokens (none raw in a string, no `\r`): diagnostics are then located
+    /// without counting the text's breaks again.
+    pub line_breaks: Option<Vec<u32>>,
     pub nodes: Vec<Node>,
 }
 

@@ -100,6 +100,7 @@ pub(crate) fn lend_unlocated(
         text: b"",
         text_str: None,
         has_cr: false,
+        line_breaks: None,
         nodes: Vec::new(),
     };
     let start = Position {
@@ -164,10 +165,19 @@ pub(crate) fn lend(
     }));
     // Indexes into `pending`, in document order: sorted by start, findings at one offset in the
     // order they were found in (the index breaks ties).
-    let mut order: Vec<u32> = (0..pending.len() as u32).collect();
-    if has_tree {
-        order.sort_unstable_by_key(|&i| (pending[i as usize].start, i));
-    }
+    let order: Vec<u32> = if has_tree {
+        // Each key is the start and the index in one word: sorted without looking back into
+        // `pending`.
+        let mut keys: Vec<u64> = pending
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (u64::from(p.start) << 32) | i as u64)
+            .collect();
+        keys.sort_unstable();
+        keys.into_iter().map(|k| k as u32).collect()
+    } else {
+        (0..pending.len() as u32).collect()
+    };
     let kept = cap(&mut pending, order);
     let mut offsets = Vec::with_capacity(kept.len() * 2);
     for &i in &kept {
@@ -175,7 +185,13 @@ pub(crate) fn lend(
         offsets.push(p.start);
         offsets.push(p.end.max(p.start));
     }
-    let positions = locate_all_in(tree.text, tree.text_str.is_some(), tree.has_cr, &offsets);
+    let positions = locate_all_in(
+        tree.text,
+        tree.text_str.is_some(),
+        tree.has_cr,
+        tree.line_breaks.as_deref(),
+        &offsets,
+    );
     let mut tokens = Vec::new();
     let mut any_error = false;
     for (&i, at) in kept.iter().zip(positions.chunks_exact(2)) {
@@ -355,11 +371,17 @@ mod tests {
     }
 
     /// Lines are counted by `\n` alone only when the parser read every byte and saw no `\r`:
-    /// a `\r` as whitespace, raw in a string or in trailing content still breaks lines.
+    /// a `\r` as whitespace, raw in a string or in trailing content still breaks lines. They are
+    /// found among the parser's breaks only when it also read no `\n` but as whitespace.
     #[test]
     fn positions_hold_with_and_without_carriage_returns() {
         let cases: &[&str] = &[
             "{\n  \"a\": 1,\n  \"a\": 2\n}",
+            "{\n  \"é😀\": 1,\n\n  \"é😀\": \"é😀\", \"é😀\": [\n1\n]\n}\n",
+            "{\n  \"a\": \"x\ny\",\n  \"a\": 2\n}",
+            "{\n  \"a\": \"x\\\ny\",\n  \"a\": 2\n}",
+            "{\"a\": 1,\n \"a\": 2}\n x\n",
+            "\n\n{\"a\":1,\"a\":2}",
             "{\r\n  \"a\": 1,\r\n  \"a\": 2\r\n}",
             "{\r  \"a\": 1,\r  \"a\": 2}",
             "{\n  \"a\": \"x\ry\",\n  \"a\": 2\n}",

@@ -142,6 +142,7 @@ fn run<T>(
         text: bytes,
         text_str: None,
         has_cr: true,
+        line_breaks: None,
         nodes: Vec::new(),
     });
     let mut out = None;
