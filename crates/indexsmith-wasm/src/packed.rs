@@ -17,6 +17,7 @@
 //! from one diagnostic to the next: a code is written once, and a message or help equal to the
 //! last one of its code is not written again (the two share a start, which JS slices once).
 
+use indexsmith::json::same_bytes;
 use indexsmith::validate::{DiagnosticRef, Outline};
 use indexsmith::{Code, Kind, Position, Severity};
 
@@ -82,7 +83,12 @@ impl Text {
         let at = self.push_with(write);
         let to = self.text.len();
         match last {
-            Some((range, last_at)) if self.text[range.clone()] == self.text[from..to] => {
+            Some((range, last_at))
+                if same_bytes(
+                    &self.text.as_bytes()[range.clone()],
+                    &self.text.as_bytes()[from..to],
+                ) =>
+            {
                 let last_at = *last_at;
                 self.truncate_last(to - from, at[1]);
                 last_at

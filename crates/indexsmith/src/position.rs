@@ -126,6 +126,20 @@ pub(crate) fn locate_all_in(
     out
 }
 
+/// How many of the leading values of `sorted` (ascending) are below `limit`: searched from the
+/// front in doubling steps, so that a position a few lines after the last one costs a few steps,
+/// not a search through every line break left.
+fn count_below(sorted: &[u32], limit: usize) -> usize {
+    let mut bound = 1;
+    while bound <= sorted.len() && (sorted[bound - 1] as usize) < limit {
+        bound *= 2;
+    }
+    // The first `bound / 2` values are below `limit`; the first one not below is in the rest.
+    let low = bound / 2;
+    let high = bound.min(sorted.len());
+    low + sorted[low..high].partition_point(|&b| (b as usize) < limit)
+}
+
 /// A cursor moving forward through a text, keeping the line and column of the last character
 /// start it stopped at.
 struct Sweep<'a> {
@@ -168,7 +182,7 @@ impl<'a> Sweep<'a> {
         let offset = (offset as usize).min(t.len());
         if let Some(breaks) = self.breaks {
             // The breaks before `offset`, found rather than counted.
-            let passed = breaks[self.next..].partition_point(|&b| (b as usize) < offset);
+            let passed = count_below(&breaks[self.next..], offset);
             if passed > 0 {
                 self.next += passed;
                 self.line += passed as u32;
@@ -340,6 +354,21 @@ pub fn utf16_len(bytes: &[u8]) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn count_below_agrees_with_a_search_of_the_whole_list() {
+        let breaks: Vec<u32> = (0..40).map(|i| i * 3 + (i % 4)).collect();
+        for len in [0, 1, 2, 3, 7, 8, 9, 40] {
+            let sorted = &breaks[..len];
+            for limit in 0..130 {
+                assert_eq!(
+                    count_below(sorted, limit),
+                    sorted.partition_point(|&b| (b as usize) < limit),
+                    "{len} values, limit {limit}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn positions() {

@@ -279,14 +279,14 @@ impl<'a> Tree<'a> {
             current = parent;
         }
         out.reserve(length);
-        let mut ordinal = itoa_buffer();
         for &token in tokens.iter().rev() {
             let n = &nodes[token as usize];
             if n.is_key {
                 crate::diagnostic::push_pointer_token(out, &self.str(token));
             } else {
                 out.push('/');
-                out.push_str(format_ordinal(&mut ordinal, n.ordinal));
+                // Writing into a String cannot fail.
+                let _ = write_decimal(out, n.ordinal);
             }
         }
     }
@@ -312,23 +312,25 @@ impl<'a> Tree<'a> {
     }
 }
 
-/// Room for the decimal digits of a `u32`.
-fn itoa_buffer() -> [u8; 10] {
-    [0; 10]
-}
-
-/// `n` in decimal, written at the end of `buffer`.
-fn format_ordinal(buffer: &mut [u8; 10], mut n: u32) -> &str {
-    let mut at = buffer.len();
+/// Writes `n` in decimal, a digit at a time: no formatter machinery, no UTF-8 check of the
+/// digits (pointers and messages name entries by the thousand).
+pub(crate) fn write_decimal<W: std::fmt::Write + ?Sized>(
+    out: &mut W,
+    mut n: u32,
+) -> std::fmt::Result {
+    let mut digits = [0u8; 10];
+    let mut at = digits.len();
     loop {
         at -= 1;
-        buffer[at] = b'0' + (n % 10) as u8;
+        digits[at] = b'0' + (n % 10) as u8;
         n /= 10;
         if n == 0 {
             break;
         }
     }
-    std::str::from_utf8(&buffer[at..]).unwrap_or("0")
+    digits[at..]
+        .iter()
+        .try_for_each(|&d| out.write_char(char::from(d)))
 }
 
 /// An RFC 6901 reference token as text: `~1` is `/`, `~0` is `~` (read left to right, which is
@@ -353,10 +355,35 @@ fn unescape_pointer_token(raw: &str) -> String {
 }
 
 /// Byte equality for member names: the length and the first byte reject nearly every other
-/// name before the bytes are compared (a call to memcmp in a size-tuned build).
+/// name before the bytes are compared.
 #[inline(always)]
 pub(crate) fn bytes_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && (a.is_empty() || a[0] == b[0]) && a == b
+    a.len() == b.len() && (a.is_empty() || a[0] == b[0]) && same_bytes(a, b)
+}
+
+/// Byte equality, eight bytes at a time. `==` on slices calls memcmp, which WebAssembly has no
+/// instruction for: the one linked in compares a byte at a time, and the short strings a
+/// validation compares by the thousand (media types, messages) paid more for the call than for
+/// the bytes.
+#[inline]
+pub fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let (mut x, mut y) = (a.chunks_exact(8), b.chunks_exact(8));
+    for (p, q) in (&mut x).zip(&mut y) {
+        if word(p) != word(q) {
+            return false;
+        }
+    }
+    let (x, y) = (x.remainder(), y.remainder());
+    (0..x.len()).all(|i| x[i] == y[i])
+}
+
+/// The eight bytes of `c` (eight long) as one word.
+#[inline(always)]
+fn word(c: &[u8]) -> u64 {
+    u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]])
 }
 
 pub struct Members<'t, 'a> {
@@ -407,6 +434,24 @@ mod tests {
     use super::*;
 
     #[test]
+    fn same_bytes_is_slice_equality() {
+        let base: Vec<u8> = (0u8..40).collect();
+        for len in [0, 1, 7, 8, 9, 16, 23, 40] {
+            let a = &base[..len];
+            assert!(same_bytes(a, a), "{len} bytes");
+            assert!(
+                !same_bytes(a, &base[..len.saturating_sub(1)]) || len == 0,
+                "{len}: shorter"
+            );
+            for at in 0..len {
+                let mut b = a.to_vec();
+                b[at] ^= 0x80;
+                assert!(!same_bytes(a, &b), "{len} bytes, differing at {at}");
+            }
+        }
+    }
+
+    #[test]
     fn pointer_tokens_unescape_as_rfc_6901_says() {
         let cases = [
             ("a", "a"),
@@ -444,9 +489,10 @@ mod tests {
 
     #[test]
     fn ordinals_format_in_decimal() {
-        let mut buffer = itoa_buffer();
         for n in [0, 7, 10, 4_294_967_295] {
-            assert_eq!(format_ordinal(&mut buffer, n), n.to_string());
+            let mut out = String::from("/");
+            write_decimal(&mut out, n).expect("a String takes any text");
+            assert_eq!(out, format!("/{n}"));
         }
     }
 

@@ -9,7 +9,7 @@
 //!
 //! [`Diagnostic`]: crate::Diagnostic
 
-use crate::json::{NodeId, NodeKind, Tree};
+use crate::json::{write_decimal, NodeId, NodeKind, Tree};
 use crate::Code;
 use std::fmt::{self, Write};
 
@@ -116,10 +116,9 @@ impl Text {
                 if let Some(platform) = node {
                     write_platform(tree, platform, out)?;
                 }
-                write!(
-                    out,
-                    " already appears at manifests[{first}]; clients pull the first and never this one"
-                )
+                out.write_str(" already appears at manifests[")?;
+                write_decimal(out, *first)?;
+                out.write_str("]; clients pull the first and never this one")
             }
             Text::OsVersionNotWindows => {
                 let os = node
@@ -127,11 +126,8 @@ impl Text {
                     .filter(|&p| p != crate::json::NONE)
                     .and_then(|p| tree.get(p, "os"))
                     .and_then(|os| string_at(tree, os));
-                write!(
-                    out,
-                    "`os.version` is only used for windows, but os is {:?}",
-                    os.as_deref().unwrap_or("")
-                )
+                out.write_str("`os.version` is only used for windows, but os is ")?;
+                write_quoted(out, os.as_deref().unwrap_or(""))
             }
             Text::Parsed { code, start, end } => {
                 crate::json::write_deferred_message(*code, tree.text, *start, *end, out)
@@ -182,6 +178,21 @@ fn write_platform(tree: &Tree<'_>, platform: NodeId, out: &mut dyn Write) -> fmt
     Ok(())
 }
 
+/// `s` quoted as `{:?}` quotes it: directly when nothing in it needs an escape (printable ASCII
+/// other than `"` and `\\`), the formatter's way otherwise. Thousands of messages name a short,
+/// plain value.
+fn write_quoted(out: &mut dyn Write, s: &str) -> fmt::Result {
+    if s.bytes()
+        .all(|b| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\')
+    {
+        out.write_char('"')?;
+        out.write_str(s)?;
+        out.write_char('"')
+    } else {
+        write!(out, "{s:?}")
+    }
+}
+
 /// "a" or "an", for a JSON type name.
 pub(crate) fn article(word: &str) -> &'static str {
     match word.as_bytes().first() {
@@ -194,6 +205,25 @@ pub(crate) fn article(word: &str) -> &'static str {
 mod tests {
     use crate::validate::{validate_document, ValidateOptions};
     use crate::Code;
+
+    #[test]
+    fn values_are_quoted_as_the_formatter_quotes_them() {
+        for s in [
+            "",
+            "linux",
+            "a b~",
+            "say \"hi\"",
+            "back\\slash",
+            "tab\t",
+            "é",
+            "\u{7f}",
+            "it's",
+        ] {
+            let mut out = String::new();
+            super::write_quoted(&mut out, s).expect("a String takes any text");
+            assert_eq!(out, format!("{s:?}"), "{s}");
+        }
+    }
 
     const OCI_M: &str = "application/vnd.oci.image.manifest.v1+json";
 
