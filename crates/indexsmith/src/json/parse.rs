@@ -949,55 +949,75 @@ fn hex4(t: &[u8], p: usize) -> Option<u32> {
 /// become U+FFFD, as do invalid UTF-8 sequences.
 pub(crate) fn decode_string(inner: &[u8]) -> String {
     let mut out = String::with_capacity(inner.len());
+    decode_pieces(inner, |piece| {
+        out.push_str(piece);
+        true
+    });
+    out
+}
+
+/// The decoded content of a string (`inner`, between its quotes), as [`decode_string`] has it,
+/// handed to `piece` a run at a time, in order, without building the whole: `piece` returns
+/// false to stop, and then so does this function (a comparison stops at the first difference).
+pub(crate) fn decode_pieces(inner: &[u8], mut piece: impl FnMut(&str) -> bool) -> bool {
+    fn one(piece: &mut impl FnMut(&str) -> bool, c: char) -> bool {
+        piece(c.encode_utf8(&mut [0; 4]))
+    }
     let mut i = 0;
     while i < inner.len() {
         let run_end = inner[i..]
             .iter()
             .position(|&b| b == b'\\')
             .map_or(inner.len(), |k| i + k);
-        out.push_str(&String::from_utf8_lossy(&inner[i..run_end]));
+        for chunk in inner[i..run_end].utf8_chunks() {
+            if !chunk.valid().is_empty() && !piece(chunk.valid()) {
+                return false;
+            }
+            if !chunk.invalid().is_empty() && !one(&mut piece, '\u{FFFD}') {
+                return false;
+            }
+        }
         i = run_end;
         if i >= inner.len() {
             break;
         }
         let Some(&c) = inner.get(i + 1) else {
-            out.push('\u{FFFD}');
-            break;
+            return one(&mut piece, '\u{FFFD}');
         };
         i += 2;
-        match c {
-            b'"' => out.push('"'),
-            b'\\' => out.push('\\'),
-            b'/' => out.push('/'),
-            b'b' => out.push('\u{8}'),
-            b'f' => out.push('\u{c}'),
-            b'n' => out.push('\n'),
-            b'r' => out.push('\r'),
-            b't' => out.push('\t'),
+        let decoded = match c {
+            b'"' => '"',
+            b'\\' => '\\',
+            b'/' => '/',
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
             b'u' => match hex4(inner, i) {
                 Some(unit) => {
                     i += 4;
-                    if (0xD800..0xDC00).contains(&unit)
+                    let low = (0xD800..0xDC00).contains(&unit)
                         && byte_is(inner, i, b'\\')
-                        && byte_is(inner, i + 1, b'u')
-                    {
-                        if let Some(low) =
-                            hex4(inner, i + 2).filter(|l| (0xDC00..0xE000).contains(l))
-                        {
+                        && byte_is(inner, i + 1, b'u');
+                    match low.then(|| hex4(inner, i + 2)).flatten() {
+                        Some(low) if (0xDC00..0xE000).contains(&low) => {
                             i += 6;
                             let c = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00);
-                            out.push(char::from_u32(c).unwrap_or('\u{FFFD}'));
-                            continue;
+                            char::from_u32(c).unwrap_or('\u{FFFD}')
                         }
+                        _ => char::from_u32(unit).unwrap_or('\u{FFFD}'),
                     }
-                    out.push(char::from_u32(unit).unwrap_or('\u{FFFD}'));
                 }
-                None => out.push('\u{FFFD}'),
+                None => '\u{FFFD}',
             },
-            _ => out.push('\u{FFFD}'),
+            _ => '\u{FFFD}',
+        };
+        if !one(&mut piece, decoded) {
+            return false;
         }
     }
-    out
+    true
 }
 
 #[cfg(test)]
@@ -1193,6 +1213,43 @@ mod tests {
         ];
         for (raw, expected) in cases {
             assert_eq!(decode_string(raw), *expected, "{raw:?}");
+        }
+    }
+
+    #[test]
+    fn escaped_keys_compare_as_their_decoded_text() {
+        let raws = [
+            r#"{"a\u0062c": 1}"#,
+            r#"{"\ud83d\ude00x": 1}"#,
+            r#"{"\ud800": 1}"#,
+            r#"{"tab\there": 1}"#,
+            r#"{"\"": 1}"#,
+        ];
+        let others = [
+            "",
+            "a",
+            "ab",
+            "abc",
+            "abcd",
+            "😀",
+            "😀x",
+            "😀xy",
+            "\u{FFFD}",
+            "tab\there",
+            "\"",
+        ];
+        for raw in raws {
+            let (tree, _) = crate::json::parse(raw.as_bytes(), &crate::json::Limits::default());
+            let tree = tree.expect("an object");
+            let key = Tree::ROOT + 1;
+            let decoded = tree.str(key).into_owned();
+            for other in others.iter().copied().chain([decoded.as_str()]) {
+                assert_eq!(
+                    tree.str_eq(key, other),
+                    decoded == other,
+                    "{raw} against {other:?}"
+                );
+            }
         }
     }
 }

@@ -127,14 +127,26 @@ impl<'a> Tree<'a> {
         }
     }
 
-    /// True when a string node's content equals `s` (no allocation when unescaped).
+    /// True when a string node's content equals `s`, without an allocation: an escaped one is
+    /// compared as it is decoded, up to its first difference (a look-up of a member among many
+    /// escaped keys does not decode each of them whole).
     pub fn str_eq(&self, id: NodeId, s: &str) -> bool {
         let n = &self.nodes.as_slice()[id as usize];
         if n.kind != NodeKind::String {
             return false;
         }
         if n.needs_decoding {
-            return self.str(id) == s;
+            let mut rest = s.as_bytes();
+            let inner = &self.text[n.start as usize + 1..n.end as usize - 1];
+            return super::parse::decode_pieces(inner, |piece| {
+                match rest.strip_prefix(piece.as_bytes()) {
+                    Some(after) => {
+                        rest = after;
+                        true
+                    }
+                    None => false,
+                }
+            }) && rest.is_empty();
         }
         bytes_eq(
             &self.text[n.start as usize + 1..n.end as usize - 1],
