@@ -185,15 +185,11 @@ fn pack_diagnostic(
     let seen = &mut seen[i];
     let code = seen.text;
     // The same message or help as the last one of this code (a code's messages often name
-    // nothing of their own): written once. Writing into a String cannot fail.
-    let message = text.push_shared(&mut seen.message, |t| {
-        let _ = d.write_message(t);
-    });
+    // nothing of their own): written once.
+    let message = text.push_shared(&mut seen.message, |t| d.write_message(t));
     let pointer = text.push_with(|t| d.write_pointer(t));
     let help = if d.has_help() {
-        text.push_shared(&mut seen.help, |t| {
-            let _ = d.write_help(t);
-        })
+        text.push_shared(&mut seen.help, |t| d.write_help(t))
     } else {
         [0, NONE]
     };

@@ -50,8 +50,7 @@ pub fn parse<'a>(text: &'a [u8], limits: &Limits) -> (Option<Tree<'a>>, Vec<Pars
     let (tree, mut findings) = parse_deferred(text, limits);
     for f in &mut findings {
         if is_deferred(f) {
-            // Writing into a String cannot fail.
-            let _ = write_deferred_message(f.code, text, f.start, f.end, &mut f.message);
+            write_deferred_message(f.code, text, f.start, f.end, &mut f.message);
         }
     }
     (tree, findings)
@@ -74,31 +73,28 @@ pub(crate) fn write_deferred_message(
     text: &[u8],
     start: u32,
     end: u32,
-    out: &mut dyn std::fmt::Write,
-) -> std::fmt::Result {
+    out: &mut String,
+) {
+    use std::fmt::Write;
+    // Writing into a String cannot fail: the results of `write!` are dropped.
     match code {
         Code::JsonLoneSurrogate => {
             let unit = hex4(text, start as usize + 2).unwrap_or(0xFFFD);
-            write!(
+            let _ = write!(
                 out,
                 "\\u{unit:04X} is half of a surrogate pair with no other half"
-            )
+            );
         }
         Code::JsonControlCharacter => {
             let b = text.get(start as usize).copied().unwrap_or(0);
-            write!(out, "raw control character U+{b:04X} in a string")
+            let _ = write!(out, "raw control character U+{b:04X} in a string");
         }
         _ => write_duplicate_key_message(text, start, end, out),
     }
 }
 
 /// The message of a duplicate key spanning `start..end` of `text` (its quotes included).
-fn write_duplicate_key_message(
-    text: &[u8],
-    start: u32,
-    end: u32,
-    out: &mut dyn std::fmt::Write,
-) -> std::fmt::Result {
+fn write_duplicate_key_message(text: &[u8], start: u32, end: u32, out: &mut String) {
     let inner = text
         .get(start as usize + 1..(end as usize).saturating_sub(1))
         .unwrap_or(b"");
@@ -110,10 +106,9 @@ fn write_duplicate_key_message(
             decoded.as_str()
         }
     };
-    write!(
-        out,
-        "duplicate key {name:?}: parsers disagree on which value wins"
-    )
+    out.push_str("duplicate key ");
+    crate::text::push_quoted(out, name);
+    out.push_str(": parsers disagree on which value wins");
 }
 
 /// [`parse`], but the messages of duplicate keys, lone surrogates and control characters are left

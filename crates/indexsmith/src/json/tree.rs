@@ -297,8 +297,7 @@ impl<'a> Tree<'a> {
                 crate::diagnostic::push_pointer_token(out, &self.str(token));
             } else {
                 out.push('/');
-                // Writing into a String cannot fail.
-                let _ = write_decimal(out, n.ordinal);
+                crate::text::push_decimal(out, n.ordinal);
             }
         }
     }
@@ -322,27 +321,6 @@ impl<'a> Tree<'a> {
         }
         Some(current)
     }
-}
-
-/// Writes `n` in decimal, a digit at a time: no formatter machinery, no UTF-8 check of the
-/// digits (pointers and messages name entries by the thousand).
-pub(crate) fn write_decimal<W: std::fmt::Write + ?Sized>(
-    out: &mut W,
-    mut n: u32,
-) -> std::fmt::Result {
-    let mut digits = [0u8; 10];
-    let mut at = digits.len();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    digits[at..]
-        .iter()
-        .try_for_each(|&d| out.write_char(char::from(d)))
 }
 
 /// An RFC 6901 reference token as text: `~1` is `/`, `~0` is `~` (read left to right, which is
@@ -497,15 +475,6 @@ mod tests {
         let c = tree.get(Tree::ROOT, "c").expect("c");
         let twenty = tree.elements(c).nth(1).expect("20");
         assert_eq!(tree.pointer(twenty), "/c/1");
-    }
-
-    #[test]
-    fn ordinals_format_in_decimal() {
-        for n in [0, 7, 10, 4_294_967_295] {
-            let mut out = String::from("/");
-            write_decimal(&mut out, n).expect("a String takes any text");
-            assert_eq!(out, format!("/{n}"));
-        }
     }
 
     #[test]

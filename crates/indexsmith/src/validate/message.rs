@@ -9,7 +9,8 @@
 //!
 //! [`Diagnostic`]: crate::Diagnostic
 
-use crate::json::{write_decimal, NodeId, NodeKind, Tree};
+use crate::json::{Name, NodeId, NodeKind, Tree};
+use crate::text::{push_decimal, push_quoted};
 use crate::Code;
 use std::fmt::{self, Write};
 
@@ -90,54 +91,59 @@ impl From<String> for Text {
 }
 
 impl Text {
-    /// Writes the text of a finding about `node` in `tree`.
-    pub fn write(&self, tree: &Tree<'_>, node: Option<NodeId>, out: &mut dyn Write) -> fmt::Result {
+    /// Appends the text of a finding about `node` in `tree` to `out`.
+    pub fn write(&self, tree: &Tree<'_>, node: Option<NodeId>, out: &mut String) {
+        // Writing into a String cannot fail: the results of `write!` are dropped.
         match self {
-            Text::Static(s) => out.write_str(s),
-            Text::Owned(s) => out.write_str(s),
+            Text::Static(s) => out.push_str(s),
+            Text::Owned(s) => out.push_str(s),
             Text::MissingMember { what, key } => {
-                write!(out, "{what} has no `{key}`, which is REQUIRED")
+                let _ = write!(out, "{what} has no `{key}`, which is REQUIRED");
             }
-            Text::AddMember { key } => write!(out, "add a `{key}` member"),
+            Text::AddMember { key } => {
+                let _ = write!(out, "add a `{key}` member");
+            }
             Text::WrongType {
                 what,
                 expected,
                 actual,
-            } => write!(
-                out,
-                "`{what}` must be {} {}, not {} {}",
-                article(expected.name()),
-                expected.name(),
-                article(actual.name()),
-                actual.name()
-            ),
+            } => {
+                let _ = write!(
+                    out,
+                    "`{what}` must be {} {}, not {} {}",
+                    article(expected.name()),
+                    expected.name(),
+                    article(actual.name()),
+                    actual.name()
+                );
+            }
             Text::DuplicatePlatform { first } => {
-                out.write_str("platform ")?;
+                out.push_str("platform ");
                 if let Some(platform) = node {
-                    write_platform(tree, platform, out)?;
+                    write_platform(tree, platform, out);
                 }
-                out.write_str(" already appears at manifests[")?;
-                write_decimal(out, *first)?;
-                out.write_str("]; clients pull the first and never this one")
+                out.push_str(" already appears at manifests[");
+                push_decimal(out, *first);
+                out.push_str("]; clients pull the first and never this one");
             }
             Text::OsVersionNotWindows => {
                 let os = node
                     .map(|n| tree.node(n).parent)
                     .filter(|&p| p != crate::json::NONE)
-                    .and_then(|p| tree.get(p, "os"))
+                    .and_then(|p| tree.get_named(p, [Name::Os])[0])
                     .and_then(|os| string_at(tree, os));
-                out.write_str("`os.version` is only used for windows, but os is ")?;
-                write_quoted(out, os.as_deref().unwrap_or(""))
+                out.push_str("`os.version` is only used for windows, but os is ");
+                push_quoted(out, os.as_deref().unwrap_or(""));
             }
             Text::Parsed { code, start, end } => {
                 crate::json::write_deferred_message(*code, tree.text, *start, *end, out)
             }
             Text::DanglingAttestation => {
-                out.write_str("attestation for ")?;
+                out.push_str("attestation for ");
                 if let Some(digest) = node.and_then(|n| string_at(tree, n)) {
-                    out.write_str(&digest)?;
+                    out.push_str(&digest);
                 }
-                out.write_str(", which is not an entry of this index")
+                out.push_str(", which is not an entry of this index");
             }
         }
     }
@@ -149,8 +155,7 @@ impl Text {
             Text::Owned(s) => s.clone(),
             _ => {
                 let mut out = String::new();
-                // Writing into a String cannot fail.
-                let _ = self.write(tree, node, &mut out);
+                self.write(tree, node, &mut out);
                 out
             }
         }
@@ -163,33 +168,16 @@ fn string_at<'a>(tree: &Tree<'a>, node: NodeId) -> Option<std::borrow::Cow<'a, s
 }
 
 /// `os/architecture[/variant]` of a platform object, as `Platform` formats it.
-fn write_platform(tree: &Tree<'_>, platform: NodeId, out: &mut dyn Write) -> fmt::Result {
-    use crate::json::Name;
+fn write_platform(tree: &Tree<'_>, platform: NodeId, out: &mut String) {
     let [os, architecture, variant] =
         tree.get_named(platform, [Name::Os, Name::Architecture, Name::Variant]);
     let text = |n: Option<NodeId>| n.and_then(|n| string_at(tree, n));
-    out.write_str(text(os).as_deref().unwrap_or(""))?;
-    out.write_char('/')?;
-    out.write_str(text(architecture).as_deref().unwrap_or(""))?;
+    out.push_str(text(os).as_deref().unwrap_or(""));
+    out.push('/');
+    out.push_str(text(architecture).as_deref().unwrap_or(""));
     if let Some(variant) = text(variant) {
-        out.write_char('/')?;
-        out.write_str(&variant)?;
-    }
-    Ok(())
-}
-
-/// `s` quoted as `{:?}` quotes it: directly when nothing in it needs an escape (printable ASCII
-/// other than `"` and `\\`), the formatter's way otherwise. Thousands of messages name a short,
-/// plain value.
-fn write_quoted(out: &mut dyn Write, s: &str) -> fmt::Result {
-    if s.bytes()
-        .all(|b| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\')
-    {
-        out.write_char('"')?;
-        out.write_str(s)?;
-        out.write_char('"')
-    } else {
-        write!(out, "{s:?}")
+        out.push('/');
+        out.push_str(&variant);
     }
 }
 
@@ -205,25 +193,6 @@ pub(crate) fn article(word: &str) -> &'static str {
 mod tests {
     use crate::validate::{validate_document, ValidateOptions};
     use crate::Code;
-
-    #[test]
-    fn values_are_quoted_as_the_formatter_quotes_them() {
-        for s in [
-            "",
-            "linux",
-            "a b~",
-            "say \"hi\"",
-            "back\\slash",
-            "tab\t",
-            "é",
-            "\u{7f}",
-            "it's",
-        ] {
-            let mut out = String::new();
-            super::write_quoted(&mut out, s).expect("a String takes any text");
-            assert_eq!(out, format!("{s:?}"), "{s}");
-        }
-    }
 
     const OCI_M: &str = "application/vnd.oci.image.manifest.v1+json";
 
