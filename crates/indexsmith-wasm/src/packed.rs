@@ -17,7 +17,7 @@
 //! from one diagnostic to the next: a code is written once, and a message or help equal to the
 //! last one of its code is not written again (the two share a start, which JS slices once).
 
-use indexsmith::json::same_bytes;
+use indexsmith::text::same_bytes;
 use indexsmith::validate::{DiagnosticRef, Outline};
 use indexsmith::{Code, Kind, Position, Severity};
 

@@ -21,7 +21,7 @@ pub use reference::{ParseReferenceError, Reference};
 pub use resolve::{resolve, resolve_platform, Resolution};
 pub mod json;
 pub mod position;
-mod text;
+pub mod text;
 pub mod validate;
 
 pub use validate::{

@@ -5,6 +5,7 @@
 //! sequence counts as one U+FFFD, as `TextDecoder` decodes it.
 
 use crate::diagnostic::{Position, Span};
+use crate::text::word;
 
 /// Start offsets of every line of a text, and column checkpoints within long lines.
 #[derive(Clone, Debug)]
@@ -259,7 +260,7 @@ impl<'a> Sweep<'a> {
         let mut n = 0u32;
         let mut chunks = bytes.chunks_exact(8);
         for c in &mut chunks {
-            let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+            let w = word(c);
             if w & HIGH == 0 {
                 n += 8;
             } else {
@@ -290,7 +291,7 @@ fn count_breaks(bytes: &[u8]) -> (u32, u32) {
     let (mut lf, mut cr) = (0u32, 0u32);
     let mut chunks = bytes.chunks_exact(8);
     for c in &mut chunks {
-        let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+        let w = word(c);
         lf += zeros(w ^ (ONES * b'\n' as u64)).count_ones();
         cr += zeros(w ^ (ONES * b'\r' as u64)).count_ones();
     }
@@ -309,7 +310,7 @@ fn count_lf(bytes: &[u8]) -> u32 {
     let mut lf = 0u32;
     let mut chunks = bytes.chunks_exact(8);
     for c in &mut chunks {
-        let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+        let w = word(c);
         lf += zeros(w ^ (ONES * b'\n' as u64)).count_ones();
     }
     lf + chunks.remainder().iter().filter(|&&b| b == b'\n').count() as u32
@@ -322,7 +323,7 @@ fn next_break(text: &[u8], mut from: usize, to: usize) -> Option<usize> {
     const HIGH: u64 = 0x8080_8080_8080_8080;
     while from + 8 <= to {
         let c = &text[from..from + 8];
-        let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+        let w = word(c);
         // Bytes below 0x0E (which `\n` and `\r` are) flag their lane's high bit.
         if w.wrapping_sub(ONES * 0x0E) & !w & HIGH != 0 {
             break;

@@ -21,5 +21,4 @@ pub(crate) use name::Name;
 pub(crate) use parse::parse;
 pub(crate) use parse::{is_deferred, parse_deferred, write_deferred_message};
 pub use parse::{Limits, ParseFinding};
-pub use tree::same_bytes;
 pub(crate) use tree::{NodeId, NodeKind, Tree, NONE};

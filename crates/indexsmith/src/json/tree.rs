@@ -348,32 +348,7 @@ fn unescape_pointer_token(raw: &str) -> String {
 /// name before the bytes are compared.
 #[inline(always)]
 pub(crate) fn bytes_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && (a.is_empty() || a[0] == b[0]) && same_bytes(a, b)
-}
-
-/// Byte equality, eight bytes at a time. `==` on slices calls memcmp, which WebAssembly has no
-/// instruction for: the one linked in compares a byte at a time, and the short strings a
-/// validation compares by the thousand (media types, messages) paid more for the call than for
-/// the bytes.
-#[inline]
-pub fn same_bytes(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    let (mut x, mut y) = (a.chunks_exact(8), b.chunks_exact(8));
-    for (p, q) in (&mut x).zip(&mut y) {
-        if word(p) != word(q) {
-            return false;
-        }
-    }
-    let (x, y) = (x.remainder(), y.remainder());
-    (0..x.len()).all(|i| x[i] == y[i])
-}
-
-/// The eight bytes of `c` (eight long) as one word.
-#[inline(always)]
-fn word(c: &[u8]) -> u64 {
-    u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]])
+    a.len() == b.len() && (a.is_empty() || a[0] == b[0]) && crate::text::same_bytes(a, b)
 }
 
 pub struct Members<'t, 'a> {
@@ -422,24 +397,6 @@ impl Iterator for Elements<'_, '_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn same_bytes_is_slice_equality() {
-        let base: Vec<u8> = (0u8..40).collect();
-        for len in [0, 1, 7, 8, 9, 16, 23, 40] {
-            let a = &base[..len];
-            assert!(same_bytes(a, a), "{len} bytes");
-            assert!(
-                !same_bytes(a, &base[..len.saturating_sub(1)]) || len == 0,
-                "{len}: shorter"
-            );
-            for at in 0..len {
-                let mut b = a.to_vec();
-                b[at] ^= 0x80;
-                assert!(!same_bytes(a, &b), "{len} bytes, differing at {at}");
-            }
-        }
-    }
 
     #[test]
     fn pointer_tokens_unescape_as_rfc_6901_says() {

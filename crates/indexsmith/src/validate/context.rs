@@ -164,7 +164,7 @@ impl<'t, 'a> Context<'t, 'a> {
 
 /// `check(value)`, skipped when `value` is the last value that passed (kept in `last`).
 fn remembered(last: &mut String, value: &str, check: impl Fn(&str) -> bool) -> bool {
-    if !value.is_empty() && crate::json::same_bytes(value.as_bytes(), last.as_bytes()) {
+    if !value.is_empty() && crate::text::same_bytes(value.as_bytes(), last.as_bytes()) {
         return true;
     }
     let passed = check(value);

@@ -205,8 +205,7 @@ fn summary(bytes: &[u8]) -> u64 {
     let mut h = bytes.len() as u64;
     let mut chunks = bytes.chunks_exact(8);
     for c in &mut chunks {
-        let word = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
-        h = (h.rotate_left(5) ^ word).wrapping_mul(K);
+        h = (h.rotate_left(5) ^ crate::text::word(c)).wrapping_mul(K);
     }
     for &b in chunks.remainder() {
         h = (h.rotate_left(5) ^ b as u64).wrapping_mul(K);
