@@ -1149,7 +1149,9 @@ fn a_failed_copy_cancels_the_upload_session_it_abandoned() {
         driver.log
     );
     // The failed upload's session is cancelled. Another blob's upload may have finished on the
-    // registry while the cancel was on its way: that DELETE then finds nothing (404).
+    // registry while the cancel was on its way: that DELETE then finds nothing (404), or, when
+    // the registry had looked the session up just before the commit removed it, fails on the
+    // registry's side (distribution answers 500 for that race).
     let session_of = |url: &str| url.split('?').next().unwrap_or_default().to_string();
     let failed = driver
         .log
@@ -1167,7 +1169,8 @@ fn a_failed_copy_cancels_the_upload_session_it_abandoned() {
         deletes
             .iter()
             .all(|(_, url, status)| url.contains("/v2/dst/blobs/uploads/")
-                && (*status == 204 || *status == 404)),
+                && (session_of(url) != failed || *status == 204)
+                && matches!(*status, 204 | 404 | 500)),
         "only upload sessions of the target are cancelled: {deletes:?}"
     );
     assert_eq!(
