@@ -55,8 +55,13 @@ impl Name {
         Name::Subject,
     ];
 
-    // The text a name matches; the tests check the lookups against it.
-    #[allow(dead_code)]
+    /// The name of an id ([`UNNAMED`] and unknown ids have none).
+    #[inline]
+    pub fn from_id(id: u8) -> Option<Name> {
+        Self::ALL.get(usize::from(id).checked_sub(1)?).copied()
+    }
+
+    /// The text the name spells (a JSON pointer token as it is: no `~` and no `/` in any).
     pub const fn as_str(self) -> &'static str {
         match self {
             Name::MediaType => "mediaType",
@@ -220,7 +225,14 @@ mod tests {
                 name as u8,
                 "{name:?} at the end"
             );
+            assert_eq!(Name::from_id(name as u8), Some(name), "{name:?} by its id");
+            assert!(
+                !name.as_str().contains(['~', '/']),
+                "{name:?} is a pointer token as it is"
+            );
         }
+        assert_eq!(Name::from_id(UNNAMED), None);
+        assert_eq!(Name::from_id(Name::ALL.len() as u8 + 1), None);
         let others: &[&str] = &[
             "",
             "o",

@@ -293,7 +293,11 @@ impl<'a> Tree<'a> {
         out.reserve(length);
         for &token in tokens.iter().rev() {
             let n = &nodes[token as usize];
-            if n.is_key {
+            if let Some(name) = Name::from_id(n.name).filter(|_| n.is_key) {
+                // A known name needs neither decoding nor escaping.
+                out.push('/');
+                out.push_str(name.as_str());
+            } else if n.is_key {
                 crate::diagnostic::push_pointer_token(out, &self.str(token));
             } else {
                 out.push('/');

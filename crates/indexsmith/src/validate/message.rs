@@ -12,7 +12,7 @@
 use crate::json::{Name, NodeId, NodeKind, Tree};
 use crate::text::{push_decimal, push_quoted};
 use crate::Code;
-use std::fmt::{self, Write};
+use std::fmt;
 
 /// What a message calls a value: a name (`"platform"`, `"the index"`) or an element of a list
 /// (`manifests[2]`). Copied around freely; formatted only in a message.
@@ -29,12 +29,26 @@ impl From<&'static str> for What {
     }
 }
 
+impl What {
+    /// Appends the name, or `list[index]`.
+    fn push_to(self, out: &mut String) {
+        match self {
+            What::Name(name) => out.push_str(name),
+            What::Element(list, i) => {
+                out.push_str(list);
+                out.push('[');
+                push_decimal(out, i);
+                out.push(']');
+            }
+        }
+    }
+}
+
 impl fmt::Display for What {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match *self {
-            What::Name(name) => f.write_str(name),
-            What::Element(list, i) => write!(f, "{list}[{i}]"),
-        }
+        let mut out = String::new();
+        self.push_to(&mut out);
+        f.write_str(&out)
     }
 }
 
@@ -48,7 +62,7 @@ pub(crate) enum Text {
         what: What,
         key: &'static str,
     },
-    /// "add a `{key}` member".
+    /// "add a `{key}` member" ("an" before a vowel).
     AddMember {
         key: &'static str,
     },
@@ -93,29 +107,40 @@ impl From<String> for Text {
 impl Text {
     /// Appends the text of a finding about `node` in `tree` to `out`.
     pub fn write(&self, tree: &Tree<'_>, node: Option<NodeId>, out: &mut String) {
-        // Writing into a String cannot fail: the results of `write!` are dropped.
+        // Pieces are appended one by one: a report writes thousands of these, and the
+        // formatter's machinery would cost more than the text.
         match self {
             Text::Static(s) => out.push_str(s),
             Text::Owned(s) => out.push_str(s),
             Text::MissingMember { what, key } => {
-                let _ = write!(out, "{what} has no `{key}`, which is REQUIRED");
+                what.push_to(out);
+                out.push_str(" has no `");
+                out.push_str(key);
+                out.push_str("`, which is REQUIRED");
             }
             Text::AddMember { key } => {
-                let _ = write!(out, "add a `{key}` member");
+                out.push_str("add ");
+                out.push_str(article(key));
+                out.push_str(" `");
+                out.push_str(key);
+                out.push_str("` member");
             }
             Text::WrongType {
                 what,
                 expected,
                 actual,
             } => {
-                let _ = write!(
-                    out,
-                    "`{what}` must be {} {}, not {} {}",
-                    article(expected.name()),
-                    expected.name(),
-                    article(actual.name()),
-                    actual.name()
-                );
+                out.push('`');
+                what.push_to(out);
+                out.push_str("` must be ");
+                for (i, kind) in [expected, actual].into_iter().enumerate() {
+                    if i == 1 {
+                        out.push_str(", not ");
+                    }
+                    out.push_str(article(kind.name()));
+                    out.push(' ');
+                    out.push_str(kind.name());
+                }
             }
             Text::DuplicatePlatform { first } => {
                 out.push_str("platform ");
@@ -248,7 +273,7 @@ mod tests {
                 index(&entry(1, r#"{"os":"linux"}"#, "")),
                 Code::PlatformMissingArchitecture,
                 "platform has no `architecture`, which is REQUIRED",
-                Some("add a `architecture` member"),
+                Some("add an `architecture` member"),
             ),
             (
                 "missing size of an entry",
