@@ -103,7 +103,8 @@ function validateWith(descriptor, input, options) {
     bytes.latin1Write(input); // ASCII: one byte a character
   else bytes.utf8Write(input);
   const digest = hash("sha256", bytes); // before validating: the view ends when memory grows
-  return unpackReport(call("validateInput", [size, descriptor, options]), digest, size, decodeUtf8);
+  const packed = call("validateInput", [size, descriptor, options]);
+  return unpackReport(call("wasmMemory", []).buffer, packed, digest, size, decodeUtf8);
 }
 
 api.validate = (input, options) => validateWith(false, input, options);

@@ -1,6 +1,6 @@
 // The Report of a packed validation (the module's `validateInput`; crates/indexsmith-wasm/src/
-// packed.rs gives the layout): numbers from one Uint32Array, strings sliced from one text decoded
-// at once, plain objects built here. One source for both module systems: the build appends the
+// packed.rs gives the layout): numbers read in place from the module's memory, strings sliced
+// from one text decoded at once, plain objects built here. One source for both module systems: the build appends the
 // export line of each.
 
 const SEVERITIES = ["error", "warning", "info"];
@@ -12,10 +12,21 @@ const reportDecoder = new TextDecoder();
 const decodeText = (bytes) => reportDecoder.decode(bytes);
 
 /**
- * The Report (or, with `digest` null, the report waiting for its digest) of `words`. `decode`
- * turns the text's UTF-8 bytes into a string (a host may have a faster way than TextDecoder).
+ * The packed words at address `at` of the module's memory `buffer` (an ArrayBuffer): a view,
+ * valid until the next call into the module, read in place.
  */
-function unpackReport(words, digest, size, decode = decodeText) {
+function packedWords(buffer, at) {
+  const header = new Uint32Array(buffer, at, HEADER);
+  return new Uint32Array(buffer, at, HEADER + header[4] * RECORD + Math.ceil(header[5] / 4));
+}
+
+/**
+ * The Report (or, with `digest` null, the report waiting for its digest) of the packed words at
+ * address `at` of the module's memory `buffer`. `decode` turns the text's UTF-8 bytes into a
+ * string (a host may have a faster way than TextDecoder); it must not call into the module.
+ */
+function unpackReport(buffer, at, digest, size, decode = decodeText) {
+  const words = packedWords(buffer, at);
   const count = words[4];
   const textAt = HEADER + count * RECORD;
   const text = decode(new Uint8Array(words.buffer, words.byteOffset + textAt * 4, words[5]));

@@ -97,7 +97,8 @@ function validateWith(descriptor, input, options) {
   }
   const size = written.length;
   const digest = glue.inputDigest(size);
-  return unpackReport(glue.validateInput(size, descriptor, options), digest, size);
+  const at = glue.validateInput(size, descriptor, options);
+  return unpackReport(glue.wasmMemory().buffer, at, digest, size);
 }
 
 export const validate = /* @__PURE__ */ wrap((input, options) =>
@@ -118,6 +119,7 @@ const startValidation = /* @__PURE__ */ wrap((input, options) => {
   return {
     digest,
     validation: unpackReport(
+      glue.wasmMemory().buffer,
       glue.validateInput(written.length, false, options),
       null,
       written.length,

@@ -122,10 +122,15 @@ thread_local! {
 /// A text up to this size is kept for the next validation.
 const KEPT_TEXT: usize = 4 * 1024 * 1024;
 
-/// Packs a validation as the module above says: `validate` runs it, lending each diagnostic to
-/// the packer, which writes it straight into the words and the text.
-pub fn pack(validate: impl FnOnce(&mut dyn FnMut(&mut DiagnosticRef<'_>)) -> Outline) -> Vec<u32> {
-    let mut words = vec![0u32; HEADER];
+/// Packs a validation as the module above says into `words` (cleared first; a caller may hand
+/// back the last one's to reuse its room): `validate` runs it, lending each diagnostic to the
+/// packer, which writes it straight into the words and the text.
+pub fn pack(
+    mut words: Vec<u32>,
+    validate: impl FnOnce(&mut dyn FnMut(&mut DiagnosticRef<'_>)) -> Outline,
+) -> Vec<u32> {
+    words.clear();
+    words.resize(HEADER, 0);
     let mut text = Text {
         text: TEXT.with(|t| std::mem::take(&mut *t.borrow_mut())),
         units: 0,
@@ -198,16 +203,30 @@ fn pack_diagnostic(
         Severity::Warning => 1,
         Severity::Info => 2,
     };
-    let position = |p: Position| [p.line, p.column, p.offset];
-    let before = words.len();
-    words.push(severity);
-    words.extend_from_slice(&code);
-    words.extend_from_slice(&message);
-    words.extend_from_slice(&pointer);
-    words.extend_from_slice(&help);
-    words.extend_from_slice(&position(d.span.start));
-    words.extend_from_slice(&position(d.span.end));
-    debug_assert_eq!(words.len() - before, RECORD);
+    let (start, end): (Position, Position) = (d.span.start, d.span.end);
+    let record: [u32; RECORD] = [
+        severity,
+        code[0],
+        code[1],
+        message[0],
+        message[1],
+        pointer[0],
+        pointer[1],
+        help[0],
+        help[1],
+        start.line,
+        start.column,
+        start.offset,
+        end.line,
+        end.column,
+        end.offset,
+    ];
+    // Word by word into room made once: a copy of the record would be a call in WebAssembly.
+    let at = words.len();
+    words.resize(at + RECORD, 0);
+    for (slot, word) in words[at..].iter_mut().zip(record) {
+        *slot = word;
+    }
 }
 
 #[cfg(test)]
@@ -269,7 +288,7 @@ mod tests {
             entry(4, "freebsd", "arm64"),
         );
         let options = indexsmith::ValidateOptions::default();
-        let words = pack(|each| {
+        let words = pack(Vec::new(), |each| {
             indexsmith::validate::validate_document_with(doc.as_bytes(), &options, each)
         });
         let (_, _, _, diagnostics) = unpack(&words);
@@ -311,7 +330,7 @@ mod tests {
         for case in cases {
             let options = indexsmith::ValidateOptions::default();
             let v = indexsmith::validate::validate_document(case.as_bytes(), &options);
-            let (valid, kind, media_type, diagnostics) = unpack(&pack(|each| {
+            let (valid, kind, media_type, diagnostics) = unpack(&pack(Vec::new(), |each| {
                 indexsmith::validate::validate_document_with(case.as_bytes(), &options, each)
             }));
             assert_eq!(valid, v.is_valid(), "{case}");

@@ -63,7 +63,12 @@ thread_local! {
     /// The document of the next [`validate_input`] call, written by the entry points straight into
     /// the module's memory: no intermediate copy of the bytes on either side.
     static INPUT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+    /// The words of the last [`validate_input`] call, which the entry points read in place.
+    static PACKED: RefCell<Vec<u32>> = const { RefCell::new(Vec::new()) };
 }
+
+/// A packed report up to this many words keeps its buffer for the next call.
+const KEPT_PACKED: usize = 1024 * 1024;
 
 /// Inputs up to this size keep their buffer for the next call; a larger one is freed after use.
 const KEPT_INPUT: usize = 8 * 1024 * 1024;
@@ -104,15 +109,25 @@ pub fn input_digest(len: usize) -> String {
 }
 
 /// `validateDocument` (or, with `descriptor`, `validateDescriptorDocument`) of the first `len`
-/// bytes of the input buffer, packed (see [`crate::packed`]): the entry points unpack it into the
-/// `Report`'s plain objects.
+/// bytes of the input buffer, packed (see [`crate::packed`]); returns the address of the packed
+/// words in the module's memory (valid until the next call into the module), which the entry
+/// points read in place and unpack into the `Report`'s plain objects: a long report is not
+/// copied out first.
 #[doc(hidden)]
 #[wasm_bindgen(js_name = validateInput, skip_typescript)]
-pub fn validate_input(len: usize, descriptor: bool, options: JsValue) -> Result<Vec<u32>, JsValue> {
+pub fn validate_input(
+    len: usize,
+    descriptor: bool,
+    options: JsValue,
+) -> Result<*const u32, JsValue> {
     let opts: indexsmith::ValidateOptions = ValidateOptions::read(options)?.into();
     let mut bytes = INPUT.with(|b| std::mem::take(&mut *b.borrow_mut()));
     bytes.truncate(len);
-    let packed = crate::packed::pack(|each| {
+    let mut room = PACKED.with(|p| std::mem::take(&mut *p.borrow_mut()));
+    if room.capacity() > KEPT_PACKED {
+        room = Vec::new();
+    }
+    let packed = crate::packed::pack(room, |each| {
         if descriptor {
             indexsmith::validate::validate_descriptor_with(&bytes, &opts, each)
         } else {
@@ -122,7 +137,9 @@ pub fn validate_input(len: usize, descriptor: bool, options: JsValue) -> Result<
     if bytes.capacity() <= KEPT_INPUT {
         INPUT.with(|b| *b.borrow_mut() = bytes);
     }
-    Ok(packed)
+    let at = packed.as_ptr();
+    PACKED.with(|p| *p.borrow_mut() = packed);
+    Ok(at)
 }
 
 /// The digest (`algorithm:hex`) of the exact bytes of `input` (a string: its UTF-8 encoding).
