@@ -1,7 +1,7 @@
 // The Report of a packed validation (the module's `validateInput`; crates/indexsmith-wasm/src/
 // packed.rs gives the layout): numbers read in place from the module's memory, strings sliced
-// from one text decoded at once, plain objects built here. One source for both module systems: the build appends the
-// export line of each.
+// from one text decoded at once, plain objects built here. One source for both module systems:
+// the build appends the export line of each.
 
 const SEVERITIES = ["error", "warning", "info"];
 const KINDS = [null, "oci-index", "oci-manifest", "docker-manifest-list", "docker-manifest"];

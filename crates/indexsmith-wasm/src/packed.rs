@@ -19,7 +19,7 @@
 
 use indexsmith::text::same_bytes;
 use indexsmith::validate::{DiagnosticRef, Outline};
-use indexsmith::{Code, Kind, Position, Severity};
+use indexsmith::{Code, Kind, Severity};
 
 /// Words before the first diagnostic.
 pub const HEADER: usize = 6;
@@ -203,7 +203,7 @@ fn pack_diagnostic(
         Severity::Warning => 1,
         Severity::Info => 2,
     };
-    let (start, end): (Position, Position) = (d.span.start, d.span.end);
+    let (start, end) = (d.span.start, d.span.end);
     let record: [u32; RECORD] = [
         severity,
         code[0],

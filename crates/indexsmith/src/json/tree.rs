@@ -293,12 +293,13 @@ impl<'a> Tree<'a> {
         out.reserve(length);
         for &token in tokens.iter().rev() {
             let n = &nodes[token as usize];
-            if let Some(name) = Name::from_id(n.name).filter(|_| n.is_key) {
-                // A known name needs neither decoding nor escaping.
-                out.push('/');
-                out.push_str(name.as_str());
-            } else if n.is_key {
-                crate::diagnostic::push_pointer_token(out, &self.str(token));
+            if n.is_key {
+                // A known name is its own text: no decoding of the key.
+                let text = match Name::from_id(n.name) {
+                    Some(name) => Cow::Borrowed(name.as_str()),
+                    None => self.str(token),
+                };
+                crate::diagnostic::push_pointer_token(out, &text);
             } else {
                 out.push('/');
                 crate::text::push_decimal(out, n.ordinal);

@@ -130,17 +130,17 @@ impl Text {
                 expected,
                 actual,
             } => {
-                out.push('`');
-                what.push_to(out);
-                out.push_str("` must be ");
-                for (i, kind) in [expected, actual].into_iter().enumerate() {
-                    if i == 1 {
-                        out.push_str(", not ");
-                    }
+                let push_kind = |out: &mut String, kind: &NodeKind| {
                     out.push_str(article(kind.name()));
                     out.push(' ');
                     out.push_str(kind.name());
-                }
+                };
+                out.push('`');
+                what.push_to(out);
+                out.push_str("` must be ");
+                push_kind(out, expected);
+                out.push_str(", not ");
+                push_kind(out, actual);
             }
             Text::DuplicatePlatform { first } => {
                 out.push_str("platform ");
